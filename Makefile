@@ -1,0 +1,160 @@
+# natter: a terminal chat client, its desktop notifier and a mock server.
+# `make` builds build/natter, build/natter-notifyd and build/natter-server-mock.
+# Dependencies are found with pkg-config by scripts/configure, which runs
+# scripts/install-deps when one is missing.
+
+VERSION = 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+USERUNITDIR ?= $(PREFIX)/lib/systemd/user
+NOTIFY ?= auto
+SANITIZE ?= 0
+
+ifeq ($(SANITIZE),1)
+BUILD ?= build/sanitize
+else ifeq ($(NOTIFY),none)
+BUILD ?= build/nonotify
+else
+BUILD ?= build
+endif
+
+CFLAGS ?= -O2 -g
+CFLAGS += -pthread -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -fno-common
+ifeq ($(CI),true)
+WERROR ?= 1
+endif
+ifeq ($(WERROR),1)
+CFLAGS += -Werror
+endif
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+LDFLAGS += -pthread
+CPPFLAGS += -DNATTER_VERSION='"$(VERSION)"' -Icore
+
+NOCONFIG_GOALS = clean distclean help format
+ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
+include $(BUILD)/config.mk
+endif
+
+CORE_SRC = $(wildcard core/*.c)
+TUI_SRC = $(wildcard tui/*.c)
+NOTIFIER_SRC = $(wildcard notifier/*.c)
+SERVER_SRC = $(wildcard server-mock/*.c)
+CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o)
+TUI_OBJ = $(TUI_SRC:%.c=$(BUILD)/%.o)
+NOTIFIER_OBJ = $(NOTIFIER_SRC:%.c=$(BUILD)/%.o)
+SERVER_OBJ = $(SERVER_SRC:%.c=$(BUILD)/%.o)
+LIB = $(BUILD)/libnatter.a
+
+PROGS = $(BUILD)/natter $(BUILD)/natter-notifyd $(BUILD)/natter-server-mock
+MANS = $(wildcard man/*.1)
+
+# Unit tests: tests/AREA/test_NAME.c is one cmocka runner, linked with the
+# library and with AREA's objects except its main.o.
+UNIT_SRC = $(wildcard tests/core/test_*.c tests/tui/test_*.c \
+	tests/notifier/test_*.c tests/server/test_*.c)
+UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
+BENCH_SRC = $(wildcard bench/*.c)
+BENCH_BIN = $(BENCH_SRC:%.c=$(BUILD)/%)
+
+CORE_LIBS = $(SQLITE_LIBS) $(JANSSON_LIBS) $(CURL_LIBS) $(SODIUM_LIBS) $(ZLIB_LIBS)
+CORE_CFLAGS = $(SQLITE_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS) $(SODIUM_CFLAGS)
+TUI_LIBS = $(CURSES_LIBS)
+NOTIFIER_LIBS = $(NOTIFY_LIBS)
+SERVER_LIBS = $(MHD_LIBS) $(ZLIB_LIBS)
+
+all: $(PROGS)
+
+$(BUILD)/config.mk: scripts/configure scripts/install-deps
+	@mkdir -p $(@D)
+	NOTIFY=$(NOTIFY) scripts/configure > $@.tmp && mv $@.tmp $@
+
+$(LIB): $(CORE_OBJ)
+	$(AR) rcs $@ $(CORE_OBJ)
+
+$(CORE_OBJ): EXTRA_CFLAGS = $(CORE_CFLAGS)
+$(TUI_OBJ): EXTRA_CFLAGS = $(CORE_CFLAGS) $(CURSES_CFLAGS) -Itui
+$(NOTIFIER_OBJ): EXTRA_CFLAGS = $(CORE_CFLAGS) $(NOTIFY_CFLAGS) -Inotifier
+$(SERVER_OBJ): EXTRA_CFLAGS = $(CORE_CFLAGS) $(MHD_CFLAGS) -Iserver-mock
+
+$(BUILD)/%.o: %.c $(BUILD)/config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/natter: $(TUI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(TUI_OBJ) $(LIB) $(TUI_LIBS) $(CORE_LIBS)
+$(BUILD)/natter-notifyd: $(NOTIFIER_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(NOTIFIER_OBJ) $(LIB) $(NOTIFIER_LIBS) $(CORE_LIBS)
+$(BUILD)/natter-server-mock: $(SERVER_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(SERVER_OBJ) $(LIB) $(SERVER_LIBS) $(CORE_LIBS)
+
+TEST_CFLAGS = $(CORE_CFLAGS) $(CMOCKA_CFLAGS) -Itests
+$(BUILD)/tests/core/%: tests/core/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB) \
+		$(CMOCKA_LIBS) $(CORE_LIBS) $(LDFLAGS)
+$(BUILD)/tests/tui/%: tests/tui/%.c $(filter-out %/main.o,$(TUI_OBJ)) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(CURSES_CFLAGS) -Itui -o $@ $< \
+		$(filter-out %/main.o,$(TUI_OBJ)) $(LIB) $(CMOCKA_LIBS) \
+		$(TUI_LIBS) $(CORE_LIBS) $(LDFLAGS)
+$(BUILD)/tests/notifier/%: tests/notifier/%.c $(filter-out %/main.o,$(NOTIFIER_OBJ)) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(NOTIFY_CFLAGS) -Inotifier -o $@ $< \
+		$(filter-out %/main.o,$(NOTIFIER_OBJ)) $(LIB) $(CMOCKA_LIBS) \
+		$(NOTIFIER_LIBS) $(CORE_LIBS) $(LDFLAGS)
+$(BUILD)/tests/server/%: tests/server/%.c $(filter-out %/main.o,$(SERVER_OBJ)) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(MHD_CFLAGS) -Iserver-mock -o $@ $< \
+		$(filter-out %/main.o,$(SERVER_OBJ)) $(LIB) $(CMOCKA_LIBS) \
+		$(SERVER_LIBS) $(CORE_LIBS) $(LDFLAGS)
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CORE_CFLAGS) -o $@ $< $(LIB) $(CORE_LIBS) $(LDFLAGS)
+
+test: $(PROGS) $(UNIT_BIN)
+	BUILD=$(BUILD) tests/run
+
+# Only the unit runners: quick, no processes started.
+unit: $(UNIT_BIN)
+	BUILD=$(BUILD) tests/run --unit
+
+bench: $(PROGS) $(BENCH_BIN)
+	BUILD=$(BUILD) bench/run
+
+check: test
+	scripts/lint
+
+format:
+	clang-format -i core/*.[ch] tui/*.[ch] notifier/*.[ch] server-mock/*.[ch] \
+		tests/*/*.[ch] bench/*.c
+
+run: $(PROGS)
+	BUILD=$(BUILD) scripts/run-local
+
+install: $(PROGS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(USERUNITDIR)
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(MANS) $(DESTDIR)$(MANDIR)/man1
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/natter-notifyd.service > \
+		$(DESTDIR)$(USERUNITDIR)/natter-notifyd.service
+	chmod 644 $(DESTDIR)$(USERUNITDIR)/natter-notifyd.service
+
+uninstall:
+	rm -f $(PROGS:$(BUILD)/%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(MANS:man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -f $(DESTDIR)$(USERUNITDIR)/natter-notifyd.service
+
+clean:
+	rm -rf build
+
+.PHONY: all test unit bench check format run install uninstall clean
+.SECONDARY:
+
+-include $(wildcard $(BUILD)/core/*.d $(BUILD)/tui/*.d $(BUILD)/notifier/*.d \
+	$(BUILD)/server-mock/*.d)

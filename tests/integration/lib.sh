@@ -1,0 +1,114 @@
+# Shared helpers for integration tests: TAP output, a private temporary
+# directory, and the real programs started on ephemeral ports.
+# Each test file is a bash script named *.t that sources this file; prove runs them.
+set -u
+
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/$BUILD ;; esac
+NATTER=$BUILD/natter
+NOTIFYD=$BUILD/natter-notifyd
+SERVER=$BUILD/natter-server-mock
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/natter-test.XXXXXX")
+T_PIDS=()
+T_N=0
+T_FAILED=0
+export XDG_DATA_HOME=$T_TMP/xdg-data XDG_CONFIG_HOME=$T_TMP/xdg-config
+export XDG_STATE_HOME=$T_TMP/xdg-state HOME=$T_TMP/home
+mkdir -p "$HOME"
+unset NATTER_PASSWORD NATTER_SERVER
+
+t_cleanup() {
+	local p
+	for p in "${T_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${T_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	[ -n "${T_KEEP:-}" ] || rm -rf "$T_TMP"
+}
+trap t_cleanup EXIT
+
+# ok COND-STATUS NAME: records one TAP result from the status of the last command.
+ok() {
+	local st=$1; shift
+	T_N=$((T_N + 1))
+	if [ "$st" -eq 0 ]; then
+		echo "ok $T_N - $*"
+	else
+		echo "not ok $T_N - $*"
+		T_FAILED=$((T_FAILED + 1))
+	fi
+}
+
+# is GOT WANT NAME
+is() {
+	if [ "$1" == "$2" ]; then ok 0 "$3"; else
+		ok 1 "$3"; printf '#   got:  %s\n#   want: %s\n' "$1" "$2"; fi
+}
+
+# like GOT REGEX NAME
+like() {
+	if [[ $1 =~ $2 ]]; then ok 0 "$3"; else
+		ok 1 "$3"; printf '#   got:  %s\n#   want match: %s\n' "$1" "$2"; fi
+}
+
+# unlike GOT REGEX NAME
+unlike() {
+	if [[ $1 =~ $2 ]]; then ok 1 "$3"; printf '#   got:  %s\n#   should not match: %s\n' "$1" "$2"
+	else ok 0 "$3"; fi
+}
+
+diag() { printf '# %s\n' "$*"; }
+
+done_testing() {
+	echo "1..$T_N"
+	[ "$T_FAILED" -eq 0 ]
+	exit $?
+}
+
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+
+# start_server [ARGS...]: starts natter-server-mock on a free port and sets
+# SERVER_URL and SERVER_PID; its stdout/stderr go to $T_TMP/server.N.log.
+T_SERVERS=0
+start_server() {
+	T_SERVERS=$((T_SERVERS + 1))
+	local log=$T_TMP/server.$T_SERVERS.log
+	"$SERVER" -p 0 "$@" >"$log" 2>&1 &
+	SERVER_PID=$!
+	T_PIDS+=("$SERVER_PID")
+	local i
+	for i in $(seq 1 200); do
+		SERVER_URL=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$log" | head -1)
+		[ -n "$SERVER_URL" ] && return 0
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	diag "server did not start:"; sed 's/^/#   /' "$log"
+	return 1
+}
+
+# stop_server: SIGTERM the last server and wait for it.
+stop_server() {
+	kill "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	return 0
+}
+
+# api METHOD PATH [BODY] [TOKEN]: curl against the server; prints the body and
+# sets HTTP_STATUS.
+api() {
+	local method=$1 path=$2 body=${3:-} token=${4:-}
+	local args=(-s -o "$T_TMP/api.body" -w '%{http_code}' -X "$method")
+	[ -n "$token" ] && args+=(-H "Authorization: Bearer $token")
+	[ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-binary "$body")
+	HTTP_STATUS=$(curl "${args[@]}" "$SERVER_URL$path")
+	cat "$T_TMP/api.body"
+}
+
+# wait_for CMD...: retries CMD for up to 10 s.
+wait_for() {
+	local i
+	for i in $(seq 1 200); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
