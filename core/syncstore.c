@@ -1,0 +1,727 @@
+/* sync.db: messages, vectors as ranges, ledger, cursor, mute and focus. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "syncstore.h"
+
+/* Messages per write transaction: each stays a few milliseconds long. */
+#define CHUNK 256
+
+static const char *const migrations[] = {
+    /* 1: the whole schema. */
+    "CREATE TABLE messages ("
+    " conv TEXT NOT NULL, sender TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " ts INTEGER NOT NULL, body TEXT NOT NULL,"
+    " PRIMARY KEY (conv, sender, seq)) WITHOUT ROWID;"
+    /* kind: enum syncstore_set. Disjoint, non-adjacent [lo, hi] per row. */
+    "CREATE TABLE ranges ("
+    " kind INTEGER NOT NULL, conv TEXT NOT NULL, sender TEXT NOT NULL,"
+    " lo INTEGER NOT NULL, hi INTEGER NOT NULL,"
+    " PRIMARY KEY (kind, conv, sender, lo)) WITHOUT ROWID;"
+    "CREATE TABLE conversations ("
+    " id TEXT PRIMARY KEY, title TEXT, members TEXT NOT NULL DEFAULT '',"
+    " created INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+    "CREATE TABLE cursors ("
+    " origin TEXT PRIMARY KEY, cursor INTEGER NOT NULL,"
+    " updated INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE state (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+    "CREATE TABLE muted (conv TEXT PRIMARY KEY, since INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE focus ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1), conv TEXT, pid INTEGER,"
+    " heartbeat INTEGER NOT NULL);",
+};
+
+enum {
+	ST_INSERT,
+	ST_RANGE_PREV,
+	ST_RANGE_DEL,
+	ST_RANGE_ADD,
+	ST_RANGE_HAS,
+	ST_VECTOR,
+	ST_MSGS,
+	ST_COUNT,
+	ST_CONVS,
+	ST_CONV_PUT,
+	ST_CONV_GET,
+	ST_CURSOR_GET,
+	ST_CURSOR_SET,
+	ST_STATE_GET,
+	ST_STATE_SET,
+	ST_STATE_DEL,
+	ST_MUTE_ADD,
+	ST_MUTE_DEL,
+	ST_MUTE_GET,
+	ST_FOCUS_SET,
+	ST_FOCUS_DEL,
+	ST_FOCUS_GET,
+	ST_N,
+};
+
+static const char *const sql[ST_N] = {
+    [ST_INSERT] = "INSERT INTO messages (conv, sender, seq, ts, body)"
+		  " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+    [ST_RANGE_PREV] = "SELECT lo, hi FROM ranges WHERE kind = ?1 AND conv = ?2"
+		      " AND sender = ?3 AND lo <= ?4 ORDER BY lo DESC",
+    [ST_RANGE_DEL] = "DELETE FROM ranges WHERE kind = ?1 AND conv = ?2 AND sender = ?3"
+		     " AND lo = ?4",
+    [ST_RANGE_ADD] = "INSERT INTO ranges (kind, conv, sender, lo, hi)"
+		     " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_RANGE_HAS] = "SELECT hi FROM ranges WHERE kind = ?1 AND conv = ?2 AND sender = ?3"
+		     " AND lo <= ?4 ORDER BY lo DESC LIMIT 1",
+    [ST_VECTOR] = "SELECT sender, lo, hi FROM ranges WHERE kind = ?1 AND conv = ?2"
+		  " ORDER BY sender, lo",
+    [ST_MSGS] = "SELECT seq, ts, body FROM messages WHERE conv = ?1 AND sender = ?2"
+		" AND seq BETWEEN ?3 AND ?4 ORDER BY seq",
+    [ST_COUNT] = "SELECT count(*) FROM messages",
+    [ST_CONVS] = "SELECT c.id, t.title, t.members, t.created FROM"
+		 " (SELECT DISTINCT conv AS id FROM ranges WHERE kind = 0"
+		 "  UNION SELECT id FROM conversations) AS c"
+		 " LEFT JOIN conversations AS t ON t.id = c.id ORDER BY c.id",
+    [ST_CONV_PUT] = "INSERT INTO conversations (id, title, members, created)"
+		    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO UPDATE SET"
+		    " title = coalesce(excluded.title, title), members = excluded.members,"
+		    " created = excluded.created",
+    [ST_CONV_GET] = "SELECT title, members, created FROM conversations WHERE id = ?1",
+    [ST_CURSOR_GET] = "SELECT cursor FROM cursors WHERE origin = ?1",
+    [ST_CURSOR_SET] = "INSERT INTO cursors (origin, cursor, updated) VALUES (?1, ?2, ?3)"
+		      " ON CONFLICT (origin) DO UPDATE SET cursor = excluded.cursor,"
+		      " updated = excluded.updated",
+    [ST_STATE_GET] = "SELECT value FROM state WHERE key = ?1",
+    [ST_STATE_SET] = "INSERT INTO state (key, value) VALUES (?1, ?2)"
+		     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    [ST_STATE_DEL] = "DELETE FROM state WHERE key = ?1",
+    [ST_MUTE_ADD] = "INSERT INTO muted (conv, since) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    [ST_MUTE_DEL] = "DELETE FROM muted WHERE conv = ?1",
+    [ST_MUTE_GET] = "SELECT 1 FROM muted WHERE conv = ?1",
+    [ST_FOCUS_SET] = "INSERT INTO focus (id, conv, pid, heartbeat) VALUES (1, ?1, ?2, ?3)"
+		     " ON CONFLICT (id) DO UPDATE SET conv = excluded.conv,"
+		     " pid = excluded.pid, heartbeat = excluded.heartbeat",
+    [ST_FOCUS_DEL] = "DELETE FROM focus",
+    [ST_FOCUS_GET] = "SELECT conv, heartbeat FROM focus WHERE id = 1",
+};
+
+/* Returns the prepared statement i, reset and with bindings cleared. */
+static sqlite3_stmt *
+stmt(struct syncstore *s, int i)
+{
+	sqlite3_reset(s->st[i]);
+	sqlite3_clear_bindings(s->st[i]);
+	return s->st[i];
+}
+
+/* Resets a statement so it holds no read transaction open. */
+static void
+done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+int
+syncstore_open(struct syncstore *s, const char *path, int flags, struct err *e)
+{
+	memset(s, 0, sizeof(*s));
+	if (db_open(&s->db, path, migrations, nitems(migrations), flags, e) < 0)
+		return -1;
+	for (int i = 0; i < ST_N; i++) {
+		if (db_prepare(&s->db, &s->st[i], sql[i], e) < 0) {
+			syncstore_close(s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+syncstore_close(struct syncstore *s)
+{
+	for (size_t i = 0; i < nitems(s->st); i++) {
+		if (s->st[i])
+			sqlite3_finalize(s->st[i]);
+		s->st[i] = NULL;
+	}
+	if (s->db.h)
+		db_close(&s->db);
+}
+
+char *
+syncstore_origin(const char *url, const char *user)
+{
+	return xasprintf("%s %s", url, user);
+}
+
+/* Runs a statement that returns no rows and resets it. */
+static int
+run(struct syncstore *s, sqlite3_stmt *st, struct err *e)
+{
+	int rc = db_step(&s->db, st, e);
+	done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Runs one writing statement in its own short BEGIN IMMEDIATE transaction. */
+static int
+write1(struct syncstore *s, sqlite3_stmt *st, struct err *e)
+{
+	if (db_begin(&s->db, e) < 0) {
+		done(st);
+		return -1;
+	}
+	if (run(s, st, e) < 0 || db_commit(&s->db, e) < 0) {
+		db_rollback(&s->db);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Adds [lo, hi] to the ranges of (kind, conv, sender), merging with the
+ * ranges it overlaps or touches. Must run inside a write transaction.
+ * Returns 1 when something was added, 0 when already covered.
+ */
+static int
+range_add(struct syncstore *s, int kind, const char *conv, const char *sender, uint64_t lo,
+    uint64_t hi, struct err *e)
+{
+	int64_t gone[8];
+	size_t ngone = 0;
+	uint64_t nlo = lo, nhi = hi;
+	bool covered = false, more = false;
+	sqlite3_stmt *st = stmt(s, ST_RANGE_PREV);
+	sqlite3_bind_int(st, 1, kind);
+	db_bind_text(st, 2, conv);
+	db_bind_text(st, 3, sender);
+	sqlite3_bind_int64(st, 4, (int64_t)(hi + 1));
+	for (;;) {
+		int rc = db_step(&s->db, st, e);
+		if (rc < 0) {
+			done(st);
+			return -1;
+		}
+		if (rc != SQLITE_ROW)
+			break;
+		uint64_t rlo = (uint64_t)sqlite3_column_int64(st, 0);
+		uint64_t rhi = (uint64_t)sqlite3_column_int64(st, 1);
+		if (rhi + 1 < lo)
+			break;
+		if (rlo <= lo && rhi >= hi) {
+			covered = true;
+			break;
+		}
+		if (ngone == nitems(gone)) {
+			/* A wide range swallowing many: merge in another pass. */
+			more = true;
+			break;
+		}
+		gone[ngone++] = (int64_t)rlo;
+		if (rlo < nlo)
+			nlo = rlo;
+		if (rhi > nhi)
+			nhi = rhi;
+	}
+	done(st);
+	if (covered)
+		return 0;
+	for (size_t i = 0; i < ngone; i++) {
+		st = stmt(s, ST_RANGE_DEL);
+		sqlite3_bind_int(st, 1, kind);
+		db_bind_text(st, 2, conv);
+		db_bind_text(st, 3, sender);
+		sqlite3_bind_int64(st, 4, gone[i]);
+		if (run(s, st, e) < 0)
+			return -1;
+	}
+	st = stmt(s, ST_RANGE_ADD);
+	sqlite3_bind_int(st, 1, kind);
+	db_bind_text(st, 2, conv);
+	db_bind_text(st, 3, sender);
+	/* When more remain below, the next pass extends this row down to lo. */
+	sqlite3_bind_int64(st, 4, more ? gone[ngone - 1] : (int64_t)nlo);
+	sqlite3_bind_int64(st, 5, (int64_t)nhi);
+	if (run(s, st, e) < 0)
+		return -1;
+	if (more)
+		return range_add(s, kind, conv, sender, lo, nhi, e) < 0 ? -1 : 1;
+	return 1;
+}
+
+/* Checks the fields of a message before it is stored. */
+static int
+msg_check(const struct syncmsg *m, struct err *e)
+{
+	if (!m->conv || !*m->conv || !m->sender || !*m->sender || !m->body)
+		return err_set(e, ERR_PROTOCOL, "a message without conversation, sender or body");
+	if (m->seq < 1 || m->seq > SEQ_MAX)
+		return err_set(e, ERR_PROTOCOL, "a message with sequence number %llu",
+		    (unsigned long long)m->seq);
+	return 0;
+}
+
+/* Inserts m[0..n) in one transaction. */
+static int
+insert_chunk(struct syncstore *s, const struct syncmsg *m, size_t n, bool *added, size_t *nadded,
+    struct err *e)
+{
+	if (db_begin(&s->db, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *st = stmt(s, ST_INSERT);
+		db_bind_text(st, 1, m[i].conv);
+		db_bind_text(st, 2, m[i].sender);
+		sqlite3_bind_int64(st, 3, (int64_t)m[i].seq);
+		sqlite3_bind_int64(st, 4, m[i].ts);
+		db_bind_text(st, 5, m[i].body);
+		if (run(s, st, e) < 0)
+			goto fail;
+		bool isnew = sqlite3_changes(s->db.h) > 0;
+		if (isnew &&
+		    range_add(s, SYNC_HELD, m[i].conv, m[i].sender, m[i].seq, m[i].seq, e) < 0)
+			goto fail;
+		if (added)
+			added[i] = isnew;
+		if (isnew)
+			(*nadded)++;
+	}
+	if (db_commit(&s->db, e) < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(&s->db);
+	return -1;
+}
+
+int
+syncstore_insert(struct syncstore *s, const struct syncmsg *m, size_t n, bool *added,
+    size_t *nadded, struct err *e)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		if (msg_check(&m[i], e) < 0)
+			return -1;
+	for (size_t i = 0; i < n; i += CHUNK) {
+		size_t k = n - i < CHUNK ? n - i : CHUNK;
+		size_t before = count;
+		if (insert_chunk(s, m + i, k, added ? added + i : NULL, &count, e) < 0) {
+			/* A rolled-back chunk added nothing. */
+			count = before;
+			if (nadded)
+				*nadded = count;
+			return -1;
+		}
+	}
+	if (nadded)
+		*nadded = count;
+	return 0;
+}
+
+int
+syncstore_set_vector(struct syncstore *s, enum syncstore_set set, const char *conv,
+    struct vector *out, struct err *e)
+{
+	vector_free(out);
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *st = stmt(s, ST_VECTOR);
+	sqlite3_bind_int(st, 1, (int)set);
+	db_bind_text(st, 2, conv);
+	struct seqset *row = NULL;
+	char *last = NULL;
+	int rc;
+	while ((rc = db_step(&s->db, st, e)) == SQLITE_ROW) {
+		const char *sender = (const char *)sqlite3_column_text(st, 0);
+		uint64_t lo = (uint64_t)sqlite3_column_int64(st, 1);
+		uint64_t hi = (uint64_t)sqlite3_column_int64(st, 2);
+		if (!sender)
+			continue;
+		if (!last || strcmp(last, sender) != 0) {
+			free(last);
+			last = xstrdup(sender);
+			row = vector_row(out, sender);
+		}
+		if (seqset_add_range(row, lo, hi) < 0) {
+			rc = err_set(e, ERR_DB, "sync.db holds a bad range %llu-%llu",
+			    (unsigned long long)lo, (unsigned long long)hi);
+			break;
+		}
+	}
+	free(last);
+	done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+syncstore_vector(struct syncstore *s, const char *conv, struct vector *out, struct err *e)
+{
+	return syncstore_set_vector(s, SYNC_HELD, conv, out, e);
+}
+
+/* Splits "a,b,c" into a new array of names. */
+static void
+members_parse(const char *text, struct syncconv *c)
+{
+	c->members = NULL;
+	c->nmembers = 0;
+	if (!text || !*text)
+		return;
+	size_t n = 1;
+	for (const char *p = text; *p; p++)
+		n += *p == ',';
+	c->members = xcalloc(n, sizeof(*c->members));
+	const char *p = text;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		c->members[c->nmembers++] = xstrndup(p, len);
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+}
+
+/* Fills c's title, members and created from columns i, i+1, i+2 of st. */
+static void
+conv_columns(sqlite3_stmt *st, int i, struct syncconv *c)
+{
+	const char *title = (const char *)sqlite3_column_text(st, i);
+	c->title = title ? xstrdup(title) : NULL;
+	members_parse((const char *)sqlite3_column_text(st, i + 1), c);
+	c->created = sqlite3_column_int64(st, i + 2);
+}
+
+int
+syncstore_conversations(struct syncstore *s, struct syncconv_list *out, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_CONVS);
+	int rc;
+	while ((rc = db_step(&s->db, st, e)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		if (!id)
+			continue;
+		if (out->n == out->cap) {
+			out->cap = out->cap ? out->cap * 2 : 8;
+			out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
+		}
+		struct syncconv *c = &out->v[out->n++];
+		memset(c, 0, sizeof(*c));
+		c->id = xstrdup(id);
+		conv_columns(st, 1, c);
+	}
+	done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Orders messages by (ts, sender, seq). */
+static int
+msg_cmp(const void *a, const void *b)
+{
+	const struct syncmsg *x = a, *y = b;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	int c = strcmp(x->sender, y->sender);
+	if (c)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int
+syncstore_messages(struct syncstore *s, const char *conv, const struct vector *want,
+    struct syncmsg_list *out, struct err *e)
+{
+	size_t first = out->n;
+	int rc = 0;
+	/* One snapshot for all ranges; a deferred BEGIN only reads. */
+	if (db_exec(&s->db, "BEGIN", e) < 0)
+		return -1;
+	for (size_t r = 0; r < want->n && rc >= 0; r++) {
+		const struct vector_row *row = &want->rows[r];
+		for (size_t k = 0; k < row->set.n && rc >= 0; k++) {
+			sqlite3_stmt *st = stmt(s, ST_MSGS);
+			db_bind_text(st, 1, conv);
+			db_bind_text(st, 2, row->sender);
+			sqlite3_bind_int64(st, 3, (int64_t)row->set.r[k].lo);
+			sqlite3_bind_int64(st, 4, (int64_t)row->set.r[k].hi);
+			while ((rc = db_step(&s->db, st, e)) == SQLITE_ROW) {
+				if (out->n == out->cap) {
+					out->cap = out->cap ? out->cap * 2 : 64;
+					out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
+				}
+				struct syncmsg *m = &out->v[out->n++];
+				const char *body = (const char *)sqlite3_column_text(st, 2);
+				m->conv = xstrdup(conv);
+				m->sender = xstrdup(row->sender);
+				m->seq = (uint64_t)sqlite3_column_int64(st, 0);
+				m->ts = sqlite3_column_int64(st, 1);
+				m->body = xstrdup(body ? body : "");
+			}
+			done(st);
+		}
+	}
+	struct err ignored;
+	db_exec(&s->db, "COMMIT", &ignored);
+	if (rc < 0)
+		return -1;
+	qsort(out->v + first, out->n - first, sizeof(*out->v), msg_cmp);
+	return 0;
+}
+
+int
+syncstore_count(struct syncstore *s, int64_t *count, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_COUNT);
+	int rc = db_step(&s->db, st, e);
+	*count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+syncstore_put_conversation(struct syncstore *s, const struct syncconv *c, struct err *e)
+{
+	struct buf members = {0};
+	for (size_t i = 0; i < c->nmembers; i++) {
+		if (i)
+			buf_puts(&members, ",");
+		buf_puts(&members, c->members[i]);
+	}
+	sqlite3_stmt *st = stmt(s, ST_CONV_PUT);
+	db_bind_text(st, 1, c->id);
+	db_bind_text(st, 2, c->title);
+	db_bind_text(st, 3, members.data ? members.data : "");
+	sqlite3_bind_int64(st, 4, c->created);
+	int rc = write1(s, st, e);
+	buf_free(&members);
+	return rc;
+}
+
+int
+syncstore_get_conversation(struct syncstore *s, const char *id, struct syncconv *out,
+    struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *st = stmt(s, ST_CONV_GET);
+	db_bind_text(st, 1, id);
+	int rc = db_step(&s->db, st, e);
+	if (rc == SQLITE_ROW) {
+		out->id = xstrdup(id);
+		conv_columns(st, 0, out);
+	}
+	done(st);
+	return rc < 0 ? -1 : rc == SQLITE_ROW;
+}
+
+int
+syncstore_get_cursor(struct syncstore *s, const char *origin, int64_t *cursor, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_CURSOR_GET);
+	db_bind_text(st, 1, origin);
+	int rc = db_step(&s->db, st, e);
+	if (rc == SQLITE_ROW)
+		*cursor = sqlite3_column_int64(st, 0);
+	done(st);
+	return rc < 0 ? -1 : rc == SQLITE_ROW;
+}
+
+int
+syncstore_set_cursor(struct syncstore *s, const char *origin, int64_t cursor, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_CURSOR_SET);
+	db_bind_text(st, 1, origin);
+	sqlite3_bind_int64(st, 2, cursor);
+	sqlite3_bind_int64(st, 3, now_ms());
+	return write1(s, st, e);
+}
+
+int
+syncstore_set_gap(struct syncstore *s, struct err *e)
+{
+	int64_t since;
+	if (syncstore_get_gap(s, &since, e) < 0)
+		return -1;
+	if (since)
+		return 0;
+	sqlite3_stmt *st = stmt(s, ST_STATE_SET);
+	db_bind_text(st, 1, "gap");
+	sqlite3_bind_int64(st, 2, now_ms());
+	return write1(s, st, e);
+}
+
+int
+syncstore_get_gap(struct syncstore *s, int64_t *since, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_STATE_GET);
+	db_bind_text(st, 1, "gap");
+	int rc = db_step(&s->db, st, e);
+	*since = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+syncstore_clear_gap(struct syncstore *s, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_STATE_DEL);
+	db_bind_text(st, 1, "gap");
+	return write1(s, st, e);
+}
+
+int
+syncstore_set_muted(struct syncstore *s, const char *conv, bool muted, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, muted ? ST_MUTE_ADD : ST_MUTE_DEL);
+	db_bind_text(st, 1, conv);
+	if (muted)
+		sqlite3_bind_int64(st, 2, now_ms());
+	return write1(s, st, e);
+}
+
+int
+syncstore_is_muted(struct syncstore *s, const char *conv, bool *muted, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_MUTE_GET);
+	db_bind_text(st, 1, conv);
+	int rc = db_step(&s->db, st, e);
+	*muted = rc == SQLITE_ROW;
+	done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+syncstore_mark_announced(struct syncstore *s, const struct syncmsg *m, size_t n, struct err *e)
+{
+	if (!n)
+		return 0;
+	if (db_begin(&s->db, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (range_add(s, SYNC_ANNOUNCED, m[i].conv, m[i].sender, m[i].seq, m[i].seq, e) <
+		    0) {
+			db_rollback(&s->db);
+			return -1;
+		}
+	}
+	if (db_commit(&s->db, e) < 0) {
+		db_rollback(&s->db);
+		return -1;
+	}
+	return 0;
+}
+
+int
+syncstore_mark_shown(struct syncstore *s, const char *conv, const struct vector *v,
+    struct err *e)
+{
+	if (db_begin(&s->db, e) < 0)
+		return -1;
+	for (size_t r = 0; r < v->n; r++) {
+		for (size_t k = 0; k < v->rows[r].set.n; k++) {
+			const struct range *rg = &v->rows[r].set.r[k];
+			if (range_add(s, SYNC_SHOWN, conv, v->rows[r].sender, rg->lo, rg->hi, e) <
+			    0) {
+				db_rollback(&s->db);
+				return -1;
+			}
+		}
+	}
+	if (db_commit(&s->db, e) < 0) {
+		db_rollback(&s->db);
+		return -1;
+	}
+	return 0;
+}
+
+/* *in = seq is in the ranges of kind for (conv, sender). */
+static int
+range_has(struct syncstore *s, int kind, const char *conv, const char *sender, uint64_t seq,
+    bool *in, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_RANGE_HAS);
+	sqlite3_bind_int(st, 1, kind);
+	db_bind_text(st, 2, conv);
+	db_bind_text(st, 3, sender);
+	sqlite3_bind_int64(st, 4, (int64_t)seq);
+	int rc = db_step(&s->db, st, e);
+	*in = rc == SQLITE_ROW && (uint64_t)sqlite3_column_int64(st, 0) >= seq;
+	done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+syncstore_was_notified(struct syncstore *s, const char *conv, const char *sender, uint64_t seq,
+    bool *yes, struct err *e)
+{
+	if (range_has(s, SYNC_ANNOUNCED, conv, sender, seq, yes, e) < 0)
+		return -1;
+	if (*yes)
+		return 0;
+	return range_has(s, SYNC_SHOWN, conv, sender, seq, yes, e);
+}
+
+int
+syncstore_set_focus(struct syncstore *s, const char *conv, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_FOCUS_SET);
+	db_bind_text(st, 1, conv);
+	sqlite3_bind_int64(st, 2, (int64_t)getpid());
+	sqlite3_bind_int64(st, 3, now_ms());
+	return write1(s, st, e);
+}
+
+int
+syncstore_clear_focus(struct syncstore *s, struct err *e)
+{
+	return write1(s, stmt(s, ST_FOCUS_DEL), e);
+}
+
+int
+syncstore_get_focus(struct syncstore *s, int64_t max_age_ms, char **conv, struct err *e)
+{
+	*conv = NULL;
+	sqlite3_stmt *st = stmt(s, ST_FOCUS_GET);
+	int rc = db_step(&s->db, st, e);
+	if (rc == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 0);
+		int64_t age = now_ms() - sqlite3_column_int64(st, 1);
+		if (c && age <= max_age_ms)
+			*conv = xstrdup(c);
+	}
+	done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+void
+syncmsg_free(struct syncmsg *m)
+{
+	free(m->conv);
+	free(m->sender);
+	free(m->body);
+	memset(m, 0, sizeof(*m));
+}
+
+void
+syncmsg_list_free(struct syncmsg_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		syncmsg_free(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+void
+syncconv_free(struct syncconv *c)
+{
+	free(c->id);
+	free(c->title);
+	for (size_t i = 0; i < c->nmembers; i++)
+		free(c->members[i]);
+	free(c->members);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+syncconv_list_free(struct syncconv_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		syncconv_free(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
