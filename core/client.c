@@ -1,0 +1,269 @@
+/* A session with one server: calls of the protocol with their errors mapped. */
+#include "client.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+#define EVENTS_MARGIN_MS 10000
+
+/* Opens a session with server. */
+int
+client_open(struct client *c, const char *server, const char *user, const char *token,
+    const char *agent, struct err *e)
+{
+	memset(c, 0, sizeof(*c));
+	if (http_init(&c->http, server, agent, e) < 0)
+		return -1;
+	c->server = xstrdup(c->http.base);
+	c->user = user ? xstrdup(user) : NULL;
+	http_set_token(&c->http, token);
+	return 0;
+}
+
+/* Closes the session. */
+void
+client_close(struct client *c)
+{
+	http_free(&c->http);
+	free(c->server);
+	free(c->user);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Maps a failed status to an error a user understands. */
+int
+client_map_error(const struct client *c, long status, const char *body, size_t len,
+    const char *what, struct err *e)
+{
+	struct api_error ae;
+	proto_parse_error(body, len, &ae);
+	char *said = text_sanitize(ae.message, strlen(ae.message), 0);
+	const char *code = ae.code;
+	int ret;
+	if (status == 401 && strcmp(code, "bad_credentials") == 0)
+		ret = err_set(e, ERR_AUTH, "login rejected: wrong user name or password");
+	else if (status == 401)
+		ret = err_set(e, ERR_AUTH,
+		    "%s refused the saved login (logged out or expired); run natter login USER",
+		    c->server);
+	else if (status == 404 && what != NULL)
+		ret = err_set(e, ERR_NOTFOUND, "no %s, or you are not a member of it", what);
+	else if (status == 404)
+		ret = err_set(e, ERR_PROTOCOL, "%s does not know this request (404): is it a natter "
+		    "server?", c->server);
+	else if (status == 409)
+		ret = err_set(e, ERR_CONFLICT, "%s", *said ? said : "already exists");
+	else if (status == 413)
+		ret = err_set(e, ERR_TOOLARGE, "too large for the server: %s", said);
+	else if (status == 400 && (strcmp(code, "invalid_user") == 0 ||
+				      strcmp(code, "unknown_user") == 0 ||
+				      strcmp(code, "invalid_field") == 0 ||
+				      strcmp(code, "invalid_utf8") == 0))
+		ret = err_set(e, ERR_USAGE, "refused by the server: %s", *said ? said : code);
+	else if (status == 429 || status >= 500)
+		ret = err_set(e, ERR_OFFLINE, "server at %s is %s (HTTP %ld); try again later",
+		    c->server, status == 429 ? "limiting requests" : "failing", status);
+	else
+		ret = err_set(e, ERR_PROTOCOL, "server at %s refused the request (HTTP %ld %s): %s",
+		    c->server, status, code, said);
+	if (e != NULL)
+		e->status = (int)status;
+	free(said);
+	return ret;
+}
+
+/* Sends one request and checks for a 2xx answer. */
+int
+client_call(struct client *c, const char *method, const char *path, const char *body,
+    long timeout_ms, const char *what, struct http_response *r, struct err *e)
+{
+	if (http_request(&c->http, method, path, body, timeout_ms, r, e) < 0)
+		return -1;
+	if (r->status >= 200 && r->status <= 299)
+		return 0;
+	client_map_error(c, r->status, r->body.data, r->body.len, what, e);
+	http_response_free(r);
+	return -1;
+}
+
+/* Registers or logs in. */
+static int
+auth(struct client *c, const char *path, const char *user, const char *password,
+    struct auth_reply *a, struct err *e)
+{
+	memset(a, 0, sizeof(*a));
+	char *req = proto_auth_request(user, password);
+	if (req == NULL)
+		return err_set(e, ERR_USAGE, "the user name or password is not valid UTF-8");
+	struct http_response r;
+	int ret = client_call(c, "POST", path, req, 0, NULL, &r, e);
+	explicit_bzero(req, strlen(req));
+	free(req);
+	if (ret < 0)
+		return -1;
+	ret = proto_parse_auth(r.body.data, r.body.len, a, e);
+	http_response_free(&r);
+	if (ret == 0) {
+		free(c->user);
+		c->user = xstrdup(a->user);
+		http_set_token(&c->http, a->token);
+	}
+	return ret;
+}
+
+/* POST /v1/register. */
+int
+client_register(struct client *c, const char *user, const char *password, struct auth_reply *a,
+    struct err *e)
+{
+	if (auth(c, "/v1/register", user, password, a, e) < 0) {
+		if (e != NULL && e->kind == ERR_CONFLICT)
+			err_set(e, ERR_CONFLICT, "user name %s is taken at %s", user, c->server);
+		return -1;
+	}
+	return 0;
+}
+
+/* POST /v1/login. */
+int
+client_login(struct client *c, const char *user, const char *password, struct auth_reply *a,
+    struct err *e)
+{
+	return auth(c, "/v1/login", user, password, a, e);
+}
+
+/* POST /v1/logout. */
+int
+client_logout(struct client *c, struct err *e)
+{
+	struct http_response r;
+	if (client_call(c, "POST", "/v1/logout", "{}", 0, NULL, &r, e) < 0)
+		return -1;
+	http_response_free(&r);
+	return 0;
+}
+
+/* GET /v1/conversations. */
+int
+client_conversations(struct client *c, struct conv **v, size_t *n, struct err *e)
+{
+	*v = NULL;
+	*n = 0;
+	struct http_response r;
+	if (client_call(c, "GET", "/v1/conversations", NULL, 0, NULL, &r, e) < 0)
+		return -1;
+	int ret = proto_parse_conversations(r.body.data, r.body.len, v, n, e);
+	http_response_free(&r);
+	return ret;
+}
+
+/* GET /v1/conversations/{id}. */
+int
+client_conversation(struct client *c, const char *id, struct conv *out, struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	if (!proto_valid_id(id))
+		return err_set(e, ERR_NOTFOUND, "no conversation %s, or you are not a member of it",
+		    id);
+	char *path = xasprintf("/v1/conversations/%s", id);
+	char *what = xasprintf("conversation %s", id);
+	struct http_response r;
+	int ret = client_call(c, "GET", path, NULL, 0, what, &r, e);
+	if (ret == 0) {
+		ret = proto_parse_conversation(r.body.data, r.body.len, out, e);
+		http_response_free(&r);
+	}
+	free(path);
+	free(what);
+	return ret;
+}
+
+/* POST /v1/conversations. */
+int
+client_new_conversation(struct client *c, const char *title, char *const *members, size_t n,
+    struct conv *out, struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	char *req = proto_new_conversation(title, members, n);
+	if (req == NULL)
+		return err_set(e, ERR_USAGE, "the title or a member name is not valid UTF-8");
+	struct http_response r;
+	int ret = client_call(c, "POST", "/v1/conversations", req, 0, NULL, &r, e);
+	free(req);
+	if (ret < 0)
+		return -1;
+	ret = proto_parse_conversation(r.body.data, r.body.len, out, e);
+	http_response_free(&r);
+	return ret;
+}
+
+/* POST /v1/conversations/{id}/messages. */
+int
+client_post_message(struct client *c, const char *conv, const char *client_id, const char *body,
+    struct ack *a, struct err *e)
+{
+	memset(a, 0, sizeof(*a));
+	if (!proto_valid_id(conv))
+		return err_set(e, ERR_NOTFOUND, "no conversation %s, or you are not a member of it",
+		    conv);
+	char *req = proto_message_request(client_id, body);
+	if (req == NULL)
+		return err_set(e, ERR_USAGE, "the message is not valid UTF-8");
+	char *path = xasprintf("/v1/conversations/%s/messages", conv);
+	char *what = xasprintf("conversation %s", conv);
+	struct http_response r;
+	int ret = client_call(c, "POST", path, req, 0, what, &r, e);
+	free(req);
+	free(path);
+	free(what);
+	if (ret < 0)
+		return -1;
+	ret = proto_parse_ack(r.body.data, r.body.len, a, e);
+	http_response_free(&r);
+	if (ret == 0 && strcmp(a->conv, conv) != 0) {
+		ack_free(a);
+		return err_set(e, ERR_PROTOCOL, "server stored the message in another conversation");
+	}
+	return ret;
+}
+
+/* POST /v1/sync. */
+int
+client_sync(struct client *c, const struct vmap *have, char *const *ids, size_t nids, int limit,
+    struct sync_reply *out, struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	char *req = proto_sync_request(have, ids, nids, limit);
+	struct http_response r;
+	int ret = client_call(c, "POST", "/v1/sync", req, 0,
+	    nids == 1 ? "such conversation" : "conversation among those asked for", &r, e);
+	free(req);
+	if (ret < 0)
+		return -1;
+	ret = proto_parse_sync(r.body.data, r.body.len, out, e);
+	http_response_free(&r);
+	return ret;
+}
+
+/* GET /v1/events. */
+int
+client_events(struct client *c, int64_t after, int timeout_s, struct events_reply *out,
+    struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	char *path = after >= 0 ? xasprintf("/v1/events?after=%lld&timeout=%d", (long long)after,
+					timeout_s)
+				: xasprintf("/v1/events?timeout=%d", timeout_s);
+	struct http_response r;
+	int ret = client_call(c, "GET", path, NULL, (long)timeout_s * 1000 + EVENTS_MARGIN_MS, NULL,
+	    &r, e);
+	free(path);
+	if (ret < 0)
+		return -1;
+	ret = proto_parse_events(r.body.data, r.body.len, out, e);
+	http_response_free(&r);
+	return ret;
+}

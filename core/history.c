@@ -1,0 +1,732 @@
+/* history.db: messages, range vectors, conversations, read positions, outbox. */
+#include "history.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const migrations[] = {
+    /* 1: the whole first schema. */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE conversations (id TEXT PRIMARY KEY, title TEXT NOT NULL,"
+    "  created INTEGER NOT NULL DEFAULT 0,"
+    "  read_ts INTEGER NOT NULL DEFAULT 0, read_id INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE members (conv TEXT NOT NULL, user TEXT NOT NULL,"
+    "  PRIMARY KEY (conv, user)) WITHOUT ROWID;"
+    "CREATE TABLE messages (id INTEGER PRIMARY KEY, conv TEXT NOT NULL,"
+    "  sender TEXT NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,"
+    "  body TEXT NOT NULL, UNIQUE (conv, sender, seq));"
+    "CREATE INDEX messages_by_time ON messages (conv, ts);"
+    "CREATE TABLE ranges (conv TEXT NOT NULL, sender TEXT NOT NULL,"
+    "  lo INTEGER NOT NULL, hi INTEGER NOT NULL,"
+    "  PRIMARY KEY (conv, sender, lo)) WITHOUT ROWID;"
+    "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, conv TEXT NOT NULL,"
+    "  client_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL, created INTEGER NOT NULL);",
+};
+
+/* Prepares the statements of the insert path. */
+static int
+prepare_all(struct history *h, struct err *e)
+{
+	if (db_prepare(&h->db, &h->ins_msg,
+		"INSERT INTO messages (conv, sender, seq, ts, body) VALUES (?1, ?2, ?3, ?4, ?5)"
+		" ON CONFLICT DO NOTHING",
+		e) < 0 ||
+	    db_prepare(&h->db, &h->left,
+		"SELECT lo, hi FROM ranges WHERE conv = ?1 AND sender = ?2 AND lo <= ?3"
+		" ORDER BY lo DESC LIMIT 1",
+		e) < 0 ||
+	    db_prepare(&h->db, &h->right,
+		"SELECT hi FROM ranges WHERE conv = ?1 AND sender = ?2 AND lo = ?3", e) < 0 ||
+	    db_prepare(&h->db, &h->set_hi,
+		"UPDATE ranges SET hi = ?4 WHERE conv = ?1 AND sender = ?2 AND lo = ?3", e) < 0 ||
+	    db_prepare(&h->db, &h->set_lo,
+		"UPDATE ranges SET lo = ?4 WHERE conv = ?1 AND sender = ?2 AND lo = ?3", e) < 0 ||
+	    db_prepare(&h->db, &h->del_range,
+		"DELETE FROM ranges WHERE conv = ?1 AND sender = ?2 AND lo = ?3", e) < 0 ||
+	    db_prepare(&h->db, &h->add_range,
+		"INSERT INTO ranges (conv, sender, lo, hi) VALUES (?1, ?2, ?3, ?4)", e) < 0)
+		return -1;
+	return 0;
+}
+
+/* Opens with the given db flags. */
+static int
+open_with(struct history *h, const char *path, int flags, struct err *e)
+{
+	memset(h, 0, sizeof(*h));
+	if (db_open(&h->db, path, migrations, nitems(migrations), flags, e) < 0)
+		return -1;
+	if (prepare_all(h, e) < 0) {
+		history_close(h);
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens history.db at path. */
+int
+history_open(struct history *h, const char *path, struct err *e)
+{
+	return open_with(h, path, 0, e);
+}
+
+/* Opens a private in-memory history. */
+int
+history_open_memory(struct history *h, struct err *e)
+{
+	return open_with(h, ":memory:", DB_MEMORY, e);
+}
+
+/* Finalizes statements and closes the database. */
+void
+history_close(struct history *h)
+{
+	sqlite3_stmt **st[] = {&h->ins_msg, &h->left, &h->right, &h->set_hi, &h->set_lo,
+	    &h->del_range, &h->add_range};
+	for (size_t i = 0; i < nitems(st); i++) {
+		sqlite3_finalize(*st[i]);
+		*st[i] = NULL;
+	}
+	if (h->db.h != NULL)
+		db_close(&h->db);
+}
+
+/* Returns a copy of column i as text (NULL stays NULL). */
+static char *
+col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+/* Reads one meta value. */
+char *
+history_meta_get(struct history *h, const char *key, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st, "SELECT value FROM meta WHERE key = ?1", e) < 0)
+		return NULL;
+	db_bind_text(st, 1, key);
+	char *v = NULL;
+	if (db_step(&h->db, st, e) == SQLITE_ROW)
+		v = col_text(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Writes one meta value. */
+int
+history_meta_set(struct history *h, const char *key, const char *value, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st,
+		"INSERT INTO meta (key, value) VALUES (?1, ?2)"
+		" ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+		e) < 0)
+		return -1;
+	db_bind_text(st, 1, key);
+	db_bind_text(st, 2, value);
+	int rc = db_step(&h->db, st, e);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Reads the (server, user) the store belongs to. */
+int
+history_identity(struct history *h, char **server, char **user, struct err *e)
+{
+	struct err e2 = {0};
+	*server = history_meta_get(h, "server", &e2);
+	*user = e2.kind ? NULL : history_meta_get(h, "user", &e2);
+	if (e2.kind) {
+		free(*server);
+		*server = NULL;
+		if (e != NULL)
+			*e = e2;
+		return -1;
+	}
+	return 0;
+}
+
+/* Binds the store to (server, user), or refuses another pair. */
+int
+history_bind(struct history *h, const char *server, const char *user, const char *dir,
+    struct err *e)
+{
+	char *s, *u;
+	if (history_identity(h, &s, &u, e) < 0)
+		return -1;
+	int ret = 0;
+	if (s != NULL && u != NULL) {
+		if (strcmp(s, server) != 0 || strcmp(u, user) != 0)
+			ret = err_set(e, ERR_USAGE,
+			    "the data directory %s holds the history of %s at %s, not of %s at %s;"
+			    " use -D DIR to keep another account's data elsewhere",
+			    dir ? dir : "", u, s, user, server);
+	} else if (db_begin(&h->db, e) < 0)
+		ret = -1;
+	else if (history_meta_set(h, "server", server, e) < 0 ||
+	    history_meta_set(h, "user", user, e) < 0) {
+		db_rollback(&h->db);
+		ret = -1;
+	} else
+		ret = db_commit(&h->db, e);
+	free(s);
+	free(u);
+	return ret;
+}
+
+/* Writes one conversation and its members (in the caller's transaction). */
+static int
+put_conv(struct history *h, const struct conv *c, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st,
+		"INSERT INTO conversations (id, title, created) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
+		" created = excluded.created",
+		e) < 0)
+		return -1;
+	db_bind_text(st, 1, c->id);
+	db_bind_text(st, 2, c->title);
+	sqlite3_bind_int64(st, 3, c->created);
+	int rc = db_step(&h->db, st, e);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (db_prepare(&h->db, &st, "DELETE FROM members WHERE conv = ?1", e) < 0)
+		return -1;
+	db_bind_text(st, 1, c->id);
+	rc = db_step(&h->db, st, e);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (db_prepare(&h->db, &st,
+		"INSERT INTO members (conv, user) VALUES (?1, ?2) ON CONFLICT DO NOTHING", e) < 0)
+		return -1;
+	for (size_t i = 0; i < c->nmembers; i++) {
+		sqlite3_reset(st);
+		db_bind_text(st, 1, c->id);
+		db_bind_text(st, 2, c->members[i]);
+		if (db_step(&h->db, st, e) != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Inserts or updates conversations in one transaction. */
+int
+history_put_convs(struct history *h, const struct conv *v, size_t n, struct err *e)
+{
+	if (n == 0)
+		return 0;
+	if (db_begin(&h->db, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (put_conv(h, &v[i], e) < 0) {
+			db_rollback(&h->db);
+			return -1;
+		}
+	}
+	return db_commit(&h->db, e);
+}
+
+/* Frees a conversation list. */
+void
+hconvs_free(struct hconv *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].id);
+		free(v[i].title);
+		for (size_t j = 0; j < v[i].nmembers; j++)
+			free(v[i].members[j]);
+		free(v[i].members);
+	}
+	free(v);
+}
+
+/* Lists conversations with their members and counts. */
+int
+history_list_convs(struct history *h, const char *me, struct hconv **out, size_t *nout,
+    struct err *e)
+{
+	*out = NULL;
+	*nout = 0;
+	sqlite3_stmt *st, *mem;
+	if (db_prepare(&h->db, &st,
+		"SELECT c.id, c.title, c.created,"
+		" (SELECT count(*) FROM messages m WHERE m.conv = c.id),"
+		" (SELECT count(*) FROM messages m WHERE m.conv = c.id AND m.sender != ?1"
+		"   AND (m.ts, m.id) > (c.read_ts, c.read_id)),"
+		" (SELECT max(ts) FROM messages m WHERE m.conv = c.id)"
+		" FROM conversations c ORDER BY c.created, c.id",
+		e) < 0)
+		return -1;
+	if (db_prepare(&h->db, &mem, "SELECT user FROM members WHERE conv = ?1 ORDER BY user",
+		e) < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	db_bind_text(st, 1, me ? me : "");
+	struct hconv *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		struct hconv *c = &v[n++];
+		memset(c, 0, sizeof(*c));
+		c->id = col_text(st, 0);
+		c->title = col_text(st, 1);
+		c->created = sqlite3_column_int64(st, 2);
+		c->messages = (uint64_t)sqlite3_column_int64(st, 3);
+		c->unread = (uint64_t)sqlite3_column_int64(st, 4);
+		c->last_ts = sqlite3_column_int64(st, 5);
+		sqlite3_reset(mem);
+		db_bind_text(mem, 1, c->id);
+		size_t mcap = 0;
+		int mrc;
+		while ((mrc = db_step(&h->db, mem, e)) == SQLITE_ROW) {
+			if (c->nmembers == mcap) {
+				mcap = mcap ? mcap * 2 : 4;
+				c->members = xreallocarray(c->members, mcap, sizeof(char *));
+			}
+			c->members[c->nmembers++] = col_text(mem, 0);
+		}
+		if (mrc < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(mem);
+	if (rc < 0) {
+		hconvs_free(v, n);
+		return -1;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+/* True when the conversation is known. */
+bool
+history_has_conv(struct history *h, const char *id)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st, "SELECT 1 FROM conversations WHERE id = ?1", NULL) < 0)
+		return false;
+	db_bind_text(st, 1, id);
+	bool found = db_step(&h->db, st, NULL) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* Finds a conversation by id or unique title. */
+int
+history_resolve_conv(struct history *h, const char *name, char **id, struct err *e)
+{
+	*id = NULL;
+	if (history_has_conv(h, name)) {
+		*id = xstrdup(name);
+		return 0;
+	}
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st, "SELECT id FROM conversations WHERE title = ?1 ORDER BY id",
+		e) < 0)
+		return -1;
+	db_bind_text(st, 1, name);
+	struct buf ids = {0};
+	size_t n = 0;
+	int rc;
+	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+		if (n++ == 0)
+			*id = xstrdup(s);
+		buf_printf(&ids, "%s%s", n > 1 ? ", " : "", s);
+	}
+	sqlite3_finalize(st);
+	int ret = 0;
+	if (rc < 0)
+		ret = -1;
+	else if (n == 0)
+		ret = err_set(e, ERR_NOTFOUND, "no conversation %s (or you are not a member of it)",
+		    name);
+	else if (n > 1)
+		ret = err_set(e, ERR_USAGE, "several conversations are titled %s; use an id: %s",
+		    name, ids.data);
+	if (ret < 0) {
+		free(*id);
+		*id = NULL;
+	}
+	buf_free(&ids);
+	return ret;
+}
+
+/* Binds (conv, sender, a) and optionally b to a ranges statement, then steps it. */
+static int
+range_step(struct history *h, sqlite3_stmt *st, const char *conv, const char *sender,
+    uint64_t a, uint64_t b, bool with_b, struct err *e)
+{
+	sqlite3_reset(st);
+	db_bind_text(st, 1, conv);
+	db_bind_text(st, 2, sender);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)a);
+	if (with_b)
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)b);
+	return db_step(&h->db, st, e);
+}
+
+/* Adds seq to the sender's ranges, merging with its neighbours. */
+static int
+range_add(struct history *h, const char *conv, const char *sender, uint64_t seq, struct err *e)
+{
+	int rc = range_step(h, h->left, conv, sender, seq, 0, false, e);
+	if (rc < 0)
+		return -1;
+	bool has_left = rc == SQLITE_ROW;
+	uint64_t llo = 0, lhi = 0;
+	if (has_left) {
+		llo = (uint64_t)sqlite3_column_int64(h->left, 0);
+		lhi = (uint64_t)sqlite3_column_int64(h->left, 1);
+	}
+	sqlite3_reset(h->left);
+	if (has_left && lhi >= seq)
+		return 0; /* already covered */
+	rc = range_step(h, h->right, conv, sender, seq + 1, 0, false, e);
+	if (rc < 0)
+		return -1;
+	bool has_right = rc == SQLITE_ROW;
+	uint64_t rhi = has_right ? (uint64_t)sqlite3_column_int64(h->right, 0) : 0;
+	sqlite3_reset(h->right);
+	bool join_left = has_left && lhi + 1 == seq;
+	if (join_left && has_right) {
+		if (range_step(h, h->del_range, conv, sender, seq + 1, 0, false, e) != SQLITE_DONE ||
+		    range_step(h, h->set_hi, conv, sender, llo, rhi, true, e) != SQLITE_DONE)
+			return -1;
+	} else if (join_left) {
+		if (range_step(h, h->set_hi, conv, sender, llo, seq, true, e) != SQLITE_DONE)
+			return -1;
+	} else if (has_right) {
+		if (range_step(h, h->set_lo, conv, sender, seq + 1, seq, true, e) != SQLITE_DONE)
+			return -1;
+	} else if (range_step(h, h->add_range, conv, sender, seq, seq, true, e) != SQLITE_DONE)
+		return -1;
+	return 0;
+}
+
+/* Inserts messages inside the caller's transaction. */
+int
+history_insert_in_tx(struct history *h, const struct msg *v, size_t n, size_t *inserted,
+    struct err *e)
+{
+	size_t added = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct msg *m = &v[i];
+		sqlite3_reset(h->ins_msg);
+		db_bind_text(h->ins_msg, 1, m->conv);
+		db_bind_text(h->ins_msg, 2, m->sender);
+		sqlite3_bind_int64(h->ins_msg, 3, (sqlite3_int64)m->seq);
+		sqlite3_bind_int64(h->ins_msg, 4, m->ts);
+		db_bind_text(h->ins_msg, 5, m->body);
+		if (db_step(&h->db, h->ins_msg, e) != SQLITE_DONE) {
+			sqlite3_reset(h->ins_msg);
+			return -1;
+		}
+		bool fresh = sqlite3_changes(h->db.h) > 0;
+		sqlite3_reset(h->ins_msg);
+		if (!fresh)
+			continue;
+		if (range_add(h, m->conv, m->sender, m->seq, e) < 0)
+			return -1;
+		added++;
+	}
+	if (inserted != NULL)
+		*inserted = added;
+	return 0;
+}
+
+/* Inserts messages in one transaction. */
+int
+history_insert(struct history *h, const struct msg *v, size_t n, size_t *inserted,
+    struct err *e)
+{
+	if (inserted != NULL)
+		*inserted = 0;
+	if (n == 0)
+		return 0;
+	if (db_begin(&h->db, e) < 0)
+		return -1;
+	if (history_insert_in_tx(h, v, n, inserted, e) < 0) {
+		db_rollback(&h->db);
+		if (inserted != NULL)
+			*inserted = 0;
+		return -1;
+	}
+	return db_commit(&h->db, e);
+}
+
+/* Loads one conversation's vector from its ranges. */
+int
+history_vector(struct history *h, const char *conv, struct vector *v, struct err *e)
+{
+	memset(v, 0, sizeof(*v));
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st,
+		"SELECT sender, lo, hi FROM ranges WHERE conv = ?1 ORDER BY sender, lo", e) < 0)
+		return -1;
+	db_bind_text(st, 1, conv);
+	int rc;
+	struct seqset *row = NULL;
+	char *last = NULL;
+	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
+		const char *sender = (const char *)sqlite3_column_text(st, 0);
+		if (row == NULL || strcmp(last, sender) != 0) {
+			row = vector_row(v, sender);
+			free(last);
+			last = xstrdup(sender);
+		}
+		seqset_add_range(row, (uint64_t)sqlite3_column_int64(st, 1),
+		    (uint64_t)sqlite3_column_int64(st, 2));
+	}
+	free(last);
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		vector_free(v);
+		return -1;
+	}
+	return 0;
+}
+
+/* Loads the vectors of every conversation known. */
+int
+history_vectors(struct history *h, struct vmap *m, struct err *e)
+{
+	memset(m, 0, sizeof(*m));
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st,
+		"SELECT id FROM conversations UNION SELECT DISTINCT conv FROM ranges", e) < 0)
+		return -1;
+	int rc;
+	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		struct vector *v = vmap_get(m, id);
+		if (history_vector(h, id, v, e) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		vmap_free(m);
+		return -1;
+	}
+	return 0;
+}
+
+/* Frees stored messages. */
+void
+hmsgs_free(struct hmsg *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		msg_free(&v[i].m);
+	free(v);
+}
+
+/* Reads a window of a conversation's messages, oldest first. */
+int
+history_messages(struct history *h, const char *conv, int64_t before, size_t limit,
+    struct hmsg **out, size_t *nout, struct err *e)
+{
+	*out = NULL;
+	*nout = 0;
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st,
+		"SELECT id, sender, seq, ts, body FROM messages WHERE conv = ?1"
+		" AND (?2 = 0 OR (ts, id) < (SELECT ts, id FROM messages WHERE id = ?2))"
+		" ORDER BY ts DESC, id DESC LIMIT ?3",
+		e) < 0)
+		return -1;
+	db_bind_text(st, 1, conv);
+	sqlite3_bind_int64(st, 2, before);
+	sqlite3_bind_int64(st, 3, limit > INT64_MAX ? -1 : (sqlite3_int64)limit);
+	struct hmsg *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		struct hmsg *hm = &v[n++];
+		hm->id = sqlite3_column_int64(st, 0);
+		hm->m.conv = xstrdup(conv);
+		hm->m.sender = col_text(st, 1);
+		hm->m.seq = (uint64_t)sqlite3_column_int64(st, 2);
+		hm->m.ts = sqlite3_column_int64(st, 3);
+		hm->m.body = col_text(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		hmsgs_free(v, n);
+		return -1;
+	}
+	for (size_t i = 0; i < n / 2; i++) {
+		struct hmsg t = v[i];
+		v[i] = v[n - 1 - i];
+		v[n - 1 - i] = t;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+/* Marks everything in conv as read. */
+int
+history_mark_read(struct history *h, const char *conv, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st,
+		"UPDATE conversations SET (read_ts, read_id) = (SELECT ts, id FROM messages"
+		" WHERE conv = ?1 ORDER BY ts DESC, id DESC LIMIT 1)"
+		" WHERE id = ?1 AND EXISTS (SELECT 1 FROM messages WHERE conv = ?1)",
+		e) < 0)
+		return -1;
+	db_bind_text(st, 1, conv);
+	int rc = db_step(&h->db, st, e);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Frees one outbox item. */
+void
+outbox_item_free(struct outbox_item *it)
+{
+	free(it->conv);
+	free(it->client_id);
+	free(it->body);
+	memset(it, 0, sizeof(*it));
+}
+
+/* Frees outbox items. */
+void
+outbox_items_free(struct outbox_item *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		outbox_item_free(&v[i]);
+	free(v);
+}
+
+/* Queues a send durably. */
+int
+history_outbox_add(struct history *h, const char *conv, const char *body,
+    struct outbox_item *out, struct err *e)
+{
+	char *cid = random_hex(16);
+	int64_t created = now_ms();
+	sqlite3_stmt *st = NULL;
+	int ret = -1;
+	/* This one write must survive a power cut: the user was told it is queued. */
+	if (db_exec(&h->db, "PRAGMA synchronous = FULL", e) < 0)
+		goto out;
+	if (db_prepare(&h->db, &st,
+		"INSERT INTO outbox (conv, client_id, body, created) VALUES (?1, ?2, ?3, ?4)",
+		e) < 0)
+		goto restore;
+	db_bind_text(st, 1, conv);
+	db_bind_text(st, 2, cid);
+	db_bind_text(st, 3, body);
+	sqlite3_bind_int64(st, 4, created);
+	if (db_step(&h->db, st, e) != SQLITE_DONE)
+		goto restore;
+	if (out != NULL) {
+		out->id = sqlite3_last_insert_rowid(h->db.h);
+		out->conv = xstrdup(conv);
+		out->client_id = xstrdup(cid);
+		out->body = xstrdup(body);
+		out->created = created;
+	}
+	ret = 0;
+restore:
+	sqlite3_finalize(st);
+	db_exec(&h->db, "PRAGMA synchronous = NORMAL", NULL);
+out:
+	free(cid);
+	return ret;
+}
+
+/* Lists the outbox in sending order. */
+int
+history_outbox_list(struct history *h, struct outbox_item **out, size_t *nout, struct err *e)
+{
+	*out = NULL;
+	*nout = 0;
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st,
+		"SELECT id, conv, client_id, body, created FROM outbox ORDER BY id", e) < 0)
+		return -1;
+	struct outbox_item *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n].id = sqlite3_column_int64(st, 0);
+		v[n].conv = col_text(st, 1);
+		v[n].client_id = col_text(st, 2);
+		v[n].body = col_text(st, 3);
+		v[n].created = sqlite3_column_int64(st, 4);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		outbox_items_free(v, n);
+		return -1;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+/* Removes an item from the outbox, moving it into history when acknowledged. */
+int
+history_outbox_done(struct history *h, int64_t id, const struct ack *a, struct err *e)
+{
+	if (db_begin(&h->db, e) < 0)
+		return -1;
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st, "SELECT body FROM outbox WHERE id = ?1", e) < 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = db_step(&h->db, st, e);
+	char *body = rc == SQLITE_ROW ? col_text(st, 0) : NULL;
+	sqlite3_finalize(st);
+	if (rc < 0)
+		goto fail;
+	if (body != NULL && a != NULL) {
+		struct msg m = {a->conv, a->sender, a->seq, a->ts, body};
+		if (history_insert_in_tx(h, &m, 1, NULL, e) < 0) {
+			free(body);
+			goto fail;
+		}
+	}
+	free(body);
+	if (db_prepare(&h->db, &st, "DELETE FROM outbox WHERE id = ?1", e) < 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	rc = db_step(&h->db, st, e);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	return db_commit(&h->db, e);
+fail:
+	db_rollback(&h->db);
+	return -1;
+}

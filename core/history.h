@@ -1,0 +1,123 @@
+/*
+ * history.db, the chat client's own store: conversations and members,
+ * messages keyed by (conversation, sender, seq), the read position per
+ * conversation, the outbox of sends not yet acknowledged, and the
+ * (server, user) the directory belongs to. Each conversation's vector is
+ * kept as ranges (conv, sender, lo, hi) updated on every insert, so loading
+ * it costs O(senders + holes), never a scan of the messages.
+ */
+#ifndef NATTER_HISTORY_H
+#define NATTER_HISTORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "proto.h"
+#include "util.h"
+#include "vector.h"
+
+struct history {
+	struct db db;
+	sqlite3_stmt *ins_msg, *left, *right, *set_hi, *set_lo, *del_range, *add_range;
+};
+
+/* A conversation as the list shows it. */
+struct hconv {
+	char *id;
+	char *title;
+	char **members;
+	size_t nmembers;
+	int64_t created;
+	uint64_t messages; /* held in history */
+	uint64_t unread;   /* after the read position, not sent by me */
+	int64_t last_ts;   /* newest message, 0 when none */
+};
+
+/* A stored message and its position (row id) in history. */
+struct hmsg {
+	int64_t id;
+	struct msg m;
+};
+
+/* A send waiting for the server's acknowledgement. */
+struct outbox_item {
+	int64_t id; /* order of sending */
+	char *conv;
+	char *client_id;
+	char *body;
+	int64_t created; /* ms since the epoch */
+};
+
+/* Opens (creating and migrating) history.db at path. */
+int history_open(struct history *h, const char *path, struct err *e);
+/* Same, in memory (for tests). */
+int history_open_memory(struct history *h, struct err *e);
+void history_close(struct history *h);
+
+/* The (server, user) recorded in the store; NULLs when not yet bound. */
+int history_identity(struct history *h, char **server, char **user, struct err *e);
+/*
+ * Records that this store belongs to user at server; refuses (ERR_USAGE,
+ * suggesting -D) when it already belongs to another server or user.
+ */
+int history_bind(struct history *h, const char *server, const char *user, const char *dir,
+    struct err *e);
+/* A free-form value kept in the store (e.g. the events cursor); NULL if unset. */
+char *history_meta_get(struct history *h, const char *key, struct err *e);
+int history_meta_set(struct history *h, const char *key, const char *value, struct err *e);
+
+/* Inserts or updates conversations (title, created, members) in one transaction. */
+int history_put_convs(struct history *h, const struct conv *v, size_t n, struct err *e);
+/* Every known conversation, oldest first, with counts; me is the reader. */
+int history_list_convs(struct history *h, const char *me, struct hconv **v, size_t *n,
+    struct err *e);
+void hconvs_free(struct hconv *v, size_t n);
+/* True when the conversation id is known. */
+bool history_has_conv(struct history *h, const char *id);
+/*
+ * Finds a conversation by id or by unique title. ERR_NOTFOUND when none,
+ * ERR_USAGE when a title names several. *id is allocated.
+ */
+int history_resolve_conv(struct history *h, const char *name, char **id, struct err *e);
+
+/*
+ * Inserts messages in one transaction, ignoring those already held; the
+ * ranges follow. *inserted (may be NULL) counts the new ones.
+ */
+int history_insert(struct history *h, const struct msg *v, size_t n, size_t *inserted,
+    struct err *e);
+/* Same, inside a transaction the caller opened with db_begin. */
+int history_insert_in_tx(struct history *h, const struct msg *v, size_t n, size_t *inserted,
+    struct err *e);
+/* The vector of one conversation, from the ranges. */
+int history_vector(struct history *h, const char *conv, struct vector *v, struct err *e);
+/* The vectors of every conversation known (with or without messages). */
+int history_vectors(struct history *h, struct vmap *m, struct err *e);
+/*
+ * The last `limit` messages of conv before position `before` (0: the newest),
+ * oldest first, in display order (server time, then arrival).
+ */
+int history_messages(struct history *h, const char *conv, int64_t before, size_t limit,
+    struct hmsg **v, size_t *n, struct err *e);
+void hmsgs_free(struct hmsg *v, size_t n);
+/* Moves the read position of conv to its newest message. */
+int history_mark_read(struct history *h, const char *conv, struct err *e);
+
+/*
+ * Commits a send to the outbox durably (synchronous=FULL) with a fresh
+ * random client_id; out (may be NULL) receives the item.
+ */
+int history_outbox_add(struct history *h, const char *conv, const char *body,
+    struct outbox_item *out, struct err *e);
+/* Every queued send, in the order they were made. */
+int history_outbox_list(struct history *h, struct outbox_item **v, size_t *n, struct err *e);
+/*
+ * Removes item id from the outbox; with a (the server's receipt) the message
+ * enters history with its seq in the same transaction. a NULL drops it.
+ */
+int history_outbox_done(struct history *h, int64_t id, const struct ack *a, struct err *e);
+void outbox_item_free(struct outbox_item *it);
+void outbox_items_free(struct outbox_item *v, size_t n);
+
+#endif

@@ -1,0 +1,393 @@
+/* The HTTP client: libcurl with timeouts, caps, retries and wire-byte counting. */
+#include "http.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define RETRY_AFTER_MAX_S 60
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_status;
+
+struct xfer {
+	struct http *h;
+	struct http_response *r;
+	bool too_large;
+};
+
+/* Initialises libcurl once per process. */
+static void
+global_init(void)
+{
+	global_status = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* Returns a copy of url without trailing slashes, if its scheme is http(s). */
+char *
+http_normalize_url(const char *url, struct err *e)
+{
+	if (url == NULL || *url == '\0') {
+		err_set(e, ERR_USAGE, "no server URL given");
+		return NULL;
+	}
+	const char *rest;
+	if (strncasecmp(url, "http://", 7) == 0)
+		rest = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		rest = url + 8;
+	else {
+		err_set(e, ERR_USAGE, "server URL %s must start with http:// or https://", url);
+		return NULL;
+	}
+	if (*rest == '\0' || *rest == '/') {
+		err_set(e, ERR_USAGE, "server URL %s has no host", url);
+		return NULL;
+	}
+	for (const char *p = url; *p; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
+			err_set(e, ERR_USAGE, "server URL contains spaces or control characters");
+			return NULL;
+		}
+	}
+	size_t n = strlen(url);
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	return xstrndup(url, n);
+}
+
+/* Prepares a client for one server. */
+int
+http_init(struct http *h, const char *url, const char *agent, struct err *e)
+{
+	memset(h, 0, sizeof(*h));
+	pthread_once(&global_once, global_init);
+	if (global_status != CURLE_OK)
+		return err_set(e, ERR_SYSTEM, "cannot initialise libcurl: %s",
+		    curl_easy_strerror(global_status));
+	h->base = http_normalize_url(url, e);
+	if (h->base == NULL)
+		return -1;
+	h->curl = curl_easy_init();
+	if (h->curl == NULL) {
+		free(h->base);
+		h->base = NULL;
+		return err_set(e, ERR_SYSTEM, "cannot initialise libcurl");
+	}
+	h->user_agent = xasprintf("%s/%s", agent, NATTER_VERSION);
+	h->connect_timeout_ms = HTTP_CONNECT_TIMEOUT_MS;
+	h->timeout_ms = HTTP_TIMEOUT_MS;
+	h->max_response = HTTP_MAX_RESPONSE;
+	h->retries = HTTP_RETRIES;
+	h->retry_base_ms = HTTP_RETRY_BASE_MS;
+	h->retry_max_ms = HTTP_RETRY_MAX_MS;
+	return 0;
+}
+
+/* Releases the handle and the strings of a client. */
+void
+http_free(struct http *h)
+{
+	if (h->curl != NULL)
+		curl_easy_cleanup(h->curl);
+	free(h->base);
+	if (h->token != NULL) {
+		explicit_bzero(h->token, strlen(h->token));
+		free(h->token);
+	}
+	free(h->user_agent);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Sets or clears the bearer token. */
+void
+http_set_token(struct http *h, const char *token)
+{
+	if (h->token != NULL) {
+		explicit_bzero(h->token, strlen(h->token));
+		free(h->token);
+	}
+	h->token = token ? xstrdup(token) : NULL;
+}
+
+/* Frees a response body. */
+void
+http_response_free(struct http_response *r)
+{
+	buf_free(&r->body);
+	r->status = 0;
+	r->retry_after = -1;
+}
+
+/* True for 429 and every 5xx. */
+bool
+http_status_retryable(long status)
+{
+	return status == 429 || (status >= 500 && status <= 599);
+}
+
+/* Full-jitter exponential backoff, or the server's Retry-After when given. */
+long
+http_backoff_ms(const struct http *h, int attempt, long retry_after)
+{
+	if (retry_after >= 0)
+		return (retry_after > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : retry_after) * 1000;
+	long cap = h->retry_base_ms;
+	for (int i = 0; i < attempt && cap < h->retry_max_ms; i++)
+		cap *= 2;
+	if (cap > h->retry_max_ms)
+		cap = h->retry_max_ms;
+	if (cap <= 0)
+		return 0;
+	uint32_t r;
+	random_bytes(&r, sizeof(r));
+	/* Half fixed, half random: never hammers, never waits needlessly long. */
+	return cap / 2 + (long)(r % (uint32_t)(cap / 2 + 1));
+}
+
+/* Appends body bytes, refusing more than the cap. */
+static size_t
+write_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = size * n;
+	if (x->r->body.len + len > x->h->max_response) {
+		x->too_large = true;
+		return 0;
+	}
+	buf_append(&x->r->body, p, len);
+	return len;
+}
+
+/* Picks Retry-After (in seconds) out of the response headers. */
+static size_t
+header_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = size * n;
+	static const char name[] = "retry-after:";
+	if (len > sizeof(name) - 1 && strncasecmp(p, name, sizeof(name) - 1) == 0) {
+		const char *v = p + sizeof(name) - 1;
+		const char *end = p + len;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		long secs = 0;
+		bool digits = false;
+		while (v < end && *v >= '0' && *v <= '9' && secs < 100000) {
+			secs = secs * 10 + (*v - '0');
+			v++;
+			digits = true;
+		}
+		if (digits)
+			x->r->retry_after = secs;
+	}
+	return len;
+}
+
+/* Stops a transfer when the caller's abort flag is raised. */
+static int
+xferinfo_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	struct xfer *x = arg;
+	return x->h->abort_flag != NULL && *x->h->abort_flag ? 1 : 0;
+}
+
+/* Sleeps ms milliseconds in short slices, returning early when aborted. */
+static void
+nap(struct http *h, long ms)
+{
+	while (ms > 0) {
+		if (h->abort_flag != NULL && *h->abort_flag)
+			return;
+		long step = ms > 50 ? 50 : ms;
+		struct timespec ts = {.tv_sec = 0, .tv_nsec = step * 1000000L};
+		nanosleep(&ts, NULL);
+		ms -= step;
+	}
+}
+
+/* True for transport failures worth another attempt. */
+static bool
+curl_retryable(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_BAD_CONTENT_ENCODING:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Describes a transport failure in a user's words. */
+static int
+curl_error(struct http *h, CURLcode rc, const char *errbuf, struct err *e)
+{
+	const char *why = *errbuf ? errbuf : curl_easy_strerror(rc);
+	switch (rc) {
+	case CURLE_ABORTED_BY_CALLBACK:
+		return err_set(e, ERR_SYSTEM, "request to %s interrupted", h->base);
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CONNECT_ERROR:
+		return err_set(e, ERR_SYSTEM, "secure connection to %s failed: %s", h->base, why);
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return err_set(e, ERR_USAGE, "server URL %s: unsupported protocol", h->base);
+	case CURLE_OPERATION_TIMEDOUT:
+		return err_set(e, ERR_OFFLINE, "server at %s did not answer in time", h->base);
+	default:
+		return err_set(e, ERR_OFFLINE, "server unreachable at %s (%s)", h->base, why);
+	}
+}
+
+/* One attempt: configures the handle and performs the transfer. */
+static CURLcode
+perform(struct http *h, const char *method, const char *url, const char *body, long timeout_ms,
+    struct xfer *x, char *errbuf)
+{
+	CURL *c = h->curl;
+	curl_easy_reset(c);
+	struct curl_slist *hdrs = NULL;
+	hdrs = curl_slist_append(hdrs, "Accept: application/json");
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	if (body != NULL)
+		hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+	char *auth = NULL;
+	if (h->token != NULL) {
+		auth = xasprintf("Authorization: Bearer %s", h->token);
+		hdrs = curl_slist_append(hdrs, auth);
+	}
+	long low_speed_s = timeout_ms > HTTP_TIMEOUT_MS ? timeout_ms / 1000 : 15;
+
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, h->user_agent);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, low_speed_s);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	if (body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+	}
+	if (strcmp(method, "GET") == 0)
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	else if (strcmp(method, "POST") == 0) {
+		if (body == NULL) {
+			curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+			curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
+		}
+	} else
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+
+	errbuf[0] = '\0';
+	CURLcode rc = curl_easy_perform(c);
+
+	curl_off_t down = 0;
+	long hsize = 0;
+	if (curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &down) == CURLE_OK && down > 0)
+		h->bytes_received += (uint64_t)down;
+	if (curl_easy_getinfo(c, CURLINFO_HEADER_SIZE, &hsize) == CURLE_OK && hsize > 0)
+		h->bytes_received += (uint64_t)hsize;
+	h->requests++;
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &x->r->status);
+	curl_slist_free_all(hdrs);
+	if (auth != NULL) {
+		explicit_bzero(auth, strlen(auth));
+		free(auth);
+	}
+	return rc;
+}
+
+/* Sends one request, retrying on transport errors, 429 and 5xx. */
+int
+http_request(struct http *h, const char *method, const char *path, const char *body,
+    long timeout_ms, struct http_response *r, struct err *e)
+{
+	memset(r, 0, sizeof(*r));
+	r->retry_after = -1;
+	if (timeout_ms <= 0)
+		timeout_ms = h->timeout_ms;
+	char *url = xasprintf("%s%s", h->base, path);
+	char errbuf[CURL_ERROR_SIZE];
+	int ret = -1;
+	for (int attempt = 0;; attempt++) {
+		struct xfer x = {.h = h, .r = r};
+		buf_free(&r->body);
+		r->status = 0;
+		r->retry_after = -1;
+		int64_t t0 = mono_ms();
+		CURLcode rc = perform(h, method, url, body, timeout_ms, &x, errbuf);
+		if (h->verbose) {
+			if (rc == CURLE_OK)
+				fprintf(stderr, "natter: %s %s -> %ld (%zu bytes, %lld ms)\n", method,
+				    url, r->status, r->body.len, (long long)(mono_ms() - t0));
+			else
+				fprintf(stderr, "natter: %s %s -> %s\n", method, url,
+				    *errbuf ? errbuf : curl_easy_strerror(rc));
+		}
+		bool aborted = h->abort_flag != NULL && *h->abort_flag;
+		if (rc == CURLE_WRITE_ERROR && x.too_large) {
+			err_set(e, ERR_TOOLARGE, "answer from %s is larger than %zu bytes", h->base,
+			    h->max_response);
+			break;
+		}
+		if (rc == CURLE_OK && !http_status_retryable(r->status)) {
+			ret = 0;
+			break;
+		}
+		bool retry = rc == CURLE_OK || curl_retryable(rc);
+		if (!retry || aborted || attempt >= h->retries) {
+			if (rc == CURLE_OK) {
+				/* A final 429/5xx is still an answer the caller maps. */
+				ret = 0;
+				break;
+			}
+			curl_error(h, rc, errbuf, e);
+			break;
+		}
+		nap(h, http_backoff_ms(h, attempt, rc == CURLE_OK ? r->retry_after : -1));
+		if (h->abort_flag != NULL && *h->abort_flag) {
+			if (rc == CURLE_OK) {
+				ret = 0;
+				break;
+			}
+			err_set(e, ERR_SYSTEM, "request to %s interrupted", h->base);
+			break;
+		}
+	}
+	free(url);
+	return ret;
+}

@@ -1,0 +1,76 @@
+/*
+ * The HTTP client on libcurl: one handle per server, timeouts, a response
+ * size cap, TLS verification always on, http/https only and no redirects,
+ * retries with exponential backoff and jitter on connection errors, 429 and
+ * 5xx (Retry-After honoured), a count of wire bytes received, and an abort
+ * flag checked while a transfer runs (for SIGTERM during a long-poll).
+ */
+#ifndef NATTER_HTTP_H
+#define NATTER_HTTP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util.h"
+
+/* Defaults; a caller may change the fields of struct http after http_init. */
+#define HTTP_CONNECT_TIMEOUT_MS 5000
+#define HTTP_TIMEOUT_MS 30000
+#define HTTP_MAX_RESPONSE (16u << 20)
+#define HTTP_RETRIES 5
+#define HTTP_RETRY_BASE_MS 100
+#define HTTP_RETRY_MAX_MS 5000
+
+struct http {
+	void *curl;          /* CURL * */
+	char *base;          /* server URL without trailing '/' */
+	char *token;         /* bearer token, or NULL */
+	char *user_agent;    /* "natter/0.1.0" */
+	long connect_timeout_ms;
+	long timeout_ms;     /* whole transfer, when the request gives none */
+	size_t max_response; /* bytes of body accepted, counted as they arrive */
+	int retries;         /* extra attempts after the first */
+	long retry_base_ms;  /* first backoff; doubles each attempt, full jitter */
+	long retry_max_ms;   /* cap of one backoff (Retry-After may exceed it up to 60 s) */
+	bool verbose;        /* log each request to stderr */
+	volatile sig_atomic_t *abort_flag; /* when non-zero, transfers and waits stop */
+	uint64_t bytes_received; /* wire bytes: headers + body before decompression */
+	uint64_t requests;       /* attempts made, retries included */
+};
+
+struct http_response {
+	long status;      /* HTTP status, 0 when none was received */
+	struct buf body;  /* decoded body, NUL-terminated */
+	long retry_after; /* seconds from Retry-After, or -1 */
+};
+
+/*
+ * Prepares a client for the server at url (http:// or https:// only).
+ * agent is the program name, e.g. "natter"; "/VERSION" is appended.
+ */
+int http_init(struct http *h, const char *url, const char *agent, struct err *e);
+void http_free(struct http *h);
+/* Sets (or with NULL clears) the bearer token sent with every request. */
+void http_set_token(struct http *h, const char *token);
+
+/*
+ * Sends METHOD base+path with an optional JSON body. timeout_ms 0 means the
+ * default. Retries as described above. Returns 0 when a response arrived
+ * (whatever its status: r->status says), or -1 with e set to ERR_OFFLINE
+ * (unreachable, timed out, still failing after retries), ERR_TOOLARGE
+ * (response over the cap), ERR_SYSTEM (aborted by the flag). The response
+ * to free is in r either way.
+ */
+int http_request(struct http *h, const char *method, const char *path, const char *body,
+    long timeout_ms, struct http_response *r, struct err *e);
+void http_response_free(struct http_response *r);
+
+/* Strips trailing slashes and checks the scheme: the canonical server URL. */
+char *http_normalize_url(const char *url, struct err *e);
+/* Backoff before retry number attempt (0-based), in ms, with full jitter. */
+long http_backoff_ms(const struct http *h, int attempt, long retry_after);
+/* True when a status deserves a retry: 429 and 5xx. */
+bool http_status_retryable(long status);
+
+#endif

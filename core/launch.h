@@ -1,0 +1,47 @@
+/*
+ * The launch sync of natter (every start of the TUI, and `natter sync`):
+ * flush the outbox, compare each conversation's digest with the server's,
+ * and fetch by vector only what history.db lacks, looping while the server
+ * says `more`. (Issue 6 adds the merge from sync.db in front.)
+ */
+#ifndef NATTER_LAUNCH_H
+#define NATTER_LAUNCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "client.h"
+#include "history.h"
+#include "outbox.h"
+
+#define LAUNCH_SYNC_LIMIT 1000
+
+struct launch_report {
+	uint64_t merged_from_store;   /* messages copied from sync.db */
+	uint64_t fetched_from_server; /* new messages received by /v1/sync */
+	uint64_t bytes_received;      /* wire bytes of every response, headers included */
+	uint64_t duration_ms;
+	uint64_t requests;            /* HTTP attempts */
+	size_t conversations;         /* known to the server */
+	size_t conversations_changed; /* whose digest differed */
+	struct outbox_report outbox;
+	uint64_t cursor; /* the events cursor of the last sync answer (0 if none) */
+	bool offline;    /* the server could not be reached: remote steps skipped */
+};
+
+/* Called after each batch (e.g. to show progress); may be NULL. */
+typedef void (*launch_progress_fn)(void *arg, const struct launch_report *r);
+
+/*
+ * Runs the launch sequence. Returns 0, or -1 with e set; when the server is
+ * unreachable, r->offline is true and e->kind is ERR_OFFLINE (the local steps
+ * still ran). r is filled in either case.
+ */
+int launch_sync(struct client *c, struct history *h, launch_progress_fn progress, void *arg,
+    struct launch_report *r, struct err *e);
+
+/* Fetches by vector the conversations in ids (all known to the server when NULL). */
+int launch_fetch(struct client *c, struct history *h, char *const *ids, size_t nids,
+    launch_progress_fn progress, void *arg, struct launch_report *r, struct err *e);
+
+#endif

@@ -1,0 +1,67 @@
+/* Delivering the outbox in order, exactly once thanks to client ids. */
+#include "outbox.h"
+
+#include <string.h>
+
+/* True for errors that may go away by themselves or after a login. */
+static bool
+temporary(const struct err *e)
+{
+	if (e->kind == ERR_PROTOCOL)
+		return e->status < 400 || e->status > 499; /* a garbled receipt: resend is safe */
+	return e->kind == ERR_OFFLINE || e->kind == ERR_AUTH || e->kind == ERR_SYSTEM ||
+	    e->kind == ERR_DB;
+}
+
+/* Posts queued sends in order. */
+int
+outbox_flush(struct client *c, struct history *h, struct outbox_report *r, struct err *e)
+{
+	int64_t watch = r->watch_id;
+	memset(r, 0, sizeof(*r));
+	r->watch_id = watch;
+	r->watch_state = OUTBOX_QUEUED;
+	struct outbox_item *v;
+	size_t n;
+	if (history_outbox_list(h, &v, &n, e) < 0)
+		return -1;
+	int ret = 0;
+	size_t i;
+	for (i = 0; i < n; i++) {
+		struct ack a;
+		struct err pe = {0};
+		if (client_post_message(c, v[i].conv, v[i].client_id, v[i].body, &a, &pe) < 0) {
+			if (temporary(&pe)) {
+				if (e != NULL)
+					*e = pe;
+				if (v[i].id == watch)
+					r->watch_err = pe;
+				ret = -1;
+				break;
+			}
+			if (history_outbox_done(h, v[i].id, NULL, e) < 0) {
+				ret = -1;
+				break;
+			}
+			if (r->dropped++ == 0)
+				r->first_drop = pe;
+			if (v[i].id == watch) {
+				r->watch_state = OUTBOX_DROPPED;
+				r->watch_err = pe;
+			}
+			continue;
+		}
+		int rc = history_outbox_done(h, v[i].id, &a, e);
+		ack_free(&a);
+		if (rc < 0) {
+			ret = -1;
+			break;
+		}
+		r->sent++;
+		if (v[i].id == watch)
+			r->watch_state = OUTBOX_SENT;
+	}
+	r->queued = ret < 0 ? n - i : 0;
+	outbox_items_free(v, n);
+	return ret;
+}

@@ -1,0 +1,649 @@
+/* The protocol codec: JSON bodies to and from structs, checked field by field. */
+#include "proto.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BODY_MAX 16384
+#define TITLE_MAX 256
+#define MEMBERS_MAX 256
+
+/* Frees the strings of a message. */
+void
+msg_free(struct msg *m)
+{
+	free(m->conv);
+	free(m->sender);
+	free(m->body);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Frees an array of messages. */
+void
+msgs_free(struct msg *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		msg_free(&v[i]);
+	free(v);
+}
+
+/* Frees a conversation's fields. */
+void
+conv_free(struct conv *c)
+{
+	free(c->id);
+	free(c->title);
+	for (size_t i = 0; i < c->nmembers; i++)
+		free(c->members[i]);
+	free(c->members);
+	vector_free(&c->vector);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Frees an array of conversations. */
+void
+convs_free(struct conv *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		conv_free(&v[i]);
+	free(v);
+}
+
+/* Frees a vector map. */
+void
+vmap_free(struct vmap *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->e[i].conv);
+		vector_free(&m->e[i].v);
+	}
+	free(m->e);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Returns conv's vector in the map, adding an empty one when absent. */
+struct vector *
+vmap_get(struct vmap *m, const char *conv)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->e[i].conv, conv) == 0)
+			return &m->e[i].v;
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 8;
+		m->e = xreallocarray(m->e, m->cap, sizeof(*m->e));
+	}
+	struct vmap_entry *en = &m->e[m->n++];
+	memset(en, 0, sizeof(*en));
+	en->conv = xstrdup(conv);
+	return &en->v;
+}
+
+/* Frees a sync answer. */
+void
+sync_reply_free(struct sync_reply *r)
+{
+	msgs_free(r->msgs, r->nmsgs);
+	convs_free(r->convs, r->nconvs);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Frees a message acknowledgement. */
+void
+ack_free(struct ack *a)
+{
+	free(a->conv);
+	free(a->sender);
+	memset(a, 0, sizeof(*a));
+}
+
+/* Frees a login answer, wiping the token. */
+void
+auth_reply_free(struct auth_reply *a)
+{
+	free(a->user);
+	if (a->token != NULL) {
+		explicit_bzero(a->token, strlen(a->token));
+		free(a->token);
+	}
+	memset(a, 0, sizeof(*a));
+}
+
+/* Frees an events answer. */
+void
+events_reply_free(struct events_reply *r)
+{
+	for (size_t i = 0; i < r->nevents; i++) {
+		msg_free(&r->events[i].msg);
+		conv_free(&r->events[i].conv);
+	}
+	free(r->events);
+	memset(r, 0, sizeof(*r));
+}
+
+/* True for [a-z0-9][a-z0-9._-]{0,31}. */
+bool
+proto_valid_user(const char *s)
+{
+	size_t n = 0;
+	for (const char *p = s; *p; p++, n++) {
+		char c = *p;
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+		if (!alnum && (n == 0 || (c != '.' && c != '_' && c != '-')))
+			return false;
+	}
+	return n >= 1 && n <= 32;
+}
+
+/* True for [A-Za-z0-9_-]{1,64}. */
+bool
+proto_valid_id(const char *s)
+{
+	size_t n = 0;
+	for (const char *p = s; *p; p++, n++) {
+		char c = *p;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			c == '_' || c == '-'))
+			return false;
+	}
+	return n >= 1 && n <= 64;
+}
+
+/* Parses a whole body as a JSON object. */
+static json_t *
+load(const char *body, size_t len, struct err *e)
+{
+	json_error_t je;
+	json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	if (j == NULL) {
+		err_set(e, ERR_PROTOCOL, "server sent invalid JSON: %s (at byte %d)", je.text,
+		    je.position);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		err_set(e, ERR_PROTOCOL, "server sent JSON that is not an object");
+		return NULL;
+	}
+	return j;
+}
+
+/* Fetches a string field; NULL with e set when missing or not a string. */
+static const char *
+get_str(json_t *o, const char *what, const char *key, struct err *e)
+{
+	json_t *v = json_object_get(o, key);
+	if (v == NULL) {
+		err_set(e, ERR_PROTOCOL, "server sent %s without \"%s\"", what, key);
+		return NULL;
+	}
+	if (!json_is_string(v)) {
+		err_set(e, ERR_PROTOCOL, "server sent %s whose \"%s\" is not a string", what, key);
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+/* Fetches an integer field within [lo, hi]. */
+static int
+get_int(json_t *o, const char *what, const char *key, int64_t lo, int64_t hi, int64_t *out,
+    struct err *e)
+{
+	json_t *v = json_object_get(o, key);
+	if (v == NULL)
+		return err_set(e, ERR_PROTOCOL, "server sent %s without \"%s\"", what, key);
+	if (!json_is_integer(v))
+		return err_set(e, ERR_PROTOCOL, "server sent %s whose \"%s\" is not an integer",
+		    what, key);
+	json_int_t x = json_integer_value(v);
+	if (x < lo || x > hi)
+		return err_set(e, ERR_PROTOCOL, "server sent %s whose \"%s\" is out of range (%lld)",
+		    what, key, (long long)x);
+	*out = x;
+	return 0;
+}
+
+/* Decodes a message object. */
+int
+proto_msg_from_json(json_t *j, struct msg *m, struct err *e)
+{
+	memset(m, 0, sizeof(*m));
+	if (!json_is_object(j))
+		return err_set(e, ERR_PROTOCOL, "server sent a message that is not an object");
+	const char *conv = get_str(j, "a message", "conv", e);
+	if (conv == NULL)
+		return -1;
+	if (!proto_valid_id(conv))
+		return err_set(e, ERR_PROTOCOL, "server sent a message with an invalid conversation id");
+	const char *sender = get_str(j, "a message", "sender", e);
+	if (sender == NULL)
+		return -1;
+	if (!proto_valid_user(sender))
+		return err_set(e, ERR_PROTOCOL, "server sent a message with an invalid sender name");
+	int64_t seq, ts;
+	if (get_int(j, "a message", "seq", 1, (int64_t)SEQ_MAX, &seq, e) < 0 ||
+	    get_int(j, "a message", "ts", 0, INT64_MAX, &ts, e) < 0)
+		return -1;
+	json_t *b = json_object_get(j, "body");
+	if (b == NULL || !json_is_string(b))
+		return err_set(e, ERR_PROTOCOL, "server sent a message without a text \"body\"");
+	size_t blen = json_string_length(b);
+	if (blen == 0 || blen > BODY_MAX)
+		return err_set(e, ERR_PROTOCOL, "server sent a message body of %zu bytes", blen);
+	m->conv = xstrdup(conv);
+	m->sender = xstrdup(sender);
+	m->seq = (uint64_t)seq;
+	m->ts = ts;
+	m->body = xstrndup(json_string_value(b), blen);
+	return 0;
+}
+
+/* Decodes a vector object {"sender": "ranges", ...}. */
+int
+proto_vector_from_json(json_t *j, struct vector *v, struct err *e)
+{
+	memset(v, 0, sizeof(*v));
+	if (!json_is_object(j))
+		return err_set(e, ERR_PROTOCOL, "server sent a vector that is not an object");
+	const char *sender;
+	json_t *val;
+	json_object_foreach (j, sender, val) {
+		if (!proto_valid_user(sender)) {
+			vector_free(v);
+			return err_set(e, ERR_PROTOCOL, "server sent a vector with an invalid sender");
+		}
+		if (!json_is_string(val)) {
+			vector_free(v);
+			return err_set(e, ERR_PROTOCOL,
+			    "server sent a vector whose ranges for %s are not a string", sender);
+		}
+		struct seqset s = {0};
+		size_t pos = 0;
+		struct err pe = {0};
+		if (seqset_parse(&s, json_string_value(val), json_string_length(val), &pos, &pe) < 0) {
+			seqset_free(&s);
+			vector_free(v);
+			return err_set(e, ERR_PROTOCOL,
+			    "server sent invalid ranges for %s (at byte %zu): %s", sender, pos, pe.msg);
+		}
+		if (s.n > 0)
+			seqset_union(vector_row(v, sender), &s);
+		seqset_free(&s);
+	}
+	return 0;
+}
+
+/* Decodes a vector map {"conv": {vector}, ...}. */
+int
+proto_vmap_from_json(json_t *j, struct vmap *m, struct err *e)
+{
+	memset(m, 0, sizeof(*m));
+	if (!json_is_object(j))
+		return err_set(e, ERR_PROTOCOL, "vector map is not an object");
+	const char *conv;
+	json_t *val;
+	json_object_foreach (j, conv, val) {
+		if (!proto_valid_id(conv)) {
+			vmap_free(m);
+			return err_set(e, ERR_PROTOCOL, "vector map has an invalid conversation id");
+		}
+		struct vector v;
+		if (proto_vector_from_json(val, &v, e) < 0) {
+			vmap_free(m);
+			return -1;
+		}
+		vector_union(vmap_get(m, conv), &v);
+		vector_free(&v);
+	}
+	return 0;
+}
+
+/* Decodes a conversation object (with or without vector and digest). */
+int
+proto_conv_from_json(json_t *j, struct conv *c, struct err *e)
+{
+	memset(c, 0, sizeof(*c));
+	if (!json_is_object(j))
+		return err_set(e, ERR_PROTOCOL, "server sent a conversation that is not an object");
+	const char *id = get_str(j, "a conversation", "id", e);
+	if (id == NULL)
+		return -1;
+	if (!proto_valid_id(id))
+		return err_set(e, ERR_PROTOCOL, "server sent a conversation with an invalid id");
+	json_t *t = json_object_get(j, "title");
+	if (t == NULL || !json_is_string(t))
+		return err_set(e, ERR_PROTOCOL, "server sent conversation %s without a text \"title\"",
+		    id);
+	size_t tlen = json_string_length(t);
+	if (tlen == 0 || tlen > TITLE_MAX || strlen(json_string_value(t)) != tlen)
+		return err_set(e, ERR_PROTOCOL, "server sent conversation %s with a bad title", id);
+	json_t *mem = json_object_get(j, "members");
+	if (mem == NULL || !json_is_array(mem))
+		return err_set(e, ERR_PROTOCOL, "server sent conversation %s without \"members\"", id);
+	size_t nm = json_array_size(mem);
+	if (nm > MEMBERS_MAX)
+		return err_set(e, ERR_PROTOCOL, "server sent conversation %s with %zu members", id, nm);
+	int64_t created = 0;
+	if (json_object_get(j, "created") != NULL &&
+	    get_int(j, "a conversation", "created", 0, INT64_MAX, &created, e) < 0)
+		return -1;
+	c->id = xstrdup(id);
+	c->title = xstrndup(json_string_value(t), tlen);
+	c->created = created;
+	c->members = xcalloc(nm ? nm : 1, sizeof(char *));
+	for (size_t i = 0; i < nm; i++) {
+		json_t *u = json_array_get(mem, i);
+		if (!json_is_string(u) || !proto_valid_user(json_string_value(u))) {
+			conv_free(c);
+			return err_set(e, ERR_PROTOCOL,
+			    "server sent conversation %s with an invalid member name", id);
+		}
+		c->members[c->nmembers++] = xstrdup(json_string_value(u));
+	}
+	json_t *vec = json_object_get(j, "vector");
+	if (vec != NULL) {
+		if (proto_vector_from_json(vec, &c->vector, e) < 0) {
+			conv_free(c);
+			return -1;
+		}
+		c->has_vector = true;
+	}
+	json_t *dg = json_object_get(j, "digest");
+	if (dg != NULL) {
+		const char *d = json_string_value(dg);
+		bool ok = d != NULL && strlen(d) == DIGEST_HEXLEN;
+		for (size_t i = 0; ok && i < DIGEST_HEXLEN; i++)
+			ok = (d[i] >= '0' && d[i] <= '9') || (d[i] >= 'a' && d[i] <= 'f');
+		if (!ok) {
+			conv_free(c);
+			return err_set(e, ERR_PROTOCOL, "server sent conversation %s with a bad digest",
+			    id);
+		}
+		memcpy(c->digest, d, DIGEST_HEXLEN + 1);
+	}
+	return 0;
+}
+
+/* Decodes {"user", "token"}. */
+int
+proto_parse_auth(const char *body, size_t len, struct auth_reply *a, struct err *e)
+{
+	memset(a, 0, sizeof(*a));
+	json_t *j = load(body, len, e);
+	if (j == NULL)
+		return -1;
+	int ret = -1;
+	const char *user = get_str(j, "a login answer", "user", e);
+	const char *token = user ? get_str(j, "a login answer", "token", e) : NULL;
+	if (token != NULL) {
+		if (!proto_valid_user(user))
+			err_set(e, ERR_PROTOCOL, "server sent an invalid user name");
+		else if (*token == '\0' || strlen(token) > 256 || strpbrk(token, " \t\r\n") != NULL)
+			err_set(e, ERR_PROTOCOL, "server sent an unusable token");
+		else {
+			a->user = xstrdup(user);
+			a->token = xstrdup(token);
+			ret = 0;
+		}
+	}
+	json_decref(j);
+	return ret;
+}
+
+/* Decodes an array of conversations. */
+static int
+convs_from_json(json_t *arr, struct conv **v, size_t *n, struct err *e)
+{
+	*v = NULL;
+	*n = 0;
+	if (!json_is_array(arr))
+		return err_set(e, ERR_PROTOCOL, "server sent \"conversations\" that is not an array");
+	size_t cnt = json_array_size(arr);
+	struct conv *out = xcalloc(cnt ? cnt : 1, sizeof(*out));
+	for (size_t i = 0; i < cnt; i++) {
+		if (proto_conv_from_json(json_array_get(arr, i), &out[i], e) < 0) {
+			convs_free(out, i);
+			return -1;
+		}
+	}
+	*v = out;
+	*n = cnt;
+	return 0;
+}
+
+/* Decodes {"conversations": [...]}. */
+int
+proto_parse_conversations(const char *body, size_t len, struct conv **v, size_t *n, struct err *e)
+{
+	*v = NULL;
+	*n = 0;
+	json_t *j = load(body, len, e);
+	if (j == NULL)
+		return -1;
+	json_t *arr = json_object_get(j, "conversations");
+	int ret = arr == NULL ? err_set(e, ERR_PROTOCOL, "server sent no \"conversations\"")
+			      : convs_from_json(arr, v, n, e);
+	json_decref(j);
+	return ret;
+}
+
+/* Decodes one conversation object. */
+int
+proto_parse_conversation(const char *body, size_t len, struct conv *c, struct err *e)
+{
+	memset(c, 0, sizeof(*c));
+	json_t *j = load(body, len, e);
+	if (j == NULL)
+		return -1;
+	int ret = proto_conv_from_json(j, c, e);
+	json_decref(j);
+	return ret;
+}
+
+/* Decodes {"conv", "sender", "seq", "ts"}. */
+int
+proto_parse_ack(const char *body, size_t len, struct ack *a, struct err *e)
+{
+	memset(a, 0, sizeof(*a));
+	json_t *j = load(body, len, e);
+	if (j == NULL)
+		return -1;
+	int ret = -1;
+	const char *conv = get_str(j, "a message receipt", "conv", e);
+	const char *sender = conv ? get_str(j, "a message receipt", "sender", e) : NULL;
+	int64_t seq, ts;
+	if (sender != NULL &&
+	    get_int(j, "a message receipt", "seq", 1, (int64_t)SEQ_MAX, &seq, e) == 0 &&
+	    get_int(j, "a message receipt", "ts", 0, INT64_MAX, &ts, e) == 0) {
+		if (!proto_valid_id(conv) || !proto_valid_user(sender))
+			err_set(e, ERR_PROTOCOL, "server sent a message receipt with invalid names");
+		else {
+			a->conv = xstrdup(conv);
+			a->sender = xstrdup(sender);
+			a->seq = (uint64_t)seq;
+			a->ts = ts;
+			ret = 0;
+		}
+	}
+	json_decref(j);
+	return ret;
+}
+
+/* Decodes the sync answer. */
+int
+proto_parse_sync(const char *body, size_t len, struct sync_reply *r, struct err *e)
+{
+	memset(r, 0, sizeof(*r));
+	json_t *j = load(body, len, e);
+	if (j == NULL)
+		return -1;
+	int ret = -1;
+	json_t *msgs = json_object_get(j, "messages");
+	json_t *more = json_object_get(j, "more");
+	int64_t cursor = 0;
+	if (msgs == NULL || !json_is_array(msgs))
+		err_set(e, ERR_PROTOCOL, "server sent a sync answer without a \"messages\" array");
+	else if (more == NULL || !json_is_boolean(more))
+		err_set(e, ERR_PROTOCOL, "server sent a sync answer without a true/false \"more\"");
+	else if (get_int(j, "a sync answer", "cursor", 0, (int64_t)SEQ_MAX, &cursor, e) == 0) {
+		size_t n = json_array_size(msgs);
+		r->msgs = xcalloc(n ? n : 1, sizeof(*r->msgs));
+		ret = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (proto_msg_from_json(json_array_get(msgs, i), &r->msgs[i], e) < 0) {
+				ret = -1;
+				break;
+			}
+			r->nmsgs++;
+		}
+		r->more = json_is_true(more);
+		r->cursor = (uint64_t)cursor;
+		json_t *convs = json_object_get(j, "conversations");
+		if (ret == 0 && convs != NULL)
+			ret = convs_from_json(convs, &r->convs, &r->nconvs, e);
+	}
+	json_decref(j);
+	if (ret < 0)
+		sync_reply_free(r);
+	return ret;
+}
+
+/* Decodes the events answer. */
+int
+proto_parse_events(const char *body, size_t len, struct events_reply *r, struct err *e)
+{
+	memset(r, 0, sizeof(*r));
+	json_t *j = load(body, len, e);
+	if (j == NULL)
+		return -1;
+	int ret = -1;
+	int64_t cursor;
+	json_t *gap = json_object_get(j, "gap");
+	json_t *evs = json_object_get(j, "events");
+	if (get_int(j, "an events answer", "cursor", 0, (int64_t)SEQ_MAX, &cursor, e) < 0)
+		;
+	else if (gap != NULL && !json_is_boolean(gap))
+		err_set(e, ERR_PROTOCOL, "server sent an events answer whose \"gap\" is not true/false");
+	else if (evs == NULL || !json_is_array(evs))
+		err_set(e, ERR_PROTOCOL, "server sent an events answer without an \"events\" array");
+	else {
+		r->cursor = (uint64_t)cursor;
+		r->gap = json_is_true(gap);
+		size_t n = json_array_size(evs);
+		r->events = xcalloc(n ? n : 1, sizeof(*r->events));
+		ret = 0;
+		for (size_t i = 0; i < n && ret == 0; i++) {
+			json_t *ev = json_array_get(evs, i);
+			json_t *type = json_object_get(ev, "type");
+			const char *t = json_string_value(type);
+			struct event *out = &r->events[r->nevents];
+			if (t != NULL && strcmp(t, "message") == 0) {
+				out->type = EVENT_MESSAGE;
+				ret = proto_msg_from_json(ev, &out->msg, e);
+			} else if (t != NULL && strcmp(t, "conversation") == 0) {
+				out->type = EVENT_CONVERSATION;
+				ret = proto_conv_from_json(ev, &out->conv, e);
+			} else
+				continue; /* unknown event types are for newer clients */
+			if (ret == 0)
+				r->nevents++;
+		}
+	}
+	json_decref(j);
+	if (ret < 0)
+		events_reply_free(r);
+	return ret;
+}
+
+/* Decodes an error body as far as it goes. */
+void
+proto_parse_error(const char *body, size_t len, struct api_error *ae)
+{
+	memset(ae, 0, sizeof(*ae));
+	if (body == NULL || len == 0)
+		return;
+	json_t *j = json_loadb(body, len, 0, NULL);
+	if (j == NULL)
+		return;
+	const char *code = json_string_value(json_object_get(j, "error"));
+	const char *msg = json_string_value(json_object_get(j, "message"));
+	if (code != NULL)
+		snprintf(ae->code, sizeof(ae->code), "%s", code);
+	if (msg != NULL)
+		snprintf(ae->message, sizeof(ae->message), "%s", msg);
+	json_decref(j);
+}
+
+/* Dumps and releases a JSON value as compact text; NULL for NULL (bad UTF-8). */
+static char *
+dump(json_t *j)
+{
+	if (j == NULL)
+		return NULL;
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (s == NULL)
+		abort();
+	char *out = xstrdup(s);
+	free(s);
+	return out;
+}
+
+/* Encodes a vector: only non-empty rows. */
+json_t *
+proto_vector_to_json(const struct vector *v)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->rows[i].set.n == 0)
+			continue;
+		char *s = seqset_to_string(&v->rows[i].set);
+		json_object_set_new(o, v->rows[i].sender, json_string(s));
+		free(s);
+	}
+	return o;
+}
+
+/* Encodes {"user", "password"}. */
+char *
+proto_auth_request(const char *user, const char *password)
+{
+	return dump(json_pack("{s:s, s:s}", "user", user, "password", password));
+}
+
+/* Encodes {"title", "members"}. */
+char *
+proto_new_conversation(const char *title, char *const *members, size_t n)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_string(members[i]));
+	return dump(json_pack("{s:s, s:o}", "title", title, "members", arr));
+}
+
+/* Encodes {"client_id", "body"}. */
+char *
+proto_message_request(const char *client_id, const char *body)
+{
+	return dump(json_pack("{s:s, s:s}", "client_id", client_id, "body", body));
+}
+
+/* Encodes {"have", "conversations", "limit"}. */
+char *
+proto_sync_request(const struct vmap *have, char *const *ids, size_t nids, int limit)
+{
+	json_t *o = json_object();
+	json_t *h = json_object();
+	for (size_t i = 0; i < have->n; i++)
+		json_object_set_new(h, have->e[i].conv, proto_vector_to_json(&have->e[i].v));
+	json_object_set_new(o, "have", h);
+	if (ids != NULL) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < nids; i++)
+			json_array_append_new(arr, json_string(ids[i]));
+		json_object_set_new(o, "conversations", arr);
+	}
+	if (limit > 0)
+		json_object_set_new(o, "limit", json_integer(limit));
+	return dump(o);
+}
