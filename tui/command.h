@@ -1,0 +1,47 @@
+/*
+ * Parsing of what the user types on the input line: a message to send, or
+ * one of the /commands. Abbreviations are accepted when unambiguous; "//"
+ * sends a message starting with "/". Pure: no I/O.
+ */
+#ifndef NATTER_COMMAND_H
+#define NATTER_COMMAND_H
+
+#include <stddef.h>
+
+enum command_kind {
+	CMD_EMPTY,  /* nothing to do (blank line) */
+	CMD_SAY,    /* text: a message to send */
+	CMD_ERROR,  /* text: an error to show inline */
+	CMD_NEW,    /* argv[0] title, argv[1..] members */
+	CMD_GO,     /* text: a conversation title, id or number */
+	CMD_SEARCH, /* text: what to search for */
+	CMD_MUTE,   /* text: conversation, or NULL for the current one */
+	CMD_UNMUTE, /* text: conversation, or NULL for the current one */
+	CMD_HELP,   /* text: a command name, or NULL */
+	CMD_QUIT,
+};
+
+struct command {
+	enum command_kind kind;
+	char *text;
+	char **argv;
+	size_t argc;
+};
+
+/* One command for /help and completion. */
+struct command_info {
+	const char *name; /* without the slash */
+	const char *usage;
+	const char *help;
+	enum command_kind kind;
+};
+extern const struct command_info command_table[];
+extern const size_t command_count;
+
+/* Parses one input line (UTF-8) into c; the caller frees it with command_free. */
+void command_parse(const char *line, struct command *c);
+void command_free(struct command *c);
+/* The entry of a command name (exact or unambiguous abbreviation), or NULL. */
+const struct command_info *command_lookup(const char *name, size_t len);
+
+#endif
