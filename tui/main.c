@@ -1,14 +1,19 @@
-/* natter: entry point (placeholder until its issue lands). */
+/* natter: global flags, then a scriptable command (or, later, the interactive UI). */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "util.h"
+#include "natter.h"
 
+/* Prints the synopsis and the commands. */
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: natter [-h] [--version]\n");
+	fprintf(f, "usage: natter [-v] [-s URL] [-D DIR] [COMMAND [ARGS...]]\n"
+		   "       natter --help | --version\n");
+	cli_usage(f);
 }
 
 int
@@ -17,21 +22,58 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
+	    {"server", required_argument, NULL, 's'},
+	    {"data-dir", required_argument, NULL, 'D'},
+	    {"verbose", no_argument, NULL, 'v'},
 	    {NULL, 0, NULL, 0},
 	};
-	int c;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
+	struct ctx c = {0};
+	int ch;
+	while ((ch = getopt_long(argc, argv, "+hVs:D:v", longopts, NULL)) != -1) {
+		switch (ch) {
 		case 'h':
 			usage(stdout);
 			return 0;
 		case 'V':
 			puts(NATTER_NAME_VERSION("natter"));
 			return 0;
+		case 's':
+			c.server_flag = optarg;
+			break;
+		case 'D':
+			c.data_flag = optarg;
+			break;
+		case 'v':
+			c.verbose = true;
+			break;
 		default:
 			usage(stderr);
 			return 2;
 		}
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (optind >= argc) {
+		fprintf(stderr, "natter: the interactive interface is not available yet; "
+				"use one of the commands below\n");
+		usage(stderr);
+		return 1;
+	}
+	struct err e = {0};
+	bool found = false;
+	int rc = cli_run(&c, argv[optind], argc - optind, argv + optind, &found, &e);
+	ctx_free(&c);
+	if (!found) {
+		fprintf(stderr, "natter: unknown command %s\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "natter: %s\n", e.msg[0] ? e.msg : "failed");
+		return e.kind == ERR_NONE ? 1 : err_exit_status(&e);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "natter: cannot write the output\n");
+		return 1;
 	}
 	return 0;
 }
