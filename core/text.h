@@ -46,7 +46,7 @@ size_t utf8_chars(const char *s, size_t len);
  * cut, the last kept code point is "…" (so the result has max code points).
  */
 char *text_truncate(const char *s, size_t max);
-/* Escapes &, <, >, " and ' as XML entities (notification body markup). */
+/* Escapes &, <, >, " and ' as entities (&amp; &lt; &gt; &quot; &#39;), as GLib does. */
 char *text_markup_escape(const char *s);
 
 #endif
