@@ -1,0 +1,360 @@
+/* The events loop: long-poll, store, advance the cursor, notify; reconnect with backoff. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <time.h>
+
+#include "notifyd.h"
+#include "proto.h"
+
+/* Reconnect backoff: from 1 s doubling up to 60 s, with jitter. */
+#define BACKOFF_BASE_MS 1000
+#define BACKOFF_MAX_MS 60000
+/* Headroom of the HTTP timeout over the long-poll's. */
+#define POLL_SLACK_MS 15000
+/* Ask for conversation titles at most this often. */
+#define CONVS_REFETCH_MS 30000
+
+/* Prints a line on stderr when -v was given. */
+static void
+verbose(struct notifyd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+verbose(struct notifyd *d, const char *fmt, ...)
+{
+	if (!d->verbose)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("natter-notifyd: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* Delay before reconnect attempt n (0-based): half fixed, half random. */
+static long
+backoff_ms(int attempt, long retry_after_s)
+{
+	if (retry_after_s >= 0)
+		return (retry_after_s > 60 ? 60 : retry_after_s) * 1000 + 100;
+	long cap = BACKOFF_BASE_MS;
+	for (int i = 0; i < attempt && cap < BACKOFF_MAX_MS; i++)
+		cap *= 2;
+	if (cap > BACKOFF_MAX_MS)
+		cap = BACKOFF_MAX_MS;
+	uint32_t r;
+	random_bytes(&r, sizeof(r));
+	return cap / 2 + (long)(r % (uint32_t)(cap / 2 + 1));
+}
+
+/*
+ * Sleeps ms, or less when a signal raises *wake. The signals are blocked
+ * between the check and the wait, and pselect unblocks them atomically, so
+ * a SIGTERM arriving just before the wait still ends it at once.
+ */
+static void
+wait_ms(struct notifyd *d, long ms)
+{
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	if (!*d->wake) {
+		struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+		pselect(0, NULL, NULL, NULL, &ts, &old);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Titles looked up for one batch; they live until the batch is shown. */
+struct titles {
+	struct notifyd *d;
+	char **owned;
+	size_t n;
+};
+
+/* Title lookup for coalesce: the cached title of a conversation. */
+static const char *
+cached_title(void *arg, const char *conv)
+{
+	struct titles *t = arg;
+	struct syncconv c;
+	struct err e;
+	char *title = NULL;
+	if (syncstore_get_conversation(&t->d->store, conv, &c, &e) == 1 && c.title) {
+		title = c.title;
+		c.title = NULL;
+		t->owned = xreallocarray(t->owned, t->n + 1, sizeof(*t->owned));
+		t->owned[t->n++] = title;
+	}
+	syncconv_free(&c);
+	return title;
+}
+
+/* Caches a conversation's metadata from the protocol's struct. */
+static int
+cache_conv(struct notifyd *d, const struct conv *c, struct err *e)
+{
+	struct syncconv sc = {c->id, c->title, c->members, c->nmembers, c->created};
+	return syncstore_put_conversation(&d->store, &sc, e);
+}
+
+/* Fetches GET /v1/conversations into the title cache (rarely; errors ignored). */
+static void
+fetch_titles(struct notifyd *d)
+{
+	int64_t now = mono_ms();
+	if (d->convs_fetched_ms && now - d->convs_fetched_ms < CONVS_REFETCH_MS)
+		return;
+	d->convs_fetched_ms = now;
+	struct http_response r;
+	struct err e = {0};
+	if (http_request(&d->http, "GET", "/v1/conversations", NULL, 10000, &r, &e) < 0 ||
+	    r.status != 200) {
+		verbose(d, "cannot fetch conversation titles: %s", r.status ? "refused" : e.msg);
+		http_response_free(&r);
+		return;
+	}
+	struct conv *v = NULL;
+	size_t n = 0;
+	if (proto_parse_conversations(r.body.data, r.body.len, &v, &n, &e) == 0) {
+		for (size_t i = 0; i < n; i++)
+			if (cache_conv(d, &v[i], &e) < 0)
+				verbose(d, "%s", e.msg);
+		convs_free(v, n);
+	} else
+		verbose(d, "conversation list: %s", e.msg);
+	http_response_free(&r);
+}
+
+/* Picks the messages worth announcing: not ours, not muted, not focused, not in the ledger. */
+static int
+select_new(struct notifyd *d, const struct syncmsg *m, size_t n, struct syncmsg **out,
+    size_t *nout, struct err *e)
+{
+	char *focus = NULL;
+	*out = NULL;
+	*nout = 0;
+	if (syncstore_get_focus(&d->store, SYNCSTORE_FOCUS_STALE_MS, &focus, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		bool muted, done;
+		if (strcmp(m[i].sender, d->user) == 0)
+			continue;
+		if (focus && strcmp(m[i].conv, focus) == 0)
+			continue;
+		if (syncstore_is_muted(&d->store, m[i].conv, &muted, e) < 0 ||
+		    syncstore_was_notified(&d->store, m[i].conv, m[i].sender, m[i].seq, &done,
+			e) < 0) {
+			free(focus);
+			free(*out);
+			return -1;
+		}
+		if (muted || done)
+			continue;
+		*out = xreallocarray(*out, *nout + 1, sizeof(**out));
+		(*out)[(*nout)++] = m[i];
+	}
+	free(focus);
+	return 0;
+}
+
+int
+listen_batch(struct notifyd *d, const struct syncmsg *m, size_t n, int64_t cursor, bool gap,
+    struct err *e)
+{
+	size_t added = 0;
+	/* Messages first, then the cursor: a crash never skips a message. */
+	if (syncstore_insert(&d->store, m, n, NULL, &added, e) < 0)
+		return -1;
+	if (gap) {
+		if (syncstore_set_gap(&d->store, e) < 0)
+			return -1;
+		fprintf(stderr,
+		    "natter-notifyd: the server dropped events while we were away; "
+		    "natter's next sync fetches what is missing\n");
+	}
+	if (syncstore_set_cursor(&d->store, d->origin, cursor, e) < 0)
+		return -1;
+	if (n)
+		verbose(d, "%zu messages (%zu new), cursor %lld", n, added, (long long)cursor);
+
+	struct syncmsg *pick;
+	size_t npick;
+	if (select_new(d, m, n, &pick, &npick, e) < 0)
+		return -1;
+	if (npick == 0)
+		return 0;
+	for (size_t i = 0; i < npick; i++) {
+		struct syncconv c;
+		struct err ignored;
+		int known = syncstore_get_conversation(&d->store, pick[i].conv, &c, &ignored);
+		bool titled = known == 1 && c.title;
+		syncconv_free(&c);
+		if (!titled) {
+			fetch_titles(d);
+			break;
+		}
+	}
+	struct note_list notes = {0};
+	struct titles titles = {d, NULL, 0};
+	coalesce(pick, npick, cached_title, &titles, &notes);
+	for (size_t i = 0; i < titles.n; i++)
+		free(titles.owned[i]);
+	free(titles.owned);
+	/* Ledger before showing: a crash costs a notification, never a repeat. */
+	int rc = syncstore_mark_announced(&d->store, pick, npick, e);
+	free(pick);
+	if (rc == 0)
+		for (size_t i = 0; i < notes.n; i++)
+			notify_show(&d->notifier, &notes.v[i]);
+	note_list_free(&notes);
+	return rc;
+}
+
+/* Handles one events answer. */
+static int
+handle_events(struct notifyd *d, const struct events_reply *r, struct err *e)
+{
+	struct syncmsg *m = xcalloc(r->nevents ? r->nevents : 1, sizeof(*m));
+	size_t n = 0;
+	for (size_t i = 0; i < r->nevents; i++) {
+		const struct event *ev = &r->events[i];
+		if (ev->type == EVENT_CONVERSATION) {
+			if (cache_conv(d, &ev->conv, e) < 0) {
+				free(m);
+				return -1;
+			}
+			continue;
+		}
+		m[n++] = (struct syncmsg){ev->msg.conv, ev->msg.sender, ev->msg.seq, ev->msg.ts,
+		    ev->msg.body};
+	}
+	int rc = listen_batch(d, m, n, (int64_t)r->cursor, r->gap, e);
+	free(m);
+	return rc;
+}
+
+/*
+ * One request: GET path. Returns 0 with a parsed reply, 1 for "try again
+ * later" (with *retry_after), or -1 with e set on a fatal error.
+ */
+static int
+get_events(struct notifyd *d, const char *path, long timeout_ms, struct events_reply *out,
+    long *retry_after, struct err *e)
+{
+	struct http_response r;
+	struct err he = {0};
+	*retry_after = -1;
+	if (http_request(&d->http, "GET", path, NULL, timeout_ms, &r, &he) < 0) {
+		http_response_free(&r);
+		if (*d->wake)
+			return 1;
+		if (he.kind == ERR_OFFLINE || he.kind == ERR_SYSTEM) {
+			*e = he;
+			return 1;
+		}
+		*e = he;
+		return 1;
+	}
+	if (r.status == 401) {
+		http_response_free(&r);
+		return err_set(e, ERR_AUTH,
+		    "%s refused the saved login of %s; run 'natter login %s -s %s'", d->url,
+		    d->user, d->user, d->url);
+	}
+	if (r.status != 200) {
+		struct api_error ae;
+		proto_parse_error(r.body.data, r.body.len, &ae);
+		err_set(e, ERR_OFFLINE, "%s answered %ld %s", d->url, r.status, ae.code);
+		*retry_after = r.retry_after;
+		http_response_free(&r);
+		return 1;
+	}
+	memset(out, 0, sizeof(*out));
+	int rc = proto_parse_events(r.body.data, r.body.len, out, e);
+	http_response_free(&r);
+	if (rc < 0) {
+		events_reply_free(out);
+		return 1;
+	}
+	return 0;
+}
+
+int
+listen_run(struct notifyd *d, struct err *e)
+{
+	int64_t cursor = 0;
+	int have = syncstore_get_cursor(&d->store, d->origin, &cursor, e);
+	if (have < 0)
+		return -1;
+	if (have)
+		verbose(d, "resuming from cursor %lld", (long long)cursor);
+	int failures = 0;
+	bool said_down = false;
+	while (!*d->stop) {
+		if (*d->hup) {
+			*d->hup = 0;
+			*d->wake = *d->stop;
+			if (d->reload)
+				d->reload(d);
+			continue;
+		}
+		char *path;
+		long timeout_ms;
+		if (have) {
+			path = xasprintf("/v1/events?after=%lld&timeout=%d", (long long)cursor,
+			    d->poll_s);
+			timeout_ms = d->poll_s * 1000L + POLL_SLACK_MS;
+		} else {
+			/* First start: the current cursor, and nothing old is announced. */
+			path = xstrdup("/v1/events");
+			timeout_ms = POLL_SLACK_MS;
+		}
+		struct events_reply r;
+		long retry_after;
+		struct err fe = {0};
+		int rc = get_events(d, path, timeout_ms, &r, &retry_after, &fe);
+		free(path);
+		if (rc < 0) {
+			*e = fe;
+			return -1;
+		}
+		if (rc > 0) {
+			if (*d->wake)
+				continue;
+			if (!said_down) {
+				fprintf(stderr, "natter-notifyd: %s; retrying\n", fe.msg);
+				said_down = true;
+			} else
+				verbose(d, "%s", fe.msg);
+			wait_ms(d, backoff_ms(failures++, retry_after));
+			continue;
+		}
+		if (said_down)
+			fprintf(stderr, "natter-notifyd: connected to %s again\n", d->url);
+		said_down = false;
+		failures = 0;
+		if (!have) {
+			if (syncstore_set_cursor(&d->store, d->origin, (int64_t)r.cursor, e) < 0) {
+				events_reply_free(&r);
+				return -1;
+			}
+			verbose(d, "first start at cursor %llu", (unsigned long long)r.cursor);
+			have = 1;
+		} else if (handle_events(d, &r, e) < 0) {
+			events_reply_free(&r);
+			return -1;
+		}
+		cursor = (int64_t)r.cursor;
+		events_reply_free(&r);
+		notify_reap(&d->notifier);
+	}
+	return 0;
+}
