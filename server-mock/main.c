@@ -1,37 +1,238 @@
-/* natter-server-mock: entry point (placeholder until its issue lands). */
+/* natter-server-mock: flags, the listening socket and the main loop. */
+#include <arpa/inet.h>
+#include <errno.h>
 #include <getopt.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
-#include "util.h"
+#include "server.h"
 
+static volatile sig_atomic_t stop;
+
+/* Notes SIGTERM/SIGINT for the main loop. */
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* Prints the usage. */
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: natter-server-mock [-h] [--version]\n");
+	fprintf(f,
+	    "usage: natter-server-mock [-h] [--version] [-l addr] [-p port] [-d file] [--demo]\n"
+	    "                          [--faults spec] [--event-retention n] [--max-poll s]\n"
+	    "                          [--rate-limit n] [--max-connections n]\n"
+	    "                          [--max-connections-per-ip n]\n");
+}
+
+/* MHD's complaints, on stderr. */
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	fputs("natter-server-mock: mhd: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+/* Parses a decimal number in [lo, hi] or exits with usage. */
+static long
+number(const char *flag, const char *s, long lo, long hi)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
+		fprintf(stderr, "natter-server-mock: %s wants a number from %ld to %ld\n", flag, lo,
+		    hi);
+		exit(2);
+	}
+	return v;
 }
 
 int
 main(int argc, char *argv[])
 {
+	enum {
+		OPT_DEMO = 256,
+		OPT_FAULTS,
+		OPT_RETENTION,
+		OPT_MAXPOLL,
+		OPT_RATE,
+		OPT_MAXCONN,
+		OPT_PERIP,
+	};
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
+	    {"demo", no_argument, NULL, OPT_DEMO},
+	    {"faults", required_argument, NULL, OPT_FAULTS},
+	    {"event-retention", required_argument, NULL, OPT_RETENTION},
+	    {"max-poll", required_argument, NULL, OPT_MAXPOLL},
+	    {"rate-limit", required_argument, NULL, OPT_RATE},
+	    {"max-connections", required_argument, NULL, OPT_MAXCONN},
+	    {"max-connections-per-ip", required_argument, NULL, OPT_PERIP},
 	    {NULL, 0, NULL, 0},
 	};
-	int c;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
+	struct config c = {
+	    .addr = "127.0.0.1",
+	    .port = 0,
+	    .event_retention = 1000,
+	    .max_poll = 60,
+	    .conn_limit = 1024,
+	    .per_ip_limit = 256,
+	    .conn_timeout = 60,
+	    .demo_interval_ms = 5000,
+	};
+	bool port_set = false;
+	struct err e = {0};
+	int ch;
+	while ((ch = getopt_long(argc, argv, "hVl:p:d:", longopts, NULL)) != -1) {
+		switch (ch) {
 		case 'h':
 			usage(stdout);
 			return 0;
 		case 'V':
 			puts(NATTER_NAME_VERSION("natter-server-mock"));
 			return 0;
+		case 'l':
+			c.addr = optarg;
+			break;
+		case 'p':
+			c.port = (unsigned)number("-p", optarg, 0, 65535);
+			port_set = true;
+			break;
+		case 'd':
+			c.dbpath = optarg;
+			break;
+		case OPT_DEMO:
+			c.demo = true;
+			break;
+		case OPT_FAULTS:
+			if (faults_parse(optarg, &e) < 0) {
+				fprintf(stderr, "natter-server-mock: %s\n", e.msg);
+				return 2;
+			}
+			break;
+		case OPT_RETENTION:
+			c.event_retention = (int)number("--event-retention", optarg, 1, 10000000);
+			break;
+		case OPT_MAXPOLL:
+			c.max_poll = (int)number("--max-poll", optarg, 0, 3600);
+			break;
+		case OPT_RATE:
+			c.rate = (double)number("--rate-limit", optarg, 0, 1000000);
+			c.rate_burst = (int)c.rate;
+			break;
+		case OPT_MAXCONN:
+			c.conn_limit = (unsigned)number("--max-connections", optarg, 1, 1000000);
+			break;
+		case OPT_PERIP:
+			c.per_ip_limit = (unsigned)number("--max-connections-per-ip", optarg, 1, 1000000);
+			break;
 		default:
 			usage(stderr);
 			return 2;
 		}
 	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	(void)port_set;
+	const char *iv = getenv("NATTER_DEMO_INTERVAL");
+	if (iv != NULL && *iv != '\0')
+		c.demo_interval_ms = number("NATTER_DEMO_INTERVAL", iv, 100, 86400000);
+
+	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE,
+	    .ai_socktype = SOCK_STREAM}, *ai;
+	char portstr[8];
+	snprintf(portstr, sizeof(portstr), "%u", c.port);
+	if (getaddrinfo(c.addr, portstr, &hints, &ai) != 0) {
+		fprintf(stderr, "natter-server-mock: -l wants a numeric IPv4 or IPv6 address\n");
+		return 2;
+	}
+
+	struct store *store;
+	if (store_open(&store, c.dbpath, c.event_retention, &e) < 0) {
+		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
+		freeaddrinfo(ai);
+		return 1;
+	}
+	routes_init(store, &c);
+	ratelimit_init(c.rate, c.rate_burst);
+	demo_init(c.demo_interval_ms);
+	if (c.demo && demo_seed(store, &e) < 0) {
+		fprintf(stderr, "natter-server-mock: demo: %s\n", e.msg);
+		store_close(store);
+		freeaddrinfo(ai);
+		return 1;
+	}
+
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	struct MHD_Daemon *d = MHD_start_daemon(flags, (uint16_t)c.port, NULL, NULL, http_answer,
+	    NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_NOTIFY_COMPLETED, http_completed,
+	    NULL, MHD_OPTION_CONNECTION_LIMIT, c.conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    c.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT, c.conn_timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+	    1024, MHD_OPTION_END);
+	if (d == NULL) {
+		fprintf(stderr, "natter-server-mock: cannot listen on %s port %u\n", c.addr, c.port);
+		store_close(store);
+		freeaddrinfo(ai);
+		return 1;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	unsigned port = di != NULL ? di->port : c.port;
+	if (ai->ai_family == AF_INET6)
+		printf("listening on http://[%s]:%u\n", c.addr, port);
+	else
+		printf("listening on http://%s:%u\n", c.addr, port);
+	fflush(stdout);
+	freeaddrinfo(ai);
+
+	while (!stop) {
+		int64_t wait = events_tick(mono_ms());
+		if (c.demo) {
+			int64_t w = demo_tick(store, now_ms());
+			if (w < wait)
+				wait = w;
+		}
+		if (wait > 250)
+			wait = 250;
+		MHD_run_wait(d, (int32_t)(wait < 0 ? 0 : wait));
+	}
+
+	/* Stop accepting, answer every suspended request, give them a moment to flush. */
+	MHD_socket ls = MHD_quiesce_daemon(d);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
+	events_stop_all();
+	int64_t until = mono_ms() + 1000;
+	while (mono_ms() < until) {
+		MHD_run_wait(d, 20);
+		const union MHD_DaemonInfo *ci = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (events_waiting() == 0 && (ci == NULL || ci->num_connections == 0))
+			break;
+		events_stop_all();
+	}
+	MHD_stop_daemon(d);
+	store_close(store);
 	return 0;
 }

@@ -1,0 +1,85 @@
+/* Counters for GET /v1/metrics, in the Prometheus text format. */
+#include "server.h"
+
+static const char *const labels[EP_COUNT] = {
+    [EP_REGISTER] = "register",
+    [EP_LOGIN] = "login",
+    [EP_LOGOUT] = "logout",
+    [EP_CONVERSATIONS] = "conversations",
+    [EP_MESSAGES] = "messages",
+    [EP_SYNC] = "sync",
+    [EP_EVENTS] = "events",
+    [EP_HEALTH] = "health",
+    [EP_METRICS] = "metrics",
+    [EP_OTHER] = "other",
+};
+
+static uint64_t requests[EP_COUNT], req_bytes[EP_COUNT], resp_bytes[EP_COUNT];
+static uint64_t delivered_sync, delivered_events, stored;
+
+/* The endpoint label. */
+const char *
+metrics_label(enum endpoint ep)
+{
+	return labels[ep];
+}
+
+/* Counts one answered request. */
+void
+metrics_request(enum endpoint ep, uint64_t reqbytes, uint64_t respbytes)
+{
+	requests[ep]++;
+	req_bytes[ep] += reqbytes;
+	resp_bytes[ep] += respbytes;
+}
+
+/* Counts message objects sent by sync or by events. */
+void
+metrics_delivered(bool via_events, uint64_t n)
+{
+	if (via_events)
+		delivered_events += n;
+	else
+		delivered_sync += n;
+}
+
+/* Counts one accepted message. */
+void
+metrics_stored(void)
+{
+	stored++;
+}
+
+/* Appends one counter family with the endpoint label. */
+static void
+family(struct buf *b, const char *name, const char *help, const uint64_t *v)
+{
+	buf_printf(b, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+	for (int i = 0; i < EP_COUNT; i++)
+		buf_printf(b, "%s{endpoint=\"%s\"} %llu\n", name, labels[i],
+		    (unsigned long long)v[i]);
+}
+
+/* The metrics page. */
+char *
+metrics_render(void)
+{
+	struct buf b = {0};
+	family(&b, "natter_requests_total", "Requests answered.", requests);
+	family(&b, "natter_response_bytes_total", "Response body bytes sent.", resp_bytes);
+	family(&b, "natter_request_bytes_total", "Request body bytes received.", req_bytes);
+	buf_printf(&b,
+	    "# HELP natter_messages_delivered_total Message objects sent.\n"
+	    "# TYPE natter_messages_delivered_total counter\n"
+	    "natter_messages_delivered_total{via=\"sync\"} %llu\n"
+	    "natter_messages_delivered_total{via=\"events\"} %llu\n"
+	    "# HELP natter_messages_stored_total Messages accepted.\n"
+	    "# TYPE natter_messages_stored_total counter\n"
+	    "natter_messages_stored_total %llu\n"
+	    "# HELP natter_longpolls_open Long-polls waiting now.\n"
+	    "# TYPE natter_longpolls_open gauge\n"
+	    "natter_longpolls_open %zu\n",
+	    (unsigned long long)delivered_sync, (unsigned long long)delivered_events,
+	    (unsigned long long)stored, events_waiting());
+	return b.data;
+}

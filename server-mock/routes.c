@@ -1,0 +1,660 @@
+/* The endpoints of docs/protocol.md: from a parsed request to a reply. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+#include "vector.h"
+
+static struct store *store;
+static const struct config *cfg;
+
+/* Remembers the store and settings the routes use. */
+void
+routes_init(struct store *s, const struct config *c)
+{
+	store = s;
+	cfg = c;
+}
+
+/* True when path is prefix + "/" + one segment (returned in seg) + suffix. */
+static bool
+path_id(const char *url, const char *prefix, const char *suffix, char *seg, size_t segsz)
+{
+	size_t pl = strlen(prefix);
+	if (strncmp(url, prefix, pl) != 0)
+		return false;
+	const char *p = url + pl;
+	size_t n = strcspn(p, "/");
+	if (n == 0 || n >= segsz || strcmp(p + n, suffix) != 0)
+		return false;
+	memcpy(seg, p, n);
+	seg[n] = '\0';
+	return true;
+}
+
+/* The metrics label of a path. */
+enum endpoint
+route_endpoint(const char *url)
+{
+	static const struct {
+		const char *path;
+		enum endpoint ep;
+	} fixed[] = {
+	    {"/v1/register", EP_REGISTER}, {"/v1/login", EP_LOGIN},
+	    {"/v1/logout", EP_LOGOUT}, {"/v1/conversations", EP_CONVERSATIONS},
+	    {"/v1/sync", EP_SYNC}, {"/v1/events", EP_EVENTS}, {"/v1/health", EP_HEALTH},
+	    {"/v1/metrics", EP_METRICS},
+	};
+	for (size_t i = 0; i < nitems(fixed); i++)
+		if (strcmp(url, fixed[i].path) == 0)
+			return fixed[i].ep;
+	char id[128];
+	if (path_id(url, "/v1/conversations/", "", id, sizeof(id)))
+		return EP_CONVERSATIONS;
+	if (path_id(url, "/v1/conversations/", "/messages", id, sizeof(id)))
+		return EP_MESSAGES;
+	return EP_OTHER;
+}
+
+/* Replies 500 after a store failure, logging the cause. */
+static enum route_result
+internal(struct reply *r, const struct err *e)
+{
+	fprintf(stderr, "natter-server-mock: %s\n", e->msg);
+	reply_error(r, 500, "internal", "the server failed; retrying later is safe");
+	return ROUTE_REPLY;
+}
+
+/* Sets a JSON reply. */
+static enum route_result
+reply_json(struct reply *r, unsigned status, json_t *j)
+{
+	r->status = status;
+	r->json = j;
+	return ROUTE_REPLY;
+}
+
+/* Finds the caller from the bearer token: 0, or -1 with r set to 401. */
+static int
+authenticate(struct req *q, struct reply *r, int64_t *uid, char **name)
+{
+	size_t len;
+	const char *tok = auth_bearer(
+	    MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+	    &len);
+	if (tok == NULL)
+		return reply_error(r, 401, "unauthorized", "a bearer token is needed");
+	unsigned char hash[32];
+	auth_token_hash(tok, len, hash);
+	struct err e = {0};
+	int rc = store_token_user(store, hash, uid, name, &e);
+	if (rc < 0) {
+		internal(r, &e);
+		return -1;
+	}
+	if (rc == 1)
+		return reply_error(r, 401, "unauthorized", "unknown or revoked token");
+	return 0;
+}
+
+/* True when s is an identifier [A-Za-z0-9_-]{1,64}. */
+static bool
+id_valid(const char *s, size_t len)
+{
+	if (len < 1 || len > 64)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		        c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* Issues a token for uid and replies {"user","token"}. */
+static enum route_result
+give_token(struct reply *r, unsigned status, int64_t uid, const char *name)
+{
+	char tok[65];
+	unsigned char hash[32];
+	auth_new_token(tok, hash);
+	struct err e = {0};
+	if (store_token_add(store, uid, hash, &e) < 0)
+		return internal(r, &e);
+	return reply_json(r, status, json_pack("{s:s, s:s}", "user", name, "token", tok));
+}
+
+/* Reads user and password of register and login. */
+static int
+credentials(json_t *in, struct reply *r, const char **user, const char **pw)
+{
+	size_t ulen, plen;
+	if (request_string(in, "user", user, &ulen, r) < 0 ||
+	    request_string(in, "password", pw, &plen, r) < 0)
+		return -1;
+	if (plen < 8 || plen > 1024)
+		return reply_error(r, 400, "invalid_field", "a password has 8 to 1024 bytes");
+	return 0;
+}
+
+/* POST /v1/register */
+static enum route_result
+do_register(json_t *in, struct reply *r)
+{
+	const char *user, *pw;
+	if (credentials(in, r, &user, &pw) < 0)
+		return ROUTE_REPLY;
+	if (!auth_name_valid(user)) {
+		reply_error(r, 400, "invalid_user", "a user name is 1 to 32 of a-z 0-9 . _ -, "
+		                                    "starting with a letter or digit");
+		return ROUTE_REPLY;
+	}
+	char *hash = auth_hash_password(pw);
+	if (hash == NULL) {
+		reply_error(r, 503, "unavailable", "out of memory hashing the password");
+		return ROUTE_REPLY;
+	}
+	struct err e = {0};
+	int64_t uid;
+	int rc = store_user_create(store, user, hash, &uid, &e);
+	free(hash);
+	if (rc < 0)
+		return internal(r, &e);
+	if (rc == 1) {
+		reply_error(r, 409, "user_exists", "the name %s is taken", user);
+		return ROUTE_REPLY;
+	}
+	return give_token(r, 201, uid, user);
+}
+
+/* POST /v1/login */
+static enum route_result
+do_login(json_t *in, struct reply *r)
+{
+	const char *user, *pw;
+	size_t ulen, plen;
+	if (request_string(in, "user", &user, &ulen, r) < 0 ||
+	    request_string(in, "password", &pw, &plen, r) < 0)
+		return ROUTE_REPLY;
+	struct err e = {0};
+	int64_t uid;
+	char *hash = NULL;
+	int rc = store_user_find(store, user, &uid, &hash, &e);
+	if (rc < 0)
+		return internal(r, &e);
+	bool good;
+	if (rc == 1) {
+		auth_dummy_check(pw);
+		good = false;
+	} else {
+		good = auth_check_password(hash, pw);
+	}
+	free(hash);
+	if (!good) {
+		reply_error(r, 401, "bad_credentials", "wrong user name or password");
+		return ROUTE_REPLY;
+	}
+	return give_token(r, 200, uid, user);
+}
+
+/* POST /v1/logout */
+static enum route_result
+do_logout(struct req *q, struct reply *r)
+{
+	size_t len;
+	const char *tok = auth_bearer(
+	    MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+	    &len);
+	unsigned char hash[32];
+	auth_token_hash(tok, len, hash);
+	struct err e = {0};
+	if (store_token_revoke(store, hash, &e) < 0)
+		return internal(r, &e);
+	return reply_json(r, 200, json_object());
+}
+
+/* POST /v1/conversations */
+static enum route_result
+do_conv_create(int64_t uid, const char *me, json_t *in, struct reply *r)
+{
+	const char *title;
+	size_t tlen;
+	if (request_string(in, "title", &title, &tlen, r) < 0)
+		return ROUTE_REPLY;
+	if (tlen < 1 || tlen > MAX_TITLE) {
+		reply_error(r, 400, "invalid_field", "a title has 1 to %d bytes", MAX_TITLE);
+		return ROUTE_REPLY;
+	}
+	json_t *members = json_object_get(in, "members");
+	if (!json_is_array(members)) {
+		reply_error(r, 400, "invalid_field", "\"members\" must be an array of user names");
+		return ROUTE_REPLY;
+	}
+	size_t n = json_array_size(members);
+	const char **names = xcalloc(n + 1, sizeof(*names));
+	size_t nn = 0;
+	for (size_t i = 0; i < n; i++) {
+		json_t *m = json_array_get(members, i);
+		if (!json_is_string(m)) {
+			reply_error(r, 400, "invalid_field", "\"members\" must be an array of user names");
+			goto out;
+		}
+		const char *name = json_string_value(m);
+		if (!auth_name_valid(name) || strlen(name) != json_string_length(m)) {
+			reply_error(r, 400, "invalid_user", "\"%.40s\" is not a user name", name);
+			goto out;
+		}
+		bool dup = strcmp(name, me) == 0;
+		for (size_t j = 0; j < nn && !dup; j++)
+			dup = strcmp(names[j], name) == 0;
+		if (!dup)
+			names[nn++] = name;
+	}
+	if (nn + 1 < 2 || nn + 1 > MAX_MEMBERS) {
+		reply_error(r, 400, "invalid_field", "a conversation has 2 to %d members",
+		    MAX_MEMBERS);
+		goto out;
+	}
+	struct err e = {0};
+	json_t *conv;
+	char *unknown;
+	int64_t *woken;
+	size_t nwoken;
+	int rc = store_conv_create(store, uid, title, names, nn, &conv, &unknown, &woken, &nwoken,
+	    &e);
+	if (rc < 0) {
+		internal(r, &e);
+	} else if (rc == 1) {
+		reply_error(r, 400, "unknown_user", "no user is called %s", unknown);
+		free(unknown);
+	} else {
+		events_wake_users(woken, nwoken);
+		free(woken);
+		reply_json(r, 201, conv);
+	}
+out:
+	free(names);
+	return ROUTE_REPLY;
+}
+
+/* Looks up a conversation of the caller by id: 0, or -1 with r set (404). */
+static int
+member_conv(int64_t uid, const char *id, int64_t *conv, struct reply *r)
+{
+	struct err e = {0};
+	int rc = id_valid(id, strlen(id)) ? store_conv_member(store, uid, id, conv, &e) : 1;
+	if (rc < 0) {
+		internal(r, &e);
+		return -1;
+	}
+	if (rc == 1)
+		return reply_error(r, 404, "not_found", "no such conversation");
+	return 0;
+}
+
+/* GET /v1/conversations/{id} */
+static enum route_result
+do_conv_get(int64_t uid, const char *id, struct reply *r)
+{
+	int64_t conv;
+	if (member_conv(uid, id, &conv, r) < 0)
+		return ROUTE_REPLY;
+	struct err e = {0};
+	json_t *o;
+	if (store_conv_json(store, conv, true, &o, &e) < 0)
+		return internal(r, &e);
+	return reply_json(r, 200, o);
+}
+
+/* GET /v1/conversations */
+static enum route_result
+do_conv_list(int64_t uid, struct reply *r)
+{
+	struct err e = {0};
+	json_t *a;
+	if (store_conv_list(store, uid, &a, &e) < 0)
+		return internal(r, &e);
+	return reply_json(r, 200, json_pack("{s:o}", "conversations", a));
+}
+
+/* POST /v1/conversations/{id}/messages */
+static enum route_result
+do_send(int64_t uid, const char *me, const char *id, json_t *in, struct reply *r)
+{
+	int64_t conv;
+	if (member_conv(uid, id, &conv, r) < 0)
+		return ROUTE_REPLY;
+	const char *cid, *body;
+	size_t clen, blen;
+	if (request_string(in, "client_id", &cid, &clen, r) < 0)
+		return ROUTE_REPLY;
+	if (!id_valid(cid, clen)) {
+		reply_error(r, 400, "invalid_field", "a client_id is 1 to 64 of A-Z a-z 0-9 _ -");
+		return ROUTE_REPLY;
+	}
+	if (request_string(in, "body", &body, &blen, r) < 0)
+		return ROUTE_REPLY;
+	if (blen > MAX_MESSAGE_BODY) {
+		reply_error(r, 413, "too_large", "a message body has at most %d bytes",
+		    MAX_MESSAGE_BODY);
+		return ROUTE_REPLY;
+	}
+	if (blen == 0) {
+		reply_error(r, 400, "invalid_field", "a message body cannot be empty");
+		return ROUTE_REPLY;
+	}
+	struct err e = {0};
+	json_t *out;
+	bool created;
+	int64_t *woken;
+	size_t nwoken;
+	if (store_send(store, uid, conv, cid, body, blen, &out, &created, &woken, &nwoken, &e) < 0)
+		return internal(r, &e);
+	if (created) {
+		metrics_stored();
+		events_wake_users(woken, nwoken);
+		if (cfg->demo)
+			demo_heard(store, conv, me, body, woken, nwoken);
+	}
+	free(woken);
+	return reply_json(r, created ? 201 : 200, out);
+}
+
+/* Frees a parsed sync request. */
+static void
+sync_free(struct sync_req *q)
+{
+	for (size_t i = 0; i < q->n; i++)
+		vector_free(&q->convs[i].have);
+	free(q->convs);
+	q->convs = NULL;
+	q->n = 0;
+}
+
+/* Adds conv to the scope unless it is there; returns its entry. */
+static struct sync_conv *
+scope_add(struct sync_req *q, int64_t conv)
+{
+	for (size_t i = 0; i < q->n; i++)
+		if (q->convs[i].conv == conv)
+			return &q->convs[i];
+	q->convs = xreallocarray(q->convs, q->n + 1, sizeof(*q->convs));
+	struct sync_conv *c = &q->convs[q->n++];
+	memset(c, 0, sizeof(*c));
+	c->conv = conv;
+	return c;
+}
+
+/* POST /v1/sync */
+static enum route_result
+do_sync(int64_t uid, json_t *in, struct reply *r)
+{
+	struct sync_req q = {0};
+	struct sync_req have = {0};
+	json_t *jh = json_object_get(in, "have");
+	if (!json_is_object(jh)) {
+		reply_error(r, 400, "invalid_field", "\"have\" must be an object");
+		return ROUTE_REPLY;
+	}
+	json_t *jl = json_object_get(in, "limit");
+	q.limit = SYNC_LIMIT_DEFAULT;
+	if (jl != NULL) {
+		if (!json_is_integer(jl) || json_integer_value(jl) < 1) {
+			reply_error(r, 400, "invalid_field", "\"limit\" must be an integer >= 1");
+			return ROUTE_REPLY;
+		}
+		json_int_t l = json_integer_value(jl);
+		q.limit = l > SYNC_LIMIT_MAX ? SYNC_LIMIT_MAX : (int)l;
+	}
+	const char *cid;
+	json_t *jv;
+	json_object_foreach(jh, cid, jv) {
+		int64_t conv;
+		if (member_conv(uid, cid, &conv, r) < 0)
+			goto out;
+		if (!json_is_object(jv)) {
+			reply_error(r, 400, "invalid_field", "have[\"%.64s\"] must be an object", cid);
+			goto out;
+		}
+		struct sync_conv *sc = scope_add(&have, conv);
+		const char *sender;
+		json_t *js;
+		json_object_foreach(jv, sender, js) {
+			if (!json_is_string(js)) {
+				reply_error(r, 400, "invalid_field", "ranges must be strings");
+				goto out;
+			}
+			struct seqset set = {0};
+			size_t pos = 0;
+			struct err e = {0};
+			if (seqset_parse(&set, json_string_value(js), json_string_length(js), &pos,
+			        &e) < 0) {
+				reply_error(r, 400, "invalid_ranges",
+				    "bad range string for %.32s in %.64s at byte %zu", sender, cid, pos);
+				seqset_free(&set);
+				goto out;
+			}
+			seqset_union(vector_row(&sc->have, sender), &set);
+			seqset_free(&set);
+		}
+	}
+	json_t *jc = json_object_get(in, "conversations");
+	struct err e = {0};
+	if (jc != NULL) {
+		if (!json_is_array(jc)) {
+			reply_error(r, 400, "invalid_field", "\"conversations\" must be an array");
+			goto out;
+		}
+		size_t i;
+		json_t *v;
+		json_array_foreach(jc, i, v) {
+			int64_t conv;
+			if (!json_is_string(v)) {
+				reply_error(r, 400, "invalid_field", "\"conversations\" holds ids");
+				goto out;
+			}
+			if (member_conv(uid, json_string_value(v), &conv, r) < 0)
+				goto out;
+			scope_add(&q, conv);
+		}
+	} else {
+		int64_t *ids;
+		size_t n;
+		if (store_conv_ids(store, uid, &ids, &n, &e) < 0) {
+			internal(r, &e);
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++)
+			scope_add(&q, ids[i]);
+		free(ids);
+	}
+	for (size_t i = 0; i < have.n; i++) {
+		for (size_t j = 0; j < q.n; j++) {
+			if (q.convs[j].conv == have.convs[i].conv) {
+				struct vector tmp = q.convs[j].have;
+				q.convs[j].have = have.convs[i].have;
+				have.convs[i].have = tmp;
+			}
+		}
+	}
+	json_t *messages, *metas;
+	bool more;
+	if (store_sync(store, &q, &messages, &more, &metas, &e) < 0) {
+		internal(r, &e);
+		goto out;
+	}
+	metrics_delivered(false, json_array_size(messages));
+	reply_json(r, 200,
+	    json_pack("{s:o, s:b, s:I, s:o}", "messages", messages, "more", more, "cursor",
+	        (json_int_t)store_cursor(store), "conversations", metas));
+out:
+	sync_free(&q);
+	sync_free(&have);
+	return ROUTE_REPLY;
+}
+
+/* Parses an optional unsigned integer query argument; -1 when malformed. */
+static int
+query_uint(struct req *q, const char *name, uint64_t *v, bool *present)
+{
+	const char *s = MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, name);
+	*present = s != NULL;
+	if (s == NULL)
+		return 0;
+	if (*s < '0' || *s > '9' || strlen(s) > 16)
+		return -1;
+	char *end;
+	unsigned long long x = strtoull(s, &end, 10);
+	if (*end != '\0' || x > SEQ_MAX)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+/* Answers a long-poll with what is there now, or suspends it until news or deadline. */
+static enum route_result
+events_poll(struct req *q, struct reply *r, bool final)
+{
+	struct err e = {0};
+	json_t *events;
+	bool gap;
+	uint64_t cursor;
+	int n = store_events(store, q->uid, q->after, &events, &gap, &cursor, &e);
+	if (n < 0)
+		return internal(r, &e);
+	if (n == 0 && !gap && !final) {
+		json_decref(events);
+		q->polling = true;
+		return ROUTE_SUSPEND;
+	}
+	q->polling = false;
+	size_t i, nm = 0;
+	json_t *ev;
+	json_array_foreach(events, i, ev)
+		nm += strcmp(json_string_value(json_object_get(ev, "type")), "message") == 0;
+	metrics_delivered(true, nm);
+	return reply_json(r, 200,
+	    json_pack("{s:I, s:b, s:o}", "cursor", (json_int_t)cursor, "gap", gap, "events",
+	        events));
+}
+
+/* GET /v1/events */
+static enum route_result
+do_events(struct req *q, int64_t uid, struct reply *r)
+{
+	uint64_t after = 0, timeout = POLL_DEFAULT;
+	bool has_after, has_timeout;
+	if (query_uint(q, "after", &after, &has_after) < 0 ||
+	    query_uint(q, "timeout", &timeout, &has_timeout) < 0) {
+		reply_error(r, 400, "invalid_field", "after and timeout are non-negative integers");
+		return ROUTE_REPLY;
+	}
+	if (!has_after)
+		return reply_json(r, 200,
+		    json_pack("{s:I, s:b, s:[]}", "cursor", (json_int_t)store_cursor(store), "gap",
+		        false, "events"));
+	if (timeout > (uint64_t)cfg->max_poll)
+		timeout = (uint64_t)cfg->max_poll;
+	q->uid = uid;
+	q->after = after;
+	q->deadline = mono_ms() + (int64_t)timeout * 1000;
+	return events_poll(q, r, timeout == 0);
+}
+
+/* A suspended long-poll again: after a wake-up, its deadline, or shutdown. */
+enum route_result
+route_events_again(struct req *q, struct reply *r)
+{
+	return events_poll(q, r, q->stopping || mono_ms() >= q->deadline);
+}
+
+/* Dispatches a request by path and method. */
+enum route_result
+route(struct req *q, struct reply *r)
+{
+	const char *url = q->url, *m = q->method;
+	bool get = strcmp(m, "GET") == 0, post = strcmp(m, "POST") == 0;
+	char id[128];
+	bool conv_one = path_id(url, "/v1/conversations/", "", id, sizeof(id));
+	if (!conv_one)
+		path_id(url, "/v1/conversations/", "/messages", id, sizeof(id));
+
+	if (q->ep == EP_OTHER) {
+		reply_error(r, 404, "not_found", "no such endpoint");
+		return ROUTE_REPLY;
+	}
+	bool allowed;
+	switch (q->ep) {
+	case EP_CONVERSATIONS:
+		allowed = conv_one ? get : get || post;
+		break;
+	case EP_HEALTH:
+	case EP_METRICS:
+	case EP_EVENTS:
+		allowed = get;
+		break;
+	default:
+		allowed = post;
+		break;
+	}
+	if (!allowed) {
+		reply_error(r, 405, "method_not_allowed", "%s is not allowed on %s", m, url);
+		return ROUTE_REPLY;
+	}
+	if (q->ep == EP_HEALTH)
+		return reply_json(r, 200,
+		    json_pack("{s:s, s:s}", "status", "ok", "version", NATTER_VERSION));
+	if (q->ep == EP_METRICS) {
+		r->status = 200;
+		r->text = metrics_render();
+		r->ctype = "text/plain; version=0.0.4";
+		return ROUTE_REPLY;
+	}
+
+	int64_t uid = 0;
+	char *me = NULL;
+	json_t *in = NULL;
+	if (q->ep != EP_REGISTER && q->ep != EP_LOGIN && authenticate(q, r, &uid, &me) < 0)
+		return ROUTE_REPLY;
+	if (post && q->ep != EP_LOGOUT && (in = request_json(&q->body, r)) == NULL) {
+		free(me);
+		return ROUTE_REPLY;
+	}
+	enum route_result res = ROUTE_REPLY;
+	switch (q->ep) {
+	case EP_REGISTER:
+		res = do_register(in, r);
+		break;
+	case EP_LOGIN:
+		res = do_login(in, r);
+		break;
+	case EP_LOGOUT:
+		res = do_logout(q, r);
+		break;
+	case EP_CONVERSATIONS:
+		if (conv_one)
+			res = do_conv_get(uid, id, r);
+		else if (get)
+			res = do_conv_list(uid, r);
+		else
+			res = do_conv_create(uid, me, in, r);
+		break;
+	case EP_MESSAGES:
+		res = do_send(uid, me, id, in, r);
+		break;
+	case EP_SYNC:
+		res = do_sync(uid, in, r);
+		break;
+	case EP_EVENTS:
+		res = do_events(q, uid, r);
+		break;
+	default:
+		reply_error(r, 404, "not_found", "no such endpoint");
+		break;
+	}
+	json_decref(in);
+	free(me);
+	return res;
+}
