@@ -190,8 +190,8 @@ db_open(struct db *db, const char *path, const char *const *migrations, size_t n
 		}
 		close(fd);
 	}
-	int oflags = flags & DB_READONLY ? SQLITE_OPEN_READONLY
-					 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int oflags =
+	    flags & DB_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	oflags |= SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(db->path, &db->h, oflags, NULL) != SQLITE_OK) {
 		db_error(db, e, "cannot open database");
@@ -202,8 +202,8 @@ db_open(struct db *db, const char *path, const char *const *migrations, size_t n
 	if (!(flags & DB_MEMORY) && !(flags & DB_READONLY) &&
 	    db_exec(db, "PRAGMA journal_mode = WAL", e) < 0)
 		goto fail;
-	if (db_exec(db, flags & DB_SYNC_FULL ? "PRAGMA synchronous = FULL"
-					    : "PRAGMA synchronous = NORMAL",
+	if (db_exec(db,
+		flags & DB_SYNC_FULL ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
 		e) < 0)
 		goto fail;
 	if (db_exec(db, "PRAGMA foreign_keys = ON", e) < 0)

@@ -106,8 +106,8 @@ static bool
 is_hostile_format(uint32_t cp)
 {
 	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c ||
-	       cp == 0x2028 || cp == 0x2029 || (cp >= 0xfff9 && cp <= 0xfffb);
+	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c ||
+	    cp == 0x2028 || cp == 0x2029 || (cp >= 0xfff9 && cp <= 0xfffb);
 }
 
 /*

@@ -24,7 +24,7 @@ size_t utf8_encode(uint32_t cp, char out[4]);
 
 enum text_flags {
 	TEXT_KEEP_NEWLINE = 1 << 0, /* keep \n (a multi-line view); otherwise ␤ */
-	TEXT_TAB_SPACES = 1 << 1,   /* tab becomes spaces to the next multiple of 8 */
+	TEXT_TAB_SPACES = 1 << 1, /* tab becomes spaces to the next multiple of 8 */
 };
 
 /*

@@ -36,11 +36,11 @@ void buf_free(struct buf *b);
  */
 enum err_kind {
 	ERR_NONE = 0,
-	ERR_USAGE,    /* bad arguments or input from the user */
-	ERR_SYSTEM,   /* a local system or file problem */
-	ERR_DB,       /* a local store problem */
-	ERR_OFFLINE,  /* server unreachable or temporarily failing: retry later */
-	ERR_AUTH,     /* no credentials, or the server refused them */
+	ERR_USAGE, /* bad arguments or input from the user */
+	ERR_SYSTEM, /* a local system or file problem */
+	ERR_DB, /* a local store problem */
+	ERR_OFFLINE, /* server unreachable or temporarily failing: retry later */
+	ERR_AUTH, /* no credentials, or the server refused them */
 	ERR_NOTFOUND, /* unknown conversation, or not a member of it */
 	ERR_CONFLICT, /* e.g. user name taken */
 	ERR_PROTOCOL, /* the server answered something we cannot use */

@@ -268,8 +268,7 @@ parse_error(size_t *errpos, size_t pos, struct err *e, const char *what)
 
 /* Reads one number at text[*i]; no sign, no leading zero, at most SEQ_MAX. */
 static int
-parse_number(const char *text, size_t len, size_t *i, uint64_t *out, size_t *errpos,
-    struct err *e)
+parse_number(const char *text, size_t len, size_t *i, uint64_t *out, size_t *errpos, struct err *e)
 {
 	size_t start = *i;
 	if (*i >= len)
@@ -278,8 +277,7 @@ parse_number(const char *text, size_t len, size_t *i, uint64_t *out, size_t *err
 	if (c == '0')
 		return parse_error(errpos, *i, e, "numbers start at 1, with no leading zero");
 	if (c < '1' || c > '9')
-		return parse_error(errpos, *i, e,
-		    c == ',' ? "empty item" : "expected a number");
+		return parse_error(errpos, *i, e, c == ',' ? "empty item" : "expected a number");
 	uint64_t v = 0;
 	while (*i < len && text[*i] >= '0' && text[*i] <= '9') {
 		v = v * 10 + (uint64_t)(text[*i] - '0');
@@ -309,8 +307,8 @@ seqset_parse(struct seqset *s, const char *text, size_t len, size_t *errpos, str
 			if (parse_number(text, len, &i, &hi, errpos, e) < 0)
 				goto fail;
 			if (hi <= lo) {
-				parse_error(errpos, second, e,
-				    "range end must be greater than its start");
+				parse_error(
+				    errpos, second, e, "range end must be greater than its start");
 				goto fail;
 			}
 		}

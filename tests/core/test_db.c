@@ -102,8 +102,7 @@ db__migrate__failed_step_rolls_back(void **state)
 	/* Version 1 was committed; the broken step left nothing behind. */
 	assert_int_equal(db_open(&db, p, v1, 1, 0, &e), 0);
 	assert_int_equal(query_int(&db, "PRAGMA user_version"), 1);
-	assert_int_equal(
-	    query_int(&db, "SELECT count(*) FROM sqlite_master WHERE name = 'u'"), 0);
+	assert_int_equal(query_int(&db, "SELECT count(*) FROM sqlite_master WHERE name = 'u'"), 0);
 	db_close(&db);
 	free(p);
 }
@@ -130,8 +129,7 @@ second_writer(void *arg)
 	struct db c;
 	struct err e = {0};
 	if (db_open(&c, p, v1, 1, 0, &e) < 0 || db_begin(&c, &e) < 0 ||
-	    db_exec(&c, "INSERT INTO t (v) VALUES ('second')", &e) < 0 ||
-	    db_commit(&c, &e) < 0) {
+	    db_exec(&c, "INSERT INTO t (v) VALUES ('second')", &e) < 0 || db_commit(&c, &e) < 0) {
 		fprintf(stderr, "second writer: %s\n", e.msg);
 		return (void *)1;
 	}

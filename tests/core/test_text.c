@@ -27,11 +27,11 @@ text__valid__accepts_and_rejects(void **state)
 {
 	(void)state;
 	assert_true(utf8_valid("héllo 日本 🎉", strlen("héllo 日本 🎉")));
-	assert_false(utf8_valid("\xc0\xaf", 2));         /* overlong slash */
-	assert_false(utf8_valid("\xe0\x80\xaf", 3));     /* overlong */
-	assert_false(utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+	assert_false(utf8_valid("\xc0\xaf", 2)); /* overlong slash */
+	assert_false(utf8_valid("\xe0\x80\xaf", 3)); /* overlong */
+	assert_false(utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
 	assert_false(utf8_valid("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
-	assert_false(utf8_valid("\xe6\x97", 2));         /* truncated */
+	assert_false(utf8_valid("\xe6\x97", 2)); /* truncated */
 	assert_false(utf8_valid("\xff", 1));
 	assert_true(utf8_valid("a\0b", 3));
 	assert_false(text_acceptable("a\0b", 3));
@@ -54,14 +54,26 @@ static void
 text__sanitize__c1_bidi_and_invalid_become_replacement(void **state)
 {
 	(void)state;
-	assert_sanitized("\xc2\x9b" "31m", 5, 0, "\xef\xbf\xbd" "31m"); /* C1 CSI as UTF-8 */
-	assert_sanitized("\x9b" "31m", 4, 0, "\xef\xbf\xbd" "31m");     /* C1 as a raw byte */
-	assert_sanitized("abc\xe2\x80\xae" "def", 9, 0, "abc\xef\xbf\xbd" "def"); /* RLO */
+	assert_sanitized("\xc2\x9b"
+			 "31m",
+	    5, 0,
+	    "\xef\xbf\xbd"
+	    "31m"); /* C1 CSI as UTF-8 */
+	assert_sanitized("\x9b"
+			 "31m",
+	    4, 0,
+	    "\xef\xbf\xbd"
+	    "31m"); /* C1 as a raw byte */
+	assert_sanitized("abc\xe2\x80\xae"
+			 "def",
+	    9, 0,
+	    "abc\xef\xbf\xbd"
+	    "def"); /* RLO */
 	assert_sanitized("\xe2\x81\xa6x\xe2\x81\xa9", 7, 0, "\xef\xbf\xbdx\xef\xbf\xbd");
 	assert_sanitized("bad\xff", 4, 0, "bad\xef\xbf\xbd");
 	/* A literal U+FFFD and wide characters pass unchanged. */
-	assert_sanitized("\xef\xbf\xbd 日本 👩\xe2\x80\x8d💻", strlen("\xef\xbf\xbd 日本 👩\xe2\x80\x8d💻"),
-	    0, "\xef\xbf\xbd 日本 👩\xe2\x80\x8d💻");
+	assert_sanitized("\xef\xbf\xbd 日本 👩\xe2\x80\x8d💻",
+	    strlen("\xef\xbf\xbd 日本 👩\xe2\x80\x8d💻"), 0, "\xef\xbf\xbd 日本 👩\xe2\x80\x8d💻");
 }
 
 static void
@@ -130,7 +142,8 @@ text__property__sanitized_output_is_safe(void **state)
 			i += utf8_decode(out + i, olen - i, &cp);
 			assert_true(cp == '\n' || cp >= 0x20);
 			assert_true(cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f));
-			assert_true(!(cp >= 0x202a && cp <= 0x202e) && !(cp >= 0x2066 && cp <= 0x2069));
+			assert_true(
+			    !(cp >= 0x202a && cp <= 0x202e) && !(cp >= 0x2066 && cp <= 0x2069));
 		}
 		/* Sanitising is idempotent. */
 		char *again = text_sanitize(out, olen, TEXT_KEEP_NEWLINE);

@@ -408,7 +408,8 @@ vector__property__vector_diff_then_union_restores(void **state)
 			struct seqset_iter it = {0};
 			uint64_t x;
 			while (seqset_next(&d.rows[r].set, &it, &x)) {
-				assert_true(seqset_contains(vector_get(&server, d.rows[r].sender), x));
+				assert_true(
+				    seqset_contains(vector_get(&server, d.rows[r].sender), x));
 				assert_true(h == NULL || !seqset_contains(h, x));
 			}
 		}
