@@ -80,7 +80,15 @@ int
 client_call(struct client *c, const char *method, const char *path, const char *body,
     long timeout_ms, const char *what, struct http_response *r, struct err *e)
 {
-	if (http_request(&c->http, method, path, body, timeout_ms, r, e) < 0)
+	return client_call_flags(c, method, path, body, timeout_ms, 0, what, r, e);
+}
+
+/* client_call with http_request_flags' flags. */
+int
+client_call_flags(struct client *c, const char *method, const char *path, const char *body,
+    long timeout_ms, int flags, const char *what, struct http_response *r, struct err *e)
+{
+	if (http_request_flags(&c->http, method, path, body, timeout_ms, flags, r, e) < 0)
 		return -1;
 	if (r->status >= 200 && r->status <= 299)
 		return 0;
@@ -99,7 +107,8 @@ auth(struct client *c, const char *path, const char *user, const char *password,
 	if (req == NULL)
 		return err_set(e, ERR_USAGE, "the user name or password is not valid UTF-8");
 	struct http_response r;
-	int ret = client_call(c, "POST", path, req, 0, NULL, &r, e);
+	int flags = strcmp(path, "/v1/register") == 0 ? HTTP_UNSAFE : 0;
+	int ret = client_call_flags(c, "POST", path, req, 0, flags, NULL, &r, e);
 	explicit_bzero(req, strlen(req));
 	free(req);
 	if (ret < 0)
@@ -191,7 +200,7 @@ client_new_conversation(struct client *c, const char *title, char *const *member
 	if (req == NULL)
 		return err_set(e, ERR_USAGE, "the title or a member name is not valid UTF-8");
 	struct http_response r;
-	int ret = client_call(c, "POST", "/v1/conversations", req, 0, NULL, &r, e);
+	int ret = client_call_flags(c, "POST", "/v1/conversations", req, 0, HTTP_UNSAFE, NULL, &r, e);
 	free(req);
 	if (ret < 0)
 		return -1;

@@ -31,6 +31,9 @@ void client_close(struct client *c);
  */
 int client_call(struct client *c, const char *method, const char *path, const char *body,
     long timeout_ms, const char *what, struct http_response *r, struct err *e);
+/* client_call with http_request_flags' flags (HTTP_UNSAFE). */
+int client_call_flags(struct client *c, const char *method, const char *path, const char *body,
+    long timeout_ms, int flags, const char *what, struct http_response *r, struct err *e);
 /* Maps an HTTP status and error body to an error kind and words. */
 int client_map_error(const struct client *c, long status, const char *body, size_t len,
     const char *what, struct err *e);

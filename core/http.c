@@ -331,11 +331,27 @@ perform(struct http *h, const char *method, const char *url, const char *body, l
 	return rc;
 }
 
+/* True when the request surely never reached the server. */
+static bool
+curl_not_sent(CURLcode rc)
+{
+	return rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST;
+}
+
 /* Sends one request, retrying on transport errors, 429 and 5xx. */
 int
 http_request(struct http *h, const char *method, const char *path, const char *body,
     long timeout_ms, struct http_response *r, struct err *e)
 {
+	return http_request_flags(h, method, path, body, timeout_ms, 0, r, e);
+}
+
+/* Sends one request, retrying what is safe to retry. */
+int
+http_request_flags(struct http *h, const char *method, const char *path, const char *body,
+    long timeout_ms, int flags, struct http_response *r, struct err *e)
+{
+	bool unsafe = (flags & HTTP_UNSAFE) != 0;
 	memset(r, 0, sizeof(*r));
 	r->retry_after = -1;
 	if (timeout_ms <= 0)
@@ -369,7 +385,15 @@ http_request(struct http *h, const char *method, const char *path, const char *b
 			break;
 		}
 		bool retry = rc == CURLE_OK || curl_retryable(rc);
+		if (unsafe)
+			retry = rc == CURLE_OK ? r->status == 429 || r->status == 503 : curl_not_sent(rc);
 		if (!retry || aborted || attempt >= h->retries) {
+			if (rc != CURLE_OK && unsafe && !curl_not_sent(rc) && !aborted) {
+				err_set(e, ERR_OFFLINE,
+				    "the answer from %s was lost (%s); the request may have been done",
+				    h->base, *errbuf ? errbuf : curl_easy_strerror(rc));
+				break;
+			}
 			if (rc == CURLE_OK) {
 				/* A final 429/5xx is still an answer the caller maps. */
 				ret = 0;

@@ -66,6 +66,19 @@ int http_request(struct http *h, const char *method, const char *path, const cha
     long timeout_ms, struct http_response *r, struct err *e);
 void http_response_free(struct http_response *r);
 
+enum http_flags {
+	/*
+	 * The request must not be repeated once it may have reached the server
+	 * (creating a conversation, registering): only failures to connect,
+	 * 429 and 503 are retried; a lost answer is reported as ERR_OFFLINE
+	 * with "may have been done" words.
+	 */
+	HTTP_UNSAFE = 1 << 0,
+};
+/* http_request with flags. */
+int http_request_flags(struct http *h, const char *method, const char *path, const char *body,
+    long timeout_ms, int flags, struct http_response *r, struct err *e);
+
 /* Strips trailing slashes and checks the scheme: the canonical server URL. */
 char *http_normalize_url(const char *url, struct err *e);
 /* Backoff before retry number attempt (0-based), in ms, with full jitter. */

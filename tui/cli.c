@@ -363,37 +363,46 @@ cmd_logout(struct ctx *c, int argc, char *argv[], struct err *e)
 	return 0;
 }
 
-/* Finds a conversation by id or title, asking the server about ids not known here. */
+/*
+ * Finds a conversation by id or title; when it is not known here, refreshes
+ * the list from the server (which only lists the caller's conversations).
+ * With offline_ok, an id that cannot be checked because the server is
+ * unreachable is taken as given (a send then waits in the outbox).
+ */
 static int
 resolve(struct ctx *c, const char *name, bool offline_ok, char **id, struct err *e)
 {
 	struct err le = {0};
 	if (history_resolve_conv(&c->hist, name, id, &le) == 0)
 		return 0;
-	if (le.kind != ERR_NOTFOUND || !proto_valid_id(name)) {
+	if (le.kind != ERR_NOTFOUND || !c->cl_open) {
 		*e = le;
 		return -1;
 	}
-	struct conv cv;
+	struct conv *v;
+	size_t n;
 	struct err se = {0};
-	if (client_conversation(&c->cl, name, &cv, &se) < 0) {
-		if (se.kind == ERR_OFFLINE && offline_ok) {
+	if (client_conversations(&c->cl, &v, &n, &se) < 0) {
+		if (se.kind == ERR_OFFLINE && offline_ok && proto_valid_id(name)) {
 			*id = xstrdup(name);
 			return 0;
 		}
-		if (se.kind == ERR_NOTFOUND)
-			return err_set(e, ERR_NOTFOUND, "not a member of %s (or no such conversation)",
-			    name);
+		if (se.kind == ERR_OFFLINE)
+			return err_set(e, ERR_OFFLINE, "conversation %s is not known here and %s", name,
+			    se.msg);
 		*e = se;
 		return -1;
 	}
-	int ret = history_put_convs(&c->hist, &cv, 1, e);
-	conv_free(&cv);
+	int ret = history_put_convs(&c->hist, v, n, e);
+	convs_free(v, n);
 	if (ret < 0)
 		return -1;
-	*id = xstrdup(name);
 	reached(c);
-	return 0;
+	if (history_resolve_conv(&c->hist, name, id, e) == 0)
+		return 0;
+	if (e != NULL && e->kind == ERR_NOTFOUND && proto_valid_id(name))
+		err_set(e, ERR_NOTFOUND, "not a member of %s (or no such conversation)", name);
+	return -1;
 }
 
 /* new TITLE MEMBER...: creates a conversation and prints its id. */
