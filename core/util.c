@@ -42,7 +42,8 @@ xreallocarray(void *p, size_t n, size_t size)
 {
 	if (size != 0 && n > SIZE_MAX / size)
 		oom();
-	p = realloc(p, n * size ? n * size : 1);
+	size_t bytes = n * size;
+	p = realloc(p, bytes ? bytes : 1);
 	if (p == NULL)
 		oom();
 	return p;
