@@ -9,16 +9,13 @@
 #include "util.h"
 
 const struct command_info command_table[] = {
-    {"go", "/go NAME", "switch to the conversation whose title or id starts with NAME",
-	CMD_GO},
-    {"help", "/help [COMMAND]", "list the commands and keys, or explain one command",
-	CMD_HELP},
+    {"go", "/go NAME", "switch to the conversation whose title or id starts with NAME", CMD_GO},
+    {"help", "/help [COMMAND]", "list the commands and keys, or explain one command", CMD_HELP},
     {"mute", "/mute [NAME]", "stop desktop notifications for a conversation", CMD_MUTE},
     {"new", "/new TITLE MEMBER...",
 	"start a conversation (quote a TITLE with spaces: /new \"Lunch plans\" bob)", CMD_NEW},
     {"quit", "/quit", "leave natter", CMD_QUIT},
-    {"search", "/search TEXT", "search the history; Enter on a result jumps to it",
-	CMD_SEARCH},
+    {"search", "/search TEXT", "search the history; Enter on a result jumps to it", CMD_SEARCH},
     {"unmute", "/unmute [NAME]", "notify again for a conversation", CMD_UNMUTE},
 };
 const size_t command_count = nitems(command_table);
@@ -68,8 +65,7 @@ command_lookup(const char *name, size_t len)
 }
 
 /* Sets c to an inline error. */
-static void __attribute__((format(printf, 2, 3)))
-fail(struct command *c, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3))) fail(struct command *c, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -216,11 +212,14 @@ command_parse(const char *line, struct command *c)
 		char *n = xstrndup(name, len);
 		char *which = len ? ambiguous(name, len) : NULL;
 		if (len == 0)
-			fail(c, "a line starting with / is a command; // sends a message starting with /");
+			fail(c,
+			    "a line starting with / is a command; // sends a message starting with "
+			    "/");
 		else if (which)
 			fail(c, "ambiguous command /%s: %s", n, which);
 		else
-			fail(c, "unknown command /%s: try /help, or // to send a line starting with /",
+			fail(c,
+			    "unknown command /%s: try /help, or // to send a line starting with /",
 			    n);
 		free(which);
 		free(n);

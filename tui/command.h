@@ -9,15 +9,15 @@
 #include <stddef.h>
 
 enum command_kind {
-	CMD_EMPTY,  /* nothing to do (blank line) */
-	CMD_SAY,    /* text: a message to send */
-	CMD_ERROR,  /* text: an error to show inline */
-	CMD_NEW,    /* argv[0] title, argv[1..] members */
-	CMD_GO,     /* text: a conversation title, id or number */
+	CMD_EMPTY, /* nothing to do (blank line) */
+	CMD_SAY, /* text: a message to send */
+	CMD_ERROR, /* text: an error to show inline */
+	CMD_NEW, /* argv[0] title, argv[1..] members */
+	CMD_GO, /* text: a conversation title, id or number */
 	CMD_SEARCH, /* text: what to search for */
-	CMD_MUTE,   /* text: conversation, or NULL for the current one */
+	CMD_MUTE, /* text: conversation, or NULL for the current one */
 	CMD_UNMUTE, /* text: conversation, or NULL for the current one */
-	CMD_HELP,   /* text: a command name, or NULL */
+	CMD_HELP, /* text: a command name, or NULL */
 	CMD_QUIT,
 };
 

@@ -160,8 +160,8 @@ command__table__every_command_has_help(void **state)
 	for (size_t i = 0; i < command_count; i++) {
 		assert_true(command_table[i].usage[0] == '/');
 		assert_true(strlen(command_table[i].help) > 0);
-		assert_ptr_equal(command_lookup(command_table[i].name,
-				     strlen(command_table[i].name)),
+		assert_ptr_equal(
+		    command_lookup(command_table[i].name, strlen(command_table[i].name)),
 		    &command_table[i]);
 	}
 }
