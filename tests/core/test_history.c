@@ -1,0 +1,368 @@
+/* Tests of history.db (core/history.c): migrations, range vectors, outbox, identity. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "history.h"
+
+static char dir[] = "/tmp/natter-histtest.XXXXXX";
+
+/* Opens a fresh in-memory history. */
+static void
+open_mem(struct history *h)
+{
+	struct err e = {0};
+	if (history_open_memory(h, &e) < 0)
+		fail_msg("open: %s", e.msg);
+}
+
+/* Inserts one message with a body derived from its key; returns inserted count. */
+static size_t
+put(struct history *h, const char *conv, const char *sender, uint64_t seq, int64_t ts)
+{
+	char body[64];
+	snprintf(body, sizeof(body), "%s/%s/%llu", conv, sender, (unsigned long long)seq);
+	struct msg m = {(char *)conv, (char *)sender, seq, ts, body};
+	size_t n = 0;
+	struct err e = {0};
+	if (history_insert(h, &m, 1, &n, &e) < 0)
+		fail_msg("insert: %s", e.msg);
+	return n;
+}
+
+/* Returns the canonical text of a conversation's vector. */
+static char *
+vec_text(struct history *h, const char *conv)
+{
+	struct vector v;
+	struct err e = {0};
+	if (history_vector(h, conv, &v, &e) < 0)
+		fail_msg("vector: %s", e.msg);
+	struct buf b = {0};
+	vector_canonical(&v, &b);
+	vector_free(&v);
+	return b.data ? b.data : xstrdup("");
+}
+
+/* The schema is created at version 1 and reopening keeps the data. */
+static void
+history__open__migrates_and_reopens(void **state)
+{
+	(void)state;
+	char *path = xasprintf("%s/history.db", dir);
+	struct history h;
+	struct err e = {0};
+	assert_int_equal(history_open(&h, path, &e), 0);
+	put(&h, "c1", "alice", 1, 10);
+	history_close(&h);
+	assert_int_equal(history_open(&h, path, &e), 0);
+	sqlite3_stmt *st;
+	assert_int_equal(db_prepare(&h.db, &st, "PRAGMA user_version", &e), 0);
+	assert_int_equal(db_step(&h.db, st, &e), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	sqlite3_finalize(st);
+	char *t = vec_text(&h, "c1");
+	assert_string_equal(t, "alice:1\n");
+	free(t);
+	history_close(&h);
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 077, 0);
+	free(path);
+}
+
+/* Ranges merge left, right, both, and keep holes. */
+static void
+history__vector__ranges_merge_and_keep_holes(void **state)
+{
+	(void)state;
+	struct history h;
+	open_mem(&h);
+	put(&h, "c", "bob", 5, 1);
+	put(&h, "c", "bob", 7, 1);
+	put(&h, "c", "bob", 6, 1); /* joins both sides */
+	put(&h, "c", "bob", 1, 1);
+	put(&h, "c", "bob", 2, 1); /* joins left */
+	put(&h, "c", "bob", 4, 1); /* joins right */
+	put(&h, "c", "bob", 10, 1);
+	put(&h, "c", "alice", 3, 1);
+	char *t = vec_text(&h, "c");
+	assert_string_equal(t, "alice:3\nbob:1-2,4-7,10\n");
+	free(t);
+	sqlite3_stmt *st;
+	struct err e = {0};
+	assert_int_equal(db_prepare(&h.db, &st, "SELECT count(*) FROM ranges WHERE conv = 'c'", &e),
+	    0);
+	assert_int_equal(db_step(&h.db, st, &e), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 4);
+	sqlite3_finalize(st);
+	history_close(&h);
+}
+
+/* Duplicates are ignored and do not disturb the ranges. */
+static void
+history__insert__ignores_duplicates(void **state)
+{
+	(void)state;
+	struct history h;
+	open_mem(&h);
+	assert_int_equal(put(&h, "c", "bob", 1, 1), 1);
+	assert_int_equal(put(&h, "c", "bob", 1, 1), 0);
+	struct msg batch[3] = {{"c", "bob", 1, 1, "x"}, {"c", "bob", 2, 2, "y"}, {"c", "bob", 2, 2, "y"}};
+	size_t n = 9;
+	struct err e = {0};
+	assert_int_equal(history_insert(&h, batch, 3, &n, &e), 0);
+	assert_int_equal(n, 1);
+	char *t = vec_text(&h, "c");
+	assert_string_equal(t, "bob:1-2\n");
+	free(t);
+	history_close(&h);
+}
+
+/* The vector from the ranges equals a naive one built from every message. */
+static void
+history__vector__matches_naive_scan(void **state)
+{
+	(void)state;
+	struct history h;
+	open_mem(&h);
+	static const char *const senders[] = {"alice", "bob", "carol"};
+	srand(42);
+	for (int i = 0; i < 3000; i++) {
+		const char *s = senders[rand() % 3];
+		uint64_t seq = (uint64_t)(rand() % 400) + 1;
+		put(&h, rand() % 2 ? "c1" : "c2", s, seq, i);
+	}
+	const char *convs[] = {"c1", "c2"};
+	for (size_t k = 0; k < 2; k++) {
+		struct vector naive = {0};
+		sqlite3_stmt *st;
+		struct err e = {0};
+		assert_int_equal(db_prepare(&h.db, &st,
+				     "SELECT sender, seq FROM messages WHERE conv = ?1", &e),
+		    0);
+		db_bind_text(st, 1, convs[k]);
+		while (db_step(&h.db, st, &e) == SQLITE_ROW)
+			vector_add(&naive, (const char *)sqlite3_column_text(st, 0),
+			    (uint64_t)sqlite3_column_int64(st, 1));
+		sqlite3_finalize(st);
+		struct vector fast;
+		assert_int_equal(history_vector(&h, convs[k], &fast, &e), 0);
+		assert_true(vector_equal(&naive, &fast));
+		assert_true(vector_count(&fast) > 0);
+		vector_free(&naive);
+		vector_free(&fast);
+	}
+	struct vmap m;
+	struct err e = {0};
+	assert_int_equal(history_vectors(&h, &m, &e), 0);
+	assert_int_equal(m.n, 2);
+	vmap_free(&m);
+	history_close(&h);
+}
+
+/* The outbox keeps sending order; an ack moves an item into history with its seq. */
+static void
+history__outbox__keeps_order_and_moves_acked(void **state)
+{
+	(void)state;
+	struct history h;
+	open_mem(&h);
+	struct err e = {0};
+	struct outbox_item a, b, c;
+	assert_int_equal(history_outbox_add(&h, "c", "first", &a, &e), 0);
+	assert_int_equal(history_outbox_add(&h, "c", "second", &b, &e), 0);
+	assert_int_equal(history_outbox_add(&h, "d", "third", &c, &e), 0);
+	assert_true(a.id < b.id && b.id < c.id);
+	assert_string_not_equal(a.client_id, b.client_id);
+	assert_int_equal(strlen(a.client_id), 32);
+
+	struct ack ack = {"c", "me", 7, 1234};
+	assert_int_equal(history_outbox_done(&h, b.id, &ack, &e), 0);
+	assert_int_equal(history_outbox_done(&h, c.id, NULL, &e), 0); /* dropped */
+
+	struct outbox_item *v;
+	size_t n;
+	assert_int_equal(history_outbox_list(&h, &v, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].body, "first");
+	assert_string_equal(v[0].client_id, a.client_id);
+	outbox_items_free(v, n);
+
+	struct hmsg *m;
+	assert_int_equal(history_messages(&h, "c", 0, 10, &m, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(m[0].m.body, "second");
+	assert_int_equal(m[0].m.seq, 7);
+	hmsgs_free(m, n);
+	assert_int_equal(history_messages(&h, "d", 0, 10, &m, &n, &e), 0);
+	assert_int_equal(n, 0);
+	hmsgs_free(m, n);
+	char *t = vec_text(&h, "c");
+	assert_string_equal(t, "me:7\n");
+	free(t);
+	outbox_item_free(&a);
+	outbox_item_free(&b);
+	outbox_item_free(&c);
+	history_close(&h);
+}
+
+/* A store bound to one account refuses another and accepts the same one. */
+static void
+history__bind__refuses_another_account(void **state)
+{
+	(void)state;
+	struct history h;
+	open_mem(&h);
+	struct err e = {0};
+	assert_int_equal(history_bind(&h, "http://a", "alice", "/d", &e), 0);
+	assert_int_equal(history_bind(&h, "http://a", "alice", "/d", &e), 0);
+	assert_int_equal(history_bind(&h, "http://a", "bob", "/d", &e), -1);
+	assert_int_equal(e.kind, ERR_USAGE);
+	assert_non_null(strstr(e.msg, "-D"));
+	assert_int_equal(history_bind(&h, "http://b", "alice", "/d", &e), -1);
+	char *s, *u;
+	assert_int_equal(history_identity(&h, &s, &u, &e), 0);
+	assert_string_equal(s, "http://a");
+	assert_string_equal(u, "alice");
+	free(s);
+	free(u);
+	history_close(&h);
+}
+
+/* Conversations resolve by id or unique title; unknown and ambiguous are errors. */
+static void
+history__resolve__id_title_ambiguous_unknown(void **state)
+{
+	(void)state;
+	struct history h;
+	open_mem(&h);
+	char *mem[] = {"alice", "bob"};
+	struct conv cs[3] = {
+	    {.id = "c1", .title = "proj", .members = mem, .nmembers = 2, .created = 1},
+	    {.id = "c2", .title = "lunch", .members = mem, .nmembers = 2, .created = 2},
+	    {.id = "c3", .title = "lunch", .members = mem, .nmembers = 1, .created = 3},
+	};
+	struct err e = {0};
+	assert_int_equal(history_put_convs(&h, cs, 3, &e), 0);
+	char *id;
+	assert_int_equal(history_resolve_conv(&h, "c2", &id, &e), 0);
+	assert_string_equal(id, "c2");
+	free(id);
+	assert_int_equal(history_resolve_conv(&h, "proj", &id, &e), 0);
+	assert_string_equal(id, "c1");
+	free(id);
+	assert_int_equal(history_resolve_conv(&h, "lunch", &id, &e), -1);
+	assert_int_equal(e.kind, ERR_USAGE);
+	assert_int_equal(history_resolve_conv(&h, "nope", &id, &e), -1);
+	assert_int_equal(e.kind, ERR_NOTFOUND);
+
+	struct hconv *v;
+	size_t n;
+	assert_int_equal(history_list_convs(&h, "alice", &v, &n, &e), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0].id, "c1");
+	assert_int_equal(v[0].nmembers, 2);
+	assert_string_equal(v[0].members[1], "bob");
+	assert_int_equal(v[2].nmembers, 1);
+	hconvs_free(v, n);
+	history_close(&h);
+}
+
+/* Unread counts others' messages after the read position; mark_read clears them. */
+static void
+history__unread__counts_and_clears(void **state)
+{
+	(void)state;
+	struct history h;
+	open_mem(&h);
+	char *mem[] = {"alice", "bob"};
+	struct conv c = {.id = "c1", .title = "t", .members = mem, .nmembers = 2};
+	struct err e = {0};
+	assert_int_equal(history_put_convs(&h, &c, 1, &e), 0);
+	put(&h, "c1", "bob", 1, 100);
+	put(&h, "c1", "alice", 1, 101);
+	put(&h, "c1", "bob", 2, 102);
+	struct hconv *v;
+	size_t n;
+	assert_int_equal(history_list_convs(&h, "alice", &v, &n, &e), 0);
+	assert_int_equal(v[0].unread, 2);
+	assert_int_equal(v[0].messages, 3);
+	hconvs_free(v, n);
+	assert_int_equal(history_mark_read(&h, "c1", &e), 0);
+	put(&h, "c1", "bob", 3, 103);
+	assert_int_equal(history_list_convs(&h, "alice", &v, &n, &e), 0);
+	assert_int_equal(v[0].unread, 1);
+	hconvs_free(v, n);
+	history_close(&h);
+}
+
+/* A window of messages comes oldest first, in time order, before a position. */
+static void
+history__messages__window_in_time_order(void **state)
+{
+	(void)state;
+	struct history h;
+	open_mem(&h);
+	for (uint64_t i = 1; i <= 10; i++)
+		put(&h, "c", "bob", i, (int64_t)(100 - i)); /* inserted newest first */
+	struct hmsg *v;
+	size_t n;
+	struct err e = {0};
+	assert_int_equal(history_messages(&h, "c", 0, 3, &v, &n, &e), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(v[0].m.seq, 3);
+	assert_int_equal(v[2].m.seq, 1);
+	int64_t before = v[0].id;
+	hmsgs_free(v, n);
+	assert_int_equal(history_messages(&h, "c", before, 100, &v, &n, &e), 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(v[0].m.seq, 10);
+	assert_int_equal(v[6].m.seq, 4);
+	hmsgs_free(v, n);
+	history_close(&h);
+}
+
+/* Creates the temporary directory. */
+static int
+setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+/* Removes the temporary directory. */
+static int
+teardown(void **state)
+{
+	(void)state;
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	int rc = system(cmd);
+	free(cmd);
+	return rc == 0 ? 0 : -1;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(history__open__migrates_and_reopens),
+	    cmocka_unit_test(history__vector__ranges_merge_and_keep_holes),
+	    cmocka_unit_test(history__insert__ignores_duplicates),
+	    cmocka_unit_test(history__vector__matches_naive_scan),
+	    cmocka_unit_test(history__outbox__keeps_order_and_moves_acked),
+	    cmocka_unit_test(history__bind__refuses_another_account),
+	    cmocka_unit_test(history__resolve__id_title_ambiguous_unknown),
+	    cmocka_unit_test(history__unread__counts_and_clears),
+	    cmocka_unit_test(history__messages__window_in_time_order),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

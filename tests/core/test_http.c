@@ -1,0 +1,129 @@
+/* Tests of the HTTP client and session (core/http.c, core/client.c): URLs, backoff, error mapping. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "client.h"
+
+/* URLs are checked for scheme and host and lose trailing slashes. */
+static void
+http__normalize__scheme_and_slashes(void **state)
+{
+	(void)state;
+	struct err e = {0};
+	char *u = http_normalize_url("http://127.0.0.1:80//", &e);
+	assert_string_equal(u, "http://127.0.0.1:80");
+	free(u);
+	u = http_normalize_url("https://chat.example/base/", &e);
+	assert_string_equal(u, "https://chat.example/base");
+	free(u);
+	assert_null(http_normalize_url("ftp://x", &e));
+	assert_int_equal(e.kind, ERR_USAGE);
+	assert_null(http_normalize_url("file:///etc/passwd", &e));
+	assert_null(http_normalize_url("http://", &e));
+	assert_null(http_normalize_url("http://a b", &e));
+	assert_null(http_normalize_url("", &e));
+}
+
+/* Backoff grows, stays within its cap, and follows Retry-After. */
+static void
+http__backoff__bounded_jitter_and_retry_after(void **state)
+{
+	(void)state;
+	struct http h = {.retry_base_ms = 100, .retry_max_ms = 1000};
+	for (int i = 0; i < 200; i++) {
+		long b0 = http_backoff_ms(&h, 0, -1);
+		assert_true(b0 >= 50 && b0 <= 100);
+		long b3 = http_backoff_ms(&h, 3, -1);
+		assert_true(b3 >= 400 && b3 <= 800);
+		long b9 = http_backoff_ms(&h, 9, -1);
+		assert_true(b9 >= 500 && b9 <= 1000);
+	}
+	assert_int_equal(http_backoff_ms(&h, 0, 3), 3000);
+	assert_int_equal(http_backoff_ms(&h, 0, 100000), 60000);
+	assert_true(http_status_retryable(429));
+	assert_true(http_status_retryable(500));
+	assert_true(http_status_retryable(503));
+	assert_false(http_status_retryable(400));
+	assert_false(http_status_retryable(401));
+	assert_false(http_status_retryable(404));
+	assert_false(http_status_retryable(409));
+}
+
+/* An unreachable server is ERR_OFFLINE (exit 75) with its URL in the words. */
+static void
+http__request__unreachable_is_offline(void **state)
+{
+	(void)state;
+	struct http h;
+	struct err e = {0};
+	assert_int_equal(http_init(&h, "http://127.0.0.1:1", "natter", &e), 0);
+	h.retries = 1;
+	h.retry_base_ms = 1;
+	struct http_response r;
+	assert_int_equal(http_request(&h, "GET", "/v1/health", NULL, 0, &r, &e), -1);
+	http_response_free(&r);
+	assert_int_equal(e.kind, ERR_OFFLINE);
+	assert_int_equal(err_exit_status(&e), 75);
+	assert_non_null(strstr(e.msg, "server unreachable at http://127.0.0.1:1"));
+	assert_int_equal(h.requests, 2);
+	http_free(&h);
+}
+
+/* Statuses and error codes map to kinds and words a user understands. */
+static void
+client__map_error__kinds_and_words(void **state)
+{
+	(void)state;
+	struct client c = {.server = "http://s"};
+	struct err e = {0};
+	const char *bad = "{\"error\":\"bad_credentials\",\"message\":\"no\"}";
+	client_map_error(&c, 401, bad, strlen(bad), NULL, &e);
+	assert_int_equal(e.kind, ERR_AUTH);
+	assert_non_null(strstr(e.msg, "login rejected"));
+	const char *unauth = "{\"error\":\"unauthorized\",\"message\":\"token\"}";
+	client_map_error(&c, 401, unauth, strlen(unauth), NULL, &e);
+	assert_int_equal(e.kind, ERR_AUTH);
+	assert_non_null(strstr(e.msg, "natter login"));
+	const char *nf = "{\"error\":\"not_found\",\"message\":\"x\"}";
+	client_map_error(&c, 404, nf, strlen(nf), "conversation c9", &e);
+	assert_int_equal(e.kind, ERR_NOTFOUND);
+	assert_non_null(strstr(e.msg, "not a member of it"));
+	assert_int_equal(err_exit_status(&e), 1);
+	const char *busy = "{\"error\":\"unavailable\",\"message\":\"bye\"}";
+	client_map_error(&c, 503, busy, strlen(busy), NULL, &e);
+	assert_int_equal(e.kind, ERR_OFFLINE);
+	assert_int_equal(err_exit_status(&e), 75);
+	client_map_error(&c, 429, "", 0, NULL, &e);
+	assert_int_equal(e.kind, ERR_OFFLINE);
+	const char *uu = "{\"error\":\"unknown_user\",\"message\":\"no user zed\"}";
+	client_map_error(&c, 400, uu, strlen(uu), NULL, &e);
+	assert_int_equal(e.kind, ERR_USAGE);
+	assert_non_null(strstr(e.msg, "no user zed"));
+	const char *tl = "{\"error\":\"too_large\",\"message\":\"big\"}";
+	client_map_error(&c, 413, tl, strlen(tl), NULL, &e);
+	assert_int_equal(e.kind, ERR_TOOLARGE);
+	/* Escape sequences in the server's words never reach the terminal raw. */
+	const char *esc = "{\"error\":\"x\",\"message\":\"\\u001b[2Jboom\"}";
+	client_map_error(&c, 418, esc, strlen(esc), NULL, &e);
+	assert_int_equal(e.kind, ERR_PROTOCOL);
+	assert_null(strchr(e.msg, 0x1b));
+	assert_int_equal(e.status, 418);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(http__normalize__scheme_and_slashes),
+	    cmocka_unit_test(http__backoff__bounded_jitter_and_retry_after),
+	    cmocka_unit_test(http__request__unreachable_is_offline),
+	    cmocka_unit_test(client__map_error__kinds_and_words),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

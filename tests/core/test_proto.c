@@ -1,0 +1,231 @@
+/* Tests of the protocol codec (core/proto.c): good bodies, and bad ones refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "proto.h"
+
+#define S(x) x, strlen(x)
+
+/* A full sync answer decodes into messages, more, cursor and conversations. */
+static void
+proto__sync__decodes_good_answer(void **state)
+{
+	(void)state;
+	const char *body =
+	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":6,\"ts\":1795300000999,"
+	    "\"body\":\"hi\"}],\"more\":true,\"cursor\":1234,\"conversations\":[{\"id\":\"c1\","
+	    "\"title\":\"proj\",\"members\":[\"alice\",\"bob\"],\"created\":1795300000000,"
+	    "\"digest\":\"e3b0c44298fc1c149afbf4c8996fb924\"}]}";
+	struct sync_reply r;
+	struct err e = {0};
+	assert_int_equal(proto_parse_sync(S(body), &r, &e), 0);
+	assert_int_equal(r.nmsgs, 1);
+	assert_string_equal(r.msgs[0].sender, "bob");
+	assert_int_equal(r.msgs[0].seq, 6);
+	assert_int_equal(r.msgs[0].ts, 1795300000999LL);
+	assert_true(r.more);
+	assert_int_equal(r.cursor, 1234);
+	assert_int_equal(r.nconvs, 1);
+	assert_int_equal(r.convs[0].nmembers, 2);
+	assert_string_equal(r.convs[0].digest, "e3b0c44298fc1c149afbf4c8996fb924");
+	assert_false(r.convs[0].has_vector);
+	sync_reply_free(&r);
+}
+
+/* Each malformed sync answer is refused with ERR_PROTOCOL and a reason. */
+static void
+proto__sync__refuses_bad_answers(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+	    "not json",
+	    "[]",
+	    "{\"more\":false,\"cursor\":1}",
+	    "{\"messages\":{},\"more\":false,\"cursor\":1}",
+	    "{\"messages\":[],\"more\":\"no\",\"cursor\":1}",
+	    "{\"messages\":[],\"more\":false}",
+	    "{\"messages\":[],\"more\":false,\"cursor\":-1}",
+	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":0,\"ts\":1,\"body\":\"x\"}],"
+	    "\"more\":false,\"cursor\":1}",
+	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":9007199254740993,\"ts\":1,"
+	    "\"body\":\"x\"}],\"more\":false,\"cursor\":1}",
+	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":\"1\",\"ts\":1,\"body\":\"x\"}],"
+	    "\"more\":false,\"cursor\":1}",
+	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"Bob!\",\"seq\":1,\"ts\":1,\"body\":\"x\"}],"
+	    "\"more\":false,\"cursor\":1}",
+	    "{\"messages\":[{\"conv\":\"c 1\",\"sender\":\"bob\",\"seq\":1,\"ts\":1,\"body\":\"x\"}],"
+	    "\"more\":false,\"cursor\":1}",
+	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":1,\"ts\":1}],"
+	    "\"more\":false,\"cursor\":1}",
+	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":1,\"ts\":1,\"body\":\"\"}],"
+	    "\"more\":false,\"cursor\":1}",
+	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":1.5,\"ts\":1,\"body\":\"x\"}],"
+	    "\"more\":false,\"cursor\":1}",
+	    "{\"messages\":[],\"more\":false,\"cursor\":1,\"conversations\":[{\"id\":\"c1\"}]}",
+	    "{\"messages\":[],\"more\":false,\"cursor\":1,\"conversations\":[{\"id\":\"c1\","
+	    "\"title\":\"t\",\"members\":[\"alice\",7]}]}",
+	    "{\"messages\":[],\"more\":false,\"cursor\":1,\"conversations\":[{\"id\":\"c1\","
+	    "\"title\":\"t\",\"members\":[],\"digest\":\"xyz\"}]}",
+	    "{\"messages\":[],\"messages\":[],\"more\":false,\"cursor\":1}",
+	};
+	for (size_t i = 0; i < nitems(bad); i++) {
+		struct sync_reply r;
+		struct err e = {0};
+		if (proto_parse_sync(S(bad[i]), &r, &e) != -1)
+			fail_msg("accepted bad answer %zu: %s", i, bad[i]);
+		assert_int_equal(e.kind, ERR_PROTOCOL);
+		assert_true(strlen(e.msg) > 0);
+	}
+}
+
+/* Vectors decode strictly: invalid ranges are refused with the position. */
+static void
+proto__vector__strict_ranges(void **state)
+{
+	(void)state;
+	struct err e = {0};
+	json_t *good = json_loads("{\"alice\":\"1-40,42\",\"bob\":\"\",\"carol\":\"1-3,4\"}", 0, NULL);
+	struct vector v;
+	assert_int_equal(proto_vector_from_json(good, &v, &e), 0);
+	assert_int_equal(vector_count(&v), 45);
+	assert_true(seqset_contains(vector_get(&v, "carol"), 4));
+	json_t *back = proto_vector_to_json(&v);
+	assert_string_equal(json_string_value(json_object_get(back, "carol")), "1-4");
+	assert_null(json_object_get(back, "bob"));
+	json_decref(back);
+	vector_free(&v);
+	json_decref(good);
+
+	static const char *const bad[] = {"{\"a\":\"1,,2\"}", "{\"a\":\"0\"}", "{\"a\":\"5-2\"}",
+	    "{\"a\":\"3-3\"}", "{\"a\":\"7,3\"}", "{\"a\":\"01\"}", "{\"a\":\"1,\"}", "{\"a\":5}",
+	    "{\"A\":\"1\"}", "[\"1\"]"};
+	for (size_t i = 0; i < nitems(bad); i++) {
+		json_t *j = json_loads(bad[i], 0, NULL);
+		assert_non_null(j);
+		if (proto_vector_from_json(j, &v, &e) != -1)
+			fail_msg("accepted bad vector %s", bad[i]);
+		assert_int_equal(e.kind, ERR_PROTOCOL);
+		json_decref(j);
+	}
+}
+
+/* The conversation list decodes vectors and digests. */
+static void
+proto__conversations__decode_with_vector(void **state)
+{
+	(void)state;
+	const char *body = "{\"conversations\":[{\"id\":\"c5d1e0f3a9b27c4e1\",\"title\":\"proj\","
+			   "\"members\":[\"alice\",\"bob\"],\"created\":1795300000000,"
+			   "\"vector\":{\"alice\":\"1-40\",\"bob\":\"1-7\"},"
+			   "\"digest\":\"5b0e0000000000000000000000000000\"}]}";
+	struct conv *v;
+	size_t n;
+	struct err e = {0};
+	assert_int_equal(proto_parse_conversations(S(body), &v, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_true(v[0].has_vector);
+	assert_int_equal(vector_count(&v[0].vector), 47);
+	assert_string_equal(v[0].title, "proj");
+	convs_free(v, n);
+	assert_int_equal(proto_parse_conversations(S("{\"conversations\":7}"), &v, &n, &e), -1);
+	assert_int_equal(proto_parse_conversations(S("{}"), &v, &n, &e), -1);
+}
+
+/* Acks, logins and events decode; an error body is read as far as it goes. */
+static void
+proto__misc__ack_auth_events_error(void **state)
+{
+	(void)state;
+	struct err e = {0};
+	struct ack a;
+	assert_int_equal(
+	    proto_parse_ack(S("{\"conv\":\"c1\",\"sender\":\"al\",\"seq\":41,\"ts\":5}"), &a, &e), 0);
+	assert_int_equal(a.seq, 41);
+	ack_free(&a);
+	assert_int_equal(proto_parse_ack(S("{\"conv\":\"c1\",\"sender\":\"al\",\"ts\":5}"), &a, &e),
+	    -1);
+
+	struct auth_reply au;
+	assert_int_equal(proto_parse_auth(S("{\"user\":\"carol\",\"token\":\"9f86\"}"), &au, &e), 0);
+	assert_string_equal(au.token, "9f86");
+	auth_reply_free(&au);
+	assert_int_equal(proto_parse_auth(S("{\"user\":\"carol\",\"token\":3}"), &au, &e), -1);
+
+	struct events_reply r;
+	const char *ev = "{\"cursor\":1240,\"gap\":true,\"events\":[{\"type\":\"message\","
+			 "\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":8,\"ts\":1,\"body\":\"?\"},"
+			 "{\"type\":\"future\"},{\"type\":\"conversation\",\"id\":\"c7\","
+			 "\"title\":\"lunch\",\"members\":[\"alice\",\"carol\"],\"created\":2}]}";
+	assert_int_equal(proto_parse_events(S(ev), &r, &e), 0);
+	assert_true(r.gap);
+	assert_int_equal(r.nevents, 2);
+	assert_int_equal(r.events[0].type, EVENT_MESSAGE);
+	assert_int_equal(r.events[1].type, EVENT_CONVERSATION);
+	assert_string_equal(r.events[1].conv.title, "lunch");
+	events_reply_free(&r);
+
+	struct api_error ae;
+	proto_parse_error(S("{\"error\":\"not_found\",\"message\":\"no such thing\"}"), &ae);
+	assert_string_equal(ae.code, "not_found");
+	assert_string_equal(ae.message, "no such thing");
+	proto_parse_error(S("<html>"), &ae);
+	assert_string_equal(ae.code, "");
+}
+
+/* Requests encode as compact JSON; invalid UTF-8 gives NULL, not a crash. */
+static void
+proto__encode__requests(void **state)
+{
+	(void)state;
+	char *s = proto_message_request("7f3a", "hello \"you\"");
+	assert_string_equal(s, "{\"client_id\":\"7f3a\",\"body\":\"hello \\\"you\\\"\"}");
+	free(s);
+	assert_null(proto_message_request("7f3a", "bad \xff"));
+	struct vmap m = {0};
+	vector_add(vmap_get(&m, "c1"), "alice", 1);
+	vector_add(vmap_get(&m, "c1"), "alice", 2);
+	vmap_get(&m, "c2");
+	char *ids[] = {"c1", "c2"};
+	s = proto_sync_request(&m, ids, 2, 500);
+	assert_string_equal(s, "{\"have\":{\"c1\":{\"alice\":\"1-2\"},\"c2\":{}},"
+			       "\"conversations\":[\"c1\",\"c2\"],\"limit\":500}");
+	free(s);
+	vmap_free(&m);
+}
+
+/* User names and ids follow the documented grammar. */
+static void
+proto__grammar__names_and_ids(void **state)
+{
+	(void)state;
+	assert_true(proto_valid_user("alice"));
+	assert_true(proto_valid_user("a.b_c-9"));
+	assert_false(proto_valid_user(""));
+	assert_false(proto_valid_user("Alice"));
+	assert_false(proto_valid_user("-x"));
+	assert_false(proto_valid_user("abcdefghijklmnopqrstuvwxyz0123456"));
+	assert_true(proto_valid_id("c5d1e0f3a9b27c4e1"));
+	assert_false(proto_valid_id("c/1"));
+	assert_false(proto_valid_id(""));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(proto__sync__decodes_good_answer),
+	    cmocka_unit_test(proto__sync__refuses_bad_answers),
+	    cmocka_unit_test(proto__vector__strict_ranges),
+	    cmocka_unit_test(proto__conversations__decode_with_vector),
+	    cmocka_unit_test(proto__misc__ack_auth_events_error),
+	    cmocka_unit_test(proto__encode__requests),
+	    cmocka_unit_test(proto__grammar__names_and_ids),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
