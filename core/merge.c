@@ -1,0 +1,87 @@
+/* The local merge: history.db gets what sync.db has and it lacks. */
+#include "merge.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Records conversations that sync.db knows and history.db does not. */
+static int
+adopt_conversations(struct history *h, const struct syncconv_list *convs, struct err *e)
+{
+	struct conv *fresh = xcalloc(convs->n ? convs->n : 1, sizeof(*fresh));
+	size_t n = 0;
+	for (size_t i = 0; i < convs->n; i++) {
+		const struct syncconv *c = &convs->v[i];
+		if (history_has_conv(h, c->id))
+			continue;
+		/* Borrowed pointers: fresh[] is freed shallowly below. */
+		fresh[n].id = c->id;
+		fresh[n].title = c->title != NULL ? c->title : c->id;
+		fresh[n].members = c->members;
+		fresh[n].nmembers = c->nmembers;
+		fresh[n].created = c->created;
+		n++;
+	}
+	int rc = history_put_convs(h, fresh, n, e);
+	free(fresh);
+	return rc;
+}
+
+/* Copies the messages sync.db holds and history.db lacks. */
+int
+merge_from_store(struct history *h, struct syncstore *s, uint64_t *merged, struct err *e)
+{
+	struct syncconv_list convs = {0};
+	struct syncmsg_list want = {0};
+	struct vector sv = {0}, hv = {0}, d = {0};
+	int ret = -1;
+	*merged = 0;
+	if (syncstore_conversations(s, &convs, e) < 0)
+		return -1;
+	if (adopt_conversations(h, &convs, e) < 0)
+		goto out;
+	/* Read everything missing first: sync.db's read transactions stay short. */
+	for (size_t i = 0; i < convs.n; i++) {
+		if (syncstore_vector(s, convs.v[i].id, &sv, e) < 0 ||
+		    history_vector(h, convs.v[i].id, &hv, e) < 0)
+			goto out;
+		vector_diff(&d, &sv, &hv);
+		vector_free(&hv);
+		if (d.n > 0 && syncstore_messages(s, convs.v[i].id, &d, &want, e) < 0)
+			goto out;
+	}
+	if (want.n == 0) {
+		ret = 0;
+		goto out;
+	}
+	struct msg *m = xcalloc(want.n, sizeof(*m));
+	for (size_t i = 0; i < want.n; i++)
+		m[i] = (struct msg){want.v[i].conv, want.v[i].sender, want.v[i].seq, want.v[i].ts,
+		    want.v[i].body};
+	size_t inserted = 0;
+	ret = history_insert(h, m, want.n, &inserted, e);
+	free(m);
+	if (ret == 0)
+		*merged = inserted;
+out:
+	vector_free(&sv);
+	vector_free(&hv);
+	vector_free(&d);
+	syncmsg_list_free(&want);
+	syncconv_list_free(&convs);
+	return ret;
+}
+
+/* Stores messages fetched from the server in sync.db too. */
+int
+merge_write_back(struct syncstore *s, const struct msg *v, size_t n, struct err *e)
+{
+	if (n == 0)
+		return 0;
+	struct syncmsg *m = xcalloc(n, sizeof(*m));
+	for (size_t i = 0; i < n; i++)
+		m[i] = (struct syncmsg){v[i].conv, v[i].sender, v[i].seq, v[i].ts, v[i].body};
+	int rc = syncstore_insert(s, m, n, NULL, NULL, e);
+	free(m);
+	return rc;
+}
