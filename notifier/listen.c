@@ -296,7 +296,7 @@ listen_run(struct notifyd *d, struct err *e)
 		return -1;
 	if (have)
 		verbose(d, "resuming from cursor %lld", (long long)cursor);
-	int failures = 0;
+	int failures = 0, empties = 0;
 	bool said_down = false;
 	while (!*d->stop) {
 		if (*d->hup) {
@@ -320,6 +320,8 @@ listen_run(struct notifyd *d, struct err *e)
 		struct events_reply r;
 		long retry_after;
 		struct err fe = {0};
+		int64_t t0 = mono_ms();
+		bool polled = have;
 		int rc = get_events(d, path, timeout_ms, &r, &retry_after, &fe);
 		free(path);
 		if (rc < 0) {
@@ -352,9 +354,20 @@ listen_run(struct notifyd *d, struct err *e)
 			events_reply_free(&r);
 			return -1;
 		}
+		/*
+		 * A server that answers long-polls at once with nothing would
+		 * make this loop spin: space such answers out with the backoff.
+		 */
+		bool early = polled && r.nevents == 0 && !r.gap &&
+			     mono_ms() - t0 < d->poll_s * 1000L / 2;
 		cursor = (int64_t)r.cursor;
 		events_reply_free(&r);
 		notify_reap(&d->notifier);
+		if (early && ++empties >= 2) {
+			verbose(d, "the server answers long-polls at once with nothing; slowing down");
+			wait_ms(d, backoff_ms(empties - 2, -1));
+		} else if (!early)
+			empties = 0;
 	}
 	return 0;
 }

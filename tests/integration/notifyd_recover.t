@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# natter-notifyd when things go wrong: events dropped by the server (gap),
+# the server restarting, and the exec backend given hostile text.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/notifyd_helpers.sh"
+
+# A server that keeps only 3 events per user, on a file so it can restart.
+start_server --event-retention 3 -d "$T_TMP/server.db" || { done_testing; }
+PORT=${SERVER_URL##*:}
+A=$T_TMP/alice
+natter_register "$A" alice
+ok $? "alice registers with natter"
+BOB=$(user_token bob)
+PROJ=$(new_conv "$BOB" proj alice bob)
+
+start_notifyd "$A" --backend stdout
+say "$BOB" "$PROJ" '"before the gap"'
+wait_for in_file "$NOUT" "before the gap"
+ok $? "the notifier runs"
+stop_notifyd
+for i in 1 2 3 4 5 6; do say "$BOB" "$PROJ" "\"away $i\""; done
+start_notifyd "$A" --backend stdout
+wait_for in_file "$NOUT" "away 6"
+ok $? "after a restart the retained events are announced"
+since=$(syncdb "$A" "SELECT value FROM state WHERE key = 'gap'")
+like "$since" '^[0-9]+$' "the gap is recorded in sync.db for natter's next sync"
+like "$(cat "$NERR")" "dropped events" "and reported on stderr"
+is "$(syncdb "$A" "SELECT group_concat(seq) FROM (SELECT seq FROM messages ORDER BY seq)")" \
+	"1,5,6,7" "sync.db holds exactly the messages it received (holes kept)"
+is "$(syncdb "$A" "SELECT lo || '-' || hi FROM ranges WHERE kind = 0 ORDER BY lo" | tr '\n' ' ')" \
+	"1-1 5-7 " "its vector ranges record the hole"
+
+# The server goes away and comes back on the same port.
+wait_for longpoll_open
+stop_server
+wait_for in_file "$NERR" "retrying"
+ok $? "a lost server is reported once"
+start_server -p "$PORT" --event-retention 3 -d "$T_TMP/server.db"
+is "$SERVER_URL" "http://127.0.0.1:$PORT" "the server is back on its port"
+say "$BOB" "$PROJ" '"welcome back"'
+wait_for in_file "$NOUT" "welcome back"
+ok $? "the notifier reconnects by itself and announces what follows"
+in_file "$NERR" "connected to"
+ok $? "and says it is connected again"
+is "$(grep -c "retrying" "$NERR")" 1 "failed attempts are not logged one by one"
+kill -0 "$NPID"
+ok $? "it never exited"
+stop_notifyd
+is "$NSTATUS" 0 "stops cleanly"
+
+# --exec runs a program with two arguments, no shell.
+cat >"$T_TMP/record" <<'SH'
+#!/bin/sh
+printf 'argc=%s\n[%s]\n[%s]\n' "$#" "$1" "$2" >>"$RECORD"
+SH
+chmod +x "$T_TMP/record"
+export RECORD=$T_TMP/record.out
+start_notifyd "$A" --exec "$T_TMP/record"
+say "$BOB" "$PROJ" '"$(touch '"$T_TMP"'/pwned); rm -rf ~ `id` <b>bold</b>"'
+wait_for test -s "$RECORD"
+got=$(cat "$RECORD")
+like "$got" "argc=2" "the exec backend passes summary and body as two arguments"
+like "$got" $'\\[bob in proj\\]' "the first is the summary"
+like "$got" '\[\$\(touch .*`id` <b>bold</b>\]' "the second is the body, literally"
+[ ! -e "$T_TMP/pwned" ]
+ok $? "no shell ever sees the text"
+stop_notifyd
+done_testing
