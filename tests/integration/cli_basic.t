@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# natter's scriptable commands against the real server: every subcommand,
+# exit statuses, wrong password, non-members, the data directory's owner,
+# and hostile text kept off the terminal.
+. "$(dirname "$0")/cli_lib.sh"
+
+start_server || exit 1
+
+"$NATTER" --version | grep -q '^natter [0-9]'; ok $? "--version"
+"$NATTER" --help | grep -q 'send'; ok $? "--help lists the commands"
+"$NATTER" -D "$T_TMP/x" frobnicate 2>/dev/null; is $? 2 "unknown command: exit 2"
+"$NATTER" -D "$T_TMP/x" 2>/dev/null; is $? 1 "no command: no interactive UI yet, exit 1"
+
+nat alice -s "$SERVER_URL" register alice
+is "$RC" 0 "register alice"
+like "$OUT" "logged in as alice" "register says who is logged in"
+[ "$(stat -c %a "$T_TMP/alice/credentials")" = 600 ]; ok $? "credentials are mode 0600"
+[ "$(stat -c %a "$T_TMP/alice")" = 700 ]; ok $? "data directory is mode 0700"
+account bob
+account carol
+
+nat dave -s "$SERVER_URL" register alice
+is "$RC" 1 "register a taken name: exit 1"
+like "$ERR" "taken" "says the name is taken"
+
+NATTER_PASSWORD=wrong-password nat alice2 -s "$SERVER_URL" login alice
+is "$RC" 1 "wrong password: exit 1"
+like "$ERR" "login rejected" "says the login was rejected"
+nat alice2 -s "$SERVER_URL" login alice
+is "$RC" 0 "right password logs in (second device)"
+
+nat alice new proj bob
+is "$RC" 0 "new: exit 0"
+CONV=$OUT
+like "$CONV" '^[A-Za-z0-9_-]+$' "new prints the id alone"
+
+nat alice send proj hello bob
+is "$RC" 0 "send by title: exit 0 when acknowledged"
+printf 'from stdin\n' | "$NATTER" -D "$T_TMP/alice" send "$CONV" -; is $? 0 "send - reads stdin"
+nat bob send "$CONV" "$(printf 'evil \033[2J\033]0;pwned\007 text')"
+is "$RC" 0 "bob sends text with escape sequences"
+
+nat bob sync --json
+is "$RC" 0 "sync: exit 0"
+is "$(jx "$OUT" '$d->{fetched_from_server}')" 2 "bob fetches alice's 2 messages (his own is already stored)"
+like "$(jx "$OUT" '$d->{bytes_received}')" '^[1-9][0-9]*$' "sync reports wire bytes"
+nat bob sync --json
+is "$(jx "$OUT" '$d->{fetched_from_server}.",".$d->{conversations_changed}')" "0,0" \
+	"second sync: digests equal, nothing fetched"
+
+nat alice conversations
+is "$RC" 0 "conversations: exit 0"
+is "$OUT" "$CONV	proj	alice,bob	1" "id, title, members, unread (bob's one message)"
+nat alice conversations --json
+is "$(jx "$OUT" '$d->[0]{id}." ".$d->[0]{title}." ".join(",",@{$d->[0]{members}})')" \
+	"$CONV proj alice,bob" "conversations --json"
+
+nat alice log proj
+is "$RC" 0 "log: exit 0"
+is "$(printf '%s\n' "$OUT" | wc -l)" 3 "log: one line per message"
+like "$(printf '%s\n' "$OUT" | head -1)" '^[0-9][0-9]:[0-9][0-9] alice: hello bob$' "log line: HH:MM sender: text"
+unlike "$OUT" $'\033' "no escape character reaches the terminal"
+unlike "$OUT" $'\007' "no bell reaches the terminal"
+nat alice log proj -n 1 --json
+is "$(jx "$OUT" 'scalar(@$d).":".$d->[0]{sender}.":".$d->[0]{seq}')" "1:bob:1" "log -n 1 --json: the newest"
+nat alice conversations
+like "$OUT" '	0$' "log marks the conversation read"
+
+nat carol log "$CONV"
+is "$RC" 1 "non-member log: exit 1, not an empty success"
+like "$ERR" "not a member" "says not a member"
+nat carol send "$CONV" intrusion
+is "$RC" 1 "non-member send: exit 1"
+like "$ERR" "not a member" "send says not a member"
+nat carol log nosuchtitle
+is "$RC" 1 "unknown title: exit 1"
+nat bob log proj -n x
+is "$RC" 2 "bad -n: exit 2"
+nat bob send
+is "$RC" 2 "send without arguments: exit 2"
+
+nat bob -s "$SERVER_URL" login alice
+is "$RC" 2 "another account in bob's data directory is refused"
+like "$ERR" "-D" "and -D is suggested"
+
+nat alice2 sync
+nat alice2 log proj
+is "$(printf '%s\n' "$OUT" | wc -l)" 3 "second device gets the history by sync"
+
+nat alice logout
+is "$RC" 0 "logout: exit 0"
+nat alice send proj more
+is "$RC" 1 "after logout commands need a login"
+like "$ERR" "not logged in" "says so"
+nat alice log proj
+is "$RC" 0 "history is still readable offline after logout"
+
+stop_server
+# Flags override the config and the config overrides defaults: one retry keeps this quick.
+mkdir -p "$XDG_CONFIG_HOME/natter"
+printf 'http.retries = 1\n' >"$XDG_CONFIG_HOME/natter/config"
+nat bob send proj "while down"
+is "$RC" 75 "server down: send exits 75"
+like "$ERR" "queued: server unreachable, will be sent on next sync" "and says it is queued"
+nat bob conversations
+is "$RC" 0 "conversations offline: shows what is stored"
+like "$ERR" "unreachable" "with a warning"
+nat bob sync
+is "$RC" 75 "sync offline: exit 75"
+
+done_testing

@@ -1,0 +1,22 @@
+# Helpers for the natter command-line tests (cli_*.t): accounts in private
+# data directories, and JSON picked apart with Perl's core JSON::PP.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+export NATTER_PASSWORD=correct-horse
+
+# nat USER ARGS...: runs natter as USER (data dir $T_TMP/USER); sets OUT, ERR, RC.
+nat() {
+	local who=$1; shift
+	OUT=$("$NATTER" -D "$T_TMP/$who" "$@" 2>"$T_TMP/err"); RC=$?
+	ERR=$(cat "$T_TMP/err")
+}
+
+# jx JSON EXPR: evaluates a Perl expression over the decoded JSON in $d.
+jx() {
+	perl -MJSON::PP -e 'my $d = JSON::PP->new->decode($ARGV[0]); print eval($ARGV[1]);' "$1" "$2"
+}
+
+# account USER: registers USER at $SERVER_URL in its own data directory.
+account() {
+	nat "$1" -s "$SERVER_URL" register "$1"
+	[ "$RC" -eq 0 ] || diag "register $1: $ERR"
+}
