@@ -1,0 +1,75 @@
+/*
+ * The interactive interface of natter (ui.c) and the network work behind it
+ * (net.c): main.c calls ui_run when no command is given.
+ */
+#ifndef NATTER_UI_H
+#define NATTER_UI_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "launch.h"
+#include "natter.h"
+
+/* ui.c */
+/*
+ * Runs the chat interface until the user quits: first paint from history.db,
+ * then the launch sync, live events and sends in the background. Needs a
+ * server and a saved login (it explains what to do otherwise). Returns 0, or
+ * -1 with e set before the screen was taken.
+ */
+int ui_run(struct ctx *c, struct err *e);
+
+/* net.c */
+enum net_state {
+	NET_CONNECTING, /* the launch sync is running */
+	NET_ONLINE, /* listening for events */
+	NET_OFFLINE, /* the server cannot be reached; retrying */
+	NET_REFUSED, /* the server refused the login */
+};
+
+/* What changed since the last net_take, for the interface to show. */
+struct net_news {
+	enum net_state state;
+	char status[512]; /* the last problem or result, in words; "" for none */
+	bool all; /* reload everything (after a sync) */
+	char **convs; /* conversations with new messages */
+	size_t nconvs;
+	bool launched; /* the launch sync finished: report is set */
+	struct launch_report report;
+	char *opened; /* a conversation /new created, to switch to */
+	char *error; /* a request that failed (e.g. /new), in words */
+	size_t queued; /* sends waiting in the outbox */
+};
+
+struct net {
+	pthread_t events, sender;
+	bool started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int pipe[2]; /* a byte is written when news is waiting */
+	volatile sig_atomic_t abort; /* stops transfers on exit */
+	bool stop, flush; /* under mu */
+	char *new_title; /* a /new request, under mu */
+	char **new_members;
+	size_t new_n;
+	struct net_news news; /* under mu */
+	char *server, *user, *token, *history_path, *sync_path;
+	bool verbose;
+};
+
+/* Starts the background threads for the session of c. */
+int net_start(struct net *n, const struct ctx *c, struct err *e);
+/* Stops them (aborting any transfer) and frees everything. */
+void net_stop(struct net *n);
+/* Moves the news into out (the caller frees it with net_news_free). */
+void net_take(struct net *n, struct net_news *out);
+void net_news_free(struct net_news *nw);
+/* Asks for the outbox to be delivered now. */
+void net_flush(struct net *n);
+/* Asks for a new conversation; the answer comes as news (opened or error). */
+void net_new_conversation(struct net *n, const char *title, char *const *members, size_t nm);
+
+#endif
