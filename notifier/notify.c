@@ -183,10 +183,14 @@ show_libnotify(struct notifier *n, const struct note *note)
 		n->inited = true;
 		n->markup = server_markup();
 	}
-	/* The summary is always escaped: some servers render markup in it too. */
-	char *summary = text_markup_escape(note->summary);
+	/*
+	 * The Desktop Notifications spec makes the summary plain text, and
+	 * servers escape it themselves (dunst wraps it in its own markup
+	 * escaped): escaping it here would show "&lt;" to the user. The body
+	 * is markup when the server says so, so it is escaped then.
+	 */
 	char *body = n->markup ? text_markup_escape(note->body) : xstrdup(note->body);
-	NotifyNotification *nn = notify_notification_new(summary, body, NULL);
+	NotifyNotification *nn = notify_notification_new(note->summary, body, NULL);
 	if (n->timeout_ms >= 0)
 		notify_notification_set_timeout(nn, (gint)n->timeout_ms);
 	notify_notification_set_hint_string(nn, "desktop-entry", "natter");
@@ -205,7 +209,6 @@ show_libnotify(struct notifier *n, const struct note *note)
 	n->failing = !ok;
 	g_clear_error(&gerr);
 	g_object_unref(G_OBJECT(nn));
-	free(summary);
 	free(body);
 	return ok;
 }

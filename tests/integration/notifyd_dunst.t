@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# natter-notifyd with a real notification daemon (dunst on a virtual X
+# display and a private session bus): the backend is picked automatically and
+# the notification shows the message's literal text, markup characters included.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/notifyd_helpers.sh"
+
+for c in xvfb-run dbus-run-session dbus-send dunst dunstctl perl; do
+	command -v "$c" >/dev/null 2>&1 || skip_all "$c is not installed"
+done
+perl -MJSON::PP -e 1 2>/dev/null || skip_all "perl's JSON::PP is not installed"
+
+start_server || { done_testing; }
+A=$T_TMP/alice
+natter_register "$A" alice
+ok $? "alice registers with natter"
+BOB=$(user_token bob)
+TEAM=$(new_conv "$BOB" '<b>team</b> & co' alice bob)
+like "$TEAM" '^c' "a conversation with markup in its title"
+
+cat >"$T_TMP/session.sh" <<'SH'
+# Runs inside the virtual display and the private session bus; $1 is dunst's markup setting.
+printf '[global]\n    markup = %s\n' "$1" >"$T_TMP/dunstrc"
+dunst -config "$T_TMP/dunstrc" >"$T_TMP/dunst.log" 2>&1 &
+dpid=$!
+has_owner() {
+	dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+		org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications 2>/dev/null |
+		grep -q true
+}
+for i in $(seq 1 100); do has_owner && break; sleep 0.05; done
+"$NOTIFYD" -s "$SERVER_URL" -D "$A" -v >"$T_TMP/session.out" 2>"$T_TMP/session.err" &
+npid=$!
+for i in $(seq 1 200); do
+	grep -q "listening to" "$T_TMP/session.err" && break
+	sleep 0.05
+done
+curl -s -o /dev/null -X POST -H "Authorization: Bearer $BOB" \
+	"$SERVER_URL/v1/conversations/$TEAM/messages" \
+	--data-binary '{"client_id":"'"$1"'","body":"<i>lit</i> &amp; z \"q\" '"'"'a'"'"'"}'
+for i in $(seq 1 200); do
+	[ "$(dunstctl count displayed 2>/dev/null)" -ge 1 ] 2>/dev/null && break
+	sleep 0.05
+done
+dunstctl close-all
+for i in $(seq 1 100); do
+	[ "$(dunstctl count history 2>/dev/null)" -ge 1 ] 2>/dev/null && break
+	sleep 0.05
+done
+dunstctl history >"$T_TMP/history.json"
+kill "$npid"
+wait "$npid"
+echo "notifyd exit $?" >"$T_TMP/session.status"
+kill "$dpid"
+SH
+export T_TMP SERVER_URL NOTIFYD A BOB TEAM
+
+field() { # NAME: that field of the first notification in dunst's history
+	perl -MJSON::PP -e '
+		local $/; my $h = decode_json(<STDIN>);
+		my $n = $h->{data}[0][0] or exit 1;
+		binmode STDOUT, ":utf8"; print $n->{$ARGV[0]}{data};' "$1" <"$T_TMP/history.json"
+}
+
+# A daemon that renders body markup: the body is escaped.
+timeout 60 xvfb-run -a dbus-run-session -- bash "$T_TMP/session.sh" full >/dev/null 2>&1
+like "$(cat "$T_TMP/session.err")" "backend libnotify" \
+	"--backend auto picks libnotify when a notification service is on the bus"
+is "$(cat "$T_TMP/session.status" 2>/dev/null)" "notifyd exit 0" "it stops cleanly"
+is "$(field summary)" "bob in <b>team</b> & co" "the summary reaches dunst as literal text"
+is "$(field body)" "&lt;i&gt;lit&lt;/i&gt; &amp;amp; z &quot;q&quot; &#39;a&#39;" \
+	"the body is escaped for a daemon that renders body markup"
+like "$(field message)" "^<b>bob in &lt;b&gt;team&lt;/b&gt; &amp; co</b>" \
+	"dunst shows the summary's markup characters as typed"
+like "$(field message)" "&lt;i&gt;lit&lt;/i&gt; &amp;amp; z" "and the body's"
+is "$(field appname)" "natter-notifyd" "the notification is natter-notifyd's"
+is "$(cat "$T_TMP/session.out")" "" "nothing falls back to stdout"
+
+# A daemon without body markup: the text goes as it is, dunst shows it literally.
+rm -f "$T_TMP/history.json" "$T_TMP/session.status"
+timeout 60 xvfb-run -a dbus-run-session -- bash "$T_TMP/session.sh" no >/dev/null 2>&1
+is "$(field body)" "<i>lit</i> &amp; z \"q\" 'a'" \
+	"without body-markup the body is sent unescaped"
+is "$(cat "$T_TMP/session.status" 2>/dev/null)" "notifyd exit 0" "and it stops cleanly"
+done_testing
