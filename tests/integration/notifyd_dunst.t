@@ -82,4 +82,29 @@ timeout 60 xvfb-run -a dbus-run-session -- bash "$T_TMP/session.sh" no >/dev/nul
 is "$(field body)" "<i>lit</i> &amp; z \"q\" 'a'" \
 	"without body-markup the body is sent unescaped"
 is "$(cat "$T_TMP/session.status" 2>/dev/null)" "notifyd exit 0" "and it stops cleanly"
+# A session bus where no notification service can run (no display):
+# --backend libnotify says so once and goes on with stdout.
+cat >"$T_TMP/nodisplay.sh" <<'SH'
+unset DISPLAY WAYLAND_DISPLAY
+"$NOTIFYD" -s "$SERVER_URL" -D "$A" --backend libnotify >"$T_TMP/nd.out" 2>"$T_TMP/nd.err" &
+npid=$!
+sleep 0.3
+for b in '"first without a desktop"' '"second without a desktop"'; do
+	curl -s -o /dev/null -X POST -H "Authorization: Bearer $BOB" \
+		"$SERVER_URL/v1/conversations/$TEAM/messages" \
+		--data-binary '{"client_id":"nd'"$RANDOM"'","body":'"$b"'}'
+	for i in $(seq 1 200); do
+		grep -q "${b//\"/}" "$T_TMP/nd.out" 2>/dev/null && break
+		sleep 0.05
+	done
+done
+kill "$npid"
+wait "$npid"
+echo "notifyd exit $?" >"$T_TMP/nd.status"
+SH
+timeout 60 dbus-run-session -- bash "$T_TMP/nodisplay.sh" >/dev/null 2>&1
+like "$(cat "$T_TMP/nd.out")" "first without a desktop.*second without a desktop" \
+	"with no notification service, libnotify falls back to stdout"
+is "$(grep -c "no notification service answered" "$T_TMP/nd.err")" 1 "and says so once"
+is "$(cat "$T_TMP/nd.status" 2>/dev/null)" "notifyd exit 0" "and stops cleanly"
 done_testing
