@@ -1,0 +1,96 @@
+#!/bin/bash
+# The interactive interface in a real terminal (tmux): first paint from
+# history.db, wide characters, hostile text made inert, typing sends, live
+# messages, completion, inline errors, resize down to 20x5, an offline send
+# delivered on reconnect, and /quit.
+. "$(dirname "$0")/lib.sh"
+
+command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
+
+TM=(tmux -L "natter-test-$$")
+tm_cleanup() { "${TM[@]}" kill-server 2>/dev/null; t_cleanup; }
+trap tm_cleanup EXIT
+
+export NATTER_PASSWORD=password123
+start_server -d "$T_TMP/server.db" || { echo "1..0 # SKIP no server"; exit 0; }
+PORT=${SERVER_URL##*:}
+DAVE=(-D "$T_TMP/dave")
+"$NATTER" -s "$SERVER_URL" register carol >/dev/null
+"$NATTER" "${DAVE[@]}" -s "$SERVER_URL" register dave >/dev/null
+C=$("$NATTER" new lunch dave)
+
+# Without a terminal the interface refuses politely; an older main.c has no interface.
+out=$("$NATTER" </dev/null 2>&1)
+case $out in *"not available yet"*) skip_all "natter does not open the interface yet" ;; esac
+like "$out" "needs a terminal" "without a terminal: a clear refusal"
+
+"$NATTER" "${DAVE[@]}" send "$C" "wide 中文 and 😀 emoji" >/dev/null
+"$NATTER" "${DAVE[@]}" send "$C" "$(printf 'evil \033]0;pwned\007\033[2J\033[31mred after')" >/dev/null
+"$NATTER" sync >/dev/null
+
+# pane: the text of the screen.
+pane() { "${TM[@]}" capture-pane -p -t natter; }
+# pane_has TEXT: the screen shows TEXT.
+pane_has() { pane | grep -qF -- "$1"; }
+keys() { "${TM[@]}" send-keys -t natter -l -- "$1"; }
+key() { "${TM[@]}" send-keys -t natter "$@"; }
+
+"${TM[@]}" new-session -d -s natter -x 80 -y 24 \
+	"env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_DATA_HOME='$XDG_DATA_HOME' \
+	XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' \
+	'$NATTER' 2>'$T_TMP/natter.err'; echo \"EXIT \$?\"; sleep 60"
+title0=$("${TM[@]}" display -p -t natter '#{pane_title}')
+
+wait_for pane_has "red after"
+ok $? "first screen shows the history"
+like "$(pane)" "lunch" "the conversation list shows the conversation"
+like "$(pane)" "wide 中文 and 😀 emoji" "wide characters and emoji drawn whole"
+like "$(pane)" "evil ␛\]0;pwned␇␛\[2J␛\[31mred after" "escape sequences shown as visible placeholders"
+is "$("${TM[@]}" display -p -t natter '#{pane_title}')" "$title0" "the pane title is unchanged"
+like "$(pane)" "wide 中文" "the screen was not cleared by the message"
+
+keys "hello from the terminal"
+key Enter
+wait_for sh -c "'$NATTER' -D '$T_TMP/dave' sync >/dev/null; '$NATTER' -D '$T_TMP/dave' log '$C' | grep -q 'hello from the terminal'"
+ok $? "typing a line and Enter sends it"
+
+"$NATTER" "${DAVE[@]}" send "$C" "live ping" >/dev/null
+wait_for pane_has "live ping"
+ok $? "a live message appears without a key press"
+
+keys "/frobnicate"
+key Enter
+wait_for pane_has "unknown command /frobnicate"
+ok $? "an unknown command is an inline error"
+
+keys "da"
+key Tab
+wait_for pane_has "> dave:"
+ok $? "Tab completes a member name"
+key C-u
+
+"${TM[@]}" resize-window -t natter -x 20 -y 5
+sleep 0.3
+"${TM[@]}" resize-window -t natter -x 80 -y 24
+wait_for pane_has "live ping"
+ok $? "after 20x5 and back, the view reflows and natter still runs"
+unlike "$(pane)" "EXIT" "natter did not exit on resize"
+
+stop_server
+keys "sent while offline"
+key Enter
+wait_for pane_has "1 queued"
+ok $? "an offline send waits in the outbox, shown as queued"
+"$SERVER" -p "$PORT" -d "$T_TMP/server.db" >"$T_TMP/server.2.log" 2>&1 &
+T_PIDS+=("$!")
+wait_for sh -c "'$NATTER' -D '$T_TMP/dave' sync >/dev/null 2>&1; '$NATTER' -D '$T_TMP/dave' log '$C' | grep -q 'sent while offline'"
+ok $? "the queued send is delivered when the server is back"
+n=$("$NATTER" "${DAVE[@]}" log "$C" | grep -c 'sent while offline')
+is "$n" "1" "and delivered exactly once"
+
+keys "/quit"
+key Enter
+wait_for pane_has "EXIT 0"
+ok $? "/quit leaves with status 0"
+
+done_testing
