@@ -1,5 +1,11 @@
 /* Tests of the HTTP client and session (core/http.c, core/client.c): URLs, backoff, error mapping. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <setjmp.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -75,6 +81,55 @@ http__request__unreachable_is_offline(void **state)
 	http_free(&h);
 }
 
+static volatile sig_atomic_t stop_flag;
+
+/* Raises the abort flag after 200 ms, as a SIGTERM handler would. */
+static void *
+raise_later(void *arg)
+{
+	(void)arg;
+	struct timespec ts = {0, 200 * 1000000L};
+	nanosleep(&ts, NULL);
+	stop_flag = 1;
+	return NULL;
+}
+
+/* A long-poll to a server that never answers stops within a second of the flag. */
+static void
+http__request__abort_flag_stops_a_long_poll(void **state)
+{
+	(void)state;
+	/* A listening socket nobody accepts on: the connection opens, no answer comes. */
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	socklen_t len = sizeof(sa);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	char *url = xasprintf("http://127.0.0.1:%d", ntohs(sa.sin_port));
+
+	struct http h;
+	struct err e = {0};
+	assert_int_equal(http_init(&h, url, "natter", &e), 0);
+	stop_flag = 0;
+	h.abort_flag = &stop_flag;
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, raise_later, NULL), 0);
+	int64_t t0 = mono_ms();
+	struct http_response r;
+	assert_int_equal(http_request(&h, "GET", "/v1/events?timeout=30", NULL, 40000, &r, &e), -1);
+	int64_t took = mono_ms() - t0;
+	pthread_join(t, NULL);
+	http_response_free(&r);
+	assert_true(took < 1500);
+	assert_non_null(strstr(e.msg, "interrupted"));
+	assert_int_equal(h.requests, 1);
+	http_free(&h);
+	free(url);
+	close(fd);
+}
+
 /* Statuses and error codes map to kinds and words a user understands. */
 static void
 client__map_error__kinds_and_words(void **state)
@@ -123,6 +178,7 @@ main(void)
 	    cmocka_unit_test(http__normalize__scheme_and_slashes),
 	    cmocka_unit_test(http__backoff__bounded_jitter_and_retry_after),
 	    cmocka_unit_test(http__request__unreachable_is_offline),
+	    cmocka_unit_test(http__request__abort_flag_stops_a_long_poll),
 	    cmocka_unit_test(client__map_error__kinds_and_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,8 +40,14 @@ printf 'from stdin\n' | "$NATTER" -D "$T_TMP/alice" send "$CONV" -; is $? 0 "sen
 nat bob send "$CONV" "$(printf 'evil \033[2J\033]0;pwned\007 text')"
 is "$RC" 0 "bob sends text with escape sequences"
 
+before=$(body_bytes)
 nat bob sync --json
+after=$(body_bytes)
 is "$RC" 0 "sync: exit 0"
+wire=$(jx "$OUT" '$d->{bytes_received}')
+body=$((after - before))
+[ "$wire" -ge "$body" ] && [ "$wire" -le $((body + 1500)) ]; ok $? \
+	"bytes_received ($wire) = the server's body bytes ($body) + headers"
 is "$(jx "$OUT" '$d->{fetched_from_server}')" 2 "bob fetches alice's 2 messages (his own is already stored)"
 like "$(jx "$OUT" '$d->{bytes_received}')" '^[1-9][0-9]*$' "sync reports wire bytes"
 nat bob sync --json

@@ -20,3 +20,10 @@ account() {
 	nat "$1" -s "$SERVER_URL" register "$1"
 	[ "$RC" -eq 0 ] || diag "register $1: $ERR"
 }
+
+# body_bytes: the server's count of response body bytes sent so far (all
+# endpoints but metrics), from /v1/metrics.
+body_bytes() {
+	curl -s "$SERVER_URL/v1/metrics" |
+		awk '/^natter_response_bytes_total/ && !/endpoint="metrics"/ { s += $2 } END { print s + 0 }'
+}
