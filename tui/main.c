@@ -1,4 +1,4 @@
-/* natter: global flags, then a scriptable command (or, later, the interactive UI). */
+/* natter: global flags, then a scriptable command or the interactive interface. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "natter.h"
+#include "ui.h"
 
 /* Prints the synopsis and the commands. */
 static void
@@ -52,13 +53,16 @@ main(int argc, char *argv[])
 		}
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (optind >= argc) {
-		fprintf(stderr, "natter: the interactive interface is not available yet; "
-				"use one of the commands below\n");
-		usage(stderr);
-		return 1;
-	}
 	struct err e = {0};
+	if (optind >= argc) {
+		int rc = ui_run(&c, &e);
+		ctx_free(&c);
+		if (rc < 0) {
+			fprintf(stderr, "natter: %s\n", e.msg[0] ? e.msg : "failed");
+			return e.kind == ERR_NONE ? 1 : err_exit_status(&e);
+		}
+		return 0;
+	}
 	bool found = false;
 	int rc = cli_run(&c, argv[optind], argc - optind, argv + optind, &found, &e);
 	ctx_free(&c);

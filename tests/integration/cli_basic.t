@@ -9,7 +9,8 @@ start_server || exit 1
 "$NATTER" --version | grep -q '^natter [0-9]'; ok $? "--version"
 "$NATTER" --help | grep -q 'send'; ok $? "--help lists the commands"
 "$NATTER" -D "$T_TMP/x" frobnicate 2>/dev/null; is $? 2 "unknown command: exit 2"
-"$NATTER" -D "$T_TMP/x" 2>/dev/null; is $? 1 "no command: no interactive UI yet, exit 1"
+"$NATTER" -D "$T_TMP/x" </dev/null 2>"$T_TMP/err"; is $? 2 "no command, no server: exit 2 (usage)"
+like "$(cat "$T_TMP/err")" "register" "and says how to start"
 
 nat alice -s "$SERVER_URL" register alice
 is "$RC" 0 "register alice"
