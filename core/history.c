@@ -258,9 +258,9 @@ history_list_convs(struct history *h, const char *me, struct hconv **out, size_t
 	sqlite3_stmt *st, *mem;
 	if (db_prepare(&h->db, &st,
 		"SELECT c.id, c.title, c.created,"
-		" (SELECT count(*) FROM messages m WHERE m.conv = c.id),"
+		" (SELECT coalesce(sum(hi - lo + 1), 0) FROM ranges r WHERE r.conv = c.id),"
 		" (SELECT count(*) FROM messages m WHERE m.conv = c.id AND m.sender != ?1"
-		"   AND (m.ts, m.id) > (c.read_ts, c.read_id)),"
+		"   AND m.ts >= c.read_ts AND (m.ts, m.id) > (c.read_ts, c.read_id)),"
 		" (SELECT max(ts) FROM messages m WHERE m.conv = c.id)"
 		" FROM conversations c ORDER BY c.created, c.id",
 		e) < 0)

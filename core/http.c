@@ -85,6 +85,7 @@ http_init(struct http *h, const char *url, const char *agent, struct err *e)
 	h->retries = HTTP_RETRIES;
 	h->retry_base_ms = HTTP_RETRY_BASE_MS;
 	h->retry_max_ms = HTTP_RETRY_MAX_MS;
+	h->retry_budget_ms = HTTP_RETRY_BUDGET_MS;
 	return 0;
 }
 
@@ -92,6 +93,8 @@ http_init(struct http *h, const char *url, const char *agent, struct err *e)
 void
 http_free(struct http *h)
 {
+	if (h->multi != NULL)
+		curl_multi_cleanup(h->multi);
 	if (h->curl != NULL)
 		curl_easy_cleanup(h->curl);
 	free(h->base);
@@ -251,6 +254,53 @@ curl_error(struct http *h, CURLcode rc, const char *errbuf, struct err *e)
 	}
 }
 
+/*
+ * Performs the transfer through a multi handle and curl_multi_poll, which
+ * sleeps until the socket is ready or curl's next deadline: curl_easy_perform
+ * wakes every second, and an idle long-poll must not. A signal interrupts
+ * the poll, so the abort flag is seen at once.
+ */
+static CURLcode
+run_transfer(struct http *h, CURL *c)
+{
+	if (h->multi == NULL)
+		h->multi = curl_multi_init();
+	CURLM *m = h->multi;
+	if (m == NULL || curl_multi_add_handle(m, c) != CURLM_OK)
+		return curl_easy_perform(c);
+	CURLcode rc = CURLE_OK;
+	int running = 1;
+	for (;;) {
+		if (curl_multi_perform(m, &running) != CURLM_OK) {
+			rc = CURLE_OUT_OF_MEMORY;
+			break;
+		}
+		if (!running)
+			break;
+		if (h->abort_flag != NULL && *h->abort_flag) {
+			rc = CURLE_ABORTED_BY_CALLBACK;
+			break;
+		}
+		long wait = -1;
+		curl_multi_timeout(m, &wait);
+		if (wait < 0 || wait > 60000)
+			wait = 60000;
+		if (curl_multi_poll(m, NULL, 0, (int)wait, NULL) != CURLM_OK) {
+			rc = CURLE_OUT_OF_MEMORY;
+			break;
+		}
+	}
+	if (!running) {
+		CURLMsg *msg;
+		int left;
+		while ((msg = curl_multi_info_read(m, &left)) != NULL)
+			if (msg->msg == CURLMSG_DONE && msg->easy_handle == c)
+				rc = msg->data.result;
+	}
+	curl_multi_remove_handle(m, c);
+	return rc;
+}
+
 /* One attempt: configures the handle and performs the transfer. */
 static CURLcode
 perform(struct http *h, const char *method, const char *url, const char *body, long timeout_ms,
@@ -268,7 +318,6 @@ perform(struct http *h, const char *method, const char *url, const char *body, l
 		auth = xasprintf("Authorization: Bearer %s", h->token);
 		hdrs = curl_slist_append(hdrs, auth);
 	}
-	long low_speed_s = timeout_ms > HTTP_TIMEOUT_MS ? timeout_ms / 1000 : 15;
 
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
@@ -287,8 +336,15 @@ perform(struct http *h, const char *method, const char *url, const char *body, l
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, low_speed_s);
+	/*
+	 * A stalled ordinary request is cut after 15 s. Not a long-poll: its
+	 * silence is expected, CURLOPT_TIMEOUT bounds it, and the speed check
+	 * would wake the process every second.
+	 */
+	if (timeout_ms <= HTTP_TIMEOUT_MS) {
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 15L);
+	}
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
@@ -312,7 +368,7 @@ perform(struct http *h, const char *method, const char *url, const char *body, l
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 
 	errbuf[0] = '\0';
-	CURLcode rc = curl_easy_perform(c);
+	CURLcode rc = run_transfer(h, c);
 
 	curl_off_t down = 0;
 	long hsize = 0;
@@ -359,6 +415,7 @@ http_request_flags(struct http *h, const char *method, const char *path, const c
 	char *url = xasprintf("%s%s", h->base, path);
 	char errbuf[CURL_ERROR_SIZE];
 	int ret = -1;
+	int64_t start = mono_ms();
 	for (int attempt = 0;; attempt++) {
 		struct xfer x = {.h = h, .r = r};
 		buf_free(&r->body);
@@ -387,6 +444,9 @@ http_request_flags(struct http *h, const char *method, const char *path, const c
 		bool retry = rc == CURLE_OK || curl_retryable(rc);
 		if (unsafe)
 			retry = rc == CURLE_OK ? r->status == 429 || r->status == 503 : curl_not_sent(rc);
+		long wait = http_backoff_ms(h, attempt, rc == CURLE_OK ? r->retry_after : -1);
+		if (h->retry_budget_ms > 0 && mono_ms() - start + wait > h->retry_budget_ms)
+			retry = false;
 		if (!retry || aborted || attempt >= h->retries) {
 			if (rc != CURLE_OK && unsafe && !curl_not_sent(rc) && !aborted) {
 				err_set(e, ERR_OFFLINE,
@@ -402,7 +462,7 @@ http_request_flags(struct http *h, const char *method, const char *path, const c
 			curl_error(h, rc, errbuf, e);
 			break;
 		}
-		nap(h, http_backoff_ms(h, attempt, rc == CURLE_OK ? r->retry_after : -1));
+		nap(h, wait);
 		if (h->abort_flag != NULL && *h->abort_flag) {
 			if (rc == CURLE_OK) {
 				ret = 0;

@@ -21,9 +21,11 @@
 #define HTTP_RETRIES 5
 #define HTTP_RETRY_BASE_MS 100
 #define HTTP_RETRY_MAX_MS 5000
+#define HTTP_RETRY_BUDGET_MS 60000
 
 struct http {
 	void *curl;          /* CURL * */
+	void *multi;         /* CURLM * driving it, so idle waits never tick */
 	char *base;          /* server URL without trailing '/' */
 	char *token;         /* bearer token, or NULL */
 	char *user_agent;    /* "natter/0.1.0" */
@@ -33,6 +35,7 @@ struct http {
 	int retries;         /* extra attempts after the first */
 	long retry_base_ms;  /* first backoff; doubles each attempt, full jitter */
 	long retry_max_ms;   /* cap of one backoff (Retry-After may exceed it up to 60 s) */
+	long retry_budget_ms; /* no retry starts later than this after the first attempt */
 	bool verbose;        /* log each request to stderr */
 	volatile sig_atomic_t *abort_flag; /* when non-zero, transfers and waits stop */
 	uint64_t bytes_received; /* wire bytes: headers + body before decompression */
