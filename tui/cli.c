@@ -142,6 +142,19 @@ ctx_open(struct ctx *c, bool need_login, struct err *e)
 		return 0;
 	if (need_server(c, e) < 0)
 		return -1;
+	char *bs, *bu;
+	if (history_identity(&c->hist, &bs, &bu, e) < 0)
+		return -1;
+	int ret = 0;
+	if (bs != NULL && strcmp(bs, c->server) != 0)
+		ret = err_set(e, ERR_USAGE,
+		    "the data directory %s holds the history of %s at %s, not %s; "
+		    "use -D DIR to keep another server's data elsewhere",
+		    c->paths.data_dir, bu ? bu : "?", bs, c->server);
+	free(bs);
+	free(bu);
+	if (ret < 0)
+		return -1;
 	if (c->cred == NULL) {
 		if (need_login)
 			return err_set(e, ERR_AUTH,

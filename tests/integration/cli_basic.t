@@ -94,6 +94,21 @@ nat alice2 sync
 nat alice2 log proj
 is "$(printf '%s\n' "$OUT" | wc -l)" 3 "second device gets the history by sync"
 
+# The config supplies server and user; -s overrides the config.
+mkdir -p "$XDG_CONFIG_HOME/natter"
+printf '# test config\nserver = %s\nuser = erin\n' "$SERVER_URL" >"$XDG_CONFIG_HOME/natter/config"
+nat erin register
+is "$RC" 0 "register with server and user from the config"
+like "$OUT" "as erin at $SERVER_URL" "config values used"
+nat erin -s http://127.0.0.1:1 sync
+is "$RC" 2 "-s overrides the config: another server is refused for this data directory"
+like "$ERR" "holds the history of erin at $SERVER_URL" "saying whose history it holds"
+printf 'server\n' >"$XDG_CONFIG_HOME/natter/config"
+nat erin sync
+is "$RC" 2 "a malformed config is a usage error"
+like "$ERR" "config line 1" "naming the line"
+rm -f "$XDG_CONFIG_HOME/natter/config"
+
 nat alice logout
 is "$RC" 0 "logout: exit 0"
 nat alice send proj more
