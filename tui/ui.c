@@ -60,8 +60,12 @@ static struct {
 	char *cur; /* id of the conversation shown, or NULL */
 	struct view view;
 	size_t scroll;
-	int64_t marker_id; /* history id of the first unread message, 0 for none */
-	size_t marker_unread;
+	int64_t marker_first; /* history id of the first unread message, or 0 */
+	int64_t marker_after; /* or: of the last message read before them, or 0 */
+	bool marker_launch; /* the conversation shown at launch: say where news came from */
+	struct hmsg anchor; /* a search hit the view is held at (id 0: follow the newest) */
+	char *last_search; /* to find the next older hit with /search again */
+	size_t search_skip;
 	struct edit edit;
 	struct complete comp;
 	WINDOW *list, *main, *status, *input;
@@ -178,7 +182,7 @@ static void
 mark_seen(void)
 {
 	struct err e = {0};
-	if (ui.cur == NULL || ui.scroll != 0)
+	if (ui.cur == NULL || ui.scroll != 0 || ui.anchor.id != 0)
 		return;
 	struct hconv *c = current();
 	if (c && c->unread > 0) {
@@ -205,6 +209,39 @@ heartbeat(bool force)
 	ui.focus_at = now;
 }
 
+/* Puts the unread marker above the first message after what was read. */
+static void
+place_marker(void)
+{
+	size_t at = SIZE_MAX;
+	for (size_t i = 0; i < ui.view.n && at == SIZE_MAX; i++) {
+		if (ui.marker_first && ui.view.msgs[i]->id == ui.marker_first)
+			at = i;
+		else if (ui.marker_after && ui.view.msgs[i]->id == ui.marker_after)
+			at = i + 1;
+	}
+	size_t news = 0;
+	for (size_t i = at; i < ui.view.n; i++) {
+		if (!(ui.view.msgs[i]->flags & (VIEW_OWN | VIEW_INFO)))
+			news++;
+	}
+	if (news == 0) {
+		view_mark_unread(&ui.view, SIZE_MAX, NULL);
+		return;
+	}
+	char *text;
+	if (ui.marker_launch && ui.launched &&
+	    ui.report.merged_from_store + ui.report.fetched_from_server > 0)
+		text = xasprintf("%zu new since you left: %llu from the notifier, %llu from the "
+				 "server",
+		    news, (unsigned long long)ui.report.merged_from_store,
+		    (unsigned long long)ui.report.fetched_from_server);
+	else
+		text = xasprintf("%zu new since you left", news);
+	view_mark_unread(&ui.view, at, text);
+	free(text);
+}
+
 /* Reloads the window of messages of the current conversation (and its pending sends). */
 static void
 load_view(void)
@@ -227,8 +264,21 @@ load_view(void)
 	}
 	struct hmsg *v = NULL;
 	size_t n = 0;
-	if (history_messages(ui.hist, ui.cur, 0, VIEW_WINDOW, &v, &n, &e) < 0)
+	bool anchored = ui.anchor.id != 0 && strcmp(ui.anchor.m.conv, ui.cur) == 0;
+	if (history_messages(ui.hist, ui.cur, anchored ? ui.anchor.id : 0,
+		anchored ? VIEW_WINDOW - 1 : VIEW_WINDOW, &v, &n, &e) < 0)
 		snprintf(ui.note, sizeof(ui.note), "%s", e.msg);
+	if (anchored) {
+		/* The hit itself closes the window. */
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n].id = ui.anchor.id;
+		v[n].m = (struct msg){.conv = xstrdup(ui.anchor.m.conv),
+		    .sender = xstrdup(ui.anchor.m.sender),
+		    .seq = ui.anchor.m.seq,
+		    .ts = ui.anchor.m.ts,
+		    .body = xstrdup(ui.anchor.m.body)};
+		n++;
+	}
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		while (k < ui.nnotices && ui.notices[k].ts <= v[i].m.ts) {
@@ -238,6 +288,8 @@ load_view(void)
 			k++;
 		}
 		int flags = strcmp(v[i].m.sender, ui.me) == 0 ? VIEW_OWN : 0;
+		if (anchored && v[i].id == ui.anchor.id)
+			flags |= VIEW_HIT;
 		struct view_msg *m = view_append(
 		    &ui.view, v[i].m.ts, v[i].m.sender, v[i].m.body, strlen(v[i].m.body), flags);
 		m->id = v[i].id;
@@ -247,7 +299,7 @@ load_view(void)
 	hmsgs_free(v, n);
 	struct outbox_item *ob = NULL;
 	size_t nob = 0;
-	if (history_outbox_list(ui.hist, &ob, &nob, &e) == 0) {
+	if (!anchored && history_outbox_list(ui.hist, &ob, &nob, &e) == 0) {
 		for (size_t i = 0; i < nob; i++) {
 			if (strcmp(ob[i].conv, ui.cur) != 0)
 				continue;
@@ -262,26 +314,7 @@ load_view(void)
 			view_append(&ui.view, ui.notices[k].ts, "", ui.notices[k].text,
 			    strlen(ui.notices[k].text), VIEW_INFO);
 	}
-	if (ui.marker_id != 0) {
-		for (size_t i = 0; i < ui.view.n; i++) {
-			if (ui.view.msgs[i]->id == ui.marker_id) {
-				char *text;
-				if (ui.launched)
-					text = xasprintf(
-					    "new since you left: %zu (this launch: %llu from the "
-					    "notifier, %llu from the server)",
-					    ui.marker_unread,
-					    (unsigned long long)ui.report.merged_from_store,
-					    (unsigned long long)ui.report.fetched_from_server);
-				else
-					text =
-					    xasprintf("new since you left: %zu", ui.marker_unread);
-				view_mark_unread(&ui.view, i, text);
-				free(text);
-				break;
-			}
-		}
-	}
+	place_marker();
 	ui.dirty = true;
 }
 
@@ -294,23 +327,26 @@ switch_to(const char *id)
 	free(ui.cur);
 	ui.cur = xstrdup(id);
 	ui.scroll = 0;
-	ui.marker_id = 0;
-	ui.marker_unread = 0;
+	msg_free(&ui.anchor.m);
+	memset(&ui.anchor, 0, sizeof(ui.anchor));
+	ui.marker_first = ui.marker_after = 0;
+	ui.marker_launch = !ui.launched;
 	size_t i = conv_index(id);
 	if (i != SIZE_MAX) {
 		ui.activity[i] = false;
-		if (ui.convs[i].unread > 0) {
-			struct hmsg *v = NULL;
-			size_t n = 0;
-			struct err e = {0};
-			size_t want = ui.convs[i].unread;
-			if (want <= VIEW_WINDOW &&
-			    history_messages(ui.hist, id, 0, want, &v, &n, &e) == 0 && n > 0) {
-				ui.marker_id = v[0].id;
-				ui.marker_unread = want;
-			}
-			hmsgs_free(v, n);
+		/* The last read message: the one before the unread ones (or the newest). */
+		size_t unread = (size_t)ui.convs[i].unread;
+		struct hmsg *v = NULL;
+		size_t n = 0;
+		struct err e = {0};
+		if ((unread > 0 || ui.marker_launch) && unread < VIEW_WINDOW &&
+		    history_messages(ui.hist, id, 0, unread + 1, &v, &n, &e) == 0 && n > 0) {
+			if (n == unread + 1)
+				ui.marker_after = v[0].id;
+			else
+				ui.marker_first = v[0].id;
 		}
+		hmsgs_free(v, n);
 	}
 	load_view();
 	mark_seen();
@@ -333,17 +369,20 @@ first_conv(void)
 static void
 draw_text(WINDOW *w, const char *s, size_t len, int maxx)
 {
+	/* Count columns here: at the last column curses no longer moves the cursor. */
+	int x = getcurx(w);
 	size_t i = 0;
 	while (i < len) {
 		uint32_t cp;
 		i += utf8_decode(s + i, len - i, &cp);
 		int cw = cp_width(cp);
-		if (getcurx(w) + cw > maxx)
+		if (x + cw > maxx || (cw == 0 && x >= maxx))
 			break;
 		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
 			cp = 0xfffd; /* never a control, whatever the caller passed */
 		wchar_t wc = (wchar_t)cp;
 		waddnwstr(w, &wc, 1);
+		x += cw;
 	}
 }
 
@@ -397,12 +436,13 @@ draw_rule(WINDOW *w, int y, const char *text, attr_t attr, short pair)
 	wattr_on(w, attr, NULL);
 	wcolor_set(w, pair, NULL);
 	for (int x = 0; x < side; x++)
-		draw_text(w, "─", strlen("─"), width);
-	draw_text(w, " ", 1, width);
-	draw_text(w, text, strlen(text), width);
-	draw_text(w, " ", 1, width);
-	while (getcurx(w) < width - 1)
-		draw_text(w, "─", strlen("─"), width);
+		draw_text(w, "─", strlen("─"), width - 1);
+	draw_text(w, " ", 1, width - 1);
+	draw_text(w, text, strlen(text), width - 1);
+	draw_text(w, " ", 1, width - 1);
+	/* Never into the last column: the cursor would wrap onto the next row. */
+	while (getcury(w) == y && getcurx(w) < width - 1)
+		draw_text(w, "─", strlen("─"), width - 1);
 	wattr_off(w, attr, NULL);
 	wcolor_set(w, 0, NULL);
 }
@@ -443,6 +483,8 @@ draw_main(void)
 		}
 		const struct view_msg *m = r->msg;
 		attr_t base = (m->flags & VIEW_PENDING) ? A_DIM : A_NORMAL;
+		if (m->flags & VIEW_HIT)
+			base |= A_STANDOUT;
 		if (r->first) {
 			char hm[6];
 			view_time(m->ts, hm);
@@ -540,16 +582,18 @@ draw_input(void)
 	size_t col = 0;
 	size_t field = w > pw + 1 ? (size_t)(w - pw) : 1;
 	size_t start = edit_scroll(&ui.edit, field, &col);
+	int x = pw;
 	for (size_t i = start; i < ui.edit.len; i++) {
 		wchar_t c = ui.edit.buf[i];
 		if (c == L'\n')
 			c = 0x21b5; /* ↵: a line break of a pasted text */
 		int cw = cp_width((uint32_t)c);
-		if (getcurx(ui.input) + cw > w)
+		if (x + cw > w)
 			break;
 		waddnwstr(ui.input, &c, 1);
+		x += cw;
 	}
-	int x = pw + (int)col;
+	x = pw + (int)col;
 	wmove(ui.input, 0, x < w ? x : w - 1);
 	wnoutrefresh(ui.input);
 }
@@ -722,6 +766,40 @@ mute(const char *name, bool on)
 	free(id);
 }
 
+/* Jumps to the newest message containing text, or to the next older one when repeated. */
+static void
+search(const char *text)
+{
+	struct err e = {0};
+	if (ui.last_search && strcmp(ui.last_search, text) == 0) {
+		ui.search_skip++;
+	} else {
+		free(ui.last_search);
+		ui.last_search = xstrdup(text);
+		ui.search_skip = 0;
+	}
+	struct hmsg hit;
+	size_t total;
+	int rc = search_messages(ui.hist, text, ui.search_skip, &hit, &total, &e);
+	if (rc < 0) {
+		notice("%s", e.msg);
+		return;
+	}
+	if (rc == 0) {
+		notice(ui.search_skip ? "no older message contains \"%s\""
+				      : "no message contains \"%s\"",
+		    text);
+		ui.search_skip = 0;
+		return;
+	}
+	switch_to(hit.m.conv);
+	ui.anchor = hit;
+	load_view();
+	snprintf(ui.note, sizeof(ui.note),
+	    "match %zu of %zu: /search again for an older one, PageDown to return",
+	    ui.search_skip + 1, total);
+}
+
 /* Acts on a line the user entered. */
 static void
 enter(void)
@@ -747,7 +825,7 @@ enter(void)
 		go(c.text);
 		break;
 	case CMD_SEARCH:
-		notice("/search is not available yet in this build");
+		search(c.text);
 		break;
 	case CMD_MUTE:
 	case CMD_UNMUTE:
@@ -768,6 +846,15 @@ enter(void)
 static void
 scroll_by(long delta)
 {
+	if (delta < 0 && ui.scroll == 0 && ui.anchor.id != 0) {
+		/* Past the bottom of a search hit: back to the newest messages. */
+		msg_free(&ui.anchor.m);
+		memset(&ui.anchor, 0, sizeof(ui.anchor));
+		ui.note[0] = '\0';
+		load_view();
+		mark_seen();
+		return;
+	}
 	if (delta < 0 && (size_t)-delta >= ui.scroll)
 		ui.scroll = 0;
 	else
@@ -1002,9 +1089,10 @@ apply_news(void)
 {
 	struct net_news nw;
 	net_take(&ui.net, &nw);
+	if (nw.state != ui.state || nw.status[0])
+		snprintf(ui.note, sizeof(ui.note), "%s", nw.status);
 	ui.state = nw.state;
 	ui.queued = nw.queued;
-	snprintf(ui.note, sizeof(ui.note), "%s", nw.status);
 	if (nw.launched) {
 		ui.launched = true;
 		ui.report = nw.report;
@@ -1190,5 +1278,7 @@ ui_run(struct ctx *c, struct err *e)
 	}
 	free(ui.notices);
 	buf_free(&ui.paste);
+	msg_free(&ui.anchor.m);
+	free(ui.last_search);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "history.h"
 #include "launch.h"
 #include "natter.h"
 
@@ -71,5 +72,14 @@ void net_news_free(struct net_news *nw);
 void net_flush(struct net *n);
 /* Asks for a new conversation; the answer comes as news (opened or error). */
 void net_new_conversation(struct net *n, const char *title, char *const *members, size_t nm);
+
+/* search.c */
+/*
+ * Finds the skip-th newest message (0 for the newest) whose text contains
+ * text, in every conversation. Returns 1 and fills out (free out->m with
+ * msg_free) and *total (how many match), 0 when there is none, -1 on error.
+ */
+int search_messages(struct history *h, const char *text, size_t skip, struct hmsg *out,
+    size_t *total, struct err *e);
 
 #endif

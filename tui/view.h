@@ -22,6 +22,7 @@ enum view_flags {
 	VIEW_INFO = 1 << 2, /* a local notice (help, errors, search results) */
 	VIEW_UNREAD = 1 << 3, /* the first unread message: the marker goes above */
 	VIEW_FAILED = 1 << 4, /* the server refused it */
+	VIEW_HIT = 1 << 5, /* the message a search jumped to */
 };
 
 struct view_msg {
