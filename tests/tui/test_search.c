@@ -1,0 +1,116 @@
+/* Unit tests of /search over history.db (tui/search.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "history.h"
+#include "ui.h"
+
+static int
+setup(void **state)
+{
+	struct history *h = calloc(1, sizeof(*h));
+	struct err e = {0};
+	assert_int_equal(history_open_memory(h, &e), 0);
+	static const struct {
+		const char *conv, *sender, *body;
+		int64_t ts;
+	} rows[] = {
+	    {"c1", "bob", "lunch at noon?", 1000},
+	    {"c1", "amy", "Lunch sounds good", 2000},
+	    {"c2", "bob", "100% sure_thing", 3000},
+	    {"c2", "amy", "100 percent", 4000},
+	    {"c1", "bob", "中文 lunch 😀", 5000},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct msg m = {.conv = (char *)rows[i].conv,
+		    .sender = (char *)rows[i].sender,
+		    .seq = i + 1,
+		    .ts = rows[i].ts,
+		    .body = (char *)rows[i].body};
+		assert_int_equal(history_insert(h, &m, 1, NULL, &e), 0);
+	}
+	*state = h;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	history_close(*state);
+	free(*state);
+	return 0;
+}
+
+static void
+search__messages__newest_first_then_older(void **state)
+{
+	struct history *h = *state;
+	struct err e = {0};
+	struct hmsg hit;
+	size_t total;
+	assert_int_equal(search_messages(h, "lunch", 0, &hit, &total, &e), 1);
+	assert_int_equal(total, 3);
+	assert_string_equal(hit.m.body, "中文 lunch 😀");
+	assert_string_equal(hit.m.conv, "c1");
+	msg_free(&hit.m);
+	assert_int_equal(search_messages(h, "lunch", 1, &hit, &total, &e), 1);
+	assert_string_equal(hit.m.body, "Lunch sounds good");
+	msg_free(&hit.m);
+	assert_int_equal(search_messages(h, "lunch", 2, &hit, &total, &e), 1);
+	assert_string_equal(hit.m.sender, "bob");
+	assert_int_equal(hit.m.ts, 1000);
+	msg_free(&hit.m);
+	assert_int_equal(search_messages(h, "lunch", 3, &hit, &total, &e), 0);
+}
+
+static void
+search__messages__wildcards_are_literal(void **state)
+{
+	struct history *h = *state;
+	struct err e = {0};
+	struct hmsg hit;
+	size_t total;
+	assert_int_equal(search_messages(h, "100%", 0, &hit, &total, &e), 1);
+	assert_int_equal(total, 1);
+	assert_string_equal(hit.m.body, "100% sure_thing");
+	msg_free(&hit.m);
+	assert_int_equal(search_messages(h, "e_t", 0, &hit, &total, &e), 1);
+	assert_int_equal(total, 1);
+	msg_free(&hit.m);
+	assert_int_equal(search_messages(h, "%", 0, &hit, &total, &e), 1);
+	assert_int_equal(total, 1);
+	msg_free(&hit.m);
+	assert_int_equal(search_messages(h, "zebra", 0, &hit, &total, &e), 0);
+	assert_int_equal(total, 0);
+}
+
+static void
+search__messages__wide_text(void **state)
+{
+	struct history *h = *state;
+	struct err e = {0};
+	struct hmsg hit;
+	size_t total;
+	assert_int_equal(search_messages(h, "中文", 0, &hit, &total, &e), 1);
+	assert_int_equal(hit.m.seq, 5);
+	msg_free(&hit.m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(
+		search__messages__newest_first_then_older, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		search__messages__wildcards_are_literal, setup, teardown),
+	    cmocka_unit_test_setup_teardown(search__messages__wide_text, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
