@@ -92,5 +92,6 @@ keys "/quit"
 key Enter
 wait_for pane_has "EXIT 0"
 ok $? "/quit leaves with status 0"
+is "$(head -c 2000 "$T_TMP/natter.err")" "" "nothing was written to stderr (no sanitizer report either)"
 
 done_testing
