@@ -35,6 +35,7 @@ usage(FILE *f)
 }
 
 /* MHD's complaints, on stderr. */
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
