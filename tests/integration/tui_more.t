@@ -1,0 +1,106 @@
+#!/bin/bash
+# More of the interactive interface in tmux: the unread marker after a
+# relaunch, /search jumping to a match, bracketed paste, input history,
+# switching conversations, the notifier kept quiet for the conversation on
+# screen and for a /mute'd one, and SIGTERM.
+. "$(dirname "$0")/lib.sh"
+
+command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
+
+TM=(tmux -L "natter-test-$$")
+tm_cleanup() { "${TM[@]}" kill-server 2>/dev/null; t_cleanup; }
+trap tm_cleanup EXIT
+
+export NATTER_PASSWORD=password123
+start_server || { echo "1..0 # SKIP no server"; exit 0; }
+DAVE=(-D "$T_TMP/dave")
+"$NATTER" -s "$SERVER_URL" register carol >/dev/null
+"$NATTER" "${DAVE[@]}" -s "$SERVER_URL" register dave >/dev/null
+LUNCH=$("$NATTER" new lunch dave)
+WORK=$("$NATTER" new work dave)
+out=$("$NATTER" </dev/null 2>&1)
+case $out in *"not available yet"*) skip_all "natter does not open the interface yet" ;; esac
+
+"$NATTER" "${DAVE[@]}" send "$WORK" "a needle in the work haystack" >/dev/null
+"$NATTER" "${DAVE[@]}" send "$LUNCH" "first lunch message" >/dev/null
+
+pane() { "${TM[@]}" capture-pane -p -t natter; }
+pane_has() { pane | grep -qF -- "$1"; }
+keys() { "${TM[@]}" send-keys -t natter -l -- "$1"; }
+key() { "${TM[@]}" send-keys -t natter "$@"; }
+open_natter() {
+	"${TM[@]}" kill-session -t natter 2>/dev/null
+	"${TM[@]}" new-session -d -s natter -x 100 -y 24 \
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_DATA_HOME='$XDG_DATA_HOME' \
+		XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' \
+		'$NATTER' 2>>'$T_TMP/natter.err'; echo \"EXIT \$?\"; sleep 60"
+}
+
+open_natter
+wait_for pane_has "first lunch message"
+ok $? "opens on the conversation with the newest message"
+keys "/quit"
+key Enter
+wait_for pane_has "EXIT 0"
+
+"$NATTER" "${DAVE[@]}" send "$LUNCH" "while you were away 1" >/dev/null
+"$NATTER" "${DAVE[@]}" send "$LUNCH" "while you were away 2" >/dev/null
+open_natter
+wait_for pane_has "while you were away 2"
+ok $? "messages sent while natter was closed appear after the launch"
+like "$(pane)" "first lunch message[^$'\n']*"$'\n'"[^$'\n']*2 new since you left" \
+	"the unread marker sits between what was read and what is new"
+
+keys "/search NEEDLE"
+key Enter
+wait_for pane_has "match 1 of 1"
+ok $? "/search finds a match in another conversation"
+like "$(pane)" "a needle in the work haystack" "and jumps to it"
+like "$(pane)" "\| work" "the status line names the conversation of the match"
+
+key M-2
+key C-p
+wait_for pane_has "| lunch"
+ok $? "C-p switches back to the previous conversation"
+
+# Bracketed paste: tmux pastes with \e[200~ ... \e[201~ when the application asked for it.
+"${TM[@]}" set-buffer -b p "pasted line one
+pasted line two"
+"${TM[@]}" paste-buffer -p -b p -t natter
+wait_for pane_has "pasted line one↵pasted line two"
+ok $? "a paste with a line break stays on the input line"
+key Enter
+wait_for sh -c "'$NATTER' -D '$T_TMP/dave' sync >/dev/null 2>&1; '$NATTER' -D '$T_TMP/dave' log '$LUNCH' --json | grep -qF 'pasted line one\\npasted line two'"
+ok $? "and is sent as one two-line message"
+key Up
+wait_for pane_has "> pasted line one↵pasted line two"
+ok $? "Up recalls the line sent"
+key C-u
+
+# The notifier stays quiet for the conversation on screen and for a muted one.
+"$NOTIFYD" --backend stdout >"$T_TMP/notifyd.log" 2>&1 &
+T_PIDS+=("$!")
+sleep 1
+"$NATTER" "${DAVE[@]}" send "$LUNCH" "seen on screen" >/dev/null
+"$NATTER" "${DAVE[@]}" send "$WORK" "not on screen" >/dev/null
+wait_for grep -q "not on screen" "$T_TMP/notifyd.log"
+ok $? "the notifier announces a message of another conversation"
+wait_for pane_has "seen on screen"
+unlike "$(cat "$T_TMP/notifyd.log")" "seen on screen" "but not one of the conversation on screen"
+keys "/mute work"
+key Enter
+wait_for pane_has "muted work"
+ok $? "/mute work confirms"
+"$NATTER" "${DAVE[@]}" send "$WORK" "muted chatter" >/dev/null
+"$NATTER" "${DAVE[@]}" send "$WORK" "x" >/dev/null
+sleep 1
+unlike "$(cat "$T_TMP/notifyd.log")" "muted chatter" "the notifier says nothing about a muted conversation"
+
+pid=$("${TM[@]}" display -p -t natter '#{pane_pid}')
+npid=$(pgrep -P "$pid" -f "$NATTER" | head -1)
+kill -TERM "$npid"
+wait_for pane_has "EXIT 0"
+ok $? "SIGTERM: natter leaves cleanly with status 0"
+is "$(head -c 2000 "$T_TMP/natter.err")" "" "nothing was written to stderr"
+
+done_testing
