@@ -534,7 +534,7 @@ state_words(void)
 	case NET_ONLINE:
 		return "online";
 	case NET_OFFLINE:
-		return "offline, retrying";
+		return "offline (retrying)";
 	case NET_REFUSED:
 		return "login refused";
 	}
