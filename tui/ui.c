@@ -63,7 +63,8 @@ static struct {
 	int64_t marker_first; /* history id of the first unread message, or 0 */
 	int64_t marker_after; /* or: of the last message read before them, or 0 */
 	bool marker_launch; /* the conversation shown at launch: say where news came from */
-	struct hmsg anchor; /* a search hit the view is held at (id 0: follow the newest) */
+	struct hmsg anchor; /* the last message of the window (id 0: follow the newest) */
+	bool anchor_hit; /* the anchor is a search hit */
 	char *last_search; /* to find the next older hit with /search again */
 	size_t search_skip;
 	struct edit edit;
@@ -288,7 +289,7 @@ load_view(void)
 			k++;
 		}
 		int flags = strcmp(v[i].m.sender, ui.me) == 0 ? VIEW_OWN : 0;
-		if (anchored && v[i].id == ui.anchor.id)
+		if (anchored && ui.anchor_hit && v[i].id == ui.anchor.id)
 			flags |= VIEW_HIT;
 		struct view_msg *m = view_append(
 		    &ui.view, v[i].m.ts, v[i].m.sender, v[i].m.body, strlen(v[i].m.body), flags);
@@ -794,6 +795,7 @@ search(const char *text)
 	}
 	switch_to(hit.m.conv);
 	ui.anchor = hit;
+	ui.anchor_hit = true;
 	load_view();
 	snprintf(ui.note, sizeof(ui.note),
 	    "match %zu of %zu: /search again for an older one, PageDown to return",
@@ -842,6 +844,60 @@ enter(void)
 	ui.dirty = true;
 }
 
+/* True when the view already shows the oldest row of its window. */
+static bool
+at_top(void)
+{
+	if (ui.main == NULL || ui.view.n == 0)
+		return false;
+	int h = getmaxy(ui.main), w = getmaxx(ui.main);
+	if (h <= 0 || w <= 0)
+		return false;
+	size_t want = ui.scroll + 1;
+	struct view_row *rows = xcalloc((size_t)h, sizeof(*rows));
+	view_layout(&ui.view, (size_t)w, (size_t)h, &want, rows);
+	free(rows);
+	return want <= ui.scroll;
+}
+
+/*
+ * Moves the window back in time: the message at the top of the view becomes
+ * the last of a window of older ones. Returns false when there is nothing
+ * older in history.db.
+ */
+static bool
+page_older(void)
+{
+	struct view_msg *top = NULL;
+	for (size_t i = 0; i < ui.view.n && top == NULL; i++) {
+		if (ui.view.msgs[i]->id != 0)
+			top = ui.view.msgs[i];
+	}
+	if (top == NULL || ui.cur == NULL)
+		return false;
+	struct hmsg *v = NULL;
+	size_t n = 0;
+	struct err e = {0};
+	bool older = history_messages(ui.hist, ui.cur, top->id, 1, &v, &n, &e) == 0 && n > 0;
+	hmsgs_free(v, n);
+	if (!older)
+		return false;
+	struct hmsg a = {.id = top->id};
+	a.m = (struct msg){.conv = xstrdup(ui.cur),
+	    .sender = xstrdup(top->sender),
+	    .ts = top->ts,
+	    .body = xstrdup(top->body)};
+	msg_free(&ui.anchor.m);
+	ui.anchor = a;
+	ui.anchor_hit = false;
+	load_view();
+	/* Keep the old top row where the eye was: at the bottom of the new window. */
+	ui.scroll = 0;
+	snprintf(ui.note, sizeof(ui.note), "older messages: PageDown at the bottom returns");
+	ui.dirty = true;
+	return true;
+}
+
 /* Scrolls the view by delta rows (positive: back in time). */
 static void
 scroll_by(long delta)
@@ -855,6 +911,8 @@ scroll_by(long delta)
 		mark_seen();
 		return;
 	}
+	if (delta > 0 && at_top() && page_older())
+		return;
 	if (delta < 0 && (size_t)-delta >= ui.scroll)
 		ui.scroll = 0;
 	else
