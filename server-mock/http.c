@@ -158,20 +158,19 @@ http_answer(void *cls, struct MHD_Connection *conn, const char *url, const char 
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
-		if (q->body.len + *upload_data_size > MAX_REQUEST_BODY) {
-			if (!q->too_large) {
-				q->too_large = true;
-				*upload_data_size = 0;
-				return send_early(q, 413, "too_large", "the request body is over 64 KiB", 0);
-			}
-		} else {
+		/* Without a Content-Length (chunked) the excess is discarded, never kept. */
+		if (q->body.len + *upload_data_size > MAX_REQUEST_BODY)
+			q->too_large = true;
+		else if (!q->too_large)
 			buf_append(&q->body, upload_data, *upload_data_size);
-		}
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (q->too_large)
-		return MHD_YES;
+	if (q->too_large && q->held == NULL) {
+		q->too_large = false;
+		buf_free(&q->body);
+		return send_early(q, 413, "too_large", "the request body is over 64 KiB", 0);
+	}
 	if (q->held != NULL) {
 		enum MHD_Result ret = MHD_queue_response(conn, q->held_status, q->held);
 		MHD_destroy_response(q->held);

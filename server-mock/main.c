@@ -31,7 +31,7 @@ usage(FILE *f)
 	    "usage: natter-server-mock [-h] [--version] [-l addr] [-p port] [-d file] [--demo]\n"
 	    "                          [--faults spec] [--event-retention n] [--max-poll s]\n"
 	    "                          [--rate-limit n] [--max-connections n]\n"
-	    "                          [--max-connections-per-ip n]\n");
+	    "                          [--max-connections-per-ip n] [--idle-timeout s]\n");
 }
 
 /* MHD's complaints, on stderr. */
@@ -70,6 +70,7 @@ main(int argc, char *argv[])
 		OPT_RATE,
 		OPT_MAXCONN,
 		OPT_PERIP,
+		OPT_IDLE,
 	};
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
@@ -81,6 +82,7 @@ main(int argc, char *argv[])
 	    {"rate-limit", required_argument, NULL, OPT_RATE},
 	    {"max-connections", required_argument, NULL, OPT_MAXCONN},
 	    {"max-connections-per-ip", required_argument, NULL, OPT_PERIP},
+	    {"idle-timeout", required_argument, NULL, OPT_IDLE},
 	    {NULL, 0, NULL, 0},
 	};
 	struct config c = {
@@ -138,6 +140,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_PERIP:
 			c.per_ip_limit = (unsigned)number("--max-connections-per-ip", optarg, 1, 1000000);
+			break;
+		case OPT_IDLE:
+			c.conn_timeout = (unsigned)number("--idle-timeout", optarg, 1, 86400);
 			break;
 		default:
 			usage(stderr);
