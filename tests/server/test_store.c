@@ -78,9 +78,15 @@ server__sync__matches_naive_model(void **state)
 		struct sync_req q = {0};
 		struct sync_conv sc = {.conv = cid};
 		for (int w = 0; w < 3; w++) {
-			if (next_rand() % 4 == 0)
+			uint64_t kind = next_rand() % 5;
+			if (kind == 0)
 				continue; /* sender absent: holds nothing */
 			struct seqset *row = vector_row(&sc.have, names[w]);
+			if (kind == 4) {
+				/* Holds all (and more), so one sender alone can be lacking. */
+				seqset_add_range(row, 1, last[w] + 5);
+				continue;
+			}
 			uint64_t density = next_rand() % 4;
 			for (uint64_t x = 1; x <= last[w] + 3; x++)
 				if (next_rand() % 4 < density)
