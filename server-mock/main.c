@@ -34,8 +34,9 @@ usage(FILE *f)
 	    "                          [--max-connections-per-ip n] [--idle-timeout s]\n");
 }
 
-/* MHD's complaints, on stderr. */
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+/* MHD's complaints, on stderr. */
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -59,6 +60,7 @@ number(const char *flag, const char *s, long lo, long hi)
 	return v;
 }
 
+/* Parses flags, opens the store, serves until SIGTERM or SIGINT. */
 int
 main(int argc, char *argv[])
 {
@@ -95,7 +97,6 @@ main(int argc, char *argv[])
 	    .conn_timeout = 60,
 	    .demo_interval_ms = 5000,
 	};
-	bool port_set = false;
 	struct err e = {0};
 	int ch;
 	while ((ch = getopt_long(argc, argv, "hVl:p:d:", longopts, NULL)) != -1) {
@@ -111,7 +112,6 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			c.port = (unsigned)number("-p", optarg, 0, 65535);
-			port_set = true;
 			break;
 		case 'd':
 			c.dbpath = optarg;
@@ -153,7 +153,6 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
-	(void)port_set;
 	const char *iv = getenv("NATTER_DEMO_INTERVAL");
 	if (iv != NULL && *iv != '\0')
 		c.demo_interval_ms = number("NATTER_DEMO_INTERVAL", iv, 100, 86400000);

@@ -13,6 +13,7 @@
 /* A tiny deterministic generator, so a failure can be replayed. */
 static uint64_t rng = 88172645463325252ull;
 
+/* xorshift64. */
 static uint64_t
 next_rand(void)
 {
@@ -221,6 +222,7 @@ server__ratelimit__bucket(void **state)
 	ratelimit_init(0, 0);
 }
 
+/* Runs the server's unit tests. */
 int
 main(void)
 {
