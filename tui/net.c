@@ -188,9 +188,13 @@ events_main(void *arg)
 		set_state(n, NET_OFFLINE, e.msg);
 		goto out;
 	}
+	bool first = true;
 	while (!stopping(n)) {
 		struct launch_report rep = {0};
 		memset(&e, 0, sizeof(e));
+		if (!first)
+			set_state(n, NET_CONNECTING, "");
+		first = false;
 		int rc = launch_sync(&cl, &h, progress, n, &rep, &e);
 		if (stopping(n))
 			break;

@@ -76,6 +76,7 @@ static struct {
 	bool pasting;
 	struct buf paste;
 	enum net_state state;
+	bool was_online; /* a later connecting is a reconnecting */
 	size_t queued;
 	char note[512]; /* a transient line for the status bar */
 	struct launch_report report;
@@ -531,7 +532,7 @@ state_words(void)
 {
 	switch (ui.state) {
 	case NET_CONNECTING:
-		return "connecting";
+		return ui.was_online ? "reconnecting" : "connecting";
 	case NET_ONLINE:
 		return "online";
 	case NET_OFFLINE:
@@ -1151,6 +1152,8 @@ apply_news(void)
 		snprintf(ui.note, sizeof(ui.note), "%s", nw.status);
 	ui.state = nw.state;
 	ui.queued = nw.queued;
+	if (nw.state == NET_ONLINE)
+		ui.was_online = true;
 	if (nw.launched) {
 		ui.launched = true;
 		ui.report = nw.report;

@@ -81,10 +81,14 @@ keys "sent while offline"
 key Enter
 wait_for pane_has "1 queued"
 ok $? "an offline send waits in the outbox, shown as queued"
+wait_for pane_has "offline (retrying)"
+ok $? "the status line says the server is unreachable"
 "$SERVER" -p "$PORT" -d "$T_TMP/server.db" >"$T_TMP/server.2.log" 2>&1 &
 T_PIDS+=("$!")
 wait_for sh -c "'$NATTER' -D '$T_TMP/dave' sync >/dev/null 2>&1; '$NATTER' -D '$T_TMP/dave' log '$C' | grep -q 'sent while offline'"
 ok $? "the queued send is delivered when the server is back"
+wait_for pane_has "| online |"
+ok $? "and online again once it is back"
 n=$("$NATTER" "${DAVE[@]}" log "$C" | grep -c 'sent while offline')
 is "$n" "1" "and delivered exactly once"
 

@@ -96,6 +96,16 @@ ok $? "/mute work confirms"
 sleep 1
 unlike "$(cat "$T_TMP/notifyd.log")" "muted chatter" "the notifier says nothing about a muted conversation"
 
+# The mouse wheel, as the terminal reports it (X10 encoding: button 64 up, 65 down).
+seq 1 40 | sed 's/^/filler /' | "$NATTER" "${DAVE[@]}" send --lines "$LUNCH" >/dev/null
+wait_for pane_has "filler 40"
+keys $'\e[M`++'
+wait_for pane_has "scrolled up 3"
+ok $? "the mouse wheel scrolls back"
+keys $'\e[Ma++'
+wait_for sh -c "! tmux -L natter-test-$$ capture-pane -p -t natter | grep -q 'scrolled up'"
+ok $? "and forward again"
+
 pid=$("${TM[@]}" display -p -t natter '#{pane_pid}')
 npid=$(pgrep -P "$pid" -f "$NATTER" | head -1)
 kill -TERM "$npid"
