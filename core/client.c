@@ -52,16 +52,17 @@ client_map_error(const struct client *c, long status, const char *body, size_t l
 	else if (status == 404 && what != NULL)
 		ret = err_set(e, ERR_NOTFOUND, "no %s, or you are not a member of it", what);
 	else if (status == 404)
-		ret = err_set(e, ERR_PROTOCOL, "%s does not know this request (404): is it a natter "
-		    "server?", c->server);
+		ret = err_set(e, ERR_PROTOCOL,
+		    "%s does not know this request (404): is it a natter "
+		    "server?",
+		    c->server);
 	else if (status == 409)
 		ret = err_set(e, ERR_CONFLICT, "%s", *said ? said : "already exists");
 	else if (status == 413)
 		ret = err_set(e, ERR_TOOLARGE, "too large for the server: %s", said);
-	else if (status == 400 && (strcmp(code, "invalid_user") == 0 ||
-				      strcmp(code, "unknown_user") == 0 ||
-				      strcmp(code, "invalid_field") == 0 ||
-				      strcmp(code, "invalid_utf8") == 0))
+	else if (status == 400 &&
+	    (strcmp(code, "invalid_user") == 0 || strcmp(code, "unknown_user") == 0 ||
+		strcmp(code, "invalid_field") == 0 || strcmp(code, "invalid_utf8") == 0))
 		ret = err_set(e, ERR_USAGE, "refused by the server: %s", *said ? said : code);
 	else if (status == 429 || status >= 500)
 		ret = err_set(e, ERR_OFFLINE, "server at %s is %s (HTTP %ld); try again later",
@@ -125,8 +126,8 @@ auth(struct client *c, const char *path, const char *user, const char *password,
 
 /* POST /v1/register. */
 int
-client_register(struct client *c, const char *user, const char *password, struct auth_reply *a,
-    struct err *e)
+client_register(
+    struct client *c, const char *user, const char *password, struct auth_reply *a, struct err *e)
 {
 	if (auth(c, "/v1/register", user, password, a, e) < 0) {
 		if (e != NULL && e->kind == ERR_CONFLICT)
@@ -138,8 +139,8 @@ client_register(struct client *c, const char *user, const char *password, struct
 
 /* POST /v1/login. */
 int
-client_login(struct client *c, const char *user, const char *password, struct auth_reply *a,
-    struct err *e)
+client_login(
+    struct client *c, const char *user, const char *password, struct auth_reply *a, struct err *e)
 {
 	return auth(c, "/v1/login", user, password, a, e);
 }
@@ -175,8 +176,8 @@ client_conversation(struct client *c, const char *id, struct conv *out, struct e
 {
 	memset(out, 0, sizeof(*out));
 	if (!proto_valid_id(id))
-		return err_set(e, ERR_NOTFOUND, "no conversation %s, or you are not a member of it",
-		    id);
+		return err_set(
+		    e, ERR_NOTFOUND, "no conversation %s, or you are not a member of it", id);
 	char *path = xasprintf("/v1/conversations/%s", id);
 	char *what = xasprintf("conversation %s", id);
 	struct http_response r;
@@ -200,7 +201,8 @@ client_new_conversation(struct client *c, const char *title, char *const *member
 	if (req == NULL)
 		return err_set(e, ERR_USAGE, "the title or a member name is not valid UTF-8");
 	struct http_response r;
-	int ret = client_call_flags(c, "POST", "/v1/conversations", req, 0, HTTP_UNSAFE, NULL, &r, e);
+	int ret =
+	    client_call_flags(c, "POST", "/v1/conversations", req, 0, HTTP_UNSAFE, NULL, &r, e);
 	free(req);
 	if (ret < 0)
 		return -1;
@@ -216,8 +218,8 @@ client_post_message(struct client *c, const char *conv, const char *client_id, c
 {
 	memset(a, 0, sizeof(*a));
 	if (!proto_valid_id(conv))
-		return err_set(e, ERR_NOTFOUND, "no conversation %s, or you are not a member of it",
-		    conv);
+		return err_set(
+		    e, ERR_NOTFOUND, "no conversation %s, or you are not a member of it", conv);
 	char *req = proto_message_request(client_id, body);
 	if (req == NULL)
 		return err_set(e, ERR_USAGE, "the message is not valid UTF-8");
@@ -234,7 +236,8 @@ client_post_message(struct client *c, const char *conv, const char *client_id, c
 	http_response_free(&r);
 	if (ret == 0 && strcmp(a->conv, conv) != 0) {
 		ack_free(a);
-		return err_set(e, ERR_PROTOCOL, "server stored the message in another conversation");
+		return err_set(
+		    e, ERR_PROTOCOL, "server stored the message in another conversation");
 	}
 	return ret;
 }
@@ -259,16 +262,16 @@ client_sync(struct client *c, const struct vmap *have, char *const *ids, size_t 
 
 /* GET /v1/events. */
 int
-client_events(struct client *c, int64_t after, int timeout_s, struct events_reply *out,
-    struct err *e)
+client_events(
+    struct client *c, int64_t after, int timeout_s, struct events_reply *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
-	char *path = after >= 0 ? xasprintf("/v1/events?after=%lld&timeout=%d", (long long)after,
-					timeout_s)
-				: xasprintf("/v1/events?timeout=%d", timeout_s);
+	char *path = after >= 0
+	    ? xasprintf("/v1/events?after=%lld&timeout=%d", (long long)after, timeout_s)
+	    : xasprintf("/v1/events?timeout=%d", timeout_s);
 	struct http_response r;
-	int ret = client_call(c, "GET", path, NULL, (long)timeout_s * 1000 + EVENTS_MARGIN_MS, NULL,
-	    &r, e);
+	int ret = client_call(
+	    c, "GET", path, NULL, (long)timeout_s * 1000 + EVENTS_MARGIN_MS, NULL, &r, e);
 	free(path);
 	if (ret < 0)
 		return -1;

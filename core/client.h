@@ -16,7 +16,7 @@
 struct client {
 	struct http http;
 	char *server; /* normalised URL */
-	char *user;   /* NULL before login */
+	char *user; /* NULL before login */
 };
 
 /* Opens a session; token (may be NULL) must have been issued by server. */
@@ -38,22 +38,22 @@ int client_call_flags(struct client *c, const char *method, const char *path, co
 int client_map_error(const struct client *c, long status, const char *body, size_t len,
     const char *what, struct err *e);
 
-int client_register(struct client *c, const char *user, const char *password,
-    struct auth_reply *a, struct err *e);
-int client_login(struct client *c, const char *user, const char *password,
-    struct auth_reply *a, struct err *e);
+int client_register(
+    struct client *c, const char *user, const char *password, struct auth_reply *a, struct err *e);
+int client_login(
+    struct client *c, const char *user, const char *password, struct auth_reply *a, struct err *e);
 int client_logout(struct client *c, struct err *e);
 int client_conversations(struct client *c, struct conv **v, size_t *n, struct err *e);
 int client_conversation(struct client *c, const char *id, struct conv *out, struct err *e);
 int client_new_conversation(struct client *c, const char *title, char *const *members, size_t n,
     struct conv *out, struct err *e);
-int client_post_message(struct client *c, const char *conv, const char *client_id,
-    const char *body, struct ack *a, struct err *e);
+int client_post_message(struct client *c, const char *conv, const char *client_id, const char *body,
+    struct ack *a, struct err *e);
 /* POST /v1/sync; ids NULL for every conversation; limit 0 for the server's default. */
-int client_sync(struct client *c, const struct vmap *have, char *const *ids, size_t nids,
-    int limit, struct sync_reply *r, struct err *e);
+int client_sync(struct client *c, const struct vmap *have, char *const *ids, size_t nids, int limit,
+    struct sync_reply *r, struct err *e);
 /* GET /v1/events; after < 0 means "from now"; the HTTP timeout is timeout_s + margin. */
-int client_events(struct client *c, int64_t after, int timeout_s, struct events_reply *r,
-    struct err *e);
+int client_events(
+    struct client *c, int64_t after, int timeout_s, struct events_reply *r, struct err *e);
 
 #endif

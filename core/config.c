@@ -66,8 +66,8 @@ config_parse(struct config *c, const char *text, const char *name, struct err *e
 			size_t klen = (size_t)(s - k);
 			s = skip_blank(s, end);
 			if (klen == 0 || s >= end || *s != '=')
-				return err_set(e, ERR_USAGE, "%s line %d: expected `key = value`", name,
-				    line);
+				return err_set(
+				    e, ERR_USAGE, "%s line %d: expected `key = value`", name, line);
 			s = skip_blank(s + 1, end);
 			const char *vend = end;
 			while (vend > s && (vend[-1] == ' ' || vend[-1] == '\t'))
@@ -145,8 +145,8 @@ config_get(const struct config *c, const char *key, const char *def)
 
 /* Reads an integer value within bounds. */
 int
-config_get_long(const struct config *c, const char *key, long lo, long hi, long def, long *out,
-    struct err *e)
+config_get_long(
+    const struct config *c, const char *key, long lo, long hi, long def, long *out, struct err *e)
 {
 	const struct config_entry *en = find(c, key);
 	if (en == NULL) {

@@ -31,8 +31,8 @@ void config_free(struct config *c);
 /* The value of key, or def when unset. */
 const char *config_get(const struct config *c, const char *key, const char *def);
 /* An integer value within [lo, hi]; def when unset; -1 with e when malformed. */
-int config_get_long(const struct config *c, const char *key, long lo, long hi, long def,
-    long *out, struct err *e);
+int config_get_long(
+    const struct config *c, const char *key, long lo, long hi, long def, long *out, struct err *e);
 /* yes/no, true/false, on/off, 1/0; def when unset; -1 with e when malformed. */
 int config_get_bool(const struct config *c, const char *key, bool def, bool *out, struct err *e);
 

@@ -124,7 +124,8 @@ creds_load(struct creds *c, const char *path, struct err *e)
 	json_t *arr = json_object_get(j, "servers");
 	size_t i;
 	json_t *it;
-	json_array_foreach (arr, i, it) {
+	json_array_foreach(arr, i, it)
+	{
 		const char *s = json_string_value(json_object_get(it, "server"));
 		const char *u = json_string_value(json_object_get(it, "user"));
 		const char *t = json_string_value(json_object_get(it, "token"));
@@ -143,8 +144,9 @@ creds_save(const struct creds *c, struct err *e)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < c->n; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "server", c->v[i].server,
-					       "user", c->v[i].user, "token", c->v[i].token));
+		json_array_append_new(arr,
+		    json_pack("{s:s, s:s, s:s}", "server", c->v[i].server, "user", c->v[i].user,
+			"token", c->v[i].token));
 	json_t *j = json_object();
 	if (c->dflt != NULL)
 		json_object_set_new(j, "default", json_string(c->dflt));

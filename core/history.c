@@ -81,8 +81,8 @@ history_open_memory(struct history *h, struct err *e)
 void
 history_close(struct history *h)
 {
-	sqlite3_stmt **st[] = {&h->ins_msg, &h->left, &h->right, &h->set_hi, &h->set_lo,
-	    &h->del_range, &h->add_range};
+	sqlite3_stmt **st[] = {
+	    &h->ins_msg, &h->left, &h->right, &h->set_hi, &h->set_lo, &h->del_range, &h->add_range};
 	for (size_t i = 0; i < nitems(st); i++) {
 		sqlite3_finalize(*st[i]);
 		*st[i] = NULL;
@@ -150,8 +150,8 @@ history_identity(struct history *h, char **server, char **user, struct err *e)
 
 /* Binds the store to (server, user), or refuses another pair. */
 int
-history_bind(struct history *h, const char *server, const char *user, const char *dir,
-    struct err *e)
+history_bind(
+    struct history *h, const char *server, const char *user, const char *dir, struct err *e)
 {
 	char *s, *u;
 	if (history_identity(h, &s, &u, e) < 0)
@@ -250,8 +250,8 @@ hconvs_free(struct hconv *v, size_t n)
 
 /* Lists conversations with their members and counts. */
 int
-history_list_convs(struct history *h, const char *me, struct hconv **out, size_t *nout,
-    struct err *e)
+history_list_convs(
+    struct history *h, const char *me, struct hconv **out, size_t *nout, struct err *e)
 {
 	*out = NULL;
 	*nout = 0;
@@ -265,8 +265,8 @@ history_list_convs(struct history *h, const char *me, struct hconv **out, size_t
 		" FROM conversations c ORDER BY c.created, c.id",
 		e) < 0)
 		return -1;
-	if (db_prepare(&h->db, &mem, "SELECT user FROM members WHERE conv = ?1 ORDER BY user",
-		e) < 0) {
+	if (db_prepare(&h->db, &mem, "SELECT user FROM members WHERE conv = ?1 ORDER BY user", e) <
+	    0) {
 		sqlite3_finalize(st);
 		return -1;
 	}
@@ -337,8 +337,8 @@ history_resolve_conv(struct history *h, const char *name, char **id, struct err 
 		return 0;
 	}
 	sqlite3_stmt *st;
-	if (db_prepare(&h->db, &st, "SELECT id FROM conversations WHERE title = ?1 ORDER BY id",
-		e) < 0)
+	if (db_prepare(
+		&h->db, &st, "SELECT id FROM conversations WHERE title = ?1 ORDER BY id", e) < 0)
 		return -1;
 	db_bind_text(st, 1, name);
 	struct buf ids = {0};
@@ -355,8 +355,8 @@ history_resolve_conv(struct history *h, const char *name, char **id, struct err 
 	if (rc < 0)
 		ret = -1;
 	else if (n == 0)
-		ret = err_set(e, ERR_NOTFOUND, "no conversation %s (or you are not a member of it)",
-		    name);
+		ret = err_set(
+		    e, ERR_NOTFOUND, "no conversation %s (or you are not a member of it)", name);
 	else if (n > 1)
 		ret = err_set(e, ERR_USAGE, "several conversations are titled %s; use an id: %s",
 		    name, ids.data);
@@ -370,8 +370,8 @@ history_resolve_conv(struct history *h, const char *name, char **id, struct err 
 
 /* Binds (conv, sender, a) and optionally b to a ranges statement, then steps it. */
 static int
-range_step(struct history *h, sqlite3_stmt *st, const char *conv, const char *sender,
-    uint64_t a, uint64_t b, bool with_b, struct err *e)
+range_step(struct history *h, sqlite3_stmt *st, const char *conv, const char *sender, uint64_t a,
+    uint64_t b, bool with_b, struct err *e)
 {
 	sqlite3_reset(st);
 	db_bind_text(st, 1, conv);
@@ -406,7 +406,8 @@ range_add(struct history *h, const char *conv, const char *sender, uint64_t seq,
 	sqlite3_reset(h->right);
 	bool join_left = has_left && lhi + 1 == seq;
 	if (join_left && has_right) {
-		if (range_step(h, h->del_range, conv, sender, seq + 1, 0, false, e) != SQLITE_DONE ||
+		if (range_step(h, h->del_range, conv, sender, seq + 1, 0, false, e) !=
+			SQLITE_DONE ||
 		    range_step(h, h->set_hi, conv, sender, llo, rhi, true, e) != SQLITE_DONE)
 			return -1;
 	} else if (join_left) {
@@ -422,8 +423,8 @@ range_add(struct history *h, const char *conv, const char *sender, uint64_t seq,
 
 /* Inserts messages inside the caller's transaction. */
 int
-history_insert_in_tx(struct history *h, const struct msg *v, size_t n, size_t *inserted,
-    struct err *e)
+history_insert_in_tx(
+    struct history *h, const struct msg *v, size_t n, size_t *inserted, struct err *e)
 {
 	size_t added = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -453,8 +454,7 @@ history_insert_in_tx(struct history *h, const struct msg *v, size_t n, size_t *i
 
 /* Inserts messages in one transaction. */
 int
-history_insert(struct history *h, const struct msg *v, size_t n, size_t *inserted,
-    struct err *e)
+history_insert(struct history *h, const struct msg *v, size_t n, size_t *inserted, struct err *e)
 {
 	if (inserted != NULL)
 		*inserted = 0;
@@ -624,8 +624,8 @@ outbox_items_free(struct outbox_item *v, size_t n)
 
 /* Queues a send durably. */
 int
-history_outbox_add(struct history *h, const char *conv, const char *body,
-    struct outbox_item *out, struct err *e)
+history_outbox_add(
+    struct history *h, const char *conv, const char *body, struct outbox_item *out, struct err *e)
 {
 	char *cid = random_hex(16);
 	int64_t created = now_ms();

@@ -30,8 +30,8 @@ struct hconv {
 	size_t nmembers;
 	int64_t created;
 	uint64_t messages; /* held in history */
-	uint64_t unread;   /* after the read position, not sent by me */
-	int64_t last_ts;   /* newest message, 0 when none */
+	uint64_t unread; /* after the read position, not sent by me */
+	int64_t last_ts; /* newest message, 0 when none */
 };
 
 /* A stored message and its position (row id) in history. */
@@ -61,8 +61,8 @@ int history_identity(struct history *h, char **server, char **user, struct err *
  * Records that this store belongs to user at server; refuses (ERR_USAGE,
  * suggesting -D) when it already belongs to another server or user.
  */
-int history_bind(struct history *h, const char *server, const char *user, const char *dir,
-    struct err *e);
+int history_bind(
+    struct history *h, const char *server, const char *user, const char *dir, struct err *e);
 /* A free-form value kept in the store (e.g. the events cursor); NULL if unset. */
 char *history_meta_get(struct history *h, const char *key, struct err *e);
 int history_meta_set(struct history *h, const char *key, const char *value, struct err *e);
@@ -70,8 +70,8 @@ int history_meta_set(struct history *h, const char *key, const char *value, stru
 /* Inserts or updates conversations (title, created, members) in one transaction. */
 int history_put_convs(struct history *h, const struct conv *v, size_t n, struct err *e);
 /* Every known conversation, oldest first, with counts; me is the reader. */
-int history_list_convs(struct history *h, const char *me, struct hconv **v, size_t *n,
-    struct err *e);
+int history_list_convs(
+    struct history *h, const char *me, struct hconv **v, size_t *n, struct err *e);
 void hconvs_free(struct hconv *v, size_t n);
 /* True when the conversation id is known. */
 bool history_has_conv(struct history *h, const char *id);
@@ -85,11 +85,11 @@ int history_resolve_conv(struct history *h, const char *name, char **id, struct 
  * Inserts messages in one transaction, ignoring those already held; the
  * ranges follow. *inserted (may be NULL) counts the new ones.
  */
-int history_insert(struct history *h, const struct msg *v, size_t n, size_t *inserted,
-    struct err *e);
+int history_insert(
+    struct history *h, const struct msg *v, size_t n, size_t *inserted, struct err *e);
 /* Same, inside a transaction the caller opened with db_begin. */
-int history_insert_in_tx(struct history *h, const struct msg *v, size_t n, size_t *inserted,
-    struct err *e);
+int history_insert_in_tx(
+    struct history *h, const struct msg *v, size_t n, size_t *inserted, struct err *e);
 /* The vector of one conversation, from the ranges. */
 int history_vector(struct history *h, const char *conv, struct vector *v, struct err *e);
 /* The vectors of every conversation known (with or without messages). */
@@ -108,8 +108,8 @@ int history_mark_read(struct history *h, const char *conv, struct err *e);
  * Commits a send to the outbox durably (synchronous=FULL) with a fresh
  * random client_id; out (may be NULL) receives the item.
  */
-int history_outbox_add(struct history *h, const char *conv, const char *body,
-    struct outbox_item *out, struct err *e);
+int history_outbox_add(
+    struct history *h, const char *conv, const char *body, struct outbox_item *out, struct err *e);
 /* Every queued send, in the order they were made. */
 int history_outbox_list(struct history *h, struct outbox_item **v, size_t *n, struct err *e);
 /*

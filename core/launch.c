@@ -62,7 +62,8 @@ launch_fetch(struct client *c, struct history *h, char *const *ids, size_t nids,
 			goto out;
 		}
 		for (size_t i = 0; i < sr.nmsgs; i++)
-			vector_add(vmap_get(&have, sr.msgs[i].conv), sr.msgs[i].sender, sr.msgs[i].seq);
+			vector_add(
+			    vmap_get(&have, sr.msgs[i].conv), sr.msgs[i].sender, sr.msgs[i].seq);
 		r->fetched_from_server += added;
 		r->cursor = sr.cursor;
 		bool more = sr.more;
@@ -74,8 +75,8 @@ launch_fetch(struct client *c, struct history *h, char *const *ids, size_t nids,
 		if (!more)
 			break;
 		if (got == 0) {
-			err_set(e, ERR_PROTOCOL, "server at %s says there is more but sends nothing",
-			    c->server);
+			err_set(e, ERR_PROTOCOL,
+			    "server at %s says there is more but sends nothing", c->server);
 			goto out;
 		}
 	}

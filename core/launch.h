@@ -17,16 +17,16 @@
 #define LAUNCH_SYNC_LIMIT 1000
 
 struct launch_report {
-	uint64_t merged_from_store;   /* messages copied from sync.db */
+	uint64_t merged_from_store; /* messages copied from sync.db */
 	uint64_t fetched_from_server; /* new messages received by /v1/sync */
-	uint64_t bytes_received;      /* wire bytes of every response, headers included */
+	uint64_t bytes_received; /* wire bytes of every response, headers included */
 	uint64_t duration_ms;
-	uint64_t requests;            /* HTTP attempts */
-	size_t conversations;         /* known to the server */
+	uint64_t requests; /* HTTP attempts */
+	size_t conversations; /* known to the server */
 	size_t conversations_changed; /* whose digest differed */
 	struct outbox_report outbox;
 	uint64_t cursor; /* the events cursor of the last sync answer (0 if none) */
-	bool offline;    /* the server could not be reached: remote steps skipped */
+	bool offline; /* the server could not be reached: remote steps skipped */
 };
 
 /* Called after each batch (e.g. to show progress); may be NULL. */

@@ -12,8 +12,8 @@
 enum outbox_state { OUTBOX_QUEUED, OUTBOX_SENT, OUTBOX_DROPPED };
 
 struct outbox_report {
-	size_t sent;    /* acknowledged and moved into history */
-	size_t queued;  /* still waiting (server unreachable) */
+	size_t sent; /* acknowledged and moved into history */
+	size_t queued; /* still waiting (server unreachable) */
 	size_t dropped; /* refused for good (e.g. not a member): removed, see first_drop */
 	struct err first_drop;
 	/* The fate of one item the caller watches (watch_id), e.g. the send just made. */

@@ -53,8 +53,8 @@ paths_init(struct paths *p, const char *data_dir, bool create, struct err *e)
 		else {
 			char cwd[PATH_MAX];
 			if (getcwd(cwd, sizeof(cwd)) == NULL)
-				return err_set(e, ERR_SYSTEM, "cannot find the current directory: %s",
-				    strerror(errno));
+				return err_set(e, ERR_SYSTEM,
+				    "cannot find the current directory: %s", strerror(errno));
 			p->data_dir = xasprintf("%s/%s", cwd, data_dir);
 		}
 	} else {

@@ -10,11 +10,11 @@
 #include "util.h"
 
 struct paths {
-	char *data_dir;    /* -D DIR, $XDG_DATA_HOME/natter or ~/.local/share/natter */
+	char *data_dir; /* -D DIR, $XDG_DATA_HOME/natter or ~/.local/share/natter */
 	char *config_path; /* $XDG_CONFIG_HOME/natter/config or ~/.config/natter/config */
-	char *history_db;  /* DATA/history.db */
-	char *sync_db;     /* DATA/sync.db */
-	char *creds_path;  /* DATA/credentials */
+	char *history_db; /* DATA/history.db */
+	char *sync_db; /* DATA/sync.db */
+	char *creds_path; /* DATA/credentials */
 };
 
 /*

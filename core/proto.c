@@ -193,12 +193,12 @@ get_int(json_t *o, const char *what, const char *key, int64_t lo, int64_t hi, in
 	if (v == NULL)
 		return err_set(e, ERR_PROTOCOL, "server sent %s without \"%s\"", what, key);
 	if (!json_is_integer(v))
-		return err_set(e, ERR_PROTOCOL, "server sent %s whose \"%s\" is not an integer",
-		    what, key);
+		return err_set(
+		    e, ERR_PROTOCOL, "server sent %s whose \"%s\" is not an integer", what, key);
 	json_int_t x = json_integer_value(v);
 	if (x < lo || x > hi)
-		return err_set(e, ERR_PROTOCOL, "server sent %s whose \"%s\" is out of range (%lld)",
-		    what, key, (long long)x);
+		return err_set(e, ERR_PROTOCOL,
+		    "server sent %s whose \"%s\" is out of range (%lld)", what, key, (long long)x);
 	*out = x;
 	return 0;
 }
@@ -214,12 +214,14 @@ proto_msg_from_json(json_t *j, struct msg *m, struct err *e)
 	if (conv == NULL)
 		return -1;
 	if (!proto_valid_id(conv))
-		return err_set(e, ERR_PROTOCOL, "server sent a message with an invalid conversation id");
+		return err_set(
+		    e, ERR_PROTOCOL, "server sent a message with an invalid conversation id");
 	const char *sender = get_str(j, "a message", "sender", e);
 	if (sender == NULL)
 		return -1;
 	if (!proto_valid_user(sender))
-		return err_set(e, ERR_PROTOCOL, "server sent a message with an invalid sender name");
+		return err_set(
+		    e, ERR_PROTOCOL, "server sent a message with an invalid sender name");
 	int64_t seq, ts;
 	if (get_int(j, "a message", "seq", 1, (int64_t)SEQ_MAX, &seq, e) < 0 ||
 	    get_int(j, "a message", "ts", 0, INT64_MAX, &ts, e) < 0)
@@ -247,10 +249,12 @@ proto_vector_from_json(json_t *j, struct vector *v, struct err *e)
 		return err_set(e, ERR_PROTOCOL, "server sent a vector that is not an object");
 	const char *sender;
 	json_t *val;
-	json_object_foreach (j, sender, val) {
+	json_object_foreach(j, sender, val)
+	{
 		if (!proto_valid_user(sender)) {
 			vector_free(v);
-			return err_set(e, ERR_PROTOCOL, "server sent a vector with an invalid sender");
+			return err_set(
+			    e, ERR_PROTOCOL, "server sent a vector with an invalid sender");
 		}
 		if (!json_is_string(val)) {
 			vector_free(v);
@@ -260,11 +264,13 @@ proto_vector_from_json(json_t *j, struct vector *v, struct err *e)
 		struct seqset s = {0};
 		size_t pos = 0;
 		struct err pe = {0};
-		if (seqset_parse(&s, json_string_value(val), json_string_length(val), &pos, &pe) < 0) {
+		if (seqset_parse(&s, json_string_value(val), json_string_length(val), &pos, &pe) <
+		    0) {
 			seqset_free(&s);
 			vector_free(v);
 			return err_set(e, ERR_PROTOCOL,
-			    "server sent invalid ranges for %s (at byte %zu): %s", sender, pos, pe.msg);
+			    "server sent invalid ranges for %s (at byte %zu): %s", sender, pos,
+			    pe.msg);
 		}
 		if (s.n > 0)
 			seqset_union(vector_row(v, sender), &s);
@@ -282,10 +288,12 @@ proto_vmap_from_json(json_t *j, struct vmap *m, struct err *e)
 		return err_set(e, ERR_PROTOCOL, "vector map is not an object");
 	const char *conv;
 	json_t *val;
-	json_object_foreach (j, conv, val) {
+	json_object_foreach(j, conv, val)
+	{
 		if (!proto_valid_id(conv)) {
 			vmap_free(m);
-			return err_set(e, ERR_PROTOCOL, "vector map has an invalid conversation id");
+			return err_set(
+			    e, ERR_PROTOCOL, "vector map has an invalid conversation id");
 		}
 		struct vector v;
 		if (proto_vector_from_json(val, &v, e) < 0) {
@@ -312,17 +320,19 @@ proto_conv_from_json(json_t *j, struct conv *c, struct err *e)
 		return err_set(e, ERR_PROTOCOL, "server sent a conversation with an invalid id");
 	json_t *t = json_object_get(j, "title");
 	if (t == NULL || !json_is_string(t))
-		return err_set(e, ERR_PROTOCOL, "server sent conversation %s without a text \"title\"",
-		    id);
+		return err_set(
+		    e, ERR_PROTOCOL, "server sent conversation %s without a text \"title\"", id);
 	size_t tlen = json_string_length(t);
 	if (tlen == 0 || tlen > TITLE_MAX || strlen(json_string_value(t)) != tlen)
 		return err_set(e, ERR_PROTOCOL, "server sent conversation %s with a bad title", id);
 	json_t *mem = json_object_get(j, "members");
 	if (mem == NULL || !json_is_array(mem))
-		return err_set(e, ERR_PROTOCOL, "server sent conversation %s without \"members\"", id);
+		return err_set(
+		    e, ERR_PROTOCOL, "server sent conversation %s without \"members\"", id);
 	size_t nm = json_array_size(mem);
 	if (nm > MEMBERS_MAX)
-		return err_set(e, ERR_PROTOCOL, "server sent conversation %s with %zu members", id, nm);
+		return err_set(
+		    e, ERR_PROTOCOL, "server sent conversation %s with %zu members", id, nm);
 	int64_t created = 0;
 	if (json_object_get(j, "created") != NULL &&
 	    get_int(j, "a conversation", "created", 0, INT64_MAX, &created, e) < 0)
@@ -356,8 +366,8 @@ proto_conv_from_json(json_t *j, struct conv *c, struct err *e)
 			ok = (d[i] >= '0' && d[i] <= '9') || (d[i] >= 'a' && d[i] <= 'f');
 		if (!ok) {
 			conv_free(c);
-			return err_set(e, ERR_PROTOCOL, "server sent conversation %s with a bad digest",
-			    id);
+			return err_set(
+			    e, ERR_PROTOCOL, "server sent conversation %s with a bad digest", id);
 		}
 		memcpy(c->digest, d, DIGEST_HEXLEN + 1);
 	}
@@ -397,7 +407,8 @@ convs_from_json(json_t *arr, struct conv **v, size_t *n, struct err *e)
 	*v = NULL;
 	*n = 0;
 	if (!json_is_array(arr))
-		return err_set(e, ERR_PROTOCOL, "server sent \"conversations\" that is not an array");
+		return err_set(
+		    e, ERR_PROTOCOL, "server sent \"conversations\" that is not an array");
 	size_t cnt = json_array_size(arr);
 	struct conv *out = xcalloc(cnt ? cnt : 1, sizeof(*out));
 	for (size_t i = 0; i < cnt; i++) {
@@ -456,7 +467,8 @@ proto_parse_ack(const char *body, size_t len, struct ack *a, struct err *e)
 	    get_int(j, "a message receipt", "seq", 1, (int64_t)SEQ_MAX, &seq, e) == 0 &&
 	    get_int(j, "a message receipt", "ts", 0, INT64_MAX, &ts, e) == 0) {
 		if (!proto_valid_id(conv) || !proto_valid_user(sender))
-			err_set(e, ERR_PROTOCOL, "server sent a message receipt with invalid names");
+			err_set(
+			    e, ERR_PROTOCOL, "server sent a message receipt with invalid names");
 		else {
 			a->conv = xstrdup(conv);
 			a->sender = xstrdup(sender);
@@ -523,9 +535,11 @@ proto_parse_events(const char *body, size_t len, struct events_reply *r, struct 
 	if (get_int(j, "an events answer", "cursor", 0, (int64_t)SEQ_MAX, &cursor, e) < 0)
 		;
 	else if (gap != NULL && !json_is_boolean(gap))
-		err_set(e, ERR_PROTOCOL, "server sent an events answer whose \"gap\" is not true/false");
+		err_set(e, ERR_PROTOCOL,
+		    "server sent an events answer whose \"gap\" is not true/false");
 	else if (evs == NULL || !json_is_array(evs))
-		err_set(e, ERR_PROTOCOL, "server sent an events answer without an \"events\" array");
+		err_set(
+		    e, ERR_PROTOCOL, "server sent an events answer without an \"events\" array");
 	else {
 		r->cursor = (uint64_t)cursor;
 		r->gap = json_is_true(gap);

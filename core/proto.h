@@ -72,7 +72,7 @@ struct auth_reply {
 enum event_type { EVENT_MESSAGE, EVENT_CONVERSATION };
 struct event {
 	enum event_type type;
-	struct msg msg;   /* EVENT_MESSAGE */
+	struct msg msg; /* EVENT_MESSAGE */
 	struct conv conv; /* EVENT_CONVERSATION (no vector) */
 };
 /* The answer to GET /v1/events. */
@@ -113,8 +113,8 @@ int proto_vmap_from_json(json_t *j, struct vmap *m, struct err *e);
 
 /* Decoders of a whole response body. */
 int proto_parse_auth(const char *body, size_t len, struct auth_reply *a, struct err *e);
-int proto_parse_conversations(const char *body, size_t len, struct conv **v, size_t *n,
-    struct err *e);
+int proto_parse_conversations(
+    const char *body, size_t len, struct conv **v, size_t *n, struct err *e);
 int proto_parse_conversation(const char *body, size_t len, struct conv *c, struct err *e);
 int proto_parse_ack(const char *body, size_t len, struct ack *a, struct err *e);
 int proto_parse_sync(const char *body, size_t len, struct sync_reply *r, struct err *e);

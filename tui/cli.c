@@ -22,9 +22,12 @@
 
 /* Options every command accepts, besides its own. */
 #define COMMON_OPTS "s:D:v"
-#define COMMON_LONGOPTS                                                                        \
-	{"server", required_argument, NULL, 's'}, {"data-dir", required_argument, NULL, 'D'},    \
-	    {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'}
+#define COMMON_LONGOPTS \
+	{"server", required_argument, NULL, 's'}, {"data-dir", required_argument, NULL, 'D'}, \
+	    {"verbose", no_argument, NULL, 'v'}, \
+	{ \
+		"help", no_argument, NULL, 'h' \
+	}
 
 enum { OPT_JSON = 1000, OPT_LINES };
 
@@ -64,8 +67,8 @@ static int
 bad_option(const char *cmd, const char *syn, char *argv[], struct err *e)
 {
 	const char *what = optind > 0 && argv[optind - 1] ? argv[optind - 1] : "?";
-	return err_set(e, ERR_USAGE, "%s: unknown option or missing argument near %s; usage: natter %s",
-	    cmd, what, syn);
+	return err_set(e, ERR_USAGE,
+	    "%s: unknown option or missing argument near %s; usage: natter %s", cmd, what, syn);
 }
 
 /* Loads paths, config and credentials, opens history and picks the server. */
@@ -113,8 +116,8 @@ tune_http(struct ctx *c, struct err *e)
 {
 	long retries, timeout;
 	if (config_get_long(&c->cfg, "http.retries", 0, 20, HTTP_RETRIES, &retries, e) < 0 ||
-	    config_get_long(&c->cfg, "http.timeout", 1, 3600, HTTP_TIMEOUT_MS / 1000, &timeout,
-		e) < 0)
+	    config_get_long(&c->cfg, "http.timeout", 1, 3600, HTTP_TIMEOUT_MS / 1000, &timeout, e) <
+		0)
 		return -1;
 	c->cl.http.retries = (int)retries;
 	c->cl.http.timeout_ms = timeout * 1000;
@@ -127,8 +130,8 @@ static int
 need_server(struct ctx *c, struct err *e)
 {
 	if (c->server == NULL)
-		return err_set(e, ERR_USAGE,
-		    "no server: give -s URL, or set `server = URL` in %s", c->paths.config_path);
+		return err_set(e, ERR_USAGE, "no server: give -s URL, or set `server = URL` in %s",
+		    c->paths.config_path);
 	return 0;
 }
 
@@ -193,7 +196,8 @@ static void
 report_drops(const struct outbox_report *r)
 {
 	if (r->dropped > 0)
-		fprintf(stderr, "natter: %zu queued message%s refused by the server and dropped: %s\n",
+		fprintf(stderr,
+		    "natter: %zu queued message%s refused by the server and dropped: %s\n",
 		    r->dropped, r->dropped == 1 ? "" : "s", r->first_drop.msg);
 }
 
@@ -222,7 +226,8 @@ read_password(const char *prompt, struct err *e)
 		return xstrdup(env);
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		err_set(e, ERR_USAGE, "no password: set NATTER_PASSWORD or run natter in a terminal");
+		err_set(
+		    e, ERR_USAGE, "no password: set NATTER_PASSWORD or run natter in a terminal");
 		return NULL;
 	}
 	struct termios old, quiet;
@@ -285,7 +290,8 @@ cmd_auth(struct ctx *c, bool reg, int argc, char *argv[], struct err *e)
 		return err_set(e, ERR_USAGE, "usage: natter %s", syn);
 	if (!proto_valid_user(user))
 		return err_set(e, ERR_USAGE,
-		    "invalid user name %s: 1 to 32 of a-z 0-9 . _ -, starting with a letter or digit",
+		    "invalid user name %s: 1 to 32 of a-z 0-9 . _ -, starting with a letter or "
+		    "digit",
 		    user);
 	if (need_server(c, e) < 0)
 		return -1;
@@ -330,7 +336,8 @@ cmd_auth(struct ctx *c, bool reg, int argc, char *argv[], struct err *e)
 		return -1;
 	}
 	struct auth_reply a;
-	ret = reg ? client_register(&c->cl, user, pw, &a, e) : client_login(&c->cl, user, pw, &a, e);
+	ret =
+	    reg ? client_register(&c->cl, user, pw, &a, e) : client_login(&c->cl, user, pw, &a, e);
 	free_password(pw);
 	if (ret < 0)
 		return -1;
@@ -360,14 +367,15 @@ cmd_logout(struct ctx *c, int argc, char *argv[], struct err *e)
 		return err_set(e, ERR_USAGE, "usage: natter logout");
 	if (ctx_open(c, true, e) < 0)
 		return -1;
+	reached(c); /* what waits in the outbox still goes out under this login */
 	struct err le = {0};
 	int rc = client_logout(&c->cl, &le);
 	creds_remove(&c->creds, c->server);
 	if (creds_save(&c->creds, e) < 0)
 		return -1;
 	if (rc < 0 && le.kind == ERR_OFFLINE)
-		return err_set(e, ERR_OFFLINE, "logged out here, but the token could not be revoked: %s",
-		    le.msg);
+		return err_set(e, ERR_OFFLINE,
+		    "logged out here, but the token could not be revoked: %s", le.msg);
 	if (rc < 0 && le.kind != ERR_AUTH) {
 		*e = le;
 		return -1;
@@ -401,8 +409,8 @@ resolve(struct ctx *c, const char *name, bool offline_ok, char **id, struct err 
 			return 0;
 		}
 		if (se.kind == ERR_OFFLINE)
-			return err_set(e, ERR_OFFLINE, "conversation %s is not known here and %s", name,
-			    se.msg);
+			return err_set(e, ERR_OFFLINE, "conversation %s is not known here and %s",
+			    name, se.msg);
 		*e = se;
 		return -1;
 	}
@@ -440,8 +448,8 @@ cmd_new(struct ctx *c, int argc, char *argv[], struct err *e)
 	if (ctx_open(c, true, e) < 0)
 		return -1;
 	struct conv cv;
-	if (client_new_conversation(&c->cl, title, argv + optind + 1, (size_t)(argc - optind - 1),
-		&cv, e) < 0)
+	if (client_new_conversation(
+		&c->cl, title, argv + optind + 1, (size_t)(argc - optind - 1), &cv, e) < 0)
 		return -1;
 	int ret = history_put_convs(&c->hist, &cv, 1, e);
 	if (ret == 0)
@@ -554,8 +562,8 @@ read_stdin(struct buf *b, struct err *e)
 	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
 		buf_append(b, chunk, n);
 		if (b->len > STDIN_MAX)
-			return err_set(e, ERR_TOOLARGE, "standard input is larger than %u bytes",
-			    STDIN_MAX);
+			return err_set(
+			    e, ERR_TOOLARGE, "standard input is larger than %u bytes", STDIN_MAX);
 	}
 	if (ferror(stdin))
 		return err_set(e, ERR_SYSTEM, "cannot read standard input: %s", strerror(errno));
@@ -571,8 +579,8 @@ check_body(const char *s, size_t len, struct err *e)
 	if (len == 0)
 		return err_set(e, ERR_USAGE, "empty message");
 	if (len > BODY_MAX)
-		return err_set(e, ERR_TOOLARGE, "message of %zu bytes is over the limit of %d", len,
-		    BODY_MAX);
+		return err_set(
+		    e, ERR_TOOLARGE, "message of %zu bytes is over the limit of %d", len, BODY_MAX);
 	if (!text_acceptable(s, len))
 		return err_set(e, ERR_USAGE, "message is not valid UTF-8 (or contains NUL)");
 	return 0;
@@ -686,13 +694,15 @@ cmd_send(struct ctx *c, int argc, char *argv[], struct err *e)
 		}
 		if (fe.kind == ERR_OFFLINE && mine > 0) {
 			if (nb > 1)
-				err_set(e, ERR_OFFLINE, "%zu of %zu messages %s", mine, nb, QUEUED_MSG);
+				err_set(
+				    e, ERR_OFFLINE, "%zu of %zu messages %s", mine, nb, QUEUED_MSG);
 			else
 				err_set(e, ERR_OFFLINE, QUEUED_MSG);
 			if (c->verbose)
 				fprintf(stderr, "natter: %s\n", fe.msg);
 		} else if (mine > 0)
-			err_set(e, fe.kind == ERR_AUTH ? ERR_AUTH : ERR_OFFLINE, "queued (%s)", fe.msg);
+			err_set(
+			    e, fe.kind == ERR_AUTH ? ERR_AUTH : ERR_OFFLINE, "queued (%s)", fe.msg);
 		else
 			*e = fe;
 		goto out;
@@ -735,11 +745,12 @@ cmd_sync(struct ctx *c, int argc, char *argv[], struct err *e)
 	if (json) {
 		json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
 		    "merged_from_store", (json_int_t)r.merged_from_store, "fetched_from_server",
-		    (json_int_t)r.fetched_from_server, "bytes_received", (json_int_t)r.bytes_received,
-		    "duration_ms", (json_int_t)r.duration_ms, "sent", (json_int_t)r.outbox.sent,
-		    "queued", (json_int_t)r.outbox.queued, "dropped", (json_int_t)r.outbox.dropped,
-		    "conversations", (json_int_t)r.conversations, "conversations_changed",
-		    (json_int_t)r.conversations_changed, "offline", r.offline);
+		    (json_int_t)r.fetched_from_server, "bytes_received",
+		    (json_int_t)r.bytes_received, "duration_ms", (json_int_t)r.duration_ms, "sent",
+		    (json_int_t)r.outbox.sent, "queued", (json_int_t)r.outbox.queued, "dropped",
+		    (json_int_t)r.outbox.dropped, "conversations", (json_int_t)r.conversations,
+		    "conversations_changed", (json_int_t)r.conversations_changed, "offline",
+		    r.offline);
 		char *s = json_dumps(o, JSON_COMPACT);
 		json_decref(o);
 		if (s != NULL)
@@ -749,8 +760,9 @@ cmd_sync(struct ctx *c, int argc, char *argv[], struct err *e)
 		printf("merged %llu from the sync store, fetched %llu from the server "
 		       "(%zu of %zu conversations changed), sent %zu queued, %zu still queued; "
 		       "%llu bytes received in %llu ms%s\n",
-		    (unsigned long long)r.merged_from_store, (unsigned long long)r.fetched_from_server,
-		    r.conversations_changed, r.conversations, r.outbox.sent, r.outbox.queued,
+		    (unsigned long long)r.merged_from_store,
+		    (unsigned long long)r.fetched_from_server, r.conversations_changed,
+		    r.conversations, r.outbox.sent, r.outbox.queued,
 		    (unsigned long long)r.bytes_received, (unsigned long long)r.duration_ms,
 		    r.offline ? " (offline)" : "");
 	}
@@ -786,7 +798,8 @@ cmd_log(struct ctx *c, int argc, char *argv[], struct err *e)
 			errno = 0;
 			long long n = strtoll(optarg, &end, 10);
 			if (errno || *end || end == optarg || n < 1)
-				return err_set(e, ERR_USAGE, "-n wants a positive number, not %s", optarg);
+				return err_set(
+				    e, ERR_USAGE, "-n wants a positive number, not %s", optarg);
 			limit = (size_t)n;
 		} else if (!common_opt(c, ch))
 			return bad_option("log", syn, argv, e);
@@ -805,8 +818,8 @@ cmd_log(struct ctx *c, int argc, char *argv[], struct err *e)
 				errno = 0;
 				long long n = strtoll(optarg, &end, 10);
 				if (errno || *end || end == optarg || n < 1)
-					return err_set(e, ERR_USAGE, "-n wants a positive number, not %s",
-					    optarg);
+					return err_set(e, ERR_USAGE,
+					    "-n wants a positive number, not %s", optarg);
 				limit = (size_t)n;
 			} else if (!common_opt(c, ch))
 				return bad_option("log", syn, argv, e);
@@ -840,9 +853,9 @@ cmd_log(struct ctx *c, int argc, char *argv[], struct err *e)
 			json_t *arr = json_array();
 			for (size_t i = 0; i < n; i++)
 				json_array_append_new(arr,
-				    json_pack("{s:s, s:s, s:I, s:I, s:s}", "conv", v[i].m.conv, "sender",
-					v[i].m.sender, "seq", (json_int_t)v[i].m.seq, "ts",
-					(json_int_t)v[i].m.ts, "body", v[i].m.body));
+				    json_pack("{s:s, s:s, s:I, s:I, s:s}", "conv", v[i].m.conv,
+					"sender", v[i].m.sender, "seq", (json_int_t)v[i].m.seq,
+					"ts", (json_int_t)v[i].m.ts, "body", v[i].m.body));
 			char *s = json_dumps(arr, JSON_COMPACT);
 			json_decref(arr);
 			if (s != NULL)
@@ -870,17 +883,19 @@ cmd_log(struct ctx *c, int argc, char *argv[], struct err *e)
 void
 cli_usage(FILE *f)
 {
-	fprintf(f, "commands:\n"
-		   "  register USER              create an account (password from NATTER_PASSWORD or a prompt)\n"
-		   "  login USER                 log in and save the token\n"
-		   "  logout                     revoke and forget the token\n"
-		   "  new TITLE MEMBER...        create a conversation; prints its id\n"
-		   "  conversations [--json]     list conversations: id, title, members, unread\n"
-		   "  send [--lines] CONV TEXT...|-\n"
-		   "                             send a message (- reads it from stdin)\n"
-		   "  sync [--json]              fetch what is missing, deliver queued messages\n"
-		   "  log CONV [-n N] [--json]   show a conversation's history\n"
-		   "see natter(1)\n");
+	fprintf(f,
+	    "commands:\n"
+	    "  register USER              create an account (password from NATTER_PASSWORD or a "
+	    "prompt)\n"
+	    "  login USER                 log in and save the token\n"
+	    "  logout                     revoke and forget the token\n"
+	    "  new TITLE MEMBER...        create a conversation; prints its id\n"
+	    "  conversations [--json]     list conversations: id, title, members, unread\n"
+	    "  send [--lines] CONV TEXT...|-\n"
+	    "                             send a message (- reads it from stdin)\n"
+	    "  sync [--json]              fetch what is missing, deliver queued messages\n"
+	    "  log CONV [-n N] [--json]   show a conversation's history\n"
+	    "see natter(1)\n");
 }
 
 /* Runs the named command. */

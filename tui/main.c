@@ -12,8 +12,9 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: natter [-v] [-s URL] [-D DIR] [COMMAND [ARGS...]]\n"
-		   "       natter --help | --version\n");
+	fprintf(f,
+	    "usage: natter [-v] [-s URL] [-D DIR] [COMMAND [ARGS...]]\n"
+	    "       natter --help | --version\n");
 	cli_usage(f);
 }
 

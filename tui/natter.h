@@ -19,13 +19,13 @@
 /* What every command works with: flags, config, credentials, stores, session. */
 struct ctx {
 	const char *server_flag; /* -s URL */
-	const char *data_flag;   /* -D DIR */
-	bool verbose;            /* -v */
+	const char *data_flag; /* -D DIR */
+	bool verbose; /* -v */
 	struct paths paths;
 	struct config cfg;
 	struct creds creds;
-	bool setup;              /* paths, config and credentials loaded */
-	char *server;            /* the server in use (normalised), or NULL */
+	bool setup; /* paths, config and credentials loaded */
+	char *server; /* the server in use (normalised), or NULL */
 	const struct cred *cred; /* the login saved for server, or NULL */
 	struct history hist;
 	bool hist_open;
@@ -41,8 +41,7 @@ int ctx_setup(struct ctx *c, struct err *e);
 int ctx_open(struct ctx *c, bool need_login, struct err *e);
 void ctx_free(struct ctx *c);
 /* Runs a command by name; returns 0, or -1 with e set; *found says if it exists. */
-int cli_run(struct ctx *c, const char *name, int argc, char *argv[], bool *found,
-    struct err *e);
+int cli_run(struct ctx *c, const char *name, int argc, char *argv[], bool *found, struct err *e);
 /* Prints the list of commands. */
 void cli_usage(FILE *f);
 

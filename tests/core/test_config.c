@@ -47,8 +47,8 @@ static void
 config__parse__errors_name_the_line(void **state)
 {
 	(void)state;
-	static const char *const bad[] = {"server\n", "a = 1\n= x\n", "Server = x\n",
-	    "a b = c\n", "a = x\x01y\n"};
+	static const char *const bad[] = {
+	    "server\n", "a = 1\n= x\n", "Server = x\n", "a b = c\n", "a = x\x01y\n"};
 	for (size_t i = 0; i < nitems(bad); i++) {
 		struct config c = {0};
 		struct err e = {0};

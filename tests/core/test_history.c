@@ -99,8 +99,8 @@ history__vector__ranges_merge_and_keep_holes(void **state)
 	free(t);
 	sqlite3_stmt *st;
 	struct err e = {0};
-	assert_int_equal(db_prepare(&h.db, &st, "SELECT count(*) FROM ranges WHERE conv = 'c'", &e),
-	    0);
+	assert_int_equal(
+	    db_prepare(&h.db, &st, "SELECT count(*) FROM ranges WHERE conv = 'c'", &e), 0);
 	assert_int_equal(db_step(&h.db, st, &e), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(st, 0), 4);
 	sqlite3_finalize(st);
@@ -116,7 +116,8 @@ history__insert__ignores_duplicates(void **state)
 	open_mem(&h);
 	assert_int_equal(put(&h, "c", "bob", 1, 1), 1);
 	assert_int_equal(put(&h, "c", "bob", 1, 1), 0);
-	struct msg batch[3] = {{"c", "bob", 1, 1, "x"}, {"c", "bob", 2, 2, "y"}, {"c", "bob", 2, 2, "y"}};
+	struct msg batch[3] = {
+	    {"c", "bob", 1, 1, "x"}, {"c", "bob", 2, 2, "y"}, {"c", "bob", 2, 2, "y"}};
 	size_t n = 9;
 	struct err e = {0};
 	assert_int_equal(history_insert(&h, batch, 3, &n, &e), 0);
@@ -146,8 +147,8 @@ history__vector__matches_naive_scan(void **state)
 		struct vector naive = {0};
 		sqlite3_stmt *st;
 		struct err e = {0};
-		assert_int_equal(db_prepare(&h.db, &st,
-				     "SELECT sender, seq FROM messages WHERE conv = ?1", &e),
+		assert_int_equal(
+		    db_prepare(&h.db, &st, "SELECT sender, seq FROM messages WHERE conv = ?1", &e),
 		    0);
 		db_bind_text(st, 1, convs[k]);
 		while (db_step(&h.db, st, &e) == SQLITE_ROW)

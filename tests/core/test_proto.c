@@ -51,21 +51,26 @@ proto__sync__refuses_bad_answers(void **state)
 	    "{\"messages\":[],\"more\":\"no\",\"cursor\":1}",
 	    "{\"messages\":[],\"more\":false}",
 	    "{\"messages\":[],\"more\":false,\"cursor\":-1}",
-	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":0,\"ts\":1,\"body\":\"x\"}],"
+	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":0,\"ts\":1,\"body\":\"x\"}]"
+	    ","
 	    "\"more\":false,\"cursor\":1}",
 	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":9007199254740993,\"ts\":1,"
 	    "\"body\":\"x\"}],\"more\":false,\"cursor\":1}",
-	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":\"1\",\"ts\":1,\"body\":\"x\"}],"
+	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":\"1\",\"ts\":1,\"body\":"
+	    "\"x\"}],"
 	    "\"more\":false,\"cursor\":1}",
-	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"Bob!\",\"seq\":1,\"ts\":1,\"body\":\"x\"}],"
+	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"Bob!\",\"seq\":1,\"ts\":1,\"body\":\"x\"}"
+	    "],"
 	    "\"more\":false,\"cursor\":1}",
-	    "{\"messages\":[{\"conv\":\"c 1\",\"sender\":\"bob\",\"seq\":1,\"ts\":1,\"body\":\"x\"}],"
+	    "{\"messages\":[{\"conv\":\"c "
+	    "1\",\"sender\":\"bob\",\"seq\":1,\"ts\":1,\"body\":\"x\"}],"
 	    "\"more\":false,\"cursor\":1}",
 	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":1,\"ts\":1}],"
 	    "\"more\":false,\"cursor\":1}",
 	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":1,\"ts\":1,\"body\":\"\"}],"
 	    "\"more\":false,\"cursor\":1}",
-	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":1.5,\"ts\":1,\"body\":\"x\"}],"
+	    "{\"messages\":[{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":1.5,\"ts\":1,\"body\":"
+	    "\"x\"}],"
 	    "\"more\":false,\"cursor\":1}",
 	    "{\"messages\":[],\"more\":false,\"cursor\":1,\"conversations\":[{\"id\":\"c1\"}]}",
 	    "{\"messages\":[],\"more\":false,\"cursor\":1,\"conversations\":[{\"id\":\"c1\","
@@ -90,7 +95,8 @@ proto__vector__strict_ranges(void **state)
 {
 	(void)state;
 	struct err e = {0};
-	json_t *good = json_loads("{\"alice\":\"1-40,42\",\"bob\":\"\",\"carol\":\"1-3,4\"}", 0, NULL);
+	json_t *good =
+	    json_loads("{\"alice\":\"1-40,42\",\"bob\":\"\",\"carol\":\"1-3,4\"}", 0, NULL);
 	struct vector v;
 	assert_int_equal(proto_vector_from_json(good, &v, &e), 0);
 	assert_int_equal(vector_count(&v), 45);
@@ -145,14 +151,16 @@ proto__misc__ack_auth_events_error(void **state)
 	struct err e = {0};
 	struct ack a;
 	assert_int_equal(
-	    proto_parse_ack(S("{\"conv\":\"c1\",\"sender\":\"al\",\"seq\":41,\"ts\":5}"), &a, &e), 0);
+	    proto_parse_ack(S("{\"conv\":\"c1\",\"sender\":\"al\",\"seq\":41,\"ts\":5}"), &a, &e),
+	    0);
 	assert_int_equal(a.seq, 41);
 	ack_free(&a);
-	assert_int_equal(proto_parse_ack(S("{\"conv\":\"c1\",\"sender\":\"al\",\"ts\":5}"), &a, &e),
-	    -1);
+	assert_int_equal(
+	    proto_parse_ack(S("{\"conv\":\"c1\",\"sender\":\"al\",\"ts\":5}"), &a, &e), -1);
 
 	struct auth_reply au;
-	assert_int_equal(proto_parse_auth(S("{\"user\":\"carol\",\"token\":\"9f86\"}"), &au, &e), 0);
+	assert_int_equal(
+	    proto_parse_auth(S("{\"user\":\"carol\",\"token\":\"9f86\"}"), &au, &e), 0);
 	assert_string_equal(au.token, "9f86");
 	auth_reply_free(&au);
 	assert_int_equal(proto_parse_auth(S("{\"user\":\"carol\",\"token\":3}"), &au, &e), -1);
@@ -193,8 +201,9 @@ proto__encode__requests(void **state)
 	vmap_get(&m, "c2");
 	char *ids[] = {"c1", "c2"};
 	s = proto_sync_request(&m, ids, 2, 500);
-	assert_string_equal(s, "{\"have\":{\"c1\":{\"alice\":\"1-2\"},\"c2\":{}},"
-			       "\"conversations\":[\"c1\",\"c2\"],\"limit\":500}");
+	assert_string_equal(s,
+	    "{\"have\":{\"c1\":{\"alice\":\"1-2\"},\"c2\":{}},"
+	    "\"conversations\":[\"c1\",\"c2\"],\"limit\":500}");
 	free(s);
 	vmap_free(&m);
 }
