@@ -22,7 +22,12 @@
 /* Seconds of one events long-poll. */
 #define EVENTS_WAIT_S 25
 /* Longest wait between reconnection attempts, in ms. */
-#define RETRY_MAX_MS 30000
+#define RETRY_MAX_MS 8000
+/*
+ * HTTP retries of one request: few, because these threads retry on their
+ * own, and a person waiting for "online" should not wait out a long backoff.
+ */
+#define NET_HTTP_RETRIES 1
 
 /* Wakes the interface. Call with mu held. */
 static void
@@ -95,6 +100,7 @@ open_client(struct net *n, struct client *cl, struct err *e)
 	if (client_open(cl, n->server, n->user, n->token, "natter", e) < 0)
 		return -1;
 	cl->http.abort_flag = &n->abort;
+	cl->http.retries = NET_HTTP_RETRIES;
 	cl->http.verbose = false;
 	return 0;
 }
