@@ -255,18 +255,19 @@ curl_error(struct http *h, CURLcode rc, const char *errbuf, struct err *e)
 }
 
 /*
- * Performs the transfer through a multi handle and curl_multi_poll, which
- * sleeps until the socket is ready or curl's next deadline: curl_easy_perform
- * wakes every second, and an idle long-poll must not. A signal interrupts
- * the poll, so the abort flag is seen at once.
+ * Performs the transfer. With quiet_wait, through a multi handle and
+ * curl_multi_poll, which sleeps until the socket is ready or curl's next
+ * deadline (curl_easy_perform wakes every second, and an idle long-poll of
+ * the notifier must not); a signal interrupts the poll, so an abort flag
+ * raised by a signal handler is seen at once.
  */
 static CURLcode
 run_transfer(struct http *h, CURL *c)
 {
-	if (h->multi == NULL)
+	if (h->quiet_wait && h->multi == NULL)
 		h->multi = curl_multi_init();
 	CURLM *m = h->multi;
-	if (m == NULL || curl_multi_add_handle(m, c) != CURLM_OK)
+	if (!h->quiet_wait || m == NULL || curl_multi_add_handle(m, c) != CURLM_OK)
 		return curl_easy_perform(c);
 	CURLcode rc = CURLE_OK;
 	int running = 1;
@@ -425,8 +426,9 @@ http_request_flags(struct http *h, const char *method, const char *path, const c
 		CURLcode rc = perform(h, method, url, body, timeout_ms, &x, errbuf);
 		if (h->verbose) {
 			if (rc == CURLE_OK)
-				fprintf(stderr, "natter: %s %s -> %ld (%zu bytes, %lld ms)\n", method,
-				    url, r->status, r->body.len, (long long)(mono_ms() - t0));
+				fprintf(stderr, "natter: %s %s -> %ld (%zu bytes, %lld ms)\n",
+				    method, url, r->status, r->body.len,
+				    (long long)(mono_ms() - t0));
 			else
 				fprintf(stderr, "natter: %s %s -> %s\n", method, url,
 				    *errbuf ? errbuf : curl_easy_strerror(rc));
@@ -443,14 +445,16 @@ http_request_flags(struct http *h, const char *method, const char *path, const c
 		}
 		bool retry = rc == CURLE_OK || curl_retryable(rc);
 		if (unsafe)
-			retry = rc == CURLE_OK ? r->status == 429 || r->status == 503 : curl_not_sent(rc);
+			retry = rc == CURLE_OK ? r->status == 429 || r->status == 503
+					       : curl_not_sent(rc);
 		long wait = http_backoff_ms(h, attempt, rc == CURLE_OK ? r->retry_after : -1);
 		if (h->retry_budget_ms > 0 && mono_ms() - start + wait > h->retry_budget_ms)
 			retry = false;
 		if (!retry || aborted || attempt >= h->retries) {
 			if (rc != CURLE_OK && unsafe && !curl_not_sent(rc) && !aborted) {
 				err_set(e, ERR_OFFLINE,
-				    "the answer from %s was lost (%s); the request may have been done",
+				    "the answer from %s was lost (%s); the request may have been "
+				    "done",
 				    h->base, *errbuf ? errbuf : curl_easy_strerror(rc));
 				break;
 			}

@@ -24,27 +24,33 @@
 #define HTTP_RETRY_BUDGET_MS 60000
 
 struct http {
-	void *curl;          /* CURL * */
-	void *multi;         /* CURLM * driving it, so idle waits never tick */
-	char *base;          /* server URL without trailing '/' */
-	char *token;         /* bearer token, or NULL */
-	char *user_agent;    /* "natter/0.1.0" */
+	void *curl; /* CURL * */
+	void *multi; /* CURLM * driving it, so idle waits never tick */
+	char *base; /* server URL without trailing '/' */
+	char *token; /* bearer token, or NULL */
+	char *user_agent; /* "natter/0.1.0" */
 	long connect_timeout_ms;
-	long timeout_ms;     /* whole transfer, when the request gives none */
+	long timeout_ms; /* whole transfer, when the request gives none */
 	size_t max_response; /* bytes of body accepted, counted as they arrive */
-	int retries;         /* extra attempts after the first */
-	long retry_base_ms;  /* first backoff; doubles each attempt, full jitter */
-	long retry_max_ms;   /* cap of one backoff (Retry-After may exceed it up to 60 s) */
+	int retries; /* extra attempts after the first */
+	long retry_base_ms; /* first backoff; doubles each attempt, full jitter */
+	long retry_max_ms; /* cap of one backoff (Retry-After may exceed it up to 60 s) */
 	long retry_budget_ms; /* no retry starts later than this after the first attempt */
-	bool verbose;        /* log each request to stderr */
+	bool verbose; /* log each request to stderr */
 	volatile sig_atomic_t *abort_flag; /* when non-zero, transfers and waits stop */
+	/*
+	 * Wait with no periodic wake-up (an idle long-poll costs nothing). The
+	 * abort flag is then only noticed when a signal interrupts the wait, so
+	 * only for programs whose flag is raised by a signal handler.
+	 */
+	bool quiet_wait;
 	uint64_t bytes_received; /* wire bytes: headers + body before decompression */
-	uint64_t requests;       /* attempts made, retries included */
+	uint64_t requests; /* attempts made, retries included */
 };
 
 struct http_response {
-	long status;      /* HTTP status, 0 when none was received */
-	struct buf body;  /* decoded body, NUL-terminated */
+	long status; /* HTTP status, 0 when none was received */
+	struct buf body; /* decoded body, NUL-terminated */
 	long retry_after; /* seconds from Retry-After, or -1 */
 };
 

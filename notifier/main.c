@@ -276,6 +276,8 @@ main(int argc, char *argv[])
 	/* The loop does its own reconnecting, with a longer backoff. */
 	d.http.retries = 0;
 	d.http.abort_flag = &wake_flag;
+	/* Set by the signal handlers only: an idle long-poll never wakes us. */
+	d.http.quiet_wait = true;
 	d.http.verbose = opts.verbose;
 	if (open_backend(&d.notifier, &e) < 0)
 		goto fail;
