@@ -184,7 +184,7 @@ put_conv(struct history *h, const struct conv *c, struct err *e)
 	if (db_prepare(&h->db, &st,
 		"INSERT INTO conversations (id, title, created) VALUES (?1, ?2, ?3)"
 		" ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
-		" created = excluded.created",
+		" created = CASE WHEN excluded.created > 0 THEN excluded.created ELSE created END",
 		e) < 0)
 		return -1;
 	db_bind_text(st, 1, c->id);
