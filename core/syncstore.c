@@ -494,8 +494,7 @@ syncstore_put_conversation(struct syncstore *s, const struct syncconv *c, struct
 }
 
 int
-syncstore_get_conversation(struct syncstore *s, const char *id, struct syncconv *out,
-    struct err *e)
+syncstore_get_conversation(struct syncstore *s, const char *id, struct syncconv *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
 	sqlite3_stmt *st = stmt(s, ST_CONV_GET);
@@ -607,8 +606,7 @@ syncstore_mark_announced(struct syncstore *s, const struct syncmsg *m, size_t n,
 }
 
 int
-syncstore_mark_shown(struct syncstore *s, const char *conv, const struct vector *v,
-    struct err *e)
+syncstore_mark_shown(struct syncstore *s, const char *conv, const struct vector *v, struct err *e)
 {
 	if (db_begin(&s->db, e) < 0)
 		return -1;

@@ -58,7 +58,7 @@ struct syncmsg_list {
 /* A conversation's metadata as cached in sync.db. */
 struct syncconv {
 	char *id;
-	char *title;    /* NULL when not known yet */
+	char *title; /* NULL when not known yet */
 	char **members; /* sorted; may be empty when not known */
 	size_t nmembers;
 	int64_t created;
@@ -71,9 +71,9 @@ struct syncconv_list {
 
 /* Which set of a conversation's ranges. */
 enum syncstore_set {
-	SYNC_HELD = 0,      /* messages stored in sync.db */
+	SYNC_HELD = 0, /* messages stored in sync.db */
 	SYNC_ANNOUNCED = 1, /* announced by the notifier */
-	SYNC_SHOWN = 2,     /* shown to the user by natter */
+	SYNC_SHOWN = 2, /* shown to the user by natter */
 };
 
 /*
@@ -114,8 +114,8 @@ int syncstore_count(struct syncstore *s, int64_t *count, struct err *e);
 /* Conversation metadata cache (titles for notification summaries). */
 int syncstore_put_conversation(struct syncstore *s, const struct syncconv *c, struct err *e);
 /* Fills out and returns 1 when id is cached, 0 when not (out zeroed), -1 on error. */
-int syncstore_get_conversation(struct syncstore *s, const char *id, struct syncconv *out,
-    struct err *e);
+int syncstore_get_conversation(
+    struct syncstore *s, const char *id, struct syncconv *out, struct err *e);
 
 /*
  * The notifier's event cursor, per origin: "URL USER" (syncstore_origin), so
@@ -140,14 +140,13 @@ int syncstore_set_muted(struct syncstore *s, const char *conv, bool muted, struc
 int syncstore_is_muted(struct syncstore *s, const char *conv, bool *muted, struct err *e);
 
 /* The ledger. The notifier marks what it announced. */
-int syncstore_mark_announced(struct syncstore *s, const struct syncmsg *m, size_t n,
-    struct err *e);
+int syncstore_mark_announced(struct syncstore *s, const struct syncmsg *m, size_t n, struct err *e);
 /* natter marks what it has shown to the user (a vector, e.g. the view's). */
-int syncstore_mark_shown(struct syncstore *s, const char *conv, const struct vector *v,
-    struct err *e);
+int syncstore_mark_shown(
+    struct syncstore *s, const char *conv, const struct vector *v, struct err *e);
 /* *done = the message was already announced or shown. */
-int syncstore_was_notified(struct syncstore *s, const char *conv, const char *sender,
-    uint64_t seq, bool *done, struct err *e);
+int syncstore_was_notified(struct syncstore *s, const char *conv, const char *sender, uint64_t seq,
+    bool *done, struct err *e);
 
 /*
  * The focus row: which conversation a running natter shows (NULL: none),

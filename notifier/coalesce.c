@@ -23,8 +23,8 @@ clean(const char *s, size_t max, int flags)
 
 /* Builds the note of one group. */
 static void
-make_note(const struct syncmsg *m, const struct group *g, title_fn *title, void *arg,
-    struct note *out)
+make_note(
+    const struct syncmsg *m, const struct group *g, title_fn *title, void *arg, struct note *out)
 {
 	const struct syncmsg *last = &m[g->newest];
 	const char *t = title ? title(arg, g->conv) : NULL;

@@ -20,8 +20,7 @@
 #define CONVS_REFETCH_MS 30000
 
 /* Prints a line on stderr when -v was given. */
-static void
-verbose(struct notifyd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void verbose(struct notifyd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void
 verbose(struct notifyd *d, const char *fmt, ...)
 {
@@ -135,8 +134,8 @@ fetch_titles(struct notifyd *d)
 
 /* Picks the messages worth announcing: not ours, not muted, not focused, not in the ledger. */
 static int
-select_new(struct notifyd *d, const struct syncmsg *m, size_t n, struct syncmsg **out,
-    size_t *nout, struct err *e)
+select_new(struct notifyd *d, const struct syncmsg *m, size_t n, struct syncmsg **out, size_t *nout,
+    struct err *e)
 {
 	char *focus = NULL;
 	*out = NULL;
@@ -150,8 +149,8 @@ select_new(struct notifyd *d, const struct syncmsg *m, size_t n, struct syncmsg 
 		if (focus && strcmp(m[i].conv, focus) == 0)
 			continue;
 		if (syncstore_is_muted(&d->store, m[i].conv, &muted, e) < 0 ||
-		    syncstore_was_notified(&d->store, m[i].conv, m[i].sender, m[i].seq, &done,
-			e) < 0) {
+		    syncstore_was_notified(&d->store, m[i].conv, m[i].sender, m[i].seq, &done, e) <
+			0) {
 			free(focus);
 			free(*out);
 			return -1;
@@ -166,8 +165,8 @@ select_new(struct notifyd *d, const struct syncmsg *m, size_t n, struct syncmsg 
 }
 
 int
-listen_batch(struct notifyd *d, const struct syncmsg *m, size_t n, int64_t cursor, bool gap,
-    struct err *e)
+listen_batch(
+    struct notifyd *d, const struct syncmsg *m, size_t n, int64_t cursor, bool gap, struct err *e)
 {
 	size_t added = 0;
 	/* Messages first, then the cursor: a crash never skips a message. */
@@ -185,6 +184,9 @@ listen_batch(struct notifyd *d, const struct syncmsg *m, size_t n, int64_t curso
 	if (n)
 		verbose(d, "%zu messages (%zu new), cursor %lld", n, added, (long long)cursor);
 
+	/* Store only: nothing is announced, so the ledger is left to natter. */
+	if (d->notifier.kind == BACKEND_NONE || n == 0)
+		return 0;
 	struct syncmsg *pick;
 	size_t npick;
 	if (select_new(d, m, n, &pick, &npick, e) < 0)
@@ -233,8 +235,8 @@ handle_events(struct notifyd *d, const struct events_reply *r, struct err *e)
 			}
 			continue;
 		}
-		m[n++] = (struct syncmsg){ev->msg.conv, ev->msg.sender, ev->msg.seq, ev->msg.ts,
-		    ev->msg.body};
+		m[n++] = (struct syncmsg){
+		    ev->msg.conv, ev->msg.sender, ev->msg.seq, ev->msg.ts, ev->msg.body};
 	}
 	int rc = listen_batch(d, m, n, (int64_t)r->cursor, r->gap, e);
 	free(m);
@@ -309,8 +311,8 @@ listen_run(struct notifyd *d, struct err *e)
 		char *path;
 		long timeout_ms;
 		if (have) {
-			path = xasprintf("/v1/events?after=%lld&timeout=%d", (long long)cursor,
-			    d->poll_s);
+			path = xasprintf(
+			    "/v1/events?after=%lld&timeout=%d", (long long)cursor, d->poll_s);
 			timeout_ms = d->poll_s * 1000L + POLL_SLACK_MS;
 		} else {
 			/* First start: the current cursor, and nothing old is announced. */
@@ -358,13 +360,14 @@ listen_run(struct notifyd *d, struct err *e)
 		 * A server that answers long-polls at once with nothing would
 		 * make this loop spin: space such answers out with the backoff.
 		 */
-		bool early = polled && r.nevents == 0 && !r.gap &&
-			     mono_ms() - t0 < d->poll_s * 1000L / 2;
+		bool early =
+		    polled && r.nevents == 0 && !r.gap && mono_ms() - t0 < d->poll_s * 1000L / 2;
 		cursor = (int64_t)r.cursor;
 		events_reply_free(&r);
 		notify_reap(&d->notifier);
 		if (early && ++empties >= 2) {
-			verbose(d, "the server answers long-polls at once with nothing; slowing down");
+			verbose(
+			    d, "the server answers long-polls at once with nothing; slowing down");
 			wait_ms(d, backoff_ms(empties - 2, -1));
 		} else if (!early)
 			empties = 0;

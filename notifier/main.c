@@ -23,7 +23,7 @@ struct options {
 	const char *server;
 	const char *data_dir;
 	const char *backend; /* NULL: from the config, else auto */
-	const char *exec;    /* NULL: from the config */
+	const char *exec; /* NULL: from the config */
 	bool verbose;
 	char *config_path;
 };
@@ -88,8 +88,8 @@ take_lock(const char *dir, struct err *e)
 		}
 		if (errno == EWOULDBLOCK || errno == EAGAIN)
 			err_set(e, ERR_CONFLICT,
-			    "another natter-notifyd%s%s%s is already running for %s", *pid ? " (pid " : "",
-			    pid, *pid ? ")" : "", dir);
+			    "another natter-notifyd%s%s%s is already running for %s",
+			    *pid ? " (pid " : "", pid, *pid ? ")" : "", dir);
 		else
 			err_set(e, ERR_SYSTEM, "cannot lock %s: %s", path, strerror(errno));
 		close(fd);
@@ -112,7 +112,8 @@ open_backend(struct notifier *n, struct err *e)
 	struct config cfg = {0};
 	if (config_load(&cfg, opts.config_path, e) < 0)
 		return -1;
-	const char *bname = opts.backend ? opts.backend : config_get(&cfg, "notify.backend", "auto");
+	const char *bname =
+	    opts.backend ? opts.backend : config_get(&cfg, "notify.backend", "auto");
 	const char *exec = opts.exec;
 	enum backend b;
 	if (backend_parse(bname, &b, e) < 0) {
@@ -149,8 +150,8 @@ reload(struct notifyd *d)
 	d->notifier.children = 0;
 	notify_close(&d->notifier);
 	d->notifier = fresh;
-	fprintf(stderr, "natter-notifyd: config reread; backend %s\n",
-	    backend_name(d->notifier.kind));
+	fprintf(
+	    stderr, "natter-notifyd: config reread; backend %s\n", backend_name(d->notifier.kind));
 }
 
 /* Picks the server: -s, then $NATTER_SERVER, the config, the last login. */

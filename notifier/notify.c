@@ -33,8 +33,8 @@ backend_parse(const char *name, enum backend *out, struct err *e)
 			return 0;
 		}
 	}
-	return err_set(e, ERR_USAGE, "unknown backend '%s' (auto, libnotify, stdout, none, exec)",
-	    name);
+	return err_set(
+	    e, ERR_USAGE, "unknown backend '%s' (auto, libnotify, stdout, none, exec)", name);
 }
 
 const char *
@@ -132,10 +132,10 @@ service_on_bus(void)
 		return false;
 	}
 	gboolean found = FALSE;
-	GVariant *r = g_dbus_connection_call_sync(c, "org.freedesktop.DBus",
-	    "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameHasOwner",
-	    g_variant_new("(s)", name), G_VARIANT_TYPE("(b)"), G_DBUS_CALL_FLAGS_NONE, 2000, NULL,
-	    &gerr);
+	GVariant *r =
+	    g_dbus_connection_call_sync(c, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+		"org.freedesktop.DBus", "NameHasOwner", g_variant_new("(s)", name),
+		G_VARIANT_TYPE("(b)"), G_DBUS_CALL_FLAGS_NONE, 2000, NULL, &gerr);
 	if (r) {
 		g_variant_get(r, "(b)", &found);
 		g_variant_unref(r);

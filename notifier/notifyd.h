@@ -24,8 +24,8 @@
 struct note {
 	char *conv;
 	char *summary; /* sanitised and truncated, not escaped */
-	char *body;    /* sanitised (newlines kept) and truncated, not escaped */
-	size_t count;  /* messages it stands for */
+	char *body; /* sanitised (newlines kept) and truncated, not escaped */
+	size_t count; /* messages it stands for */
 };
 
 struct note_list {
@@ -42,8 +42,7 @@ typedef const char *title_fn(void *arg, const char *conv);
  * proj" for more; body the newest message (prefixed "SENDER: " when the
  * note stands for several). Pure.
  */
-void coalesce(const struct syncmsg *m, size_t n, title_fn *title, void *arg,
-    struct note_list *out);
+void coalesce(const struct syncmsg *m, size_t n, title_fn *title, void *arg, struct note_list *out);
 void note_list_free(struct note_list *l);
 
 /* notify.c: how notes are shown. */
@@ -57,12 +56,12 @@ enum backend {
 
 struct notifier {
 	enum backend kind; /* never BACKEND_AUTO once opened */
-	char *exec;        /* BACKEND_EXEC: the program */
-	bool markup;       /* the notification server advertises body-markup */
-	bool inited;       /* libnotify initialised */
-	bool failing;      /* the last libnotify attempt failed (said once) */
-	long timeout_ms;   /* expiry asked of the notification server; -1 default */
-	size_t children;   /* exec children not reaped yet */
+	char *exec; /* BACKEND_EXEC: the program */
+	bool markup; /* the notification server advertises body-markup */
+	bool inited; /* libnotify initialised */
+	bool failing; /* the last libnotify attempt failed (said once) */
+	long timeout_ms; /* expiry asked of the notification server; -1 default */
+	size_t children; /* exec children not reaped yet */
 };
 
 /* Parses auto|libnotify|stdout|none|exec. */
@@ -80,8 +79,8 @@ char *notify_line(const struct note *note);
 
 /* listen.c: the events loop. */
 struct notifyd {
-	char *url;    /* normalised server URL */
-	char *user;   /* whose token we use */
+	char *url; /* normalised server URL */
+	char *user; /* whose token we use */
 	char *origin; /* syncstore_origin(url, user) */
 	struct http http;
 	struct syncstore store;
@@ -89,7 +88,7 @@ struct notifyd {
 	bool verbose;
 	int poll_s; /* long-poll timeout asked of the server */
 	volatile sig_atomic_t *stop; /* SIGTERM/SIGINT */
-	volatile sig_atomic_t *hup;  /* SIGHUP: reread the config */
+	volatile sig_atomic_t *hup; /* SIGHUP: reread the config */
 	volatile sig_atomic_t *wake; /* either: stops a transfer or a wait */
 	/* Rereads the config (called on SIGHUP from the loop). */
 	void (*reload)(struct notifyd *d);
@@ -102,7 +101,7 @@ int listen_run(struct notifyd *d, struct err *e);
  * Stores a batch (messages, then cursor and gap), then notifies. Exposed
  * for tests: m are the message events of one answer.
  */
-int listen_batch(struct notifyd *d, const struct syncmsg *m, size_t n, int64_t cursor, bool gap,
-    struct err *e);
+int listen_batch(
+    struct notifyd *d, const struct syncmsg *m, size_t n, int64_t cursor, bool gap, struct err *e);
 
 #endif

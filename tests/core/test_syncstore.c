@@ -173,9 +173,8 @@ syncstore__vector__ranges_equal_naive_vector(void **state)
 	for (int i = 0; i < 3000; i++) {
 		const char *who = senders[rand() % 3];
 		uint64_t seq = 1 + (uint64_t)(rand() % 400);
-		bool in = seqset_contains(vector_get(&naive, who) ? vector_get(&naive, who)
-								   : &(struct seqset){0},
-		    seq);
+		bool in = seqset_contains(
+		    vector_get(&naive, who) ? vector_get(&naive, who) : &(struct seqset){0}, seq);
 		assert_int_equal(put(&s, "c1", who, seq), !in);
 		vector_add(&naive, who, seq);
 		put(&s, "c2", who, seq % 7 + 1);
@@ -271,8 +270,9 @@ syncstore__ledger__announced_or_shown_is_notified(void **state)
 		vector_add(&v, "carol", i);
 	assert_int_equal(syncstore_mark_shown(&s, "c1", &v, &e), 0);
 	char *t = vector_text(&s, SYNC_SHOWN, "c1");
-	assert_string_equal(t, "carol:10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,"
-			       "46,48,50,52,54,56,58\n");
+	assert_string_equal(t,
+	    "carol:10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,"
+	    "46,48,50,52,54,56,58\n");
 	free(t);
 	vector_free(&v);
 	seqset_add_range(vector_row(&v, "carol"), 5, 100);
@@ -307,8 +307,7 @@ syncstore__focus__stale_heartbeat_means_no_focus(void **state)
 	assert_string_equal(conv, "c1");
 	free(conv);
 	/* A natter that died 20 s ago without clearing its row. */
-	assert_int_equal(
-	    db_exec(&s.db, "UPDATE focus SET heartbeat = heartbeat - 20000", &e), 0);
+	assert_int_equal(db_exec(&s.db, "UPDATE focus SET heartbeat = heartbeat - 20000", &e), 0);
 	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, &e), 0);
 	assert_null(conv);
 	assert_int_equal(syncstore_set_focus(&s, "c2", &e), 0);

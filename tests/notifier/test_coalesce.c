@@ -44,7 +44,7 @@ harmless(const char *s, bool allow_nl)
 			return false;
 	}
 	return strstr(s, "\xe2\x80\xae") == NULL && strstr(s, "\xe2\x81\xa6") == NULL &&
-	       strstr(s, "\xc2\x9b") == NULL && utf8_valid(s, strlen(s));
+	    strstr(s, "\xc2\x9b") == NULL && utf8_valid(s, strlen(s));
 }
 
 static void
