@@ -10,9 +10,11 @@ nat() {
 	ERR=$(cat "$T_TMP/err")
 }
 
-# jx JSON EXPR: evaluates a Perl expression over the decoded JSON in $d.
+# jx JSON EXPR: evaluates a Perl expression over the decoded JSON in $d
+# (the JSON goes through a pipe: it may be larger than an argument can be).
 jx() {
-	perl -MJSON::PP -e 'my $d = JSON::PP->new->decode($ARGV[0]); print eval($ARGV[1]);' "$1" "$2"
+	printf '%s' "$1" | perl -MJSON::PP -e \
+		'local $/; my $d = JSON::PP->new->decode(<STDIN>); print eval($ARGV[0]);' "$2"
 }
 
 # account USER: registers USER at $SERVER_URL in its own data directory.
