@@ -30,8 +30,12 @@ LUNCH=$(new_conv "$CAROL" lunch alice carol bob)
 like "$PROJ$LUNCH" '^c.+c.+$' "conversations created"
 say "$BOB" "$PROJ" '"old news from before"'
 
-start_notifyd "$A" --backend stdout
+# No session bus here: the default backend (auto) is stdout.
+unset DBUS_SESSION_BUS_ADDRESS
+export XDG_RUNTIME_DIR=$T_TMP
+start_notifyd "$A"
 ok $? "first start stores the server's cursor"
+like "$(cat "$NERR")" "backend stdout" "with no session bus, auto picks stdout"
 say "$BOB" "$PROJ" '"hello alice"'
 wait_for in_file "$NOUT" "bob in proj: hello alice"
 ok $? "a new message is announced as 'bob in proj: hello alice'"
@@ -72,12 +76,22 @@ wait_for longpoll_open
 is $? 1 "a second instance on the same data directory exits 1"
 like "$(cat "$T_TMP/second.err")" "already running" "and says another one runs"
 
+CONFIG=$XDG_CONFIG_HOME/natter/config
+mkdir -p "${CONFIG%/*}"
+echo "notify.backend = none" >>"$CONFIG"
 kill -HUP "$NPID"
-wait_for in_file "$NERR" "config reread"
-ok $? "SIGHUP rereads the config"
+wait_for in_file "$NERR" "config reread; backend none"
+ok $? "SIGHUP rereads the config (notify.backend = none)"
+say "$BOB" "$PROJ" '"stored quietly"'
+wait_for test "$(syncdb "$A" "SELECT count(*) FROM messages WHERE body = 'stored quietly'")" = 1
+ok $? "with backend none the message is stored"
+echo "notify.backend = stdout" >>"$CONFIG"
+kill -HUP "$NPID"
+wait_for in_file "$NERR" "config reread; backend stdout"
 say "$BOB" "$PROJ" '"after the hangup"'
 wait_for in_file "$NOUT" "after the hangup"
-ok $? "and it keeps listening"
+ok $? "after another SIGHUP (backend stdout) it announces again"
+unlike "$(cat "$NOUT")" "stored quietly" "and nothing was shown while the backend was none"
 
 wait_for longpoll_open
 stop_notifyd
@@ -90,7 +104,7 @@ say "$BOB" "$PROJ" '"burst one"'
 say "$CAROL" "$PROJ" '"burst two"'
 say "$BOB" "$PROJ" '"burst three"'
 say "$CAROL" "$LUNCH" '"lunch at \u001b[31mnoon\u001b]0;pwned\u0007\r\u202eevil\u009b"'
-start_notifyd "$A" --backend stdout
+start_notifyd "$A"
 wait_for in_file "$NOUT" "3 new messages in proj: bob: burst three"
 ok $? "a restart resumes from the cursor and coalesces the burst"
 is "$(grep -c burst "$NOUT")" 1 "one notification for the three messages"
