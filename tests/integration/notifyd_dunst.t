@@ -32,7 +32,7 @@ for i in $(seq 1 100); do has_owner && break; sleep 0.05; done
 "$NOTIFYD" -s "$SERVER_URL" -D "$A" -v >"$T_TMP/session.out" 2>"$T_TMP/session.err" &
 npid=$!
 for i in $(seq 1 200); do
-	grep -q "listening to" "$T_TMP/session.err" && break
+	[ -n "$(sqlite3 "$A/sync.db" 'SELECT cursor FROM cursors' 2>/dev/null)" ] && break
 	sleep 0.05
 done
 curl -s -o /dev/null -X POST -H "Authorization: Bearer $BOB" \
@@ -88,7 +88,6 @@ cat >"$T_TMP/nodisplay.sh" <<'SH'
 unset DISPLAY WAYLAND_DISPLAY
 "$NOTIFYD" -s "$SERVER_URL" -D "$A" --backend libnotify >"$T_TMP/nd.out" 2>"$T_TMP/nd.err" &
 npid=$!
-sleep 0.3
 for b in '"first without a desktop"' '"second without a desktop"'; do
 	curl -s -o /dev/null -X POST -H "Authorization: Bearer $BOB" \
 		"$SERVER_URL/v1/conversations/$TEAM/messages" \
