@@ -26,6 +26,7 @@ like "$out" "needs a terminal" "without a terminal: a clear refusal"
 
 "$NATTER" "${DAVE[@]}" send "$C" "wide 中文 and 😀 emoji" >/dev/null
 "$NATTER" "${DAVE[@]}" send "$C" "$(printf 'evil \033]0;pwned\007\033[2J\033[31mred after')" >/dev/null
+"$NATTER" "${DAVE[@]}" send "$C" "$(printf 'c1 \xc2\x9b31m bidi \xe2\x80\xaeevil tab\there')" >/dev/null
 "$NATTER" sync >/dev/null
 
 # pane: the text of the screen.
@@ -47,6 +48,7 @@ like "$(pane)" "lunch" "the conversation list shows the conversation"
 like "$(pane)" "wide 中文 and 😀 emoji" "wide characters and emoji drawn whole"
 like "$(pane)" "evil ␛\]0;pwned␇␛\[2J␛\[31mred after" "escape sequences shown as visible placeholders"
 is "$("${TM[@]}" display -p -t natter '#{pane_title}')" "$title0" "the pane title is unchanged"
+like "$(pane)" "c1 �31m bidi �evil tab +here" "C1 controls and bidi overrides shown as U+FFFD, tab as spaces"
 like "$(pane)" "wide 中文" "the screen was not cleared by the message"
 
 keys "hello from the terminal"
