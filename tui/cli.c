@@ -181,11 +181,10 @@ ctx_free(struct ctx *c)
 		client_close(&c->cl);
 	if (c->hist_open)
 		history_close(&c->hist);
-	if (c->setup) {
-		creds_free(&c->creds);
-		config_free(&c->cfg);
-		paths_free(&c->paths);
-	}
+	/* Zeroed or loaded, each is safe to free: ctx_setup may have stopped halfway. */
+	creds_free(&c->creds);
+	config_free(&c->cfg);
+	paths_free(&c->paths);
 	free(c->server);
 	c->server = NULL;
 	c->cl_open = c->hist_open = c->setup = false;
