@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,16 @@ reached(struct ctx *c)
 		    r.sent == 1 ? "" : "s");
 }
 
+static volatile sig_atomic_t prompt_interrupted;
+
+/* Notes a ^C at the password prompt, so echo is restored before leaving. */
+static void
+on_prompt_signal(int sig)
+{
+	(void)sig;
+	prompt_interrupted = 1;
+}
+
 /* Reads a password from NATTER_PASSWORD or from the terminal without echo. */
 static char *
 read_password(const char *prompt, struct err *e)
@@ -229,6 +240,12 @@ read_password(const char *prompt, struct err *e)
 		    e, ERR_USAGE, "no password: set NATTER_PASSWORD or run natter in a terminal");
 		return NULL;
 	}
+	/* No SA_RESTART: a ^C ends the read() below with EINTR. */
+	struct sigaction sa = {0}, oint, oterm;
+	sa.sa_handler = on_prompt_signal;
+	prompt_interrupted = 0;
+	sigaction(SIGINT, &sa, &oint);
+	sigaction(SIGTERM, &sa, &oterm);
 	struct termios old, quiet;
 	bool restore = tcgetattr(fd, &old) == 0;
 	if (restore) {
@@ -242,12 +259,21 @@ read_password(const char *prompt, struct err *e)
 	}
 	struct buf b = {0};
 	char ch;
-	ssize_t n;
-	while ((n = read(fd, &ch, 1)) == 1 && ch != '\n' && b.len < 4096)
+	ssize_t n = 0;
+	while (!prompt_interrupted && (n = read(fd, &ch, 1)) == 1 && ch != '\n' && b.len < 4096)
 		buf_append(&b, &ch, 1);
 	if (restore)
 		tcsetattr(fd, TCSAFLUSH, &old);
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGTERM, &oterm, NULL);
 	close(fd);
+	if (prompt_interrupted) {
+		if (b.data != NULL)
+			explicit_bzero(b.data, b.len);
+		buf_free(&b);
+		err_set(e, ERR_USAGE, "interrupted");
+		return NULL;
+	}
 	if (n < 0 || b.data == NULL) {
 		if (b.data != NULL)
 			explicit_bzero(b.data, b.len);
