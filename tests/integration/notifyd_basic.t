@@ -71,6 +71,15 @@ say "$BOB" "$PROJ" '"natter went away"'
 wait_for in_file "$NOUT" "natter went away"
 ok $? "a stale focus heartbeat no longer silences"
 
+# natter already showed bob's next message (the ledger says so): no repeat.
+next=$(($(syncdb "$A" "SELECT max(hi) FROM ranges WHERE kind = 0 AND conv = '$PROJ'
+	AND sender = 'bob'") + 1))
+syncdb "$A" "INSERT INTO ranges (kind, conv, sender, lo, hi) VALUES (2, '$PROJ', 'bob', $next, $next)"
+say "$BOB" "$PROJ" '"already shown by natter"'
+say "$CAROL" "$LUNCH" '"marker four"'
+wait_for in_file "$NOUT" "marker four"
+unlike "$(cat "$NOUT")" "already shown" "a message the ledger marks as shown is not announced"
+
 wait_for longpoll_open
 "$NOTIFYD" -s "$SERVER_URL" -D "$A" --backend stdout >/dev/null 2>"$T_TMP/second.err"
 is $? 1 "a second instance on the same data directory exits 1"
