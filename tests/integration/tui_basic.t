@@ -83,6 +83,16 @@ keys "sent while offline"
 key Enter
 wait_for pane_has "1 queued"
 ok $? "an offline send waits in the outbox, shown as queued"
+# text_dim TEXT: the line showing TEXT draws it dimmed (SGR 2 after the sender's ">").
+text_dim() {
+	local line rest
+	line=$("${TM[@]}" capture-pane -e -p -t natter | grep -F -- "$1" | tail -1)
+	rest=${line##*>}
+	[[ $rest == *$'\e[2m'* || $rest == *';2m'* ]]
+}
+not_dim() { ! text_dim "$1"; }
+text_dim "sent while offline"
+ok $? "the queued message is drawn dimmed until the server has it"
 wait_for pane_has "offline (retrying)"
 ok $? "the status line says the server is unreachable"
 "$SERVER" -p "$PORT" -d "$T_TMP/server.db" >"$T_TMP/server.2.log" 2>&1 &
@@ -91,6 +101,8 @@ wait_for sh -c "'$NATTER' -D '$T_TMP/dave' sync >/dev/null 2>&1; '$NATTER' -D '$
 ok $? "the queued send is delivered when the server is back"
 wait_for pane_has "| online |"
 ok $? "and online again once it is back"
+wait_for not_dim "sent while offline"
+ok $? "and no longer dimmed once acknowledged"
 n=$("$NATTER" "${DAVE[@]}" log "$C" | grep -c 'sent while offline')
 is "$n" "1" "and delivered exactly once"
 
