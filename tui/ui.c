@@ -77,6 +77,7 @@ static struct {
 	struct buf paste;
 	enum net_state state;
 	bool was_online; /* a later connecting is a reconnecting */
+	bool painted; /* the first screen is up: stores may be written */
 	size_t queued;
 	char note[512]; /* a transient line for the status bar */
 	struct launch_report report;
@@ -351,8 +352,10 @@ switch_to(const char *id)
 		hmsgs_free(v, n);
 	}
 	load_view();
-	mark_seen();
-	heartbeat(true);
+	if (ui.painted) {
+		mark_seen();
+		heartbeat(true);
+	}
 }
 
 /* Picks the conversation to open first: the one with the newest message. */
@@ -1275,7 +1278,6 @@ ui_run(struct ctx *c, struct err *e)
 	edit_init(&ui.edit, 0);
 	complete_init(&ui.comp);
 	struct err se = {0};
-	ui.have_ss = syncstore_open(&ui.ss, c->paths.sync_db, 0, &se) == 0;
 
 	struct sigaction sa = {0};
 	sa.sa_handler = on_winch;
@@ -1291,9 +1293,12 @@ ui_run(struct ctx *c, struct err *e)
 	load_convs();
 	if (ui.nconvs > 0)
 		switch_to(first_conv());
-	else
-		heartbeat(true);
 	draw();
+	/* Only now the writes: read position, ledger and focus row. */
+	ui.have_ss = syncstore_open(&ui.ss, c->paths.sync_db, 0, &se) == 0;
+	ui.painted = true;
+	mark_seen();
+	heartbeat(true);
 
 	if (net_start(&ui.net, c, e) < 0) {
 		stop_curses();
