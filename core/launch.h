@@ -1,8 +1,10 @@
 /*
  * The launch sync of natter (every start of the TUI, and `natter sync`):
- * flush the outbox, compare each conversation's digest with the server's,
- * and fetch by vector only what history.db lacks, looping while the server
- * says `more`. (Issue 6 adds the merge from sync.db in front.)
+ * merge from sync.db what the notifier received and history.db lacks (by
+ * vector diff, no network), flush the outbox, compare each conversation's
+ * digest with the server's, and fetch by vector only what is still missing,
+ * looping while the server says `more`; what is fetched is written back to
+ * sync.db.
  */
 #ifndef NATTER_LAUNCH_H
 #define NATTER_LAUNCH_H
@@ -13,8 +15,11 @@
 #include "client.h"
 #include "history.h"
 #include "outbox.h"
+#include "syncstore.h"
 
 #define LAUNCH_SYNC_LIMIT 1000
+/* Bytes of `have` per sync request, under the servers' 64 KiB request limit. */
+#define LAUNCH_REQUEST_BUDGET (48 * 1024)
 
 struct launch_report {
 	uint64_t merged_from_store; /* messages copied from sync.db */
@@ -37,11 +42,11 @@ typedef void (*launch_progress_fn)(void *arg, const struct launch_report *r);
  * unreachable, r->offline is true and e->kind is ERR_OFFLINE (the local steps
  * still ran). r is filled in either case.
  */
-int launch_sync(struct client *c, struct history *h, launch_progress_fn progress, void *arg,
-    struct launch_report *r, struct err *e);
+int launch_sync(struct client *c, struct history *h, struct syncstore *ss,
+    launch_progress_fn progress, void *arg, struct launch_report *r, struct err *e);
 
 /* Fetches by vector the conversations in ids (all known to the server when NULL). */
-int launch_fetch(struct client *c, struct history *h, char *const *ids, size_t nids,
-    launch_progress_fn progress, void *arg, struct launch_report *r, struct err *e);
+int launch_fetch(struct client *c, struct history *h, struct syncstore *ss, char *const *ids,
+    size_t nids, launch_progress_fn progress, void *arg, struct launch_report *r, struct err *e);
 
 #endif

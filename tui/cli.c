@@ -498,7 +498,16 @@ static int
 run_sync(struct ctx *c, struct launch_report *r, struct err *e)
 {
 	bool tty = isatty(STDERR_FILENO);
-	int rc = launch_sync(&c->cl, &c->hist, tty ? progress : NULL, NULL, r, e);
+	/* Without sync.db (no notifier yet, or unreadable) the launch still runs. */
+	struct syncstore ss;
+	struct err se = {0};
+	bool have_ss = syncstore_open(&ss, c->paths.sync_db, 0, &se) == 0;
+	if (!have_ss && c->verbose)
+		fprintf(stderr, "natter: %s\n", se.msg);
+	int rc = launch_sync(&c->cl, &c->hist, have_ss ? &ss : NULL, tty ? progress : NULL, NULL,
+	    r, e);
+	if (have_ss)
+		syncstore_close(&ss);
 	if (tty && r->fetched_from_server > 0)
 		fputc('\n', stderr);
 	c->flushed = true;
@@ -865,7 +874,7 @@ cmd_log(struct ctx *c, int argc, char *argv[], struct err *e)
 		if (resolve(c, name, false, &id, e) < 0)
 			return -1;
 		struct launch_report r = {0};
-		if (launch_fetch(&c->cl, &c->hist, &id, 1, NULL, NULL, &r, e) < 0) {
+		if (launch_fetch(&c->cl, &c->hist, NULL, &id, 1, NULL, NULL, &r, e) < 0) {
 			free(id);
 			return -1;
 		}

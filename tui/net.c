@@ -201,7 +201,7 @@ events_main(void *arg)
 		if (!first)
 			set_state(n, NET_CONNECTING, "");
 		first = false;
-		int rc = launch_sync(&cl, &h, progress, n, &rep, &e);
+		int rc = launch_sync(&cl, &h, have_ss ? &ss : NULL, progress, n, &rep, &e);
 		if (stopping(n))
 			break;
 		pthread_mutex_lock(&n->mu);
