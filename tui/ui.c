@@ -37,6 +37,8 @@
 #define LIST_MIN_SCREEN 50
 /* Rows PageUp and PageDown move, as a share of the view; rows per wheel step. */
 #define WHEEL_ROWS 3
+/* Messages indexed for /search per idle turn of the loop (a few ms). */
+#define INDEX_BATCH 500
 /* Key codes for bracketed paste (defined with define_key). */
 #define KEY_PASTE_START (KEY_MAX + 1)
 #define KEY_PASTE_END (KEY_MAX + 2)
@@ -78,6 +80,8 @@ static struct {
 	enum net_state state;
 	bool was_online; /* a later connecting is a reconnecting */
 	bool painted; /* the first screen is up: stores may be written */
+	struct search search;
+	bool index_behind; /* messages wait to enter the search index */
 	size_t queued;
 	char note[512]; /* a transient line for the status bar */
 	struct launch_report report;
@@ -785,7 +789,7 @@ search(const char *text)
 	}
 	struct hmsg hit;
 	size_t total;
-	int rc = search_messages(ui.hist, text, ui.search_skip, &hit, &total, &e);
+	int rc = search_messages(&ui.search, ui.hist, text, ui.search_skip, &hit, &total, &e);
 	if (rc < 0) {
 		notice("%s", e.msg);
 		return;
@@ -1192,6 +1196,7 @@ apply_news(void)
 	if (nw.error)
 		notice("%s", nw.error);
 	net_news_free(&nw);
+	ui.index_behind = ui.search.open;
 	ui.dirty = true;
 }
 
@@ -1296,6 +1301,9 @@ ui_run(struct ctx *c, struct err *e)
 	draw();
 	/* Only now the writes: read position, ledger and focus row. */
 	ui.have_ss = syncstore_open(&ui.ss, c->paths.sync_db, 0, &se) == 0;
+	char *index_path = xasprintf("%s/search.db", c->paths.data_dir);
+	ui.index_behind = search_open(&ui.search, index_path, &se) == 0;
+	free(index_path);
 	ui.painted = true;
 	mark_seen();
 	heartbeat(true);
@@ -1311,7 +1319,13 @@ ui_run(struct ctx *c, struct err *e)
 	while (!ui.quit && !got_term) {
 		if (ui.dirty)
 			draw();
-		int rc = poll(fds, 2, SYNCSTORE_FOCUS_HEARTBEAT_MS / 2);
+		/* Idle time goes to the search index while it is behind. */
+		int rc = poll(fds, 2, ui.index_behind ? 0 : SYNCSTORE_FOCUS_HEARTBEAT_MS / 2);
+		if (rc == 0 && ui.index_behind) {
+			struct err ie = {0};
+			ui.index_behind =
+			    search_index(&ui.search, ui.hist, INDEX_BATCH, &ie) == INDEX_BATCH;
+		}
 		if (rc < 0 && errno != EINTR)
 			break;
 		if (got_winch) {
@@ -1332,6 +1346,7 @@ ui_run(struct ctx *c, struct err *e)
 		syncstore_clear_focus(&ui.ss, &se);
 		syncstore_close(&ui.ss);
 	}
+	search_close(&ui.search);
 	view_free(&ui.view);
 	edit_free(&ui.edit);
 	complete_free(&ui.comp);

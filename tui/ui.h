@@ -74,12 +74,25 @@ void net_flush(struct net *n);
 void net_new_conversation(struct net *n, const char *title, char *const *members, size_t nm);
 
 /* search.c */
+struct search {
+	struct db db;
+	bool open;
+	int64_t indexed; /* history row ids up to this one are in the index */
+};
+/* Opens (creating) the search index at path, normally DATA/search.db. */
+int search_open(struct search *s, const char *path, struct err *e);
+void search_close(struct search *s);
+/* Indexes up to max more messages of h; returns how many (0: up to date), or -1. */
+int search_index(struct search *s, struct history *h, size_t max, struct err *e);
+/* The FTS5 query for what the user typed: each word a quoted prefix; NULL for none. */
+char *search_query(const char *text);
 /*
- * Finds the skip-th newest message (0 for the newest) whose text contains
- * text, in every conversation. Returns 1 and fills out (free out->m with
- * msg_free) and *total (how many match), 0 when there is none, -1 on error.
+ * Finds the skip-th newest message (0 for the newest) matching text, in every
+ * conversation: by the index s when it is open and nearly up to date (it is
+ * caught up first), else by a LIKE over h. Returns 1 and fills out (free
+ * out->m with msg_free) and *total (how many match), 0 when none, -1 on error.
  */
-int search_messages(struct history *h, const char *text, size_t skip, struct hmsg *out,
-    size_t *total, struct err *e);
+int search_messages(struct search *s, struct history *h, const char *text, size_t skip,
+    struct hmsg *out, size_t *total, struct err *e);
 
 #endif

@@ -3,8 +3,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -54,19 +56,19 @@ search__messages__newest_first_then_older(void **state)
 	struct err e = {0};
 	struct hmsg hit;
 	size_t total;
-	assert_int_equal(search_messages(h, "lunch", 0, &hit, &total, &e), 1);
+	assert_int_equal(search_messages(NULL, h, "lunch", 0, &hit, &total, &e), 1);
 	assert_int_equal(total, 3);
 	assert_string_equal(hit.m.body, "中文 lunch 😀");
 	assert_string_equal(hit.m.conv, "c1");
 	msg_free(&hit.m);
-	assert_int_equal(search_messages(h, "lunch", 1, &hit, &total, &e), 1);
+	assert_int_equal(search_messages(NULL, h, "lunch", 1, &hit, &total, &e), 1);
 	assert_string_equal(hit.m.body, "Lunch sounds good");
 	msg_free(&hit.m);
-	assert_int_equal(search_messages(h, "lunch", 2, &hit, &total, &e), 1);
+	assert_int_equal(search_messages(NULL, h, "lunch", 2, &hit, &total, &e), 1);
 	assert_string_equal(hit.m.sender, "bob");
 	assert_int_equal(hit.m.ts, 1000);
 	msg_free(&hit.m);
-	assert_int_equal(search_messages(h, "lunch", 3, &hit, &total, &e), 0);
+	assert_int_equal(search_messages(NULL, h, "lunch", 3, &hit, &total, &e), 0);
 }
 
 static void
@@ -76,17 +78,17 @@ search__messages__wildcards_are_literal(void **state)
 	struct err e = {0};
 	struct hmsg hit;
 	size_t total;
-	assert_int_equal(search_messages(h, "100%", 0, &hit, &total, &e), 1);
+	assert_int_equal(search_messages(NULL, h, "100%", 0, &hit, &total, &e), 1);
 	assert_int_equal(total, 1);
 	assert_string_equal(hit.m.body, "100% sure_thing");
 	msg_free(&hit.m);
-	assert_int_equal(search_messages(h, "e_t", 0, &hit, &total, &e), 1);
+	assert_int_equal(search_messages(NULL, h, "e_t", 0, &hit, &total, &e), 1);
 	assert_int_equal(total, 1);
 	msg_free(&hit.m);
-	assert_int_equal(search_messages(h, "%", 0, &hit, &total, &e), 1);
+	assert_int_equal(search_messages(NULL, h, "%", 0, &hit, &total, &e), 1);
 	assert_int_equal(total, 1);
 	msg_free(&hit.m);
-	assert_int_equal(search_messages(h, "zebra", 0, &hit, &total, &e), 0);
+	assert_int_equal(search_messages(NULL, h, "zebra", 0, &hit, &total, &e), 0);
 	assert_int_equal(total, 0);
 }
 
@@ -97,9 +99,95 @@ search__messages__wide_text(void **state)
 	struct err e = {0};
 	struct hmsg hit;
 	size_t total;
-	assert_int_equal(search_messages(h, "中文", 0, &hit, &total, &e), 1);
+	assert_int_equal(search_messages(NULL, h, "中文", 0, &hit, &total, &e), 1);
 	assert_int_equal(hit.m.seq, 5);
 	msg_free(&hit.m);
+}
+
+/* Opens a search index in a fresh temporary directory. */
+static void
+open_index(struct search *s, char dir[64])
+{
+	struct err e = {0};
+	snprintf(dir, 64, "%s", "/tmp/natter-search.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	char path[96];
+	snprintf(path, sizeof(path), "%s/search.db", dir);
+	assert_int_equal(search_open(s, path, &e), 0);
+}
+
+/* Closes the index and removes its files. */
+static void
+close_index(struct search *s, const char *dir)
+{
+	search_close(s);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void
+search__index__finds_words_newest_first(void **state)
+{
+	struct history *h = *state;
+	struct search s;
+	char dir[64];
+	struct err e = {0};
+	struct hmsg hit;
+	size_t total;
+	open_index(&s, dir);
+	assert_int_equal(s.indexed, 0);
+	assert_int_equal(search_messages(&s, h, "lunch", 0, &hit, &total, &e), 1);
+	assert_int_equal(s.indexed, 5);
+	assert_int_equal(total, 3);
+	assert_string_equal(hit.m.body, "中文 lunch 😀");
+	msg_free(&hit.m);
+	assert_int_equal(search_messages(&s, h, "lunch", 2, &hit, &total, &e), 1);
+	assert_string_equal(hit.m.body, "lunch at noon?");
+	msg_free(&hit.m);
+	assert_int_equal(search_messages(&s, h, "lunch", 3, &hit, &total, &e), 0);
+	/* Words are prefixes, all required, case ignored. */
+	assert_int_equal(search_messages(&s, h, "LUN sound", 0, &hit, &total, &e), 1);
+	assert_int_equal(total, 1);
+	assert_string_equal(hit.m.body, "Lunch sounds good");
+	msg_free(&hit.m);
+	assert_int_equal(search_messages(&s, h, "  ", 0, &hit, &total, &e), 0);
+	close_index(&s, dir);
+}
+
+static void
+search__index__follows_new_messages_and_accents(void **state)
+{
+	struct history *h = *state;
+	struct search s;
+	char dir[64];
+	struct err e = {0};
+	struct hmsg hit;
+	size_t total;
+	open_index(&s, dir);
+	assert_int_equal(search_index(&s, h, 2, &e), 2);
+	assert_int_equal(search_index(&s, h, 100, &e), 3);
+	assert_int_equal(search_index(&s, h, 100, &e), 0);
+	struct msg m = {
+	    .conv = "c2", .sender = "amy", .seq = 9, .ts = 9000, .body = "Un café \"très\" bien"};
+	assert_int_equal(history_insert(h, &m, 1, NULL, &e), 0);
+	assert_int_equal(search_messages(&s, h, "cafe TRES", 0, &hit, &total, &e), 1);
+	assert_string_equal(hit.m.body, "Un café \"très\" bien");
+	assert_string_equal(hit.m.conv, "c2");
+	msg_free(&hit.m);
+	assert_int_equal(search_messages(&s, h, "\"tr", 0, &hit, &total, &e), 1);
+	msg_free(&hit.m);
+	close_index(&s, dir);
+}
+
+static void
+search__query__quotes_each_word(void **state)
+{
+	(void)state;
+	char *q = search_query(" say \"hi\"  there ");
+	assert_string_equal(q, "\"say\"* \"\"\"hi\"\"\"* \"there\"*");
+	free(q);
+	assert_null(search_query(" \t "));
 }
 
 int
@@ -111,6 +199,11 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 		search__messages__wildcards_are_literal, setup, teardown),
 	    cmocka_unit_test_setup_teardown(search__messages__wide_text, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		search__index__finds_words_newest_first, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		search__index__follows_new_messages_and_accents, setup, teardown),
+	    cmocka_unit_test(search__query__quotes_each_word),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
