@@ -38,8 +38,21 @@ token() {
 BOB=$(token bob)
 ALICE=$(token alice)
 
-# bodies COUNT SEED: COUNT lines of chat-like text, 120 bytes each.
+# bodies COUNT SEED: COUNT lines of 120 bytes: chat-like words, or with
+# BODIES=random letters and digits that compress little (the hard case).
 bodies() {
+	if [ "$BODIES" = random ]; then
+		awk -v n="$1" -v seed="$2" 'BEGIN {
+			a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			srand(seed)
+			for (i = 1; i <= n; i++) {
+				s = ""
+				for (j = 0; j < 120; j++) s = s substr(a, int(rand() * 62) + 1, 1)
+				print s
+			}
+		}'
+		return
+	fi
 	awk -v n="$1" -v seed="$2" 'BEGIN {
 		split("the a to and of is in it you that we for on this with be are was have " \
 		    "not at but can just so build test deploy fix branch server client lunch " \
@@ -70,10 +83,12 @@ store_count() {
 		"SELECT count(*) FROM messages WHERE conv = '$1'" 2>/dev/null
 }
 
-printf 'N = %d new messages of 120 bytes; K of them already received by natter-notifyd\n' "$N"
+run_table() {
+printf '\nN = %d new messages of 120 bytes (%s text); K already received by natter-notifyd\n' \
+	"$N" "$BODIES"
 printf '%6s %12s %14s %12s %8s %8s %8s\n' K "a: natter" "b: since-last" "c: bodies" a/c b/a "bodies twice"
 for K in $KS; do
-	conv=$(nat alice new "bw-$K" bob) || exit 1
+	conv=$(nat alice new "bw-$BODIES-$K" bob) || exit 1
 	nat alice sync >/dev/null
 	bodies "$N" "$K" >"$TMP/bodies"
 	head -n "$K" "$TMP/bodies" >"$TMP/first"
@@ -102,7 +117,10 @@ for K in $KS; do
 	twice=$((after - before - (N - K)))
 	awk -v k="$K" -v a="$a" -v b="$b" -v c="$c" -v t="$twice" 'BEGIN {
 		printf "%6d %12d %14d %12d %8s %8.1f %8d\n", k, a, b, c,
-		    c > 0 ? sprintf("%.2f", a / c) : "-", b / a, t }'
+		    (c > 0 ? sprintf("%.2f", a / c) : "-"), b / a, t }'
 done
+}
+BODIES=words run_table
+BODIES=random run_table
 echo "a counts every response byte of the launch (headers included); b is one compressed"
 echo "sync of the whole conversation; 'bodies twice' = delivered - (N - K), must be 0."
