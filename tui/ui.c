@@ -1118,7 +1118,8 @@ char_key(wint_t c, bool meta)
 static void
 read_keys(void)
 {
-	static bool esc;
+	/* Alt sends ESC and the key together; a lone ESC then a key later is no Alt. */
+	bool esc = false;
 	wint_t c;
 	int rc;
 	if (ui.input == NULL)
