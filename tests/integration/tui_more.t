@@ -77,6 +77,29 @@ wait_for pane_has "> pasted line one↵pasted line two"
 ok $? "Up recalls the line sent"
 key C-u
 
+# Emacs keys on the input line, through the real terminal.
+input_is() { [ "$(pane | tail -1 | sed 's/ *$//')" = "> $1" ]; }
+keys "one two three"
+key M-b
+keys "X"
+wait_for input_is "one two Xthree"
+ok $? "M-b moves back a word"
+key C-a C-f C-f C-f C-k
+wait_for input_is "one"
+ok $? "C-a, C-f and C-k cut the rest of the line"
+key C-e C-y
+wait_for input_is "one two Xthree"
+ok $? "C-e and C-y paste it back at the end"
+key C-w
+wait_for input_is "one two"
+ok $? "C-w cuts the word before the cursor"
+key Escape
+sleep 0.1
+keys "b"
+wait_for input_is "one two b"
+ok $? "a lone Escape then a key types the key"
+key C-u
+
 # The notifier stays quiet for the conversation on screen and for a muted one.
 "$NOTIFYD" --backend stdout >"$T_TMP/notifyd.log" 2>&1 &
 T_PIDS+=("$!")
