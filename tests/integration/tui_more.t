@@ -77,6 +77,25 @@ wait_for pane_has "> pasted line one↵pasted line two"
 ok $? "Up recalls the line sent"
 key C-u
 
+keys "/new \"road trip\" dave"
+key Enter
+wait_for pane_has "| road trip"
+ok $? "/new creates a conversation and switches to it"
+"$NATTER" "${DAVE[@]}" conversations | grep -q "road trip"
+ok $? "the other member has it too"
+keys "/go lunch"
+key Enter
+wait_for pane_has "| lunch"
+ok $? "/go switches by title"
+keys "/new x Not-A-User"
+key Enter
+wait_for pane_has "not a user name: Not-A-User"
+ok $? "/new with a bad member name is an inline error"
+keys "/new x nosuchuser"
+key Enter
+wait_for pane_has "cannot create"
+ok $? "/new with an unknown member says why it failed"
+
 # Emacs keys on the input line, through the real terminal.
 input_is() { [ "$(pane | tail -1 | sed 's/ *$//')" = "> $1" ]; }
 keys "one two three"
