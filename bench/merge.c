@@ -204,14 +204,14 @@ main(int argc, char *argv[])
 	printf("%-34s %10s %10s\n", "method", "copied", "ms");
 	printf("%-34s %10llu %10.1f\n", "vector diff (core/merge.c)", (unsigned long long)merged,
 	    t_vec * 1000);
-	printf("%-34s %10llu %10.1f\n", "naive: look up every sync.db row", (unsigned long long)copied,
-	    t_naive * 1000);
+	printf("%-34s %10llu %10.1f\n", "naive: look up every sync.db row",
+	    (unsigned long long)copied, t_naive * 1000);
 	printf("speedup: %.1fx%s\n", t_naive / t_vec,
 	    merged == nmiss && copied == nmiss ? "" : "  (MISMATCH in copied counts)");
 
 	printf("\nsync request size (have + scope) as the vector grows:\n");
-	printf("%6s %8s %6s %14s %12s\n", "convs", "senders", "holes", "request bytes",
-	    "per sender");
+	printf(
+	    "%6s %8s %6s %14s %12s\n", "convs", "senders", "holes", "request bytes", "per sender");
 	request_size(1, 2, 0);
 	request_size(1, 100, 0);
 	request_size(10, 10, 0);

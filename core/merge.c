@@ -56,8 +56,8 @@ merge_from_store(struct history *h, struct syncstore *s, uint64_t *merged, struc
 	}
 	struct msg *m = xcalloc(want.n, sizeof(*m));
 	for (size_t i = 0; i < want.n; i++)
-		m[i] = (struct msg){want.v[i].conv, want.v[i].sender, want.v[i].seq, want.v[i].ts,
-		    want.v[i].body};
+		m[i] = (struct msg){
+		    want.v[i].conv, want.v[i].sender, want.v[i].seq, want.v[i].ts, want.v[i].body};
 	size_t inserted = 0;
 	ret = history_insert(h, m, want.n, &inserted, e);
 	free(m);

@@ -29,7 +29,7 @@ auth_hash_password(const char *pw)
 {
 	char out[crypto_pwhash_STRBYTES];
 	if (crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		return NULL;
 	return xstrdup(out);
 }

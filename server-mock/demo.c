@@ -69,8 +69,8 @@ bot_say(struct store *s, int64_t conv, const char *text)
 	bool created;
 	int64_t *woken;
 	size_t n;
-	if (store_send(s, bot_uid, conv, cid, text, strlen(text), &out, &created, &woken, &n,
-	        &e) < 0) {
+	if (store_send(s, bot_uid, conv, cid, text, strlen(text), &out, &created, &woken, &n, &e) <
+	    0) {
 		fprintf(stderr, "natter-server-mock: demo: %s\n", e.msg);
 	} else {
 		json_decref(out);
@@ -102,7 +102,8 @@ demo_seed(struct store *s, struct err *e)
 		char *unknown = NULL;
 		int64_t *woken;
 		size_t n;
-		if (store_conv_create(s, alice, "demo", names, 2, &conv, &unknown, &woken, &n, e) != 0) {
+		if (store_conv_create(s, alice, "demo", names, 2, &conv, &unknown, &woken, &n, e) !=
+		    0) {
 			free(unknown);
 			return -1;
 		}
@@ -114,7 +115,8 @@ demo_seed(struct store *s, struct err *e)
 			free(pubid);
 			return -1;
 		}
-		bot_say(s, demo_conv, "Hello alice and bob! I am natterbot. Say \"natterbot help\".");
+		bot_say(
+		    s, demo_conv, "Hello alice and bob! I am natterbot. Say \"natterbot help\".");
 	}
 	fprintf(stderr, "demo: conversation %s (alice, bob, %s)\n", pubid, BOT);
 	free(pubid);
@@ -161,7 +163,8 @@ demo_heard(struct store *s, int64_t conv, const char *sender, const char *body,
 		reply = xasprintf("@%s it is %s", sender, when);
 	} else if (*p == '\0' || strncasecmp(p, "help", 4) == 0) {
 		reply = xasprintf("@%s I answer \"natterbot ping\", \"natterbot time\" and "
-		                  "repeat anything else.", sender);
+				  "repeat anything else.",
+		    sender);
 	} else {
 		char *said = text_truncate(p, 200);
 		reply = xasprintf("@%s you said: %s", sender, said);

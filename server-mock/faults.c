@@ -51,8 +51,8 @@ faults_parse(const char *spec, struct err *e)
 				continue;
 			}
 		}
-		rc = err_set(e, ERR_USAGE, "bad fault \"%s=%s\" (drop=P, close=P, delay=MS)", item,
-		    eq);
+		rc = err_set(
+		    e, ERR_USAGE, "bad fault \"%s=%s\" (drop=P, close=P, delay=MS)", item, eq);
 		break;
 	}
 	free(copy);

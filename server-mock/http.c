@@ -92,8 +92,8 @@ send_reply(struct req *q, struct reply *r, bool may_delay)
 	}
 	if (resp == NULL)
 		return MHD_NO;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    r->ctype != NULL ? r->ctype : "application/json");
+	MHD_add_response_header(
+	    resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype != NULL ? r->ctype : "application/json");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	if (gz)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
@@ -140,8 +140,8 @@ http_answer(void *cls, struct MHD_Connection *conn, const char *url, const char 
 		q->url = xstrdup(url);
 		q->method = xstrdup(method);
 		q->ep = route_endpoint(url);
-		const char *ae =
-		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+		const char *ae = MHD_lookup_connection_value(
+		    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
 		q->gzip_ok = ae != NULL && strstr(ae, "gzip") != NULL;
 		*con_cls = q;
 		if (q->ep != EP_HEALTH && q->ep != EP_METRICS) {
@@ -149,12 +149,14 @@ http_answer(void *cls, struct MHD_Connection *conn, const char *url, const char 
 			    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 			int wait = ratelimit_take(ci != NULL ? ci->client_addr : NULL, mono_ms());
 			if (wait > 0)
-				return send_early(q, 429, "rate_limited", "too many requests", wait);
+				return send_early(
+				    q, 429, "rate_limited", "too many requests", wait);
 		}
-		const char *cl =
-		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		const char *cl = MHD_lookup_connection_value(
+		    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL && strtoull(cl, NULL, 10) > MAX_REQUEST_BODY)
-			return send_early(q, 413, "too_large", "the request body is over 64 KiB", 0);
+			return send_early(
+			    q, 413, "too_large", "the request body is over 64 KiB", 0);
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
@@ -188,8 +190,8 @@ http_answer(void *cls, struct MHD_Connection *conn, const char *url, const char 
 
 /* Frees a request once MHD is done with its connection's request. */
 void
-http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-    enum MHD_RequestTerminationCode toe)
+http_completed(
+    void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
 	(void)conn;

@@ -139,7 +139,8 @@ main(int argc, char *argv[])
 			c.conn_limit = (unsigned)number("--max-connections", optarg, 1, 1000000);
 			break;
 		case OPT_PERIP:
-			c.per_ip_limit = (unsigned)number("--max-connections-per-ip", optarg, 1, 1000000);
+			c.per_ip_limit =
+			    (unsigned)number("--max-connections-per-ip", optarg, 1, 1000000);
 			break;
 		case OPT_IDLE:
 			c.conn_timeout = (unsigned)number("--idle-timeout", optarg, 1, 86400);
@@ -158,7 +159,8 @@ main(int argc, char *argv[])
 		c.demo_interval_ms = number("NATTER_DEMO_INTERVAL", iv, 100, 86400000);
 
 	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE,
-	    .ai_socktype = SOCK_STREAM}, *ai;
+			    .ai_socktype = SOCK_STREAM},
+			*ai;
 	char portstr[8];
 	snprintf(portstr, sizeof(portstr), "%u", c.port);
 	if (getaddrinfo(c.addr, portstr, &hints, &ai) != 0) {
@@ -192,13 +194,14 @@ main(int argc, char *argv[])
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	struct MHD_Daemon *d = MHD_start_daemon(flags, (uint16_t)c.port, NULL, NULL, http_answer,
-	    NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_NOTIFY_COMPLETED, http_completed,
-	    NULL, MHD_OPTION_CONNECTION_LIMIT, c.conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    c.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT, c.conn_timeout,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-	    1024, MHD_OPTION_END);
+	    NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
+	    c.conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, c.per_ip_limit,
+	    MHD_OPTION_CONNECTION_TIMEOUT, c.conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)128 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_END);
 	if (d == NULL) {
-		fprintf(stderr, "natter-server-mock: cannot listen on %s port %u\n", c.addr, c.port);
+		fprintf(
+		    stderr, "natter-server-mock: cannot listen on %s port %u\n", c.addr, c.port);
 		store_close(store);
 		freeaddrinfo(ai);
 		return 1;
@@ -232,7 +235,8 @@ main(int argc, char *argv[])
 	int64_t until = mono_ms() + 1000;
 	while (mono_ms() < until) {
 		MHD_run_wait(d, 20);
-		const union MHD_DaemonInfo *ci = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		const union MHD_DaemonInfo *ci =
+		    MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 		if (events_waiting() == 0 && (ci == NULL || ci->num_connections == 0))
 			break;
 		events_stop_all();

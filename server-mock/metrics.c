@@ -56,8 +56,8 @@ family(struct buf *b, const char *name, const char *help, const uint64_t *v)
 {
 	buf_printf(b, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
 	for (int i = 0; i < EP_COUNT; i++)
-		buf_printf(b, "%s{endpoint=\"%s\"} %llu\n", name, labels[i],
-		    (unsigned long long)v[i]);
+		buf_printf(
+		    b, "%s{endpoint=\"%s\"} %llu\n", name, labels[i], (unsigned long long)v[i]);
 }
 
 /* The metrics page. */

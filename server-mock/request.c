@@ -69,7 +69,8 @@ request_json(const struct buf *body, struct reply *r)
 		if (json_error_code(&je) == json_error_invalid_utf8)
 			reply_error(r, 400, "invalid_utf8", "%s", je.text);
 		else
-			reply_error(r, 400, "malformed_json", "%s at byte %d", je.text, je.position);
+			reply_error(
+			    r, 400, "malformed_json", "%s at byte %d", je.text, je.position);
 		return NULL;
 	}
 	if (!json_is_object(j)) {
@@ -90,6 +91,7 @@ request_string(json_t *o, const char *key, const char **s, size_t *len, struct r
 	*s = json_string_value(v);
 	*len = json_string_length(v);
 	if (!text_acceptable(*s, *len))
-		return reply_error(r, 400, "invalid_utf8", "\"%s\" holds NUL or invalid UTF-8", key);
+		return reply_error(
+		    r, 400, "invalid_utf8", "\"%s\" holds NUL or invalid UTF-8", key);
 	return 0;
 }

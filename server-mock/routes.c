@@ -41,9 +41,13 @@ route_endpoint(const char *url)
 		const char *path;
 		enum endpoint ep;
 	} fixed[] = {
-	    {"/v1/register", EP_REGISTER}, {"/v1/login", EP_LOGIN},
-	    {"/v1/logout", EP_LOGOUT}, {"/v1/conversations", EP_CONVERSATIONS},
-	    {"/v1/sync", EP_SYNC}, {"/v1/events", EP_EVENTS}, {"/v1/health", EP_HEALTH},
+	    {"/v1/register", EP_REGISTER},
+	    {"/v1/login", EP_LOGIN},
+	    {"/v1/logout", EP_LOGOUT},
+	    {"/v1/conversations", EP_CONVERSATIONS},
+	    {"/v1/sync", EP_SYNC},
+	    {"/v1/events", EP_EVENTS},
+	    {"/v1/health", EP_HEALTH},
 	    {"/v1/metrics", EP_METRICS},
 	};
 	for (size_t i = 0; i < nitems(fixed); i++)
@@ -107,7 +111,7 @@ id_valid(const char *s, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		        c == '_' || c == '-'))
+			c == '_' || c == '-'))
 			return false;
 	}
 	return true;
@@ -147,8 +151,9 @@ do_register(json_t *in, struct reply *r)
 	if (credentials(in, r, &user, &pw) < 0)
 		return ROUTE_REPLY;
 	if (!auth_name_valid(user)) {
-		reply_error(r, 400, "invalid_user", "a user name is 1 to 32 of a-z 0-9 . _ -, "
-		                                    "starting with a letter or digit");
+		reply_error(r, 400, "invalid_user",
+		    "a user name is 1 to 32 of a-z 0-9 . _ -, "
+		    "starting with a letter or digit");
 		return ROUTE_REPLY;
 	}
 	char *hash = auth_hash_password(pw);
@@ -238,7 +243,8 @@ do_conv_create(int64_t uid, const char *me, json_t *in, struct reply *r)
 	for (size_t i = 0; i < n; i++) {
 		json_t *m = json_array_get(members, i);
 		if (!json_is_string(m)) {
-			reply_error(r, 400, "invalid_field", "\"members\" must be an array of user names");
+			reply_error(
+			    r, 400, "invalid_field", "\"members\" must be an array of user names");
 			goto out;
 		}
 		const char *name = json_string_value(m);
@@ -253,8 +259,8 @@ do_conv_create(int64_t uid, const char *me, json_t *in, struct reply *r)
 			names[nn++] = name;
 	}
 	if (nn + 1 < 2 || nn + 1 > MAX_MEMBERS) {
-		reply_error(r, 400, "invalid_field", "a conversation has 2 to %d members",
-		    MAX_MEMBERS);
+		reply_error(
+		    r, 400, "invalid_field", "a conversation has 2 to %d members", MAX_MEMBERS);
 		goto out;
 	}
 	struct err e = {0};
@@ -262,8 +268,8 @@ do_conv_create(int64_t uid, const char *me, json_t *in, struct reply *r)
 	char *unknown;
 	int64_t *woken;
 	size_t nwoken;
-	int rc = store_conv_create(store, uid, title, names, nn, &conv, &unknown, &woken, &nwoken,
-	    &e);
+	int rc =
+	    store_conv_create(store, uid, title, names, nn, &conv, &unknown, &woken, &nwoken, &e);
 	if (rc < 0) {
 		internal(r, &e);
 	} else if (rc == 1) {
@@ -337,8 +343,8 @@ do_send(int64_t uid, const char *me, const char *id, json_t *in, struct reply *r
 	if (request_string(in, "body", &body, &blen, r) < 0)
 		return ROUTE_REPLY;
 	if (blen > MAX_MESSAGE_BODY) {
-		reply_error(r, 413, "too_large", "a message body has at most %d bytes",
-		    MAX_MESSAGE_BODY);
+		reply_error(
+		    r, 413, "too_large", "a message body has at most %d bytes", MAX_MESSAGE_BODY);
 		return ROUTE_REPLY;
 	}
 	if (blen == 0) {
@@ -410,18 +416,21 @@ do_sync(int64_t uid, json_t *in, struct reply *r)
 	}
 	const char *cid;
 	json_t *jv;
-	json_object_foreach(jh, cid, jv) {
+	json_object_foreach(jh, cid, jv)
+	{
 		int64_t conv;
 		if (member_conv(uid, cid, &conv, r) < 0)
 			goto out;
 		if (!json_is_object(jv)) {
-			reply_error(r, 400, "invalid_field", "have[\"%.64s\"] must be an object", cid);
+			reply_error(
+			    r, 400, "invalid_field", "have[\"%.64s\"] must be an object", cid);
 			goto out;
 		}
 		struct sync_conv *sc = scope_add(&have, conv);
 		const char *sender;
 		json_t *js;
-		json_object_foreach(jv, sender, js) {
+		json_object_foreach(jv, sender, js)
+		{
 			if (!json_is_string(js)) {
 				reply_error(r, 400, "invalid_field", "ranges must be strings");
 				goto out;
@@ -430,9 +439,10 @@ do_sync(int64_t uid, json_t *in, struct reply *r)
 			size_t pos = 0;
 			struct err e = {0};
 			if (seqset_parse(&set, json_string_value(js), json_string_length(js), &pos,
-			        &e) < 0) {
+				&e) < 0) {
 				reply_error(r, 400, "invalid_ranges",
-				    "bad range string for %.32s in %.64s at byte %zu", sender, cid, pos);
+				    "bad range string for %.32s in %.64s at byte %zu", sender, cid,
+				    pos);
 				seqset_free(&set);
 				goto out;
 			}
@@ -449,7 +459,8 @@ do_sync(int64_t uid, json_t *in, struct reply *r)
 		}
 		size_t i;
 		json_t *v;
-		json_array_foreach(jc, i, v) {
+		json_array_foreach(jc, i, v)
+		{
 			int64_t conv;
 			if (!json_is_string(v)) {
 				reply_error(r, 400, "invalid_field", "\"conversations\" holds ids");
@@ -488,7 +499,7 @@ do_sync(int64_t uid, json_t *in, struct reply *r)
 	metrics_delivered(false, json_array_size(messages));
 	reply_json(r, 200,
 	    json_pack("{s:o, s:b, s:I, s:o}", "messages", messages, "more", more, "cursor",
-	        (json_int_t)store_cursor(store), "conversations", metas));
+		(json_int_t)store_cursor(store), "conversations", metas));
 out:
 	sync_free(&q);
 	sync_free(&have);
@@ -532,12 +543,12 @@ events_poll(struct req *q, struct reply *r, bool final)
 	q->polling = false;
 	size_t i, nm = 0;
 	json_t *ev;
-	json_array_foreach(events, i, ev)
-		nm += strcmp(json_string_value(json_object_get(ev, "type")), "message") == 0;
+	json_array_foreach(events, i, ev) nm +=
+	    strcmp(json_string_value(json_object_get(ev, "type")), "message") == 0;
 	metrics_delivered(true, nm);
 	return reply_json(r, 200,
-	    json_pack("{s:I, s:b, s:o}", "cursor", (json_int_t)cursor, "gap", gap, "events",
-	        events));
+	    json_pack(
+		"{s:I, s:b, s:o}", "cursor", (json_int_t)cursor, "gap", gap, "events", events));
 }
 
 /* GET /v1/events */
@@ -554,7 +565,7 @@ do_events(struct req *q, int64_t uid, struct reply *r)
 	if (!has_after)
 		return reply_json(r, 200,
 		    json_pack("{s:I, s:b, s:[]}", "cursor", (json_int_t)store_cursor(store), "gap",
-		        false, "events"));
+			false, "events"));
 	if (timeout > (uint64_t)cfg->max_poll)
 		timeout = (uint64_t)cfg->max_poll;
 	q->uid = uid;
@@ -604,8 +615,8 @@ route(struct req *q, struct reply *r)
 		return ROUTE_REPLY;
 	}
 	if (q->ep == EP_HEALTH)
-		return reply_json(r, 200,
-		    json_pack("{s:s, s:s}", "status", "ok", "version", NATTER_VERSION));
+		return reply_json(
+		    r, 200, json_pack("{s:s, s:s}", "status", "ok", "version", NATTER_VERSION));
 	if (q->ep == EP_METRICS) {
 		r->status = 200;
 		r->text = metrics_render();

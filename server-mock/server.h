@@ -36,8 +36,8 @@ struct config {
 	bool demo;
 	int event_retention;
 	int max_poll;
-	double rate;       /* requests per second per IP; 0 = unlimited */
-	int rate_burst;    /* bucket size */
+	double rate; /* requests per second per IP; 0 = unlimited */
+	int rate_burst; /* bucket size */
 	unsigned conn_limit;
 	unsigned per_ip_limit;
 	unsigned conn_timeout;
@@ -62,10 +62,10 @@ enum endpoint {
 /* An answer being built by a route. */
 struct reply {
 	unsigned status;
-	json_t *json;       /* owned; NULL when text is used */
-	char *text;         /* owned plain text (metrics) */
+	json_t *json; /* owned; NULL when text is used */
+	char *text; /* owned plain text (metrics) */
 	const char *ctype;
-	int retry_after;    /* seconds, 0 = no header */
+	int retry_after; /* seconds, 0 = no header */
 };
 
 /* One request's state, from its first byte to its completion. */
@@ -80,12 +80,12 @@ struct req {
 	bool polling;
 	int64_t uid;
 	uint64_t after;
-	int64_t deadline;  /* mono_ms */
+	int64_t deadline; /* mono_ms */
 	bool stopping;
 	/* delay fault: the finished response waits here until release */
 	struct MHD_Response *held;
 	unsigned held_status;
-	int64_t release;   /* mono_ms */
+	int64_t release; /* mono_ms */
 	/* suspended: in the list of events.c */
 	bool suspended;
 	struct req *prev, *next;
@@ -96,16 +96,15 @@ struct store;
 int store_open(struct store **sp, const char *path, int retention, struct err *e);
 void store_close(struct store *s);
 /* 0 created, 1 name taken, -1 error. */
-int store_user_create(struct store *s, const char *name, const char *pwhash, int64_t *uid,
-    struct err *e);
+int store_user_create(
+    struct store *s, const char *name, const char *pwhash, int64_t *uid, struct err *e);
 /* 0 found (pwhash allocated), 1 unknown, -1 error. */
-int store_user_find(struct store *s, const char *name, int64_t *uid, char **pwhash,
-    struct err *e);
+int store_user_find(struct store *s, const char *name, int64_t *uid, char **pwhash, struct err *e);
 int store_user_set_password(struct store *s, int64_t uid, const char *pwhash, struct err *e);
 int store_token_add(struct store *s, int64_t uid, const unsigned char hash[32], struct err *e);
 /* 0 found (name allocated), 1 unknown, -1 error. */
-int store_token_user(struct store *s, const unsigned char hash[32], int64_t *uid, char **name,
-    struct err *e);
+int store_token_user(
+    struct store *s, const unsigned char hash[32], int64_t *uid, char **name, struct err *e);
 int store_token_revoke(struct store *s, const unsigned char hash[32], struct err *e);
 /*
  * Creates a conversation of uid and the named members. 0 with *out (the
@@ -115,8 +114,8 @@ int store_token_revoke(struct store *s, const unsigned char hash[32], struct err
 int store_conv_create(struct store *s, int64_t uid, const char *title, const char *const *names,
     size_t n, json_t **out, char **unknown, int64_t **woken, size_t *nwoken, struct err *e);
 /* The conversation id (internal) of pubid when uid is a member: 0, 1 not found, -1. */
-int store_conv_member(struct store *s, int64_t uid, const char *pubid, int64_t *conv,
-    struct err *e);
+int store_conv_member(
+    struct store *s, int64_t uid, const char *pubid, int64_t *conv, struct err *e);
 /* The conversation object (with vector when with_vector). */
 int store_conv_json(struct store *s, int64_t conv, bool with_vector, json_t **out, struct err *e);
 /* The internal ids of uid's conversations, oldest first. */
@@ -127,9 +126,8 @@ int store_conv_list(struct store *s, int64_t uid, json_t **out, struct err *e);
  * Stores a message (or finds the one with the same client_id: *created
  * false). *out is {"conv","sender","seq","ts"}; *woken the members.
  */
-int store_send(struct store *s, int64_t uid, int64_t conv, const char *client_id,
-    const char *body, size_t bodylen, json_t **out, bool *created, int64_t **woken,
-    size_t *nwoken, struct err *e);
+int store_send(struct store *s, int64_t uid, int64_t conv, const char *client_id, const char *body,
+    size_t bodylen, json_t **out, bool *created, int64_t **woken, size_t *nwoken, struct err *e);
 
 /* What a sync asks: the scope, and per conversation the vector held. */
 struct sync_conv {
@@ -145,8 +143,8 @@ struct sync_req {
 int store_sync(struct store *s, const struct sync_req *q, json_t **messages, bool *more,
     json_t **metas, struct err *e);
 /* The sync selection alone: message row ids, acceptance order (for tests). */
-int store_sync_ids(struct store *s, const struct sync_req *q, int64_t **ids, size_t *n,
-    bool *more, struct err *e);
+int store_sync_ids(
+    struct store *s, const struct sync_req *q, int64_t **ids, size_t *n, bool *more, struct err *e);
 uint64_t store_cursor(struct store *s);
 /*
  * Events of uid after `after`: *events (array), *gap, *cursor to resume
@@ -194,8 +192,8 @@ void routes_init(struct store *s, const struct config *c);
 enum MHD_Result http_answer(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data, size_t *upload_data_size,
     void **con_cls);
-void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-    enum MHD_RequestTerminationCode toe);
+void http_completed(
+    void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe);
 
 /* events.c: suspended connections (long-polls, delayed answers) */
 void events_suspend(struct req *q);

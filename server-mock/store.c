@@ -72,51 +72,51 @@ enum q {
 
 static const char *const sql[Q_COUNT] = {
     [Q_USER_INSERT] = "INSERT INTO users(name, pwhash, created) VALUES (?1, ?2, ?3)"
-                      " ON CONFLICT(name) DO NOTHING",
+		      " ON CONFLICT(name) DO NOTHING",
     [Q_USER_FIND] = "SELECT id, pwhash FROM users WHERE name = ?1",
     [Q_USER_SETPW] = "UPDATE users SET pwhash = ?2 WHERE id = ?1",
     [Q_USER_NAME] = "SELECT name FROM users WHERE id = ?1",
     [Q_USER_DROPPED] = "SELECT dropped FROM users WHERE id = ?1",
     [Q_TOKEN_INSERT] = "INSERT INTO tokens(hash, user, created) VALUES (?1, ?2, ?3)",
     [Q_TOKEN_USER] = "SELECT t.hash, u.id, u.name FROM tokens t JOIN users u ON u.id = t.user"
-                     " WHERE t.hash = ?1",
+		     " WHERE t.hash = ?1",
     [Q_TOKEN_DELETE] = "DELETE FROM tokens WHERE hash = ?1",
     [Q_CONV_INSERT] = "INSERT INTO convs(pubid, title, created) VALUES (?1, ?2, ?3)",
     [Q_CONV_GET] = "SELECT pubid, title, created FROM convs WHERE id = ?1",
     [Q_CONV_MEMBER] = "SELECT c.id FROM convs c JOIN members m ON m.conv = c.id"
-                      " WHERE c.pubid = ?1 AND m.user = ?2",
+		      " WHERE c.pubid = ?1 AND m.user = ?2",
     [Q_CONV_LIST] = "SELECT conv FROM members WHERE user = ?1 ORDER BY conv",
     [Q_MEMBER_INSERT] = "INSERT OR IGNORE INTO members(conv, user) VALUES (?1, ?2)",
     [Q_MEMBERS] = "SELECT u.name, m.last_seq FROM members m JOIN users u ON u.id = m.user"
-                  " WHERE m.conv = ?1 ORDER BY u.name",
+		  " WHERE m.conv = ?1 ORDER BY u.name",
     [Q_MEMBER_IDS] = "SELECT user FROM members WHERE conv = ?1",
     [Q_SENDERS] = "SELECT m.user, u.name, m.last_seq FROM members m"
-                  " JOIN users u ON u.id = m.user WHERE m.conv = ?1 AND m.last_seq > 0",
+		  " JOIN users u ON u.id = m.user WHERE m.conv = ?1 AND m.last_seq > 0",
     [Q_MSG_BY_CLIENT] = "SELECT seq, ts FROM messages"
-                        " WHERE conv = ?1 AND sender = ?2 AND client_id = ?3",
+			" WHERE conv = ?1 AND sender = ?2 AND client_id = ?3",
     [Q_SEQ_NEXT] = "UPDATE members SET last_seq = last_seq + 1 WHERE conv = ?1 AND user = ?2"
-                   " RETURNING last_seq",
+		   " RETURNING last_seq",
     [Q_MSG_INSERT] = "INSERT INTO messages(conv, sender, seq, ts, client_id, body)"
-                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [Q_MSG_RANGE] = "SELECT id FROM messages WHERE conv = ?1 AND sender = ?2"
-                    " AND seq BETWEEN ?3 AND ?4 ORDER BY seq LIMIT ?5",
+		    " AND seq BETWEEN ?3 AND ?4 ORDER BY seq LIMIT ?5",
     [Q_MSG_GET] = "SELECT c.pubid, u.name, m.seq, m.ts, m.body FROM messages m"
-                  " JOIN convs c ON c.id = m.conv JOIN users u ON u.id = m.sender"
-                  " WHERE m.id = ?1",
+		  " JOIN convs c ON c.id = m.conv JOIN users u ON u.id = m.sender"
+		  " WHERE m.id = ?1",
     [Q_EVENT_INSERT] = "INSERT INTO events(type, conv, msg) VALUES (?1, ?2, ?3)",
     [Q_INBOX_INSERT] = "INSERT INTO inbox(user, cursor) VALUES (?1, ?2)",
     [Q_INBOX_COUNT] = "UPDATE users SET inbox_n = inbox_n + 1 WHERE id = ?1 RETURNING inbox_n",
     [Q_INBOX_OLDEST] = "SELECT cursor FROM inbox WHERE user = ?1 ORDER BY cursor LIMIT ?2",
     [Q_INBOX_DELETE] = "DELETE FROM inbox WHERE user = ?1 AND cursor <= ?2",
     [Q_INBOX_DROPPED] = "UPDATE users SET inbox_n = inbox_n - ?2, dropped = max(dropped, ?3)"
-                        " WHERE id = ?1",
+			" WHERE id = ?1",
     [Q_INBOX_AFTER] = "SELECT i.cursor, e.type, e.conv, e.msg FROM inbox i"
-                      " JOIN events e ON e.cursor = i.cursor"
-                      " WHERE i.user = ?1 AND i.cursor > ?2 ORDER BY i.cursor LIMIT ?3",
+		      " JOIN events e ON e.cursor = i.cursor"
+		      " WHERE i.user = ?1 AND i.cursor > ?2 ORDER BY i.cursor LIMIT ?3",
     [Q_CURSOR] = "SELECT coalesce(max(cursor), 0) FROM events",
     [Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [Q_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2)"
-                   " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+		   " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 };
 
 struct store {
@@ -154,8 +154,8 @@ int
 store_open(struct store **sp, const char *path, int retention, struct err *e)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
-	if (db_open(&s->db, path, migrations, nitems(migrations), path == NULL ? DB_MEMORY : 0,
-	        e) < 0) {
+	if (db_open(&s->db, path, migrations, nitems(migrations), path == NULL ? DB_MEMORY : 0, e) <
+	    0) {
 		free(s);
 		return -1;
 	}
@@ -185,8 +185,8 @@ store_close(struct store *s)
 
 /* Creates a user; 1 when the name is taken. */
 int
-store_user_create(struct store *s, const char *name, const char *pwhash, int64_t *uid,
-    struct err *e)
+store_user_create(
+    struct store *s, const char *name, const char *pwhash, int64_t *uid, struct err *e)
 {
 	sqlite3_stmt *t = st(s, Q_USER_INSERT, e);
 	if (t == NULL)
@@ -251,8 +251,8 @@ store_token_add(struct store *s, int64_t uid, const unsigned char hash[32], stru
 
 /* The user a token hash belongs to. */
 int
-store_token_user(struct store *s, const unsigned char hash[32], int64_t *uid, char **name,
-    struct err *e)
+store_token_user(
+    struct store *s, const unsigned char hash[32], int64_t *uid, char **name, struct err *e)
 {
 	sqlite3_stmt *t = st(s, Q_TOKEN_USER, e);
 	if (t == NULL)
@@ -292,8 +292,8 @@ push_id(int64_t **a, size_t *n, int64_t id)
 
 /* Adds an event for every member of conv (or only for `only` when > 0). */
 static int
-event_add(struct store *s, int type, int64_t conv, int64_t msg, int64_t only,
-    int64_t **woken, size_t *nwoken, struct err *e)
+event_add(struct store *s, int type, int64_t conv, int64_t msg, int64_t only, int64_t **woken,
+    size_t *nwoken, struct err *e)
 {
 	sqlite3_stmt *t = st(s, Q_EVENT_INSERT, e);
 	if (t == NULL)
@@ -458,8 +458,7 @@ fail:
 
 /* The internal id of a conversation of which uid is a member. */
 int
-store_conv_member(struct store *s, int64_t uid, const char *pubid, int64_t *conv,
-    struct err *e)
+store_conv_member(struct store *s, int64_t uid, const char *pubid, int64_t *conv, struct err *e)
 {
 	sqlite3_stmt *t = st(s, Q_CONV_MEMBER, e);
 	if (t == NULL)
@@ -590,9 +589,8 @@ user_name(struct store *s, int64_t uid, struct err *e)
 
 /* Stores a message, or returns the one this sender sent with this client id. */
 int
-store_send(struct store *s, int64_t uid, int64_t conv, const char *client_id,
-    const char *body, size_t bodylen, json_t **out, bool *created, int64_t **woken,
-    size_t *nwoken, struct err *e)
+store_send(struct store *s, int64_t uid, int64_t conv, const char *client_id, const char *body,
+    size_t bodylen, json_t **out, bool *created, int64_t **woken, size_t *nwoken, struct err *e)
 {
 	*woken = NULL;
 	*nwoken = 0;
@@ -709,8 +707,8 @@ collect_range(struct store *s, int64_t conv, int64_t sender, uint64_t lo, uint64
  * first `limit` of their union by acceptance order are the answer.
  */
 int
-store_sync_ids(struct store *s, const struct sync_req *q, int64_t **idsp, size_t *np,
-    bool *more, struct err *e)
+store_sync_ids(struct store *s, const struct sync_req *q, int64_t **idsp, size_t *np, bool *more,
+    struct err *e)
 {
 	int64_t *ids = NULL;
 	size_t n = 0;
@@ -756,8 +754,8 @@ store_sync_ids(struct store *s, const struct sync_req *q, int64_t **idsp, size_t
 					if (r->lo - 1 < hi)
 						hi = r->lo - 1;
 				}
-				if (collect_range(s, sc->conv, snd[i].id, next, hi, &room, &ids, &n,
-				        e) < 0)
+				if (collect_range(
+					s, sc->conv, snd[i].id, next, hi, &room, &ids, &n, e) < 0)
 					rc = -1;
 				next = hi + 1;
 			}
@@ -806,8 +804,8 @@ message_json(struct store *s, int64_t id, struct err *e)
 
 /* The sync answer: messages missing from `have`, `more`, and the scope's metadata. */
 int
-store_sync(struct store *s, const struct sync_req *q, json_t **messages, bool *more,
-    json_t **metas, struct err *e)
+store_sync(struct store *s, const struct sync_req *q, json_t **messages, bool *more, json_t **metas,
+    struct err *e)
 {
 	int64_t *ids;
 	size_t n;
@@ -905,8 +903,8 @@ store_events(struct store *s, int64_t uid, uint64_t after, json_t **events, bool
 			free(evs);
 			goto fail;
 		}
-		json_t *ev = json_pack("{s:s}", "type",
-		    evs[i].type == EV_MESSAGE ? "message" : "conversation");
+		json_t *ev = json_pack(
+		    "{s:s}", "type", evs[i].type == EV_MESSAGE ? "message" : "conversation");
 		json_object_update(ev, o);
 		json_decref(o);
 		json_array_append_new(*events, ev);

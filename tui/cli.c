@@ -504,8 +504,8 @@ run_sync(struct ctx *c, struct launch_report *r, struct err *e)
 	bool have_ss = syncstore_open(&ss, c->paths.sync_db, 0, &se) == 0;
 	if (!have_ss && c->verbose)
 		fprintf(stderr, "natter: %s\n", se.msg);
-	int rc = launch_sync(&c->cl, &c->hist, have_ss ? &ss : NULL, tty ? progress : NULL, NULL,
-	    r, e);
+	int rc =
+	    launch_sync(&c->cl, &c->hist, have_ss ? &ss : NULL, tty ? progress : NULL, NULL, r, e);
 	if (have_ss)
 		syncstore_close(&ss);
 	if (tty && r->fetched_from_server > 0)

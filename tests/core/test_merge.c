@@ -186,15 +186,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(merge__from_store__copies_only_missing, setup,
-		teardown),
-	    cmocka_unit_test_setup_teardown(merge__from_store__second_run_merges_nothing, setup,
-		teardown),
+	    cmocka_unit_test_setup_teardown(
+		merge__from_store__copies_only_missing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		merge__from_store__second_run_merges_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(merge__from_store__keeps_holes_exact, setup, teardown),
-	    cmocka_unit_test_setup_teardown(merge__from_store__adopts_unknown_conversation, setup,
-		teardown),
-	    cmocka_unit_test_setup_teardown(merge__write_back__notifier_sees_fetched, setup,
-		teardown),
+	    cmocka_unit_test_setup_teardown(
+		merge__from_store__adopts_unknown_conversation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		merge__write_back__notifier_sees_fetched, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("merge", tests, NULL, NULL);
 }

@@ -63,8 +63,8 @@ server__sync__matches_naive_model(void **state)
 		snprintf(client, sizeof(client), "m%d", i);
 		json_t *out;
 		bool created;
-		assert_int_equal(store_send(s, uids[who], cid, client, "b", 1, &out, &created, &woken,
-		                     &nw, &e),
+		assert_int_equal(
+		    store_send(s, uids[who], cid, client, "b", 1, &out, &created, &woken, &nw, &e),
 		    0);
 		free(woken);
 		assert_true(created);
@@ -136,7 +136,8 @@ server__events__gap_after_retention(void **state)
 	json_t *conv, *out, *events;
 	char *unknown;
 	const char *others[] = {"ben"};
-	assert_int_equal(store_conv_create(s, a, "t", others, 1, &conv, &unknown, &woken, &nw, &e), 0);
+	assert_int_equal(
+	    store_conv_create(s, a, "t", others, 1, &conv, &unknown, &woken, &nw, &e), 0);
 	free(woken);
 	assert_int_equal(nw, 2);
 	store_conv_member(s, b, json_string_value(json_object_get(conv, "id")), &cid, &e);
@@ -146,8 +147,8 @@ server__events__gap_after_retention(void **state)
 	for (int i = 0; i < 3; i++) {
 		char client[8];
 		snprintf(client, sizeof(client), "c%d", i);
-		assert_int_equal(store_send(s, a, cid, client, "x", 1, &out, &created, &woken, &nw, &e),
-		    0);
+		assert_int_equal(
+		    store_send(s, a, cid, client, "x", 1, &out, &created, &woken, &nw, &e), 0);
 		json_decref(out);
 		free(woken);
 	}
