@@ -64,6 +64,7 @@ static struct {
 	size_t scroll;
 	int64_t marker_first; /* history id of the first unread message, or 0 */
 	int64_t marker_after; /* or: of the last message read before them, or 0 */
+	int64_t marker_until; /* the newest message counted as new, 0 until the launch ends */
 	bool marker_launch; /* the conversation shown at launch: say where news came from */
 	struct hmsg anchor; /* the last message of the window (id 0: follow the newest) */
 	bool anchor_hit; /* the anchor is a search hit */
@@ -227,9 +228,18 @@ place_marker(void)
 		else if (ui.marker_after && ui.view.msgs[i]->id == ui.marker_after)
 			at = i + 1;
 	}
+	/* What arrives once the launch is over came while the user watched: not counted. */
+	if (ui.launched && ui.marker_until == 0) {
+		for (size_t i = 0; i < ui.view.n; i++) {
+			if (ui.view.msgs[i]->id > ui.marker_until)
+				ui.marker_until = ui.view.msgs[i]->id;
+		}
+	}
 	size_t news = 0;
 	for (size_t i = at; i < ui.view.n; i++) {
-		if (!(ui.view.msgs[i]->flags & (VIEW_OWN | VIEW_INFO)))
+		const struct view_msg *m = ui.view.msgs[i];
+		if (!(m->flags & (VIEW_OWN | VIEW_INFO)) && m->id != 0 &&
+		    (ui.marker_until == 0 || m->id <= ui.marker_until))
 			news++;
 	}
 	if (news == 0) {
@@ -336,7 +346,7 @@ switch_to(const char *id)
 	ui.scroll = 0;
 	msg_free(&ui.anchor.m);
 	memset(&ui.anchor, 0, sizeof(ui.anchor));
-	ui.marker_first = ui.marker_after = 0;
+	ui.marker_first = ui.marker_after = ui.marker_until = 0;
 	ui.marker_launch = !ui.launched;
 	size_t i = conv_index(id);
 	if (i != SIZE_MAX) {

@@ -2,7 +2,6 @@
 # The launch merge as the interface shows it: messages the notifier stored in
 # sync.db while natter was closed appear at launch even when the server is
 # gone by then, under a marker that says they came from the notifier.
-# Until the launch merge lands (issue 6) its checks are TAP TODO tests.
 . "$(dirname "$0")/lib.sh"
 
 command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
@@ -11,15 +10,9 @@ TM=(tmux -L "natter-test-$$")
 tm_cleanup() { "${TM[@]}" kill-server 2>/dev/null; t_cleanup; }
 trap tm_cleanup EXIT
 
-# todo STATUS NAME: a result that does not fail the file while its feature is pending.
-todo() {
-	T_N=$((T_N + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $T_N - $2 # TODO launch merge (issue 6)"
-	else echo "not ok $T_N - $2 # TODO launch merge (issue 6)"; fi
-}
-
 export NATTER_PASSWORD=password123
-start_server || { echo "1..0 # SKIP no server"; exit 0; }
+start_server -d "$T_TMP/server.db" || { echo "1..0 # SKIP no server"; exit 0; }
+PORT=${SERVER_URL##*:}
 DAVE=(-D "$T_TMP/dave")
 "$NATTER" -s "$SERVER_URL" register carol >/dev/null
 "$NATTER" "${DAVE[@]}" -s "$SERVER_URL" register dave >/dev/null
@@ -50,11 +43,39 @@ ok $? "the first screen shows the history"
 wait_for pane_has "offline"
 ok $? "the server is gone: the status line says offline"
 wait_for pane_has "kept by the notifier 2"
-todo $? "the messages the notifier kept appear without the server"
-pane_has "2 new since you left: 2 from the notifier, 0 from the server"
-todo $? "the marker says they came from the notifier"
+ok $? "the messages the notifier kept appear without the server"
+# "before the notifier" was fetched by `natter sync` but never shown: unread too.
+pane_has "3 new since you left: 2 from the notifier, 0 from the server"
+ok $? "the marker says which came from the notifier"
 
 "${TM[@]}" send-keys -t natter C-c
 wait_for pane_has "EXIT 0"
 ok $? "C-c leaves with status 0"
+
+# Again with the server back: one message kept by the notifier, one only on the server.
+"$SERVER" -p "$PORT" -d "$T_TMP/server.db" >"$T_TMP/server.2.log" 2>&1 &
+T_PIDS+=("$!")
+wait_for "$NATTER" "${DAVE[@]}" conversations
+"$NOTIFYD" --backend stdout >"$T_TMP/notifyd.2.log" 2>&1 &
+NPID=$!
+T_PIDS+=("$NPID")
+sleep 1
+"$NATTER" "${DAVE[@]}" send "$C" "only the notifier has this" >/dev/null
+wait_for grep -q "only the notifier has this" "$T_TMP/notifyd.2.log"
+kill "$NPID"
+wait "$NPID" 2>/dev/null
+"$NATTER" "${DAVE[@]}" send "$C" "only the server has this" >/dev/null
+"${TM[@]}" kill-session -t natter
+"${TM[@]}" new-session -d -s natter -x 100 -y 24 \
+	"env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_DATA_HOME='$XDG_DATA_HOME' \
+	XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' \
+	'$NATTER' 2>>'$T_TMP/natter.err'; echo \"EXIT \$?\"; sleep 60"
+wait_for pane_has "only the server has this"
+ok $? "the launch brings the remainder from the server"
+nl=$'\n'
+like "$(pane)" "2 new since you left: 1 from the notifier, 1 from the server[^$nl]*$nl[^$nl]*only the notifier has this[^$nl]*$nl[^$nl]*only the server has this" \
+	"the marker splits the news between the notifier and the server"
+"${TM[@]}" send-keys -t natter C-c
+wait_for pane_has "EXIT 0"
+is "$(head -c 2000 "$T_TMP/natter.err")" "" "nothing was written to stderr"
 done_testing

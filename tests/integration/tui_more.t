@@ -48,7 +48,8 @@ wait_for pane_has "EXIT 0"
 open_natter
 wait_for pane_has "while you were away 2"
 ok $? "messages sent while natter was closed appear after the launch"
-like "$(pane)" "first lunch message[^$'\n']*"$'\n'"[^$'\n']*2 new since you left" \
+nl=$'\n'
+like "$(pane)" "first lunch message[^$nl]*$nl[^$nl]*2 new since you left" \
 	"the unread marker sits between what was read and what is new"
 
 keys "/search NEEDLE"
