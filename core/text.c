@@ -235,6 +235,10 @@ text_markup_escape(const char *s)
 		case '\'':
 			buf_puts(&out, "&#39;");
 			break;
+		case '\r':
+			/* A parser would show a raw CR as a newline. */
+			buf_puts(&out, "&#13;");
+			break;
 		default:
 			buf_append(&out, s, 1);
 		}

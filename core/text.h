@@ -46,7 +46,10 @@ size_t utf8_chars(const char *s, size_t len);
  * cut, the last kept code point is "…" (so the result has max code points).
  */
 char *text_truncate(const char *s, size_t max);
-/* Escapes &, <, >, " and ' as entities (&amp; &lt; &gt; &quot; &#39;), as GLib does. */
+/*
+ * Escapes &, <, >, " and ' as entities (&amp; &lt; &gt; &quot; &#39;), as GLib
+ * does, and CR as &#13; (markup parsers turn a raw CR into a newline).
+ */
 char *text_markup_escape(const char *s);
 
 #endif

@@ -116,6 +116,16 @@ text__markup_escape__all_specials(void **state)
 	free(t);
 }
 
+/* Markup parsers turn a raw CR into a newline: it is escaped to show as sent (fuzz_markup). */
+static void
+text__markup_escape__carriage_return_kept(void **state)
+{
+	(void)state;
+	char *t = text_markup_escape("]]z\r\rz!\r\n");
+	assert_string_equal(t, "]]z&#13;&#13;z!&#13;\n");
+	free(t);
+}
+
 /* A deterministic generator for the property test. */
 static uint32_t seed = 12345;
 static unsigned char
@@ -164,6 +174,7 @@ main(void)
 	    cmocka_unit_test(text__sanitize__tabs),
 	    cmocka_unit_test(text__truncate__by_character),
 	    cmocka_unit_test(text__markup_escape__all_specials),
+	    cmocka_unit_test(text__markup_escape__carriage_return_kept),
 	    cmocka_unit_test(text__property__sanitized_output_is_safe),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
