@@ -66,6 +66,11 @@ static struct {
 	int64_t marker_after; /* or: of the last message read before them, or 0 */
 	int64_t marker_until; /* the newest message counted as new, 0 until the launch ends */
 	bool marker_launch; /* the conversation shown at launch: say where news came from */
+	/* Where the launch's news for the conversation first shown came from. */
+	char *launch_conv;
+	struct vector launch_held, launch_store; /* its vectors before the launch */
+	bool split_done;
+	uint64_t from_store, from_server;
 	struct hmsg anchor; /* the last message of the window (id 0: follow the newest) */
 	bool anchor_hit; /* the anchor is a search hit */
 	char *last_search; /* to find the next older hit with /search again */
@@ -247,12 +252,11 @@ place_marker(void)
 		return;
 	}
 	char *text;
-	if (ui.marker_launch && ui.launched &&
-	    ui.report.merged_from_store + ui.report.fetched_from_server > 0)
+	if (ui.marker_launch && ui.split_done && ui.launch_conv &&
+	    strcmp(ui.launch_conv, ui.cur) == 0 && ui.from_store + ui.from_server > 0)
 		text = xasprintf("%zu new since you left: %llu from the notifier, %llu from the "
 				 "server",
-		    news, (unsigned long long)ui.report.merged_from_store,
-		    (unsigned long long)ui.report.fetched_from_server);
+		    news, (unsigned long long)ui.from_store, (unsigned long long)ui.from_server);
 	else
 		text = xasprintf("%zu new since you left", news);
 	view_mark_unread(&ui.view, at, text);
@@ -1160,6 +1164,41 @@ read_keys(void)
 	}
 }
 
+/* Records the state of the conversation on screen before the launch sync. */
+static void
+before_launch(void)
+{
+	struct err e = {0};
+	if (ui.cur == NULL)
+		return;
+	ui.launch_conv = xstrdup(ui.cur);
+	history_vector(ui.hist, ui.cur, &ui.launch_held, &e);
+	if (ui.have_ss)
+		syncstore_vector(&ui.ss, ui.cur, &ui.launch_store, &e);
+}
+
+/*
+ * Splits what the first launch added to that conversation: held by the
+ * notifier's store before (merged from it) or not (from the server).
+ */
+static void
+split_launch(void)
+{
+	struct err e = {0};
+	struct vector after = {0}, added = {0}, server = {0};
+	ui.split_done = true;
+	if (ui.launch_conv == NULL || history_vector(ui.hist, ui.launch_conv, &after, &e) < 0)
+		goto out;
+	vector_diff(&added, &after, &ui.launch_held);
+	vector_diff(&server, &added, &ui.launch_store);
+	ui.from_server = vector_count(&server);
+	ui.from_store = vector_count(&added) - ui.from_server;
+out:
+	vector_free(&after);
+	vector_free(&added);
+	vector_free(&server);
+}
+
 /* Applies what the network threads report. */
 static void
 apply_news(void)
@@ -1175,6 +1214,8 @@ apply_news(void)
 	if (nw.launched) {
 		ui.launched = true;
 		ui.report = nw.report;
+		if (!ui.split_done)
+			split_launch();
 	}
 	bool reload = nw.all;
 	for (size_t i = 0; i < nw.nconvs; i++) {
@@ -1319,6 +1360,7 @@ ui_run(struct ctx *c, struct err *e)
 	mark_seen();
 	heartbeat(true);
 
+	before_launch();
 	if (net_start(&ui.net, c, e) < 0) {
 		stop_curses();
 		return -1;
@@ -1372,5 +1414,8 @@ ui_run(struct ctx *c, struct err *e)
 	buf_free(&ui.paste);
 	msg_free(&ui.anchor.m);
 	free(ui.last_search);
+	free(ui.launch_conv);
+	vector_free(&ui.launch_held);
+	vector_free(&ui.launch_store);
 	return 0;
 }
