@@ -158,3 +158,65 @@ clean:
 
 -include $(wildcard $(BUILD)/core/*.d $(BUILD)/tui/*.d $(BUILD)/notifier/*.d \
 	$(BUILD)/server-mock/*.d)
+
+# --- hardening (issue 8): fuzzing and the hostile server ----------------------
+# fuzz/fuzz_TARGET.c defines LLVMFuzzerTestOneInput. `make fuzz` builds each
+# with clang -fsanitize=fuzzer,address,undefined in $(FUZZ_BUILD) and runs it
+# for FUZZ_SECONDS, seeded by fuzz/corpus/TARGET; crashes land in fuzz/out/.
+# Every build also links $(BUILD)/fuzz/replay_TARGET (fuzz/replay.c as main),
+# which tests/integration/fuzz_replay.t runs over the stored corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD ?= build/fuzz
+FUZZ_TARGETS = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+REPLAY_BIN = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+GLIB_CFLAGS = $(shell pkg-config --cflags glib-2.0 2>/dev/null)
+GLIB_LIBS = $(shell pkg-config --libs glib-2.0 2>/dev/null)
+ifeq ($(FUZZ),1)
+CFLAGS += -fsanitize=fuzzer-no-link
+endif
+# What each target links besides its own file: the server's objects for
+# server_request, GLib for markup, the core library for all.
+FUZZ_CFLAGS = $(CORE_CFLAGS) $(MHD_CFLAGS) $(GLIB_CFLAGS) -Iserver-mock
+fuzz_objs = $(if $(filter server_request,$(1)),$(filter-out %/main.o,$(SERVER_OBJ))) $(LIB)
+fuzz_libs = $(if $(filter server_request,$(1)),$(SERVER_LIBS)) \
+	$(if $(filter markup,$(1)),$(GLIB_LIBS)) $(CORE_LIBS)
+
+.SECONDEXPANSION:
+$(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $$(call fuzz_objs,$$*)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(FUZZ_CFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c \
+		$(call fuzz_objs,$*) $(call fuzz_libs,$*) $(LDFLAGS)
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $$(call fuzz_objs,$$*)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ fuzz/fuzz_$*.c \
+		$(call fuzz_objs,$*) $(call fuzz_libs,$*) $(LDFLAGS) -fsanitize=fuzzer
+
+test unit: $(REPLAY_BIN)
+
+fuzz:
+	$(MAKE) CC=clang SANITIZE=1 FUZZ=1 BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		fuzz-run
+
+# Runs every target in turn; fails at the end when any of them crashed.
+fuzz-run: $(FUZZ_BIN)
+	@failed=; for t in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/out/$$t fuzz/out/corpus/$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=fuzz/out/$$t/ \
+			fuzz/out/corpus/$$t fuzz/corpus/$$t \
+			> fuzz/out/$$t.log 2>&1 || failed="$$failed $$t"; \
+		grep -E 'stat::number_of_executed_units|^(==|SUMMARY)' fuzz/out/$$t.log | \
+			sed "s/^/  $$t: /" | head -5; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: crashes in:$$failed (see fuzz/out/)"; exit 1; fi
+
+.PHONY: fuzz fuzz-run
+# tests/hostile/hostile.c: a fault-injecting server for hostile_server.t.
+HOSTILE_BIN = $(BUILD)/tests/hostile/hostile
+$(HOSTILE_BIN): tests/hostile/hostile.c $(BUILD)/config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(ZLIB_LIBS) $(LDFLAGS)
+test: $(HOSTILE_BIN)
+# --- end of hardening ---------------------------------------------------------
