@@ -1122,7 +1122,9 @@ char_key(wint_t c, bool meta)
 		edit_fn(&ui.edit, EDIT_YANK);
 		break;
 	default:
-		edit_insert(&ui.edit, (wchar_t)c);
+		if (edit_insert(&ui.edit, (wchar_t)c) < 0 && ui.edit.bytes + 4 > ui.edit.max)
+			snprintf(ui.note, sizeof(ui.note), "a message holds at most %zu bytes",
+			    ui.edit.max);
 		break;
 	}
 	complete_reset(&ui.comp);
@@ -1253,10 +1255,16 @@ apply_news(void)
 }
 
 /* Sets up curses: colours, keys, bracketed paste, mouse wheel. */
-static void
-start_curses(void)
+static int
+start_curses(struct err *e)
 {
-	initscr();
+	/* newterm, unlike initscr, lets an unknown $TERM be an error we can word. */
+	if (newterm(NULL, stdout, stdin) == NULL) {
+		const char *term = getenv("TERM");
+		return err_set(e, ERR_USAGE,
+		    "cannot use the terminal type %s; set TERM (e.g. xterm)",
+		    term ? term : "(unset)");
+	}
 	raw();
 	noecho();
 	nonl();
@@ -1286,6 +1294,7 @@ start_curses(void)
 	putp("\033[?2004h");
 	fflush(stdout);
 	layout();
+	return 0;
 }
 
 /* Gives the terminal back. */
@@ -1346,7 +1355,8 @@ ui_run(struct ctx *c, struct err *e)
 
 	/* The first paint: only history.db, no network yet. */
 	setlocale(LC_ALL, "");
-	start_curses();
+	if (start_curses(e) < 0)
+		return -1;
 	load_convs();
 	if (ui.nconvs > 0)
 		switch_to(first_conv());
