@@ -41,6 +41,7 @@ client_map_error(const struct client *c, long status, const char *body, size_t l
 	struct api_error ae;
 	proto_parse_error(body, len, &ae);
 	char *said = text_sanitize(ae.message, strlen(ae.message), 0);
+	char *shown_code = text_sanitize(ae.code, strlen(ae.code), 0);
 	const char *code = ae.code;
 	int ret;
 	if (status == 401 && strcmp(code, "bad_credentials") == 0)
@@ -63,16 +64,22 @@ client_map_error(const struct client *c, long status, const char *body, size_t l
 	else if (status == 400 &&
 	    (strcmp(code, "invalid_user") == 0 || strcmp(code, "unknown_user") == 0 ||
 		strcmp(code, "invalid_field") == 0 || strcmp(code, "invalid_utf8") == 0))
-		ret = err_set(e, ERR_USAGE, "refused by the server: %s", *said ? said : code);
+		ret = err_set(e, ERR_USAGE, "refused by the server: %s", *said ? said : shown_code);
+	else if (status >= 300 && status <= 399)
+		ret = err_set(e, ERR_PROTOCOL,
+		    "server at %s answered with a redirect (HTTP %ld), which natter does not "
+		    "follow: check the server URL",
+		    c->server, status);
 	else if (status == 429 || status >= 500)
 		ret = err_set(e, ERR_OFFLINE, "server at %s is %s (HTTP %ld); try again later",
 		    c->server, status == 429 ? "limiting requests" : "failing", status);
 	else
 		ret = err_set(e, ERR_PROTOCOL, "server at %s refused the request (HTTP %ld %s): %s",
-		    c->server, status, code, said);
+		    c->server, status, shown_code, said);
 	if (e != NULL)
 		e->status = (int)status;
 	free(said);
+	free(shown_code);
 	return ret;
 }
 

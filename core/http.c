@@ -249,6 +249,27 @@ curl_error(struct http *h, CURLcode rc, const char *errbuf, struct err *e)
 		return err_set(e, ERR_USAGE, "server URL %s: unsupported protocol", h->base);
 	case CURLE_OPERATION_TIMEDOUT:
 		return err_set(e, ERR_OFFLINE, "server at %s did not answer in time", h->base);
+	case CURLE_PARTIAL_FILE:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+		return err_set(e, ERR_OFFLINE, "connection to %s broke off (%s)", h->base, why);
+	case CURLE_BAD_CONTENT_ENCODING:
+		return err_set(e, ERR_PROTOCOL, "server at %s sent a badly compressed answer (%s)",
+		    h->base, why);
+	case CURLE_OUT_OF_MEMORY:
+#if LIBCURL_VERSION_NUM >= 0x080600
+	case CURLE_TOO_LARGE:
+#endif
+	{
+		/* Before 8.6 libcurl says "out of memory" for a header line over its limit. */
+		long status = 0;
+		curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
+		if (status > 0 || rc != CURLE_OUT_OF_MEMORY)
+			return err_set(e, ERR_PROTOCOL,
+			    "answer from %s has a header too large to read", h->base);
+		return err_set(e, ERR_SYSTEM, "out of memory talking to %s", h->base);
+	}
 	default:
 		return err_set(e, ERR_OFFLINE, "server unreachable at %s (%s)", h->base, why);
 	}

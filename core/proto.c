@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 #define BODY_MAX 16384
 #define TITLE_MAX 256
 #define MEMBERS_MAX 256
@@ -156,8 +158,11 @@ load(const char *body, size_t len, struct err *e)
 	json_error_t je;
 	json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
 	if (j == NULL) {
-		err_set(e, ERR_PROTOCOL, "server sent invalid JSON: %s (at byte %d)", je.text,
-		    je.position);
+		/* jansson quotes the offending bytes, which may be terminal escapes. */
+		char *why = text_sanitize(je.text, strlen(je.text), 0);
+		err_set(
+		    e, ERR_PROTOCOL, "server sent invalid JSON: %s (at byte %d)", why, je.position);
+		free(why);
 		return NULL;
 	}
 	if (!json_is_object(j)) {

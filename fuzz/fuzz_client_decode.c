@@ -35,11 +35,13 @@ check_conv(const struct conv *c)
 		abort();
 }
 
-/* Aborts when a failed decoder gave no words. */
+/* Aborts when a failed decoder gave no words, or words a terminal would obey. */
 static void
 check_err(int rc, const struct err *e)
 {
 	if (rc < 0 && e->msg[0] == '\0')
+		abort();
+	if (rc < 0 && !text_is_clean(e->msg, strlen(e->msg), 0))
 		abort();
 }
 

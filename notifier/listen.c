@@ -10,6 +10,7 @@
 
 #include "notifyd.h"
 #include "proto.h"
+#include "text.h"
 
 /* Reconnect backoff: from 1 s doubling up to 60 s, with jitter. */
 #define BACKOFF_BASE_MS 1000
@@ -274,7 +275,17 @@ get_events(struct notifyd *d, const char *path, long timeout_ms, struct events_r
 	if (r.status != 200) {
 		struct api_error ae;
 		proto_parse_error(r.body.data, r.body.len, &ae);
-		err_set(e, ERR_OFFLINE, "%s answered %ld %s", d->url, r.status, ae.code);
+		if (r.status >= 300 && r.status <= 399)
+			err_set(e, ERR_OFFLINE,
+			    "%s answered with a redirect (HTTP %ld), which is not followed: check "
+			    "the server URL",
+			    d->url, r.status);
+		else {
+			char *code = text_sanitize(ae.code, strlen(ae.code), 0);
+			err_set(e, ERR_OFFLINE, "%s answered HTTP %ld%s%s", d->url, r.status,
+			    *code ? " " : "", code);
+			free(code);
+		}
 		*retry_after = r.retry_after;
 		http_response_free(&r);
 		return 1;

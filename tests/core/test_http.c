@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -130,6 +131,108 @@ http__request__abort_flag_stops_a_long_poll(void **state)
 	close(fd);
 }
 
+/* A one-connection server that reads a request and writes canned bytes. */
+struct canned {
+	int fd;
+	const char *head; /* written first */
+	size_t junk; /* then this many 'a' bytes */
+	const char *tail; /* then this */
+};
+
+/* Serves connections of a struct canned until the listening socket is closed. */
+static void *
+canned_serve(void *arg)
+{
+	struct canned *c = arg;
+	int conn;
+	while ((conn = accept(c->fd, NULL, NULL)) >= 0) {
+		char req[8192];
+		ssize_t n = read(conn, req, sizeof(req));
+		(void)n;
+		bool ok = write(conn, c->head, strlen(c->head)) >= 0;
+		char chunk[4096];
+		memset(chunk, 'a', sizeof(chunk));
+		for (size_t sent = 0; ok && sent < c->junk; sent += sizeof(chunk))
+			ok = write(conn, chunk, sizeof(chunk)) >= 0;
+		if (ok && c->tail != NULL)
+			ok = write(conn, c->tail, strlen(c->tail)) >= 0;
+		close(conn);
+	}
+	return NULL;
+}
+
+/* Starts a canned server on a loopback port; returns its URL. */
+static char *
+canned_start(struct canned *c, pthread_t *t)
+{
+	c->fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(c->fd >= 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	assert_int_equal(bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(c->fd, 4), 0);
+	socklen_t len = sizeof(sa);
+	assert_int_equal(getsockname(c->fd, (struct sockaddr *)&sa, &len), 0);
+	assert_int_equal(pthread_create(t, NULL, canned_serve, c), 0);
+	return xasprintf("http://127.0.0.1:%d", ntohs(sa.sin_port));
+}
+
+/* Stops a canned server. */
+static void
+canned_stop(struct canned *c, pthread_t t)
+{
+	shutdown(c->fd, SHUT_RDWR);
+	close(c->fd);
+	pthread_join(t, NULL);
+}
+
+/* A header line larger than libcurl accepts is a protocol error in words, not "out of memory". */
+static void
+http__request__huge_header_is_protocol_error(void **state)
+{
+	(void)state;
+	struct canned c = {.head = "HTTP/1.1 200 OK\r\nX-Junk: ", .junk = 1 << 20};
+	pthread_t t;
+	char *url = canned_start(&c, &t);
+	struct http h;
+	struct err e = {0};
+	assert_int_equal(http_init(&h, url, "natter", &e), 0);
+	h.retries = 1;
+	h.retry_base_ms = 1;
+	struct http_response r;
+	assert_int_equal(http_request(&h, "GET", "/v1/conversations", NULL, 0, &r, &e), -1);
+	http_response_free(&r);
+	assert_int_equal(e.kind, ERR_PROTOCOL);
+	assert_non_null(strstr(e.msg, "header"));
+	assert_null(strstr(e.msg, "unreachable"));
+	http_free(&h);
+	canned_stop(&c, t);
+	free(url);
+}
+
+/* An answer cut short is a broken connection, not an unreachable server. */
+static void
+http__request__cut_answer_broke_off(void **state)
+{
+	(void)state;
+	struct canned c = {.head = "HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n{\"conv"};
+	pthread_t t;
+	char *url = canned_start(&c, &t);
+	struct http h;
+	struct err e = {0};
+	assert_int_equal(http_init(&h, url, "natter", &e), 0);
+	h.retries = 1;
+	h.retry_base_ms = 1;
+	struct http_response r;
+	assert_int_equal(http_request(&h, "GET", "/v1/conversations", NULL, 0, &r, &e), -1);
+	http_response_free(&r);
+	assert_int_equal(e.kind, ERR_OFFLINE);
+	assert_non_null(strstr(e.msg, "broke off"));
+	assert_int_equal(h.requests, 2);
+	http_free(&h);
+	canned_stop(&c, t);
+	free(url);
+}
+
 /* Statuses and error codes map to kinds and words a user understands. */
 static void
 client__map_error__kinds_and_words(void **state)
@@ -169,6 +272,16 @@ client__map_error__kinds_and_words(void **state)
 	assert_int_equal(e.kind, ERR_PROTOCOL);
 	assert_null(strchr(e.msg, 0x1b));
 	assert_int_equal(e.status, 418);
+	/* Nor in its error code (hostile_server.t, mode "escape"). */
+	const char *esccode = "{\"error\":\"\\u001b]0;pwned\\u0007\",\"message\":\"m\"}";
+	client_map_error(&c, 418, esccode, strlen(esccode), NULL, &e);
+	assert_null(strchr(e.msg, 0x1b));
+	assert_null(strchr(e.msg, 0x07));
+	/* A redirect is not followed, and says so. */
+	client_map_error(&c, 302, "", 0, NULL, &e);
+	assert_int_equal(e.kind, ERR_PROTOCOL);
+	assert_non_null(strstr(e.msg, "redirect"));
+	assert_non_null(strstr(e.msg, "does not follow"));
 }
 
 int
@@ -179,6 +292,8 @@ main(void)
 	    cmocka_unit_test(http__backoff__bounded_jitter_and_retry_after),
 	    cmocka_unit_test(http__request__unreachable_is_offline),
 	    cmocka_unit_test(http__request__abort_flag_stops_a_long_poll),
+	    cmocka_unit_test(http__request__huge_header_is_protocol_error),
+	    cmocka_unit_test(http__request__cut_answer_broke_off),
 	    cmocka_unit_test(client__map_error__kinds_and_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

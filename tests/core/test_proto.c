@@ -224,10 +224,26 @@ proto__grammar__names_and_ids(void **state)
 	assert_false(proto_valid_id(""));
 }
 
+/* jansson quotes the bad bytes in its error: a server's escape codes never reach the words raw. */
+static void
+proto__parse__invalid_json_error_is_sanitized(void **state)
+{
+	(void)state;
+	const char *bad = "{\"user\": \x1b]0;pwned\x07\x1b[2J}";
+	struct auth_reply a;
+	struct err e = {0};
+	assert_int_equal(proto_parse_auth(bad, strlen(bad), &a, &e), -1);
+	assert_int_equal(e.kind, ERR_PROTOCOL);
+	assert_non_null(strstr(e.msg, "invalid JSON"));
+	assert_null(strchr(e.msg, 0x1b));
+	assert_null(strchr(e.msg, 0x07));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(proto__parse__invalid_json_error_is_sanitized),
 	    cmocka_unit_test(proto__sync__decodes_good_answer),
 	    cmocka_unit_test(proto__sync__refuses_bad_answers),
 	    cmocka_unit_test(proto__vector__strict_ranges),

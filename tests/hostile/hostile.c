@@ -6,7 +6,8 @@
  * a test fixture, not an HTTP implementation. One child process a connection.
  *
  * Faults: ok, truncated, short, types, missing, utf8, huge (100 MB),
- * trickle (1 byte a second), redirect (to file://), redirect-host (to
+ * trickle (1 byte a second), escape (terminal escapes in an invalid
+ * body and in an error code), redirect (to file://), redirect-host (to
  * another host), chunked (endless), gzip (a decompression bomb), header
  * (a 1 MiB header line).
  *
@@ -238,6 +239,16 @@ serve(int fd)
 		    "\",\"members\":[\"alice\",\"bob\"]}],"
 		    "\"user\":\"alice\",\"token\":\"\xed\xa0\x80\"}";
 		answer(fd, 200, bad, sizeof(bad) - 1);
+	} else if (strcmp(mode, "escape") == 0) {
+		/* Terminal escapes where a client might quote them: a JSON error, an error code. */
+		if (ep == EP_EVENTS || ep == EP_AUTH) {
+			static const char bad[] = "{\"user\": \x1b]0;pwned\x07\x1b[2J}";
+			answer(fd, 200, bad, sizeof(bad) - 1);
+		} else {
+			static const char code[] = "{\"error\":\"\\u001b]0;pwned\\u0007\","
+						   "\"message\":\"\\u001b[2Jgone\"}";
+			answer(fd, 418, code, sizeof(code) - 1);
+		}
 	} else if (strcmp(mode, "huge") == 0) {
 		huge(fd);
 	} else if (strcmp(mode, "trickle") == 0) {
