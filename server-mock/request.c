@@ -1,6 +1,7 @@
 /* Reading request bodies: depth, UTF-8 and type checks before any route sees them. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "server.h"
@@ -17,7 +18,10 @@ reply_error(struct reply *r, unsigned status, const char *code, const char *fmt,
 	va_end(ap);
 	json_decref(r->json);
 	r->status = status;
-	r->json = json_pack("{s:s, s:s}", "error", code, "message", msg);
+	/* msg may quote the client's bytes (jansson's error text): make it valid UTF-8. */
+	char *clean = text_sanitize(msg, strlen(msg), TEXT_KEEP_NEWLINE);
+	r->json = json_pack("{s:s, s:s}", "error", code, "message", clean);
+	free(clean);
 	return -1;
 }
 
