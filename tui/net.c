@@ -22,7 +22,9 @@
 /* Seconds of one events long-poll. */
 #define EVENTS_WAIT_S 25
 /* Longest wait between reconnection attempts, in ms. */
-#define RETRY_MAX_MS 8000
+#define RETRY_MAX_MS 4000
+/* Seconds between attempts to deliver sends that stayed queued. */
+#define RESEND_S 3
 /*
  * HTTP retries of one request: few, because these threads retry on their
  * own, and a person waiting for "online" should not wait out a long backoff.
@@ -288,10 +290,19 @@ sender_main(void *arg)
 		history_close(&h);
 		return NULL;
 	}
+	bool pending = false; /* sends stayed queued: try again in a while */
 	pthread_mutex_lock(&n->mu);
 	while (!n->stop) {
 		if (!n->flush && n->new_title == NULL) {
-			pthread_cond_wait(&n->cv, &n->mu);
+			if (!pending) {
+				pthread_cond_wait(&n->cv, &n->mu);
+				continue;
+			}
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += RESEND_S;
+			if (pthread_cond_timedwait(&n->cv, &n->mu, &ts) == ETIMEDOUT)
+				n->flush = true;
 			continue;
 		}
 		char *title = n->new_title;
@@ -316,6 +327,7 @@ sender_main(void *arg)
 			memset(&e, 0, sizeof(e));
 			int rc = outbox_flush(&cl, &h, &r, &e);
 			size_t queued = count_queued(&h);
+			pending = rc < 0 && queued > 0;
 			pthread_mutex_lock(&n->mu);
 			n->news.all = true;
 			n->news.queued = queued;
