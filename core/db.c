@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,29 @@ migrate(struct db *db, const char *const *migrations, size_t n, struct err *e)
 	return 0;
 }
 
+/*
+ * Creates the file ourselves, mode 0600, so it is never readable by others.
+ * An existing file is left alone: closing a descriptor of a file that another
+ * connection of this process has open would cancel that connection's POSIX
+ * locks, and another process would then take the database for unused and
+ * remove its WAL. The mutex keeps our short-lived descriptor from overlapping
+ * another thread's opening of the same new file.
+ */
+static int
+create_private(const char *path, struct err *e)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	pthread_mutex_lock(&mu);
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int saved = errno;
+	if (fd >= 0)
+		close(fd);
+	pthread_mutex_unlock(&mu);
+	if (fd < 0 && saved != EEXIST)
+		return err_set(e, ERR_DB, "cannot open %s: %s", path, strerror(saved));
+	return 0;
+}
+
 /* Opens a database with natter's pragmas and brings its schema up to date. */
 int
 db_open(struct db *db, const char *path, const char *const *migrations, size_t n, int flags,
@@ -181,15 +205,8 @@ db_open(struct db *db, const char *path, const char *const *migrations, size_t n
 {
 	*db = (struct db){0};
 	db->path = xstrdup(flags & DB_MEMORY ? ":memory:" : path);
-	if (!(flags & (DB_MEMORY | DB_READONLY))) {
-		/* Create the file ourselves so it is never readable by others. */
-		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			err_set(e, ERR_DB, "cannot open %s: %s", path, strerror(errno));
-			goto fail;
-		}
-		close(fd);
-	}
+	if (!(flags & (DB_MEMORY | DB_READONLY)) && create_private(path, e) < 0)
+		goto fail;
 	int oflags =
 	    flags & DB_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	oflags |= SQLITE_OPEN_NOMUTEX;

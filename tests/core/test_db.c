@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -161,6 +162,42 @@ db__begin__waits_for_other_writer(void **state)
 	free(p);
 }
 
+/*
+ * A second connection opened in the same process must not cancel the first
+ * one's POSIX locks (closing any descriptor of the file would): else another
+ * process closing the database believes it is the last one and removes the
+ * WAL under the first connection's feet, which corrupts the store.
+ */
+static void
+db__open__second_connection_keeps_locks_of_first(void **state)
+{
+	(void)state;
+	char *p = path_for("locks.db");
+	char *wal = xasprintf("%s-wal", p);
+	struct db a, b;
+	struct err e = {0};
+	assert_int_equal(db_open(&a, p, v1, 1, 0, &e), 0);
+	assert_int_equal(db_exec(&a, "INSERT INTO t(v) VALUES ('kept')", &e), 0);
+	assert_int_equal(db_open(&b, p, v1, 1, 0, &e), 0);
+	assert_int_equal(access(wal, F_OK), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* Another process (a fresh one: fork alone would share SQLite's lock table). */
+		execl("/proc/self/exe", "test_db", "--read-and-close", p, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_int_equal(access(wal, F_OK), 0);
+	assert_int_equal(query_int(&a, "SELECT count(*) FROM t"), 1);
+	db_close(&b);
+	db_close(&a);
+	free(wal);
+	free(p);
+}
+
 /* Creates the scratch directory. */
 static int
 setup(void **state)
@@ -180,15 +217,29 @@ teardown(void **state)
 	return rc == 0 ? 0 : -1;
 }
 
-int
-main(void)
+/* The child of the lock test: opens, reads and closes the database at argv[2]. */
+static int
+read_and_close(const char *path)
 {
+	sqlite3 *h;
+	int ok = sqlite3_open(path, &h) == SQLITE_OK &&
+	    sqlite3_exec(h, "SELECT count(*) FROM t", NULL, NULL, NULL) == SQLITE_OK;
+	ok = sqlite3_close(h) == SQLITE_OK && ok;
+	return ok ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "--read-and-close") == 0)
+		return read_and_close(argv[2]);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(db__open__creates_private_wal_file),
 	    cmocka_unit_test(db__migrate__upgrades_and_keeps_rows),
 	    cmocka_unit_test(db__migrate__failed_step_rolls_back),
 	    cmocka_unit_test(db__open__refuses_newer_schema),
 	    cmocka_unit_test(db__begin__waits_for_other_writer),
+	    cmocka_unit_test(db__open__second_connection_keeps_locks_of_first),
 	};
 	return cmocka_run_group_tests_name("db", tests, setup, teardown);
 }
