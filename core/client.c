@@ -96,8 +96,11 @@ int
 client_call_flags(struct client *c, const char *method, const char *path, const char *body,
     long timeout_ms, int flags, const char *what, struct http_response *r, struct err *e)
 {
-	if (http_request_flags(&c->http, method, path, body, timeout_ms, flags, r, e) < 0)
+	if (http_request_flags(&c->http, method, path, body, timeout_ms, flags, r, e) < 0) {
+		/* Part of an answer (too large, cut short) may be there. */
+		http_response_free(r);
 		return -1;
+	}
 	if (r->status >= 200 && r->status <= 299)
 		return 0;
 	client_map_error(c, r->status, r->body.data, r->body.len, what, e);

@@ -20,7 +20,7 @@ BASE=$(sed -n 's/^listening on //p' "$T_TMP/hostile.log")
 # sanitized (ASan reserves terabytes of address space); peak RSS is read by
 # /usr/bin/time when present. A 100 MB answer must not be held whole.
 VLIMIT=1048576
-(ulimit -v $VLIMIT; "$NATTER" --version) >/dev/null 2>&1 || VLIMIT=unlimited
+bash -c 'ulimit -v '$VLIMIT' && "$1" --version' _ "$NATTER" >/dev/null 2>&1 || VLIMIT=unlimited
 RSS_MAX_KB=65536
 [ "$VLIMIT" = unlimited ] && RSS_MAX_KB=524288
 TIME=/usr/bin/time
