@@ -417,15 +417,19 @@ draw_list(void)
 		return;
 	int h = getmaxy(ui.list), w = getmaxx(ui.list);
 	werase(ui.list);
-	for (size_t i = 0; i < ui.nconvs && (int)i < h; i++) {
+	/* Scrolled so that the conversation shown is in the list. */
+	size_t first = 0, at = conv_index(ui.cur);
+	if (h > 0 && at != SIZE_MAX && at >= (size_t)h)
+		first = at - (size_t)h + 1;
+	for (size_t i = first; i < ui.nconvs && (int)(i - first) < h; i++) {
 		const struct hconv *c = &ui.convs[i];
 		bool cur = ui.cur && strcmp(c->id, ui.cur) == 0;
-		wmove(ui.list, (int)i, 0);
+		wmove(ui.list, (int)(i - first), 0);
 		if (cur)
 			wattron(ui.list, A_REVERSE);
 		else if (c->unread > 0)
 			wattron(ui.list, A_BOLD);
-		char lead[16];
+		char lead[32];
 		snprintf(lead, sizeof(lead), "%c%zu ", ui.activity[i] ? '+' : ' ', i + 1);
 		draw_text(ui.list, lead, strlen(lead), w - 1);
 		char count[32] = "";
