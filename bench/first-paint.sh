@@ -18,6 +18,7 @@ for c in tmux sqlite3; do
 done
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/natter-bench.XXXXXX")
+export TMUX_TMPDIR=$T
 TM=(tmux -L "natter-bench-$$")
 PIDS=()
 cleanup() {

@@ -7,6 +7,8 @@
 
 command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
 
+# The tmux server's socket lives in the test's directory, removed with it.
+export TMUX_TMPDIR=$T_TMP
 TM=(tmux -L "natter-test-$$")
 tm_cleanup() { "${TM[@]}" kill-server 2>/dev/null; t_cleanup; }
 trap tm_cleanup EXIT

@@ -7,6 +7,8 @@
 
 command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
 
+# The tmux server's socket lives in the test's directory, removed with it.
+export TMUX_TMPDIR=$T_TMP
 TM=(tmux -L "natter-test-$$")
 tm_cleanup() { "${TM[@]}" kill-server 2>/dev/null; t_cleanup; }
 trap tm_cleanup EXIT
@@ -146,7 +148,7 @@ keys $'\e[M`++'
 wait_for pane_has "scrolled up 3"
 ok $? "the mouse wheel scrolls back"
 keys $'\e[Ma++'
-wait_for sh -c "! tmux -L natter-test-$$ capture-pane -p -t natter | grep -q 'scrolled up'"
+wait_for sh -c "! TMUX_TMPDIR=$T_TMP tmux -L natter-test-$$ capture-pane -p -t natter | grep -q 'scrolled up'"
 ok $? "and forward again"
 
 pid=$("${TM[@]}" display -p -t natter '#{pane_pid}')
