@@ -253,11 +253,18 @@ place_marker(void)
 	}
 	char *text;
 	if (ui.marker_launch && ui.split_done && ui.launch_conv &&
-	    strcmp(ui.launch_conv, ui.cur) == 0 && ui.from_store + ui.from_server > 0)
+	    strcmp(ui.launch_conv, ui.cur) == 0 && ui.from_store + ui.from_server > 0) {
+		/* Live messages and ones a `natter sync` already fetched make up the rest. */
+		uint64_t known = ui.from_store + ui.from_server;
+		char more[48] = "";
+		if (news > known)
+			snprintf(
+			    more, sizeof(more), ", %llu more", (unsigned long long)(news - known));
 		text = xasprintf("%zu new since you left: %llu from the notifier, %llu from the "
-				 "server",
-		    news, (unsigned long long)ui.from_store, (unsigned long long)ui.from_server);
-	else
+				 "server%s",
+		    news, (unsigned long long)ui.from_store, (unsigned long long)ui.from_server,
+		    more);
+	} else
 		text = xasprintf("%zu new since you left", news);
 	view_mark_unread(&ui.view, at, text);
 	free(text);
