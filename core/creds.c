@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A credentials file larger than this is not ours. */
+#define CREDS_MAX (1 << 20)
+
 /* Wipes and frees a secret string. */
 static void
 free_secret(char *s)
@@ -113,9 +116,16 @@ creds_load(struct creds *c, const char *path, struct err *e)
 	struct stat st;
 	if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0)
 		fchmod(fd, 0600);
-	json_error_t je;
-	json_t *j = json_loadfd(fd, 0, &je);
+	/* One read, not jansson's read per byte: this is on the first-paint path. */
+	struct buf b = {0};
+	char chunk[4096];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && b.len < CREDS_MAX)
+		buf_append(&b, chunk, (size_t)n);
 	close(fd);
+	json_error_t je;
+	json_t *j = n < 0 || b.len >= CREDS_MAX ? NULL : json_loadb(b.data, b.len, 0, &je);
+	buf_free(&b);
 	if (j == NULL || !json_is_object(j)) {
 		json_decref(j);
 		return err_set(e, ERR_SYSTEM, "%s is damaged; remove it and log in again", path);
