@@ -185,6 +185,8 @@ http_answer(void *cls, struct MHD_Connection *conn, const char *url, const char 
 		events_suspend(q);
 		return MHD_YES;
 	}
+	if (res == ROUTE_WORKING)
+		return MHD_YES; /* pwwork.c suspended it; resumed when the hash is done */
 	return send_reply(q, &r, true);
 }
 
@@ -200,6 +202,7 @@ http_completed(
 	if (q == NULL)
 		return;
 	events_forget(q);
+	pwwork_forget(q);
 	if (q->held != NULL)
 		MHD_destroy_response(q->held);
 	buf_free(&q->body);

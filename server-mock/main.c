@@ -184,6 +184,13 @@ main(int argc, char *argv[])
 		return 1;
 	}
 
+	if (pwwork_start(&e) < 0) {
+		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
+		store_close(store);
+		freeaddrinfo(ai);
+		return 1;
+	}
+
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
@@ -222,6 +229,9 @@ main(int argc, char *argv[])
 			if (w < wait)
 				wait = w;
 		}
+		int64_t w = pwwork_tick();
+		if (w < wait)
+			wait = w;
 		if (wait > 250)
 			wait = 250;
 		MHD_run_wait(d, (int32_t)(wait < 0 ? 0 : wait));
@@ -235,13 +245,21 @@ main(int argc, char *argv[])
 	int64_t until = mono_ms() + 1000;
 	while (mono_ms() < until) {
 		MHD_run_wait(d, 20);
+		pwwork_tick();
 		const union MHD_DaemonInfo *ci =
 		    MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-		if (events_waiting() == 0 && (ci == NULL || ci->num_connections == 0))
+		if (events_waiting() == 0 && pwwork_pending() == 0 &&
+		    (ci == NULL || ci->num_connections == 0))
 			break;
 		events_stop_all();
 	}
+	while (pwwork_pending() > 0) {
+		/* Still hashing after a second: let it finish, MHD must not stop while suspended. */
+		MHD_run_wait(d, 20);
+		pwwork_tick();
+	}
 	MHD_stop_daemon(d);
+	pwwork_stop();
 	store_close(store);
 	return 0;
 }

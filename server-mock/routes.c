@@ -143,9 +143,9 @@ credentials(json_t *in, struct reply *r, const char **user, const char **pw)
 	return 0;
 }
 
-/* POST /v1/register */
+/* POST /v1/register: the password is hashed on the worker, then the user is made. */
 static enum route_result
-do_register(json_t *in, struct reply *r)
+do_register(struct req *q, json_t *in, struct reply *r)
 {
 	const char *user, *pw;
 	if (credentials(in, r, &user, &pw) < 0)
@@ -156,8 +156,12 @@ do_register(json_t *in, struct reply *r)
 		    "starting with a letter or digit");
 		return ROUTE_REPLY;
 	}
-	char *hash = auth_hash_password(pw);
-	if (hash == NULL) {
+	if (q->pw == NULL) {
+		pwwork_hash(q, pw);
+		return ROUTE_WORKING;
+	}
+	char *hash;
+	if (!pwwork_result(q, &hash)) {
 		reply_error(r, 503, "unavailable", "out of memory hashing the password");
 		return ROUTE_REPLY;
 	}
@@ -174,9 +178,9 @@ do_register(json_t *in, struct reply *r)
 	return give_token(r, 201, uid, user);
 }
 
-/* POST /v1/login */
+/* POST /v1/login: the password is checked on the worker, then a token is issued. */
 static enum route_result
-do_login(json_t *in, struct reply *r)
+do_login(struct req *q, json_t *in, struct reply *r)
 {
 	const char *user, *pw;
 	size_t ulen, plen;
@@ -189,15 +193,14 @@ do_login(json_t *in, struct reply *r)
 	int rc = store_user_find(store, user, &uid, &hash, &e);
 	if (rc < 0)
 		return internal(r, &e);
-	bool good;
-	if (rc == 1) {
-		auth_dummy_check(pw);
-		good = false;
-	} else {
-		good = auth_check_password(hash, pw);
+	if (q->pw == NULL) {
+		/* An unknown user costs the same time as a known one. */
+		pwwork_verify(q, pw, rc == 1 ? NULL : hash);
+		free(hash);
+		return ROUTE_WORKING;
 	}
 	free(hash);
-	if (!good) {
+	if (rc == 1 || !pwwork_result(q, NULL)) {
 		reply_error(r, 401, "bad_credentials", "wrong user name or password");
 		return ROUTE_REPLY;
 	}
@@ -636,10 +639,10 @@ route(struct req *q, struct reply *r)
 	enum route_result res = ROUTE_REPLY;
 	switch (q->ep) {
 	case EP_REGISTER:
-		res = do_register(in, r);
+		res = do_register(q, in, r);
 		break;
 	case EP_LOGIN:
-		res = do_login(in, r);
+		res = do_login(q, in, r);
 		break;
 	case EP_LOGOUT:
 		res = do_logout(q, r);

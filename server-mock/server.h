@@ -86,6 +86,8 @@ struct req {
 	struct MHD_Response *held;
 	unsigned held_status;
 	int64_t release; /* mono_ms */
+	/* password job of pwwork.c (register, login) */
+	struct pwjob *pw;
 	/* suspended: in the list of events.c */
 	bool suspended;
 	struct req *prev, *next;
@@ -169,6 +171,19 @@ void auth_token_hash(const char *tok, size_t len, unsigned char hash[32]);
 /* The token of an "Authorization: Bearer" header, or NULL. */
 const char *auth_bearer(const char *header, size_t *len);
 
+/* pwwork.c: password hashing on a worker thread, the connection suspended meanwhile */
+int pwwork_start(struct err *e);
+void pwwork_stop(void);
+void pwwork_hash(struct req *q, const char *pw);
+/* hash NULL: an unknown user, checked against a dummy hash (same time, never good). */
+void pwwork_verify(struct req *q, const char *pw, const char *hash);
+/* After the job: 1 good (for a hash, *out is the new hash), 0 not. */
+int pwwork_result(struct req *q, char **out);
+/* Resumes finished requests; the longest the main loop may wait. */
+int64_t pwwork_tick(void);
+void pwwork_forget(struct req *q);
+size_t pwwork_pending(void);
+
 /* request.c: reading JSON bodies */
 /* Parses a request body into an object, or fills r with the 400 error. */
 json_t *request_json(const struct buf *body, struct reply *r);
@@ -181,7 +196,7 @@ int reply_error(struct reply *r, unsigned status, const char *code, const char *
 int request_string(json_t *o, const char *key, const char **s, size_t *len, struct reply *r);
 
 /* routes.c: endpoint handlers */
-enum route_result { ROUTE_REPLY, ROUTE_SUSPEND };
+enum route_result { ROUTE_REPLY, ROUTE_SUSPEND, ROUTE_WORKING };
 enum endpoint route_endpoint(const char *url);
 enum route_result route(struct req *q, struct reply *r);
 /* Re-runs a suspended long-poll after a wake-up or its deadline. */

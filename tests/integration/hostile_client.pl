@@ -3,6 +3,8 @@
 #   hostile_client.pl probe PORT TOKEN PID STOPFILE OUT
 #       a well-behaved client: GET /v1/conversations every 20 ms from 127.0.0.2,
 #       writing "ms status" per request to OUT and "rss KB" samples of PID.
+#   hostile_client.pl logins PORT SECONDS
+#       wrong-password logins as fast as they are answered; prints the count.
 #   hostile_client.pl attack PORT TOKEN CONV N-LORIS N-MALFORMED
 #       slow-loris sockets held open while N-MALFORMED bad requests, deep
 #       nesting, huge headers and huge bodies are sent; prints key=value counts.
@@ -95,6 +97,23 @@ if ($mode eq 'probe') {
 		}
 		sleep 0.02;
 	}
+	exit 0;
+}
+
+if ($mode eq 'logins') {
+	# Wrong passwords at login, as fast as the server answers, for SECONDS.
+	my ($port, $secs) = @ARGV;
+	my $end = time + $secs;
+	my ($s, $n) = (undef, 0);
+	while (time < $end) {
+		$s ||= conn('127.0.0.8', $port) or last;
+		put($s, req('POST', '/v1/login', '{"user":"alice","password":"not-her-password"}'))
+			or do { undef $s; next };
+		my ($st) = answer($s);
+		undef $s unless defined $st;
+		$n++;
+	}
+	print "$n\n";
 	exit 0;
 }
 

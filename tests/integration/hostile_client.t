@@ -69,6 +69,27 @@ diag "server RSS: before $RSS0 KB, peak $PEAK KB, with the loris sockets $RSS_HE
 [ "$PEAK" -lt $((RSS0 + 131072)) ]; ok $? "peak RSS within 128 MB of the start"
 [ "$RSS1" -lt $((RSS0 + 65536)) ]; ok $? "RSS after the attack within 64 MB of the start"
 
+# Password hashing is slow on purpose: a flood of wrong logins must not make
+# everyone else wait behind it.
+LOGINS=()
+for i in 1 2 3 4; do
+	perl "$HC" logins "$PORT" 3 >"$T_TMP/logins.$i" &
+	LOGINS+=($!)
+done
+T_PIDS+=("${LOGINS[@]}")
+sleep 0.3
+: >"$T_TMP/during-logins"
+for i in $(seq 1 20); do
+	curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $A" \
+		"$SERVER_URL/v1/conversations" >>"$T_TMP/during-logins"
+	sleep 0.05
+done
+wait "${LOGINS[@]}"
+read -r lmax lp50 < <(sort -n "$T_TMP/during-logins" | awk '{ a[NR] = $1 * 1000 }
+	END { printf "%d %d\n", a[NR], a[int(NR / 2) + 1] }')
+diag "during $(cat "$T_TMP"/logins.* | awk "{ s += \$1 } END { print s }") wrong logins: p50 $lp50 ms, max $lmax ms"
+[ "$lmax" -lt 300 ]; ok $? "others are answered promptly during a flood of wrong logins (max $lmax ms)"
+
 call POST "/v1/conversations/$CONV/messages" '{"client_id":"after","body":"after"}' "$A"
 is "$HTTP_STATUS $(jx "$OUT" '$d->{seq}')" "201 2" "afterwards a send works (seq 2: no bad request was stored)"
 call POST /v1/sync '{"have":{}}' "$A"
