@@ -219,4 +219,12 @@ $(HOSTILE_BIN): tests/hostile/hostile.c $(BUILD)/config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(ZLIB_LIBS) $(LDFLAGS)
 test: $(HOSTILE_BIN)
+# Every unit runner under valgrind: a leak or a memory error fails the target.
+memcheck: $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do \
+		valgrind -q --leak-check=full --error-exitcode=1 $$t >$$t.memcheck 2>&1 || \
+			{ cat $$t.memcheck; echo "memcheck: $$t failed"; exit 1; }; \
+		echo "memcheck: $$t clean"; \
+	done
+.PHONY: memcheck
 # --- end of hardening ---------------------------------------------------------

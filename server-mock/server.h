@@ -2,6 +2,7 @@
  * natter-server-mock: the protocol of docs/protocol.md on libmicrohttpd,
  * jansson and SQLite. One thread: MHD runs from the main loop, long-polls
  * are suspended connections resumed by new events or by their deadline.
+ * Only password hashing runs on a second thread (pwwork.c).
  */
 #ifndef NATTER_SERVER_H
 #define NATTER_SERVER_H

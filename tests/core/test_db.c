@@ -16,6 +16,7 @@
 #include "db.h"
 
 static char dir[] = "/tmp/natter-dbtest.XXXXXX";
+static const char *self; /* argv[0], for a child process */
 
 static const char *const v1[] = {
     "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL);",
@@ -184,7 +185,7 @@ db__open__second_connection_keeps_locks_of_first(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		/* Another process (a fresh one: fork alone would share SQLite's lock table). */
-		execl("/proc/self/exe", "test_db", "--read-and-close", p, (char *)NULL);
+		execl(self, self, "--read-and-close", p, (char *)NULL);
 		_exit(127);
 	}
 	int st;
@@ -233,6 +234,7 @@ main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "--read-and-close") == 0)
 		return read_and_close(argv[2]);
+	self = argv[0];
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(db__open__creates_private_wal_file),
 	    cmocka_unit_test(db__migrate__upgrades_and_keeps_rows),

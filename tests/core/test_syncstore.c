@@ -437,6 +437,7 @@ syncstore__insert__two_processes_at_once_no_busy_no_duplicate(void **state)
 				free(f);
 			}
 			syncstore_close(&c);
+			free(p);
 			_exit(0);
 		}
 	}

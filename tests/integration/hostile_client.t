@@ -3,12 +3,12 @@
 # slow-loris sockets, 10,000 malformed requests, deep nesting, huge headers
 # and bodies. Meanwhile a well-behaved client keeps getting prompt answers,
 # the server's memory stays bounded, and it works normally afterwards.
-# HOSTILE_LORIS / HOSTILE_REQUESTS change the counts (SOAK=1: 900 / 100,000).
+# HOSTILE_LORIS / HOSTILE_REQUESTS change the counts (SOAK=1: 700 / 100,000).
 . "$(dirname "$0")/server_lib.sh"
 
 HC=$(dirname "$0")/hostile_client.pl
 if [ -n "${SOAK:-}" ]; then
-	LORIS=${HOSTILE_LORIS:-900} REQUESTS=${HOSTILE_REQUESTS:-100000}
+	LORIS=${HOSTILE_LORIS:-700} REQUESTS=${HOSTILE_REQUESTS:-100000}
 else
 	LORIS=${HOSTILE_LORIS:-300} REQUESTS=${HOSTILE_REQUESTS:-10000}
 fi
