@@ -66,8 +66,14 @@ PEAK=$(awk '$1 == "rss" && $2 > m { m = $2 } END { print m + 0 }' "$T_TMP/probe"
 wait_for sh -c "[ \$(curl -s -o /dev/null -w '%{http_code}' $SERVER_URL/v1/health) = 200 ]"
 RSS1=$(rss)
 diag "server RSS: before $RSS0 KB, peak $PEAK KB, with the loris sockets $RSS_HELD KB, after $RSS1 KB"
-[ "$PEAK" -lt $((RSS0 + 131072)) ]; ok $? "peak RSS within 128 MB of the start"
-[ "$RSS1" -lt $((RSS0 + 65536)) ]; ok $? "RSS after the attack within 64 MB of the start"
+if grep -qa __asan_init "$SERVER"; then
+	# AddressSanitizer's quarantine keeps freed memory (Argon2's 64 MiB blocks).
+	ok 0 "peak RSS within 128 MB of the start # SKIP sanitizer build"
+	ok 0 "RSS after the attack within 64 MB of the start # SKIP sanitizer build"
+else
+	[ "$PEAK" -lt $((RSS0 + 131072)) ]; ok $? "peak RSS within 128 MB of the start"
+	[ "$RSS1" -lt $((RSS0 + 65536)) ]; ok $? "RSS after the attack within 64 MB of the start"
+fi
 
 # Password hashing is slow on purpose: a flood of wrong logins must not make
 # everyone else wait behind it.
