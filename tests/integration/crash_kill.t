@@ -29,12 +29,15 @@ intact() {
 	[ "$(sqlite3 -cmd '.timeout 10000' "$1" 'PRAGMA integrity_check')" = ok ]
 }
 
-# kill_at_random PID: SIGKILLs PID after a random moment; counts the kill
-# when the process was still running.
-KILLED=0
+# kill_at_random PID MAX-MS KIND: SIGKILLs PID after a random moment below
+# MAX-MS; counts the kill (in KILLED and KILLED_KIND) if it was still running.
+KILLED=0 KILLED_notifyd=0 KILLED_sync=0
 kill_at_random() {
-	rand_sleep 400
-	if kill -9 "$1" 2>/dev/null; then KILLED=$((KILLED + 1)); fi
+	rand_sleep "$2"
+	if kill -9 "$1" 2>/dev/null; then
+		KILLED=$((KILLED + 1))
+		eval "KILLED_$3=\$((KILLED_$3 + 1))"
+	fi
 	wait "$1" 2>/dev/null
 }
 
@@ -58,16 +61,20 @@ T_PIDS+=("$BURST")
 
 bad_integrity=0 lost=0 rounds=0
 start=$(date +%s)
-while [ "$KILLED" -lt "$KILLS" ] && [ $(($(date +%s) - start)) -lt 120 ]; do
+half=$((KILLS / 2))
+while [ "$KILLED_notifyd" -lt "$half" ] || [ "$KILLED_sync" -lt "$half" ]; do
+	[ $(($(date +%s) - start)) -lt $((KILLS * 2 + 30)) ] || break
 	rounds=$((rounds + 1))
 	held "$A/sync.db" "$CONV" >"$T_TMP/sync.before"
 	held "$A/history.db" "$CONV" >"$T_TMP/history.before"
-	if [ $((rounds % 2)) = 1 ]; then
+	# A sync lasts tens of milliseconds: it gets the short windows and more turns.
+	if [ "$KILLED_notifyd" -lt "$half" ] && { [ $((rounds % 3)) = 0 ] || [ "$KILLED_sync" -ge "$half" ]; }; then
 		"$NOTIFYD" -s "$SERVER_URL" -D "$A" --backend none >/dev/null 2>>"$T_TMP/notifyd.err" &
+		kill_at_random $! 300 notifyd
 	else
 		"$NATTER" -D "$A" sync >/dev/null 2>>"$T_TMP/sync.err" &
+		kill_at_random $! 50 sync
 	fi
-	kill_at_random $!
 	for db in sync history; do
 		intact "$A/$db.db" || { bad_integrity=$((bad_integrity + 1)); diag "round $rounds: $db.db damaged"; }
 		held "$A/$db.db" "$CONV" >"$T_TMP/$db.after"
@@ -77,8 +84,9 @@ while [ "$KILLED" -lt "$KILLS" ] && [ $(($(date +%s) - start)) -lt 120 ]; do
 done
 touch "$T_TMP/stop"
 wait "$BURST"
-diag "$KILLED kills in $rounds rounds, $(($(date +%s) - start)) s"
-[ "$KILLED" -ge "$KILLS" ]; ok $? "at least $KILLS processes SIGKILLed while running ($KILLED)"
+diag "$KILLED kills ($KILLED_notifyd natter-notifyd, $KILLED_sync natter sync) in $rounds rounds, $(($(date +%s) - start)) s"
+[ "$KILLED_notifyd" -ge "$half" ] && [ "$KILLED_sync" -ge "$half" ]
+ok $? "at least $KILLS processes SIGKILLed while running, half of each ($KILLED)"
 is "$bad_integrity" 0 "integrity_check ok on sync.db and history.db after every kill"
 is "$lost" 0 "no message a store held was gone after a kill"
 
