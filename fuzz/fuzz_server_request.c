@@ -87,7 +87,9 @@ run_route(const char *method, const char *url, const char *body, size_t len)
 	buf_append(&q.body, body, len);
 	struct reply r = {0};
 	enum route_result res = route(&q, &r);
-	if (res == ROUTE_REPLY && (r.status < 200 || r.status > 599 || r.json == NULL))
+	/* A whole answer: a status and a JSON body (or the metrics text). */
+	if (res == ROUTE_REPLY &&
+	    (r.status < 200 || r.status > 599 || (r.json == NULL && r.text == NULL)))
 		abort();
 	if (r.status >= 400 && !json_is_string(json_object_get(r.json, "error")))
 		abort();
