@@ -167,11 +167,13 @@ clean:
 # which tests/integration/fuzz_replay.t runs over the stored corpus.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build/fuzz
-FUZZ_TARGETS = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+GLIB_CFLAGS := $(shell pkg-config --cflags glib-2.0 2>/dev/null)
+GLIB_LIBS := $(shell pkg-config --libs glib-2.0 2>/dev/null)
+# markup checks the escaper with GLib's parser: only where GLib is installed.
+FUZZ_TARGETS = $(filter-out $(if $(GLIB_LIBS),,markup), \
+	$(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c)))
 FUZZ_BIN = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 REPLAY_BIN = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
-GLIB_CFLAGS = $(shell pkg-config --cflags glib-2.0 2>/dev/null)
-GLIB_LIBS = $(shell pkg-config --libs glib-2.0 2>/dev/null)
 ifeq ($(FUZZ),1)
 CFLAGS += -fsanitize=fuzzer-no-link
 endif

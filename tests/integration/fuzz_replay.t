@@ -9,7 +9,8 @@ for dir in "$ROOT"/fuzz/corpus/*/; do
 	t=$(basename "$dir")
 	bin=$BUILD/fuzz/replay_$t
 	if [ ! -x "$bin" ]; then
-		ok 1 "$t: $bin is built (make BUILD=... test builds it)"
+		# make test builds every replay_TARGET; markup only where GLib is.
+		echo "ok $((T_N += 1)) # SKIP $t: $bin is not built"
 		continue
 	fi
 	n=$(find "$dir" -type f | wc -l)
