@@ -131,8 +131,7 @@ check: test
 	scripts/lint
 
 format:
-	clang-format -i core/*.[ch] tui/*.[ch] notifier/*.[ch] server-mock/*.[ch] \
-		tests/*/*.[ch] bench/*.c
+	clang-format -i $$(git ls-files '*.c' '*.h')
 
 run: $(PROGS)
 	BUILD=$(BUILD) scripts/run-local
