@@ -556,23 +556,35 @@ print_convs(struct ctx *c, bool json, struct err *e)
 	return 0;
 }
 
-/* conversations [--json]: syncs when the server is reachable, then lists. */
+/* Parses the options of a command whose only flag of its own is --json. */
 static int
-cmd_conversations(struct ctx *c, int argc, char *argv[], struct err *e)
+json_only_options(struct ctx *c, int argc, char *argv[], const char *cmd, bool *json, struct err *e)
 {
 	static const struct option lo[] = {
 	    COMMON_LONGOPTS, {"json", no_argument, NULL, OPT_JSON}, {NULL, 0, NULL, 0}};
-	bool json = false;
+	char syn[64];
+	snprintf(syn, sizeof(syn), "%s [--json]", cmd);
+	*json = false;
 	getopt_restart();
 	int ch;
 	while ((ch = getopt_long(argc, argv, "+j" COMMON_OPTS, lo, NULL)) != -1) {
 		if (ch == OPT_JSON || ch == 'j')
-			json = true;
+			*json = true;
 		else if (!common_opt(c, ch))
-			return bad_option("conversations", "conversations [--json]", argv, e);
+			return bad_option(cmd, syn, argv, e);
 	}
 	if (optind != argc)
-		return err_set(e, ERR_USAGE, "usage: natter conversations [--json]");
+		return err_set(e, ERR_USAGE, "usage: natter %s", syn);
+	return 0;
+}
+
+/* conversations [--json]: syncs when the server is reachable, then lists. */
+static int
+cmd_conversations(struct ctx *c, int argc, char *argv[], struct err *e)
+{
+	bool json;
+	if (json_only_options(c, argc, argv, "conversations", &json, e) < 0)
+		return -1;
 	if (ctx_open(c, true, e) < 0)
 		return -1;
 	struct launch_report r;
@@ -759,19 +771,9 @@ out:
 static int
 cmd_sync(struct ctx *c, int argc, char *argv[], struct err *e)
 {
-	static const struct option lo[] = {
-	    COMMON_LONGOPTS, {"json", no_argument, NULL, OPT_JSON}, {NULL, 0, NULL, 0}};
-	bool json = false;
-	getopt_restart();
-	int ch;
-	while ((ch = getopt_long(argc, argv, "+j" COMMON_OPTS, lo, NULL)) != -1) {
-		if (ch == OPT_JSON || ch == 'j')
-			json = true;
-		else if (!common_opt(c, ch))
-			return bad_option("sync", "sync [--json]", argv, e);
-	}
-	if (optind != argc)
-		return err_set(e, ERR_USAGE, "usage: natter sync [--json]");
+	bool json;
+	if (json_only_options(c, argc, argv, "sync", &json, e) < 0)
+		return -1;
 	if (ctx_open(c, true, e) < 0)
 		return -1;
 	struct launch_report r;
