@@ -259,8 +259,9 @@ history_list_convs(
 	if (db_prepare(&h->db, &st,
 		"SELECT c.id, c.title, c.created,"
 		" (SELECT coalesce(sum(hi - lo + 1), 0) FROM ranges r WHERE r.conv = c.id),"
-		" (SELECT count(*) FROM messages m WHERE m.conv = c.id AND m.sender != ?1"
-		"   AND m.ts >= c.read_ts AND (m.ts, m.id) > (c.read_ts, c.read_id)),"
+		" (SELECT count(*) FROM (SELECT 1 FROM messages m WHERE m.conv = c.id"
+		"   AND m.sender != ?1 AND m.ts >= c.read_ts"
+		"   AND (m.ts, m.id) > (c.read_ts, c.read_id) LIMIT ?2)),"
 		" (SELECT max(ts) FROM messages m WHERE m.conv = c.id)"
 		" FROM conversations c ORDER BY c.created, c.id",
 		e) < 0)
@@ -271,6 +272,7 @@ history_list_convs(
 		return -1;
 	}
 	db_bind_text(st, 1, me ? me : "");
+	sqlite3_bind_int(st, 2, HISTORY_UNREAD_CAP);
 	struct hconv *v = NULL;
 	size_t n = 0, cap = 0;
 	int rc;

@@ -22,6 +22,9 @@ struct history {
 	sqlite3_stmt *ins_msg, *left, *right, *set_hi, *set_lo, *del_range, *add_range;
 };
 
+/* Unread messages are counted up to this: listing costs O(cap), not O(backlog). */
+#define HISTORY_UNREAD_CAP 10000
+
 /* A conversation as the list shows it. */
 struct hconv {
 	char *id;

@@ -441,7 +441,8 @@ draw_list(void)
 		draw_text(ui.list, lead, strlen(lead), w - 1);
 		char count[32] = "";
 		if (c->unread > 0 && !cur)
-			snprintf(count, sizeof(count), " %llu", (unsigned long long)c->unread);
+			snprintf(count, sizeof(count), " %llu%s", (unsigned long long)c->unread,
+			    c->unread >= HISTORY_UNREAD_CAP ? "+" : "");
 		int room = w - 1 - getcurx(ui.list) - (int)strlen(count);
 		char *title = text_sanitize(c->title, strlen(c->title), 0);
 		int x0 = getcurx(ui.list);

@@ -306,6 +306,32 @@ history__unread__counts_and_clears(void **state)
 	history_close(&h);
 }
 
+/* Counting unread stops at HISTORY_UNREAD_CAP, so listing stays fast with a huge backlog. */
+static void
+history__unread__capped(void **state)
+{
+	(void)state;
+	struct history h;
+	open_mem(&h);
+	char *mem[] = {"alice", "bob"};
+	struct conv c = {.id = "c1", .title = "t", .members = mem, .nmembers = 2};
+	struct err e = {0};
+	assert_int_equal(history_put_convs(&h, &c, 1, &e), 0);
+	size_t n = HISTORY_UNREAD_CAP + 5;
+	struct msg *m = xcalloc(n, sizeof(*m));
+	for (size_t i = 0; i < n; i++)
+		m[i] = (struct msg){"c1", "bob", i + 1, (int64_t)(1000 + i), "x"};
+	assert_int_equal(history_insert(&h, m, n, NULL, &e), 0);
+	free(m);
+	struct hconv *v;
+	size_t nv;
+	assert_int_equal(history_list_convs(&h, "alice", &v, &nv, &e), 0);
+	assert_int_equal(v[0].unread, HISTORY_UNREAD_CAP);
+	assert_int_equal(v[0].messages, n);
+	hconvs_free(v, nv);
+	history_close(&h);
+}
+
 /* A window of messages comes oldest first, in time order, before a position. */
 static void
 history__messages__window_in_time_order(void **state)
@@ -363,6 +389,7 @@ main(void)
 	    cmocka_unit_test(history__bind__refuses_another_account),
 	    cmocka_unit_test(history__resolve__id_title_ambiguous_unknown),
 	    cmocka_unit_test(history__unread__counts_and_clears),
+	    cmocka_unit_test(history__unread__capped),
 	    cmocka_unit_test(history__messages__window_in_time_order),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
