@@ -929,7 +929,7 @@ cli_usage(FILE *f)
 	    "  conversations [--json]     list conversations: id, title, members, unread\n"
 	    "  send [--lines] CONV TEXT...|-\n"
 	    "                             send a message (- reads it from stdin)\n"
-	    "  sync [--json]              merge what the notifier got, fetch the rest, send queued\n"
+	    "  sync [--json]              merge the notifier's messages, fetch the rest\n"
 	    "  log CONV [-n N] [--json]   show a conversation's history\n"
 	    "see natter(1)\n");
 }
