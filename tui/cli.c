@@ -72,6 +72,30 @@ bad_option(const char *cmd, const char *syn, char *argv[], struct err *e)
 	    "%s: unknown option or missing argument near %s; usage: natter %s", cmd, what, syn);
 }
 
+/*
+ * Parses the options of a command whose only flag of its own, if any, is
+ * --json (json NULL: none). Operands are left to the caller, from optind.
+ */
+static int
+command_options(struct ctx *c, int argc, char *argv[], const char *cmd, const char *syn, bool *json,
+    struct err *e)
+{
+	static const struct option lo[] = {
+	    COMMON_LONGOPTS, {"json", no_argument, NULL, OPT_JSON}, {NULL, 0, NULL, 0}};
+	if (json != NULL)
+		*json = false;
+	getopt_restart();
+	int ch;
+	while ((ch = getopt_long(
+		    argc, argv, json ? "+j" COMMON_OPTS : "+" COMMON_OPTS, lo, NULL)) != -1) {
+		if (json != NULL && (ch == OPT_JSON || ch == 'j'))
+			*json = true;
+		else if (!common_opt(c, ch))
+			return bad_option(cmd, syn, argv, e);
+	}
+	return 0;
+}
+
 /* Loads paths, config and credentials, opens history and picks the server. */
 int
 ctx_setup(struct ctx *c, struct err *e)
@@ -302,12 +326,8 @@ cmd_auth(struct ctx *c, bool reg, int argc, char *argv[], struct err *e)
 {
 	const char *name = reg ? "register" : "login";
 	const char *syn = reg ? "register USER" : "login USER";
-	static const struct option lo[] = {COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
-	getopt_restart();
-	int ch;
-	while ((ch = getopt_long(argc, argv, "+" COMMON_OPTS, lo, NULL)) != -1)
-		if (!common_opt(c, ch))
-			return bad_option(name, syn, argv, e);
+	if (command_options(c, argc, argv, name, syn, NULL, e) < 0)
+		return -1;
 	if (ctx_setup(c, e) < 0)
 		return -1;
 	const char *user = optind < argc ? argv[optind] : config_get(&c->cfg, "user", NULL);
@@ -382,12 +402,8 @@ cmd_auth(struct ctx *c, bool reg, int argc, char *argv[], struct err *e)
 static int
 cmd_logout(struct ctx *c, int argc, char *argv[], struct err *e)
 {
-	static const struct option lo[] = {COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
-	getopt_restart();
-	int ch;
-	while ((ch = getopt_long(argc, argv, "+" COMMON_OPTS, lo, NULL)) != -1)
-		if (!common_opt(c, ch))
-			return bad_option("logout", "logout", argv, e);
+	if (command_options(c, argc, argv, "logout", "logout", NULL, e) < 0)
+		return -1;
 	if (optind != argc)
 		return err_set(e, ERR_USAGE, "usage: natter logout");
 	if (ctx_open(c, true, e) < 0)
@@ -455,12 +471,8 @@ resolve(struct ctx *c, const char *name, bool offline_ok, char **id, struct err 
 static int
 cmd_new(struct ctx *c, int argc, char *argv[], struct err *e)
 {
-	static const struct option lo[] = {COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
-	getopt_restart();
-	int ch;
-	while ((ch = getopt_long(argc, argv, "+" COMMON_OPTS, lo, NULL)) != -1)
-		if (!common_opt(c, ch))
-			return bad_option("new", "new TITLE MEMBER...", argv, e);
+	if (command_options(c, argc, argv, "new", "new TITLE MEMBER...", NULL, e) < 0)
+		return -1;
 	if (argc - optind < 2)
 		return err_set(e, ERR_USAGE, "usage: natter new TITLE MEMBER...");
 	const char *title = argv[optind];
@@ -556,35 +568,15 @@ print_convs(struct ctx *c, bool json, struct err *e)
 	return 0;
 }
 
-/* Parses the options of a command whose only flag of its own is --json. */
-static int
-json_only_options(struct ctx *c, int argc, char *argv[], const char *cmd, bool *json, struct err *e)
-{
-	static const struct option lo[] = {
-	    COMMON_LONGOPTS, {"json", no_argument, NULL, OPT_JSON}, {NULL, 0, NULL, 0}};
-	char syn[64];
-	snprintf(syn, sizeof(syn), "%s [--json]", cmd);
-	*json = false;
-	getopt_restart();
-	int ch;
-	while ((ch = getopt_long(argc, argv, "+j" COMMON_OPTS, lo, NULL)) != -1) {
-		if (ch == OPT_JSON || ch == 'j')
-			*json = true;
-		else if (!common_opt(c, ch))
-			return bad_option(cmd, syn, argv, e);
-	}
-	if (optind != argc)
-		return err_set(e, ERR_USAGE, "usage: natter %s", syn);
-	return 0;
-}
-
 /* conversations [--json]: syncs when the server is reachable, then lists. */
 static int
 cmd_conversations(struct ctx *c, int argc, char *argv[], struct err *e)
 {
 	bool json;
-	if (json_only_options(c, argc, argv, "conversations", &json, e) < 0)
+	if (command_options(c, argc, argv, "conversations", "conversations [--json]", &json, e) < 0)
 		return -1;
+	if (optind != argc)
+		return err_set(e, ERR_USAGE, "usage: natter conversations [--json]");
 	if (ctx_open(c, true, e) < 0)
 		return -1;
 	struct launch_report r;
@@ -772,8 +764,10 @@ static int
 cmd_sync(struct ctx *c, int argc, char *argv[], struct err *e)
 {
 	bool json;
-	if (json_only_options(c, argc, argv, "sync", &json, e) < 0)
+	if (command_options(c, argc, argv, "sync", "sync [--json]", &json, e) < 0)
 		return -1;
+	if (optind != argc)
+		return err_set(e, ERR_USAGE, "usage: natter sync [--json]");
 	if (ctx_open(c, true, e) < 0)
 		return -1;
 	struct launch_report r;
