@@ -155,6 +155,29 @@ load_message(struct history *h, int64_t id, struct hmsg *out, struct err *e)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * Runs a query of (history id, number of matches) with ?1 = arg and
+ * ?2 = skip, and loads the message of its row from history: 1 when found,
+ * 0 when not, -1 on error.
+ */
+static int
+find_one(struct db *db, const char *sql, const char *arg, struct history *h, size_t skip,
+    struct hmsg *out, size_t *total, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, &st, sql, e) < 0)
+		return -1;
+	db_bind_text(st, 1, arg);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)skip);
+	int step = db_step(db, st, e), rc = step < 0 ? -1 : 0;
+	if (step == SQLITE_ROW) {
+		*total = (size_t)sqlite3_column_int64(st, 1);
+		rc = load_message(h, sqlite3_column_int64(st, 0), out, e);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* The skip-th newest match by the FTS5 index. */
 static int
 find_indexed(struct search *s, struct history *h, const char *text, size_t skip, struct hmsg *out,
@@ -163,25 +186,10 @@ find_indexed(struct search *s, struct history *h, const char *text, size_t skip,
 	char *q = search_query(text);
 	if (q == NULL)
 		return 0;
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-	if (db_prepare(&s->db, &st,
-		"SELECT rowid, count(*) OVER () FROM fts WHERE fts MATCH ?1"
-		" ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
-		e) < 0)
-		goto out;
-	db_bind_text(st, 1, q);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)skip);
-	int step = db_step(&s->db, st, e);
-	if (step < 0)
-		goto out;
-	rc = 0;
-	if (step == SQLITE_ROW) {
-		*total = (size_t)sqlite3_column_int64(st, 1);
-		rc = load_message(h, sqlite3_column_int64(st, 0), out, e);
-	}
-out:
-	sqlite3_finalize(st);
+	int rc = find_one(&s->db,
+	    "SELECT rowid, count(*) OVER () FROM fts WHERE fts MATCH ?1"
+	    " ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
+	    q, h, skip, out, total, e);
 	free(q);
 	return rc;
 }
@@ -191,26 +199,11 @@ static int
 find_like(struct history *h, const char *text, size_t skip, struct hmsg *out, size_t *total,
     struct err *e)
 {
-	sqlite3_stmt *st = NULL;
 	char *pat = like_pattern(text);
-	int rc = -1;
-	if (db_prepare(&h->db, &st,
-		"SELECT id, count(*) OVER () FROM messages WHERE body LIKE ?1 ESCAPE '\\'"
-		" ORDER BY id DESC LIMIT 1 OFFSET ?2",
-		e) < 0)
-		goto out;
-	db_bind_text(st, 1, pat);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)skip);
-	int step = db_step(&h->db, st, e);
-	if (step < 0)
-		goto out;
-	rc = 0;
-	if (step == SQLITE_ROW) {
-		*total = (size_t)sqlite3_column_int64(st, 1);
-		rc = load_message(h, sqlite3_column_int64(st, 0), out, e);
-	}
-out:
-	sqlite3_finalize(st);
+	int rc = find_one(&h->db,
+	    "SELECT id, count(*) OVER () FROM messages WHERE body LIKE ?1 ESCAPE '\\'"
+	    " ORDER BY id DESC LIMIT 1 OFFSET ?2",
+	    pat, h, skip, out, total, e);
 	free(pat);
 	return rc;
 }
