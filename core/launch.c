@@ -13,11 +13,12 @@
 static void
 cache_titles(struct syncstore *ss, const struct conv *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct syncconv c = {
+	struct syncconv *c = xcalloc(n ? n : 1, sizeof(*c));
+	for (size_t i = 0; i < n; i++)
+		c[i] = (struct syncconv){
 		    v[i].id, v[i].title, v[i].members, v[i].nmembers, v[i].created};
-		syncstore_put_conversation(ss, &c, NULL);
-	}
+	syncstore_put_conversations(ss, c, n, NULL);
+	free(c);
 }
 
 /* Loads the vectors of ids from history into have. */

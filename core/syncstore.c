@@ -81,7 +81,9 @@ static const char *const sql[ST_N] = {
     [ST_CONV_PUT] = "INSERT INTO conversations (id, title, members, created)"
 		    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO UPDATE SET"
 		    " title = coalesce(excluded.title, title), members = excluded.members,"
-		    " created = excluded.created",
+		    " created = excluded.created"
+		    " WHERE coalesce(excluded.title, title) IS NOT title"
+		    " OR excluded.members != members OR excluded.created != created",
     [ST_CONV_GET] = "SELECT title, members, created FROM conversations WHERE id = ?1",
     [ST_CURSOR_GET] = "SELECT cursor FROM cursors WHERE origin = ?1",
     [ST_CURSOR_SET] = "INSERT INTO cursors (origin, cursor, updated) VALUES (?1, ?2, ?3)"
@@ -477,20 +479,37 @@ syncstore_count(struct syncstore *s, int64_t *count, struct err *e)
 int
 syncstore_put_conversation(struct syncstore *s, const struct syncconv *c, struct err *e)
 {
-	struct buf members = {0};
-	for (size_t i = 0; i < c->nmembers; i++) {
-		if (i)
-			buf_puts(&members, ",");
-		buf_puts(&members, c->members[i]);
+	return syncstore_put_conversations(s, c, 1, e);
+}
+
+/* Caches several conversations in one transaction; unchanged rows are not rewritten. */
+int
+syncstore_put_conversations(struct syncstore *s, const struct syncconv *v, size_t n, struct err *e)
+{
+	if (n == 0)
+		return 0;
+	if (db_begin(&s->db, e) < 0)
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		struct buf members = {0};
+		for (size_t i = 0; i < v[k].nmembers; i++) {
+			if (i)
+				buf_puts(&members, ",");
+			buf_puts(&members, v[k].members[i]);
+		}
+		sqlite3_stmt *st = stmt(s, ST_CONV_PUT);
+		db_bind_text(st, 1, v[k].id);
+		db_bind_text(st, 2, v[k].title);
+		db_bind_text(st, 3, members.data ? members.data : "");
+		sqlite3_bind_int64(st, 4, v[k].created);
+		int rc = run(s, st, e);
+		buf_free(&members);
+		if (rc < 0) {
+			db_rollback(&s->db);
+			return -1;
+		}
 	}
-	sqlite3_stmt *st = stmt(s, ST_CONV_PUT);
-	db_bind_text(st, 1, c->id);
-	db_bind_text(st, 2, c->title);
-	db_bind_text(st, 3, members.data ? members.data : "");
-	sqlite3_bind_int64(st, 4, c->created);
-	int rc = write1(s, st, e);
-	buf_free(&members);
-	return rc;
+	return db_commit(&s->db, e);
 }
 
 int

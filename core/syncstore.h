@@ -113,6 +113,8 @@ int syncstore_count(struct syncstore *s, int64_t *count, struct err *e);
 
 /* Conversation metadata cache (titles for notification summaries). */
 int syncstore_put_conversation(struct syncstore *s, const struct syncconv *c, struct err *e);
+int syncstore_put_conversations(
+    struct syncstore *s, const struct syncconv *v, size_t n, struct err *e);
 /* Fills out and returns 1 when id is cached, 0 when not (out zeroed), -1 on error. */
 int syncstore_get_conversation(
     struct syncstore *s, const char *id, struct syncconv *out, struct err *e);

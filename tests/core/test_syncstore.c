@@ -371,6 +371,34 @@ syncstore__cursor__kept_per_origin_with_gap_flag(void **state)
 	syncstore_close(&s);
 }
 
+/* The launch caches every conversation at once; unchanged ones are not rewritten. */
+static void
+syncstore__put_conversations__batch_skips_unchanged(void **state)
+{
+	(void)state;
+	struct syncstore s;
+	open_fresh(&s, "batch.db");
+	struct err e;
+	char *members[] = {"alice", "bob"};
+	struct syncconv v[3] = {{"c1", "one", members, 2, 1}, {"c2", "two", members, 2, 2},
+	    {"c3", "three", members, 1, 3}};
+	assert_int_equal(syncstore_put_conversations(&s, v, 3, &e), 0);
+	int before = sqlite3_total_changes(s.db.h);
+	assert_int_equal(syncstore_put_conversations(&s, v, 3, &e), 0);
+	assert_int_equal(sqlite3_total_changes(s.db.h), before);
+	v[1].title = "renamed";
+	assert_int_equal(syncstore_put_conversations(&s, v, 3, &e), 0);
+	assert_int_equal(sqlite3_total_changes(s.db.h), before + 1);
+	struct syncconv got;
+	assert_int_equal(syncstore_get_conversation(&s, "c2", &got, &e), 1);
+	assert_string_equal(got.title, "renamed");
+	syncconv_free(&got);
+	assert_int_equal(syncstore_get_conversation(&s, "c3", &got, &e), 1);
+	assert_int_equal(got.nmembers, 1);
+	syncconv_free(&got);
+	syncstore_close(&s);
+}
+
 static void
 syncstore__conversations__lists_cached_and_held(void **state)
 {
@@ -486,6 +514,7 @@ main(void)
 	    cmocka_unit_test(syncstore__focus__stale_heartbeat_means_no_focus),
 	    cmocka_unit_test(syncstore__mute__toggles_per_conversation),
 	    cmocka_unit_test(syncstore__cursor__kept_per_origin_with_gap_flag),
+	    cmocka_unit_test(syncstore__put_conversations__batch_skips_unchanged),
 	    cmocka_unit_test(syncstore__conversations__lists_cached_and_held),
 	    cmocka_unit_test(syncstore__insert__two_processes_at_once_no_busy_no_duplicate),
 	};
