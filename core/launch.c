@@ -102,8 +102,8 @@ have_size(const char *id, const struct vector *v)
 }
 
 /*
- * Fetches what history lacks of the given conversations (all known ones when
- * ids is NULL), while the server says more. The conversations are asked in
+ * Fetches what history lacks of the given conversations, while the server
+ * says more. The conversations are asked in
  * groups whose `have` stays under LAUNCH_REQUEST_BUDGET, since servers
  * refuse request bodies over 64 KiB.
  */
@@ -113,12 +113,6 @@ launch_fetch(struct client *c, struct history *h, struct syncstore *ss, char *co
 {
 	struct vmap have = {0};
 	int ret = -1;
-	if (ids == NULL) {
-		if (history_vectors(h, &have, e) < 0)
-			goto out;
-		ret = fetch_scope(c, h, ss, &have, NULL, 0, progress, arg, r, e);
-		goto out;
-	}
 	if (load_have(h, ids, nids, &have, e) < 0)
 		goto out;
 	for (size_t first = 0; first < nids;) {
@@ -131,8 +125,12 @@ launch_fetch(struct client *c, struct history *h, struct syncstore *ss, char *co
 			last++;
 		}
 		struct vmap part = {0};
-		for (size_t i = first; i < last; i++)
-			vector_copy(vmap_get(&part, ids[i]), vmap_get(&have, ids[i]));
+		/* Moved, not copied: each vector belongs to one group only. */
+		for (size_t i = first; i < last; i++) {
+			struct vector *from = vmap_get(&have, ids[i]);
+			*vmap_get(&part, ids[i]) = *from;
+			*from = (struct vector){0};
+		}
 		int rc =
 		    fetch_scope(c, h, ss, &part, ids + first, last - first, progress, arg, r, e);
 		vmap_free(&part);

@@ -45,7 +45,7 @@ typedef void (*launch_progress_fn)(void *arg, const struct launch_report *r);
 int launch_sync(struct client *c, struct history *h, struct syncstore *ss,
     launch_progress_fn progress, void *arg, struct launch_report *r, struct err *e);
 
-/* Fetches by vector the conversations in ids (all known to the server when NULL). */
+/* Fetches by vector what history lacks of the conversations in ids. */
 int launch_fetch(struct client *c, struct history *h, struct syncstore *ss, char *const *ids,
     size_t nids, launch_progress_fn progress, void *arg, struct launch_report *r, struct err *e);
 
