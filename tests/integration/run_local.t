@@ -14,6 +14,18 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export NATTER_DEMO_INTERVAL=1000
 
 pane() { "${TM[@]}" capture-pane -p -t demo; }
+# slow_wait CMD...: like wait_for, for up to 30 s (a sanitizer build under load
+# starts three programs and hashes a password at each run).
+slow_wait() {
+	local i
+	for i in $(seq 1 600); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	diag "waited 30 s for: $*; the screen:"
+	pane | sed 's/^/#   /'
+	return 1
+}
 pane_has() { pane | grep -qF -- "$1"; }
 # ours: processes of this build that still run with this test's state directory.
 ours() { pgrep -f "$BUILD/natter-(server-mock|notifyd).*$T_TMP" >/dev/null; }
@@ -26,9 +38,9 @@ run_demo() {
 }
 
 run_demo
-wait_for pane_has "natterbot"
+slow_wait pane_has "natterbot"
 ok $? "make run: the bot's conversation shows"
-wait_for pane_has "online"
+slow_wait pane_has "online"
 ok $? "make run: the status line says online, as alice"
 like "$(pane)" "alice@http://127\.0\.0\.1:" "make run: logged in as alice on loopback"
 ours
@@ -38,25 +50,25 @@ ok $? "make run: its data is under XDG_STATE_HOME/natter, mode 700"
 
 "${TM[@]}" send-keys -t demo -l -- "natterbot ping"
 "${TM[@]}" send-keys -t demo Enter
-wait_for pane_has "@alice pong"
+slow_wait pane_has "@alice pong"
 ok $? "make run: the bot answers what alice types"
 
 "${TM[@]}" send-keys -t demo -l -- "/quit"
 "${TM[@]}" send-keys -t demo Enter
-wait_for pane_has "EXIT 0"
+slow_wait pane_has "EXIT 0"
 ok $? "make run: /quit leaves with status 0"
 wait_for sh -c "! pgrep -f '$BUILD/natter-(server-mock|notifyd).*$T_TMP'"
 ok $? "make run: quitting stopped the server and the notifier"
 "${TM[@]}" kill-server 2>/dev/null
 
 run_demo
-wait_for pane_has "online"
+slow_wait pane_has "online"
 ok $? "make run again: online again"
 "$NATTER" -D "$XDG_STATE_HOME/natter/demo-client" log demo -n 1000 | grep -qF "@alice pong"
 ok $? "make run again: the earlier conversation is still in alice's history"
 "${TM[@]}" send-keys -t demo -l -- "/quit"
 "${TM[@]}" send-keys -t demo Enter
-wait_for pane_has "EXIT 0"
+slow_wait pane_has "EXIT 0"
 ok $? "make run again: /quit leaves with status 0"
 
 done_testing
