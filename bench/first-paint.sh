@@ -19,7 +19,10 @@ done
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/natter-bench.XXXXXX")
 export TMUX_TMPDIR=$T
-TM=(tmux -L "natter-bench-$$")
+TM=(tmux -f /dev/null -L "natter-bench-$$")
+# Kept running between sessions: a new session must never reach a server that
+# is still exiting after the last one ended ("server exited unexpectedly").
+"${TM[@]}" start-server \; set -s exit-empty off
 PIDS=()
 cleanup() {
 	local p

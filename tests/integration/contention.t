@@ -5,12 +5,8 @@
 # in the end her history holds every message of the server exactly once.
 # CONTENTION_SECONDS sets the length (default 20; SOAK=1: 300).
 . "$(dirname "$0")/launch_lib.sh"
-
-command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
-
-TM=(tmux -L "natter-contention-$$")
-tm_cleanup() { touch "$T_TMP/stop"; "${TM[@]}" kill-server 2>/dev/null; t_cleanup; }
-trap tm_cleanup EXIT
+. "$(dirname "$0")/tui_lib.sh"
+trap 'touch "$T_TMP/stop"; tm_cleanup' EXIT
 
 if [ -n "${SOAK:-}" ]; then SECONDS_RUN=${CONTENTION_SECONDS:-300}; else SECONDS_RUN=${CONTENTION_SECONDS:-20}; fi
 A=$T_TMP/alice
@@ -21,15 +17,7 @@ account bob
 nat alice new crowd bob; CONV=$OUT
 nat alice sync >/dev/null
 
-pane() { "${TM[@]}" capture-pane -p -t natter; }
-pane_has() { pane | grep -qF -- "$1"; }
-keys() { "${TM[@]}" send-keys -t natter -l -- "$1"; }
-key() { "${TM[@]}" send-keys -t natter "$@"; }
-
-"${TM[@]}" new-session -d -s natter -x 100 -y 30 \
-	"env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_DATA_HOME='$XDG_DATA_HOME' \
-	XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' \
-	'$NATTER' -D '$A' 2>'$T_TMP/natter.err'; echo \"EXIT \$?\"; sleep 600"
+tm_natter -y 30 -D "$A"
 wait_for pane_has "crowd"
 ok $? "the interface is open on the conversation list"
 

@@ -2,6 +2,9 @@
 # directory, and the real programs started on ephemeral ports.
 # Each test file is a bash script named *.t that sources this file; prove runs them.
 set -u
+# Sourced once, even when several helper files include it.
+[ -n "${T_LIB_LOADED:-}" ] && return 0
+T_LIB_LOADED=1
 
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/$BUILD ;; esac
@@ -101,6 +104,23 @@ api() {
 	[ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-binary "$body")
 	HTTP_STATUS=$(curl "${args[@]}" "$SERVER_URL$path")
 	cat "$T_TMP/api.body"
+}
+
+# jx JSON PERL-EXPR: evaluates the expression (in scalar context) with $d =
+# the decoded JSON and prints it, "null" when undefined. The JSON goes through
+# a pipe: it may be larger than an argument can be.
+jx() {
+	printf '%s' "$1" | perl -MJSON::PP -e 'local $/;
+		my $d = JSON::PP->new->allow_nonref->decode(<STDIN>);
+		my $r = eval $ARGV[0]; die $@ if $@; print defined $r ? $r : "null"' "$2"
+}
+
+# metric NAME [LABELS]: the value of one line of the server's /v1/metrics,
+# NAME{LABELS} when LABELS are given (metric natter_x 'via="sync"').
+metric() {
+	local k=$1
+	[ -n "${2:-}" ] && k="$1{$2}"
+	curl -s "$SERVER_URL/v1/metrics" | awk -v k="$k" '$1 == k { print $2 }'
 }
 
 # wait_for CMD...: retries CMD for up to 10 s.

@@ -3,15 +3,7 @@
 # history.db, wide characters, hostile text made inert, typing sends, live
 # messages, completion, inline errors, resize down to 20x5, an offline send
 # delivered on reconnect, and /quit.
-. "$(dirname "$0")/lib.sh"
-
-command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
-
-# The tmux server's socket lives in the test's directory, removed with it.
-export TMUX_TMPDIR=$T_TMP
-TM=(tmux -L "natter-test-$$")
-tm_cleanup() { "${TM[@]}" kill-server 2>/dev/null; t_cleanup; }
-trap tm_cleanup EXIT
+. "$(dirname "$0")/tui_lib.sh"
 
 export NATTER_PASSWORD=password123
 start_server -d "$T_TMP/server.db" || { echo "1..0 # SKIP no server"; exit 0; }
@@ -21,9 +13,8 @@ DAVE=(-D "$T_TMP/dave")
 "$NATTER" "${DAVE[@]}" -s "$SERVER_URL" register dave >/dev/null
 C=$("$NATTER" new lunch dave)
 
-# Without a terminal the interface refuses politely; an older main.c has no interface.
+# Without a terminal the interface refuses politely.
 out=$("$NATTER" </dev/null 2>&1)
-case $out in *"not available yet"*) skip_all "natter does not open the interface yet" ;; esac
 like "$out" "needs a terminal" "without a terminal: a clear refusal"
 
 "$NATTER" "${DAVE[@]}" send "$C" "wide 中文 and 😀 emoji" >/dev/null
@@ -31,17 +22,7 @@ like "$out" "needs a terminal" "without a terminal: a clear refusal"
 "$NATTER" "${DAVE[@]}" send "$C" "$(printf 'c1 \xc2\x9b31m bidi \xe2\x80\xaeevil tab\there')" >/dev/null
 "$NATTER" sync >/dev/null
 
-# pane: the text of the screen.
-pane() { "${TM[@]}" capture-pane -p -t natter; }
-# pane_has TEXT: the screen shows TEXT.
-pane_has() { pane | grep -qF -- "$1"; }
-keys() { "${TM[@]}" send-keys -t natter -l -- "$1"; }
-key() { "${TM[@]}" send-keys -t natter "$@"; }
-
-"${TM[@]}" new-session -d -s natter -x 80 -y 24 \
-	"env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_DATA_HOME='$XDG_DATA_HOME' \
-	XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' \
-	'$NATTER' 2>'$T_TMP/natter.err'; echo \"EXIT \$?\"; sleep 60"
+tm_natter -x 80 -y 24
 title0=$("${TM[@]}" display -p -t natter '#{pane_title}')
 
 wait_for pane_has "red after"

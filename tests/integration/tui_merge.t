@@ -2,15 +2,7 @@
 # The launch merge as the interface shows it: messages the notifier stored in
 # sync.db while natter was closed appear at launch even when the server is
 # gone by then, under a marker that says they came from the notifier.
-. "$(dirname "$0")/lib.sh"
-
-command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
-
-# The tmux server's socket lives in the test's directory, removed with it.
-export TMUX_TMPDIR=$T_TMP
-TM=(tmux -L "natter-test-$$")
-tm_cleanup() { "${TM[@]}" kill-server 2>/dev/null; t_cleanup; }
-trap tm_cleanup EXIT
+. "$(dirname "$0")/tui_lib.sh"
 
 export NATTER_PASSWORD=password123
 start_server -d "$T_TMP/server.db" || { echo "1..0 # SKIP no server"; exit 0; }
@@ -34,12 +26,7 @@ kill "$NPID"
 wait "$NPID" 2>/dev/null
 stop_server
 
-pane() { "${TM[@]}" capture-pane -p -t natter; }
-pane_has() { pane | grep -qF -- "$1"; }
-"${TM[@]}" new-session -d -s natter -x 100 -y 24 \
-	"env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_DATA_HOME='$XDG_DATA_HOME' \
-	XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' \
-	'$NATTER' 2>'$T_TMP/natter.err'; echo \"EXIT \$?\"; sleep 60"
+tm_natter
 wait_for pane_has "before the notifier"
 ok $? "the first screen shows the history"
 wait_for pane_has "offline"
@@ -67,11 +54,7 @@ wait_for grep -q "only the notifier has this" "$T_TMP/notifyd.2.log"
 kill "$NPID"
 wait "$NPID" 2>/dev/null
 "$NATTER" "${DAVE[@]}" send "$C" "only the server has this" >/dev/null
-"${TM[@]}" kill-session -t natter
-"${TM[@]}" new-session -d -s natter -x 100 -y 24 \
-	"env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_DATA_HOME='$XDG_DATA_HOME' \
-	XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' \
-	'$NATTER' 2>>'$T_TMP/natter.err'; echo \"EXIT \$?\"; sleep 60"
+tm_natter
 wait_for pane_has "only the server has this"
 ok $? "the launch brings the remainder from the server"
 nl=$'\n'

@@ -3,15 +3,7 @@
 # relaunch, /search jumping to a match, bracketed paste, input history,
 # switching conversations, the notifier kept quiet for the conversation on
 # screen and for a /mute'd one, and SIGTERM.
-. "$(dirname "$0")/lib.sh"
-
-command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
-
-# The tmux server's socket lives in the test's directory, removed with it.
-export TMUX_TMPDIR=$T_TMP
-TM=(tmux -L "natter-test-$$")
-tm_cleanup() { "${TM[@]}" kill-server 2>/dev/null; t_cleanup; }
-trap tm_cleanup EXIT
+. "$(dirname "$0")/tui_lib.sh"
 
 export NATTER_PASSWORD=password123
 start_server || { echo "1..0 # SKIP no server"; exit 0; }
@@ -20,23 +12,11 @@ DAVE=(-D "$T_TMP/dave")
 "$NATTER" "${DAVE[@]}" -s "$SERVER_URL" register dave >/dev/null
 LUNCH=$("$NATTER" new lunch dave)
 WORK=$("$NATTER" new work dave)
-out=$("$NATTER" </dev/null 2>&1)
-case $out in *"not available yet"*) skip_all "natter does not open the interface yet" ;; esac
 
 "$NATTER" "${DAVE[@]}" send "$WORK" "a needle in the work haystack" >/dev/null
 "$NATTER" "${DAVE[@]}" send "$LUNCH" "first lunch message" >/dev/null
 
-pane() { "${TM[@]}" capture-pane -p -t natter; }
-pane_has() { pane | grep -qF -- "$1"; }
-keys() { "${TM[@]}" send-keys -t natter -l -- "$1"; }
-key() { "${TM[@]}" send-keys -t natter "$@"; }
-open_natter() {
-	"${TM[@]}" kill-session -t natter 2>/dev/null
-	"${TM[@]}" new-session -d -s natter -x 100 -y 24 \
-		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_DATA_HOME='$XDG_DATA_HOME' \
-		XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' \
-		'$NATTER' 2>>'$T_TMP/natter.err'; echo \"EXIT \$?\"; sleep 60"
-}
+open_natter() { tm_natter; }
 
 open_natter
 wait_for pane_has "first lunch message"
