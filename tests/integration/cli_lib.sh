@@ -1,5 +1,5 @@
 # Helpers for the natter command-line tests (cli_*.t): accounts in private
-# data directories, and JSON picked apart with Perl's core JSON::PP.
+# data directories.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 export NATTER_PASSWORD=correct-horse
 
@@ -8,13 +8,6 @@ nat() {
 	local who=$1; shift
 	OUT=$("$NATTER" -D "$T_TMP/$who" "$@" 2>"$T_TMP/err"); RC=$?
 	ERR=$(cat "$T_TMP/err")
-}
-
-# jx JSON EXPR: evaluates a Perl expression over the decoded JSON in $d
-# (the JSON goes through a pipe: it may be larger than an argument can be).
-jx() {
-	printf '%s' "$1" | perl -MJSON::PP -e \
-		'local $/; my $d = JSON::PP->new->decode(<STDIN>); print eval($ARGV[0]);' "$2"
 }
 
 # account USER: registers USER at $SERVER_URL in its own data directory.

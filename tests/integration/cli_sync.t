@@ -10,11 +10,6 @@ account bob
 nat alice new big bob; BIG=$OUT
 nat alice new small bob; SMALL=$OUT
 
-metric() { # NAME LABEL
-	curl -s "$SERVER_URL/v1/metrics" | awk -v n="$1" -v l="$2" \
-		'$1 == n"{"l"}" || ($1 == n && l == "") { print $2 }'
-}
-
 seq 1 2500 | sed 's/^/big /' | "$NATTER" -D "$T_TMP/alice" send --lines "$BIG"
 is "$?" 0 "alice sends 2500 messages"
 nat bob send "$SMALL" "bob's own"

@@ -21,10 +21,7 @@ send_as() {
 }
 
 # delivered_by_sync: the server's count of messages it delivered through /v1/sync.
-delivered_by_sync() {
-	curl -s "$SERVER_URL/v1/metrics" |
-		sed -n 's/^natter_messages_delivered_total{via="sync"} \([0-9]*\).*/\1/p'
-}
+delivered_by_sync() { metric natter_messages_delivered_total 'via="sync"'; }
 
 # store_count DIR CONV: messages of CONV in DIR/sync.db.
 store_count() {

@@ -18,10 +18,7 @@ sqlite3 -cmd '.timeout 5000' "$T_TMP/alice/history.db" "
 	WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 2 FROM k WHERE i < 1199)
 	INSERT INTO ranges (conv, sender, lo, hi)
 	  SELECT c.id, 'bob', k.i, k.i FROM conversations c, k;"
-syncs() {
-	curl -s "$SERVER_URL/v1/metrics" |
-		sed -n 's/^natter_requests_total{endpoint="sync"} \([0-9]*\).*/\1/p'
-}
+syncs() { metric natter_requests_total 'endpoint="sync"'; }
 before=$(syncs)
 nat alice sync --json
 is "$RC" 0 "a sync with about 90 KB of vectors succeeds"
