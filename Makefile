@@ -61,6 +61,14 @@ UNIT_SRC = $(wildcard tests/core/test_*.c tests/tui/test_*.c \
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:%.c=$(BUILD)/%)
+HOSTILE_BIN = $(BUILD)/tests/hostile/hostile
+# fuzz/fuzz_TARGET.c: a libFuzzer target; markup checks the escaper with GLib's
+# parser, so it is built only where GLib is installed.
+GLIB_CFLAGS := $(shell pkg-config --cflags glib-2.0 2>/dev/null)
+GLIB_LIBS := $(shell pkg-config --libs glib-2.0 2>/dev/null)
+FUZZ_TARGETS = $(filter-out $(if $(GLIB_LIBS),,markup), \
+	$(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c)))
+REPLAY_BIN = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 
 CORE_LIBS = $(SQLITE_LIBS) $(JANSSON_LIBS) $(CURL_LIBS) $(SODIUM_LIBS) $(ZLIB_LIBS)
 CORE_CFLAGS = $(SQLITE_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS) $(SODIUM_CFLAGS)
@@ -117,11 +125,14 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(CORE_CFLAGS) -o $@ $< $(LIB) $(CORE_LIBS) $(LDFLAGS)
 
-test: $(PROGS) $(UNIT_BIN)
+# What `make test` builds: the programs, the unit runners, the replay driver
+# of each fuzz target (fuzz_replay.t) and the misbehaving server
+# (hostile_server.t). `make unit` runs only the unit runners and the replays.
+test: $(PROGS) $(UNIT_BIN) $(REPLAY_BIN) $(HOSTILE_BIN)
 	BUILD=$(BUILD) tests/run
 
 # Only the unit runners: quick, no processes started.
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(REPLAY_BIN)
 	BUILD=$(BUILD) tests/run --unit
 
 bench: $(PROGS) $(BENCH_BIN)
@@ -158,7 +169,7 @@ clean:
 -include $(wildcard $(BUILD)/core/*.d $(BUILD)/tui/*.d $(BUILD)/notifier/*.d \
 	$(BUILD)/server-mock/*.d)
 
-# --- hardening (issue 8): fuzzing and the hostile server ----------------------
+# Fuzzing and the hostile server.
 # fuzz/fuzz_TARGET.c defines LLVMFuzzerTestOneInput. `make fuzz` builds each
 # with clang -fsanitize=fuzzer,address,undefined in $(FUZZ_BUILD) and runs it
 # for FUZZ_SECONDS, seeded by fuzz/corpus/TARGET; crashes land in fuzz/out/.
@@ -166,13 +177,7 @@ clean:
 # which tests/integration/fuzz_replay.t runs over the stored corpus.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build/fuzz
-GLIB_CFLAGS := $(shell pkg-config --cflags glib-2.0 2>/dev/null)
-GLIB_LIBS := $(shell pkg-config --libs glib-2.0 2>/dev/null)
-# markup checks the escaper with GLib's parser: only where GLib is installed.
-FUZZ_TARGETS = $(filter-out $(if $(GLIB_LIBS),,markup), \
-	$(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c)))
 FUZZ_BIN = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
-REPLAY_BIN = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 ifeq ($(FUZZ),1)
 CFLAGS += -fsanitize=fuzzer-no-link
 endif
@@ -192,8 +197,6 @@ $(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $$(call fuzz_objs,$$*)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ fuzz/fuzz_$*.c \
 		$(call fuzz_objs,$*) $(call fuzz_libs,$*) $(LDFLAGS) -fsanitize=fuzzer
-
-test unit: $(REPLAY_BIN)
 
 fuzz:
 	$(MAKE) CC=clang SANITIZE=1 FUZZ=1 BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) \
@@ -215,11 +218,9 @@ fuzz-run: $(FUZZ_BIN)
 
 .PHONY: fuzz fuzz-run
 # tests/hostile/hostile.c: a fault-injecting server for hostile_server.t.
-HOSTILE_BIN = $(BUILD)/tests/hostile/hostile
 $(HOSTILE_BIN): tests/hostile/hostile.c $(BUILD)/config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(ZLIB_LIBS) $(LDFLAGS)
-test: $(HOSTILE_BIN)
 # Every unit runner under valgrind: a leak or a memory error fails the target.
 memcheck: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do \
@@ -228,4 +229,3 @@ memcheck: $(UNIT_BIN)
 		echo "memcheck: $$t clean"; \
 	done
 .PHONY: memcheck
-# --- end of hardening ---------------------------------------------------------
