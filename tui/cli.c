@@ -14,6 +14,8 @@
 
 /* Options every command accepts, besides its own. */
 #define COMMON_OPTS "s:D:v"
+/* --help's column of usages: a longer usage has its help on the next line. */
+#define USAGE_WIDTH 26
 
 const struct cmd_entry *const cli_table[] = {
     &cmd_register_entry,
@@ -162,10 +164,10 @@ cli_usage(FILE *f)
 	fprintf(f, "commands:\n");
 	for (size_t i = 0; cli_table[i] != NULL; i++) {
 		const struct cmd_entry *ce = cli_table[i];
-		if (strlen(ce->usage) > 26)
-			fprintf(f, "  %s\n  %-26s %s\n", ce->usage, "", ce->help);
+		if (strlen(ce->usage) > USAGE_WIDTH)
+			fprintf(f, "  %s\n  %-*s %s\n", ce->usage, USAGE_WIDTH, "", ce->help);
 		else
-			fprintf(f, "  %-26s %s\n", ce->usage, ce->help);
+			fprintf(f, "  %-*s %s\n", USAGE_WIDTH, ce->usage, ce->help);
 	}
 	fprintf(f, "see natter(1)\n");
 }
