@@ -30,20 +30,20 @@ make_note(
 	const char *t = title ? title(arg, g->conv) : NULL;
 	char *ctitle = clean(t && *t ? t : g->conv, TITLE_MAX, 0);
 	char *summary, *body;
+	char *who = clean(last->sender, 32, 0);
 	if (g->count == 1) {
-		char *who = clean(last->sender, 32, 0);
 		summary = xasprintf("%s in %s", who, ctitle);
 		body = xstrdup(last->body);
-		free(who);
 	} else {
 		summary = xasprintf("%zu new messages in %s", g->count, ctitle);
 		body = xasprintf("%s: %s", last->sender, last->body);
 	}
 	out->conv = xstrdup(g->conv);
+	out->title = ctitle;
+	out->sender = who;
 	out->summary = clean(summary, SUMMARY_MAX, 0);
 	out->body = clean(body, BODY_MAX, TEXT_KEEP_NEWLINE);
 	out->count = g->count;
-	free(ctitle);
 	free(summary);
 	free(body);
 }
@@ -82,6 +82,8 @@ note_list_free(struct note_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].conv);
+		free(l->v[i].title);
+		free(l->v[i].sender);
 		free(l->v[i].summary);
 		free(l->v[i].body);
 	}

@@ -34,8 +34,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: natter-notifyd [-fv] [-s URL] [-D DIR] [--backend auto|libnotify|stdout|none]\n"
-	    "                      [--exec CMD]\n"
+	    "usage: natter-notifyd [-fv] [-s URL] [-D DIR]\n"
+	    "                      [--backend auto|libnotify|stdout|none|exec] [--exec CMD]\n"
 	    "       natter-notifyd --help | --version\n");
 }
 

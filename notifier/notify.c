@@ -1,6 +1,7 @@
 /* Notification backends: libnotify (D-Bus), stdout, none, and exec. */
 #include <errno.h>
 #include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,29 +64,76 @@ show_stdout(const struct note *note)
 	free(line);
 }
 
-/* Runs the exec program with summary and body as its two arguments. */
+/* The variables the exec program gets, in the order of exec_env's values. */
+static const char *const exec_vars[] = {"NATTER_SUMMARY", "NATTER_BODY", "NATTER_BODY_MARKUP",
+    "NATTER_SENDER", "NATTER_CONV", "NATTER_TITLE", "NATTER_COUNT"};
+#define NEXEC_VARS (sizeof(exec_vars) / sizeof(exec_vars[0]))
+
+/* True when the environment entry kv sets one of exec_vars. */
+static bool
+is_exec_var(const char *kv)
+{
+	for (size_t i = 0; i < NEXEC_VARS; i++) {
+		size_t len = strlen(exec_vars[i]);
+		if (strncmp(kv, exec_vars[i], len) == 0 && kv[len] == '=')
+			return true;
+	}
+	return false;
+}
+
+/* The environment of the exec program: ours, with the note's NATTER_* set. */
+static char **
+exec_env(const struct note *note, const char *markup)
+{
+	extern char **environ;
+	char count[24];
+	snprintf(count, sizeof(count), "%zu", note->count);
+	const char *values[NEXEC_VARS] = {note->summary, note->body, markup,
+	    note->sender ? note->sender : "", note->conv ? note->conv : "",
+	    note->title ? note->title : "", count};
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = xreallocarray(NULL, n + NEXEC_VARS + 1, sizeof(*env));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!is_exec_var(environ[i]))
+			env[k++] = xstrdup(environ[i]);
+	for (size_t i = 0; i < NEXEC_VARS; i++)
+		env[k++] = xasprintf("%s=%s", exec_vars[i], values[i]);
+	env[k] = NULL;
+	return env;
+}
+
+/*
+ * Runs the exec program as `CMD -- SUMMARY BODY`, the body escaped for the
+ * notification markup, as notify-send expects: the "--" keeps a text that
+ * starts with "-" from being read as an option. Everything is also in
+ * NATTER_* variables. No shell is involved; standard input is /dev/null.
+ * posix_spawn, not fork: after a fork, a process with threads (GLib's) may
+ * only call async-signal-safe functions.
+ */
 static void
 show_exec(struct notifier *n, const struct note *note)
 {
 	notify_reap(n);
-	pid_t pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "natter-notifyd: cannot run %s: %s\n", n->exec, strerror(errno));
-		return;
-	}
-	if (pid == 0) {
-		int fd = open("/dev/null", O_RDONLY);
-		if (fd >= 0) {
-			dup2(fd, 0);
-			if (fd > 2)
-				close(fd);
-		}
-		char *argv[] = {n->exec, note->summary, note->body, NULL};
-		execvp(n->exec, argv);
-		fprintf(stderr, "natter-notifyd: cannot run %s: %s\n", n->exec, strerror(errno));
-		_exit(127);
-	}
-	n->children++;
+	char *markup = text_markup_escape(note->body);
+	char **env = exec_env(note, markup);
+	char *argv[] = {n->exec, "--", note->summary, markup, NULL};
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, n->exec, &fa, NULL, argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0)
+		fprintf(stderr, "natter-notifyd: cannot run %s: %s\n", n->exec, strerror(rc));
+	else
+		n->children++;
+	for (char **p = env; *p; p++)
+		free(*p);
+	free(env);
+	free(markup);
 }
 
 void

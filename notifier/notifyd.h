@@ -23,6 +23,8 @@
 /* coalesce.c: a batch of messages becomes at most one note per conversation. */
 struct note {
 	char *conv;
+	char *title; /* the conversation's title (or id), sanitised */
+	char *sender; /* of the newest message, sanitised */
 	char *summary; /* sanitised and truncated, not escaped */
 	char *body; /* sanitised (newlines kept) and truncated, not escaped */
 	size_t count; /* messages it stands for */

@@ -48,21 +48,34 @@ ok $? "it never exited"
 stop_notifyd
 is "$NSTATUS" 0 "stops cleanly"
 
-# --exec runs a program with two arguments, no shell.
+# --exec runs a program as `CMD -- SUMMARY BODY`, no shell; the body escaped
+# for notification markup; everything also in NATTER_* variables.
 cat >"$T_TMP/record" <<'SH'
 #!/bin/sh
-printf 'argc=%s\n[%s]\n[%s]\n' "$#" "$1" "$2" >>"$RECORD"
+printf 'argc=%s\n[%s]\n[%s]\n[%s]\n' "$#" "$1" "$2" "$3" >>"$RECORD"
+printf 'env [%s] [%s] [%s] [%s] [%s] [%s]\n' "$NATTER_SENDER" "$NATTER_CONV" "$NATTER_TITLE" \
+	"$NATTER_COUNT" "$NATTER_BODY" "$NATTER_BODY_MARKUP" >>"$RECORD"
 SH
 chmod +x "$T_TMP/record"
 export RECORD=$T_TMP/record.out
-start_notifyd "$A" --exec "$T_TMP/record"
+NATTER_BODY=stale start_notifyd "$A" --exec "$T_TMP/record"
 say "$BOB" "$PROJ" '"$(touch '"$T_TMP"'/pwned); rm -rf ~ `id` <b>bold</b>"'
 wait_for test -s "$RECORD"
 got=$(cat "$RECORD")
-like "$got" "argc=2" "the exec backend passes summary and body as two arguments"
-like "$got" $'\\[bob in proj\\]' "the first is the summary"
-like "$got" '\[\$\(touch .*`id` <b>bold</b>\]' "the second is the body, literally"
+like "$got" "argc=3" "the exec backend passes three arguments"
+like "$got" $'argc=3\n\\[--\\]\n' "the first is --, so that no text is taken for an option"
+like "$got" $'\\[--\\]\n\\[bob in proj\\]' "then the summary"
+like "$got" '\[\$\(touch .*`id` &lt;b&gt;bold&lt;/b&gt;\]' "then the body, escaped for notification markup"
+like "$got" "env \[bob\] \[$PROJ\] \[proj\] \[1\] \[\\\$\(touch [^]]*<b>bold</b>\] \[[^]]*&lt;b&gt;" \
+	"NATTER_SENDER, _CONV, _TITLE, _COUNT, _BODY (as typed) and _BODY_MARKUP"
 [ ! -e "$T_TMP/pwned" ]
 ok $? "no shell ever sees the text"
+stop_notifyd
+: >"$RECORD"
+start_notifyd "$A" --exec "$T_TMP/record"
+say "$BOB" "$PROJ" '"--urgency=critical -i evil"'
+wait_for test -s "$RECORD"
+like "$(cat "$RECORD")" $'\\[--\\]\n\\[bob in proj\\]\n\\[--urgency=critical -i evil\\]' \
+	"a body that looks like options comes after --"
 stop_notifyd
 done_testing
