@@ -71,6 +71,12 @@ void view_clear(struct view *v);
  */
 struct view_msg *view_append(
     struct view *v, int64_t ts, const char *sender, const char *body, size_t bodylen, int flags);
+/* Appends message m (made by view_append or detached), now owned by the view. */
+void view_push(struct view *v, struct view_msg *m);
+/* Takes messages [from, n) out of the window into an array the caller frees. */
+struct view_msg **view_detach(struct view *v, size_t from, size_t *n);
+/* Frees one message taken out of a view. */
+void view_msg_free(struct view_msg *m);
 /* The last message whose client id is cid, or NULL. */
 struct view_msg *view_find_cid(const struct view *v, const char *cid);
 /* Puts the unread marker above message i (SIZE_MAX: no marker) with the given text. */
