@@ -117,6 +117,13 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(CORE_CFLAGS) -o $@ $< $(LIB) $(CORE_LIBS) $(LDFLAGS)
 
+# bench/window drives the message window's model, so it links those tui objects too.
+WINDOW_OBJ = $(addprefix $(BUILD)/tui/,timeline.o view.o wrap.o width.o)
+$(BUILD)/bench/window: bench/window.c $(WINDOW_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CORE_CFLAGS) -Itui -o $@ $< $(WINDOW_OBJ) $(LIB) \
+		$(CORE_LIBS) $(LDFLAGS)
+
 test: $(PROGS) $(UNIT_BIN)
 	BUILD=$(BUILD) tests/run
 

@@ -47,7 +47,8 @@ say(const char *text)
 {
 	struct err e = {0};
 	if (ui.cur == NULL) {
-		window_notice("no conversation open: /new TITLE MEMBER... starts one, /go NAME opens one");
+		window_notice(
+		    "no conversation open: /new TITLE MEMBER... starts one, /go NAME opens one");
 		return;
 	}
 	if (!text_acceptable(text, strlen(text))) {
@@ -112,7 +113,8 @@ run_mute(const struct command *c)
 	}
 	const char *conv = id ? id : ui.cur;
 	if (conv == NULL || !ui.have_ss) {
-		window_notice("%s", conv ? "the sync store is not available" : "no conversation open");
+		window_notice(
+		    "%s", conv ? "the sync store is not available" : "no conversation open");
 	} else if (syncstore_set_muted(&ui.ss, conv, on, &e) < 0) {
 		window_notice("%s", e.msg);
 	} else {
@@ -146,7 +148,7 @@ run_search(const struct command *c)
 	}
 	if (rc == 0) {
 		window_notice(ui.search_skip ? "no older message contains \"%s\""
-				      : "no message contains \"%s\"",
+					     : "no message contains \"%s\"",
 		    text);
 		ui.search_skip = 0;
 		return;
@@ -179,8 +181,8 @@ const struct command_info command_table[] = {
 	"switch to the conversation whose title or id starts with NAME", CMD_GO, run_go},
     {"help", COMMAND_ARGS_COMMAND, "/help [COMMAND]",
 	"list the commands and keys, or explain one command", CMD_HELP, run_help},
-    {"mute", COMMAND_ARGS_OPTIONAL, "/mute [NAME]",
-	"stop desktop notifications for a conversation", CMD_MUTE, run_mute},
+    {"mute", COMMAND_ARGS_OPTIONAL, "/mute [NAME]", "stop desktop notifications for a conversation",
+	CMD_MUTE, run_mute},
     {"new", COMMAND_ARGS_NEW, "/new TITLE MEMBER...",
 	"start a conversation (quote a TITLE with spaces: /new \"Lunch plans\" bob)", CMD_NEW,
 	run_new},

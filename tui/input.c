@@ -224,4 +224,3 @@ input_read(void)
 		esc = false;
 	}
 }
-

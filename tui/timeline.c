@@ -27,7 +27,8 @@ add_row(struct view *v, const struct hmsg *r, const struct timeline *t)
 	int flags = strcmp(r->m.sender, t->me) == 0 ? VIEW_OWN : 0;
 	if (t->hit != 0 && r->id == t->hit)
 		flags |= VIEW_HIT;
-	struct view_msg *m = view_append(v, r->m.ts, r->m.sender, r->m.body, strlen(r->m.body), flags);
+	struct view_msg *m =
+	    view_append(v, r->m.ts, r->m.sender, r->m.body, strlen(r->m.body), flags);
 	m->id = r->id;
 }
 

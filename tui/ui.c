@@ -110,6 +110,69 @@ check_setup(struct ctx *c, struct err *e)
 	return -1;
 }
 
+/* Waits on the keyboard and on net.c's news until the user quits. */
+static void
+loop(void)
+{
+	struct pollfd fds[2] = {
+	    {.fd = STDIN_FILENO, .events = POLLIN},
+	    {.fd = ui.net.pipe[0], .events = POLLIN},
+	};
+	while (!ui.quit && !got_term) {
+		if (ui.dirty)
+			screen_draw();
+		/* Idle time goes to the search index while it is behind. */
+		int rc = poll(fds, 2, ui.index_behind ? 0 : SYNCSTORE_FOCUS_HEARTBEAT_MS / 2);
+		if (rc == 0 && ui.index_behind) {
+			struct err ie = {0};
+			ui.index_behind =
+			    search_index(&ui.search, ui.hist, INDEX_BATCH, &ie) == INDEX_BATCH;
+		}
+		if (rc < 0 && errno != EINTR)
+			break;
+		if (got_winch) {
+			got_winch = 0;
+			screen_resize();
+		}
+		if (rc > 0 && (fds[0].revents & (POLLIN | POLLHUP)))
+			input_read();
+		if (rc > 0 && (fds[1].revents & POLLIN))
+			apply_news();
+		if (fds[0].revents & (POLLHUP | POLLERR))
+			break;
+		window_heartbeat(false);
+	}
+}
+
+/* Closes the stores the interface opened and frees its state. */
+static void
+ui_free(void)
+{
+	struct err e = {0};
+	if (ui.have_ss) {
+		syncstore_clear_focus(&ui.ss, &e);
+		syncstore_close(&ui.ss);
+	}
+	search_close(&ui.search);
+	view_free(&ui.view);
+	edit_free(&ui.edit);
+	complete_free(&ui.comp);
+	hconvs_free(ui.convs, ui.nconvs);
+	free(ui.activity);
+	free(ui.cur);
+	for (size_t i = 0; i < ui.nnotices; i++) {
+		free(ui.notices[i].conv);
+		free(ui.notices[i].text);
+	}
+	free(ui.notices);
+	buf_free(&ui.paste);
+	msg_free(&ui.anchor.m);
+	free(ui.last_search);
+	free(ui.launch_conv);
+	vector_free(&ui.launch_held);
+	vector_free(&ui.launch_store);
+}
+
 /* Runs the interface until the user quits. */
 int
 ui_run(struct ctx *c, struct err *e)
@@ -160,57 +223,9 @@ ui_run(struct ctx *c, struct err *e)
 		screen_stop();
 		return -1;
 	}
-	struct pollfd fds[2] = {
-	    {.fd = STDIN_FILENO, .events = POLLIN},
-	    {.fd = ui.net.pipe[0], .events = POLLIN},
-	};
-	while (!ui.quit && !got_term) {
-		if (ui.dirty)
-			screen_draw();
-		/* Idle time goes to the search index while it is behind. */
-		int rc = poll(fds, 2, ui.index_behind ? 0 : SYNCSTORE_FOCUS_HEARTBEAT_MS / 2);
-		if (rc == 0 && ui.index_behind) {
-			struct err ie = {0};
-			ui.index_behind =
-			    search_index(&ui.search, ui.hist, INDEX_BATCH, &ie) == INDEX_BATCH;
-		}
-		if (rc < 0 && errno != EINTR)
-			break;
-		if (got_winch) {
-			got_winch = 0;
-			screen_resize();
-		}
-		if (rc > 0 && (fds[0].revents & (POLLIN | POLLHUP)))
-			input_read();
-		if (rc > 0 && (fds[1].revents & POLLIN))
-			apply_news();
-		if (fds[0].revents & (POLLHUP | POLLERR))
-			break;
-		window_heartbeat(false);
-	}
+	loop();
 	screen_stop();
 	net_stop(&ui.net);
-	if (ui.have_ss) {
-		syncstore_clear_focus(&ui.ss, &se);
-		syncstore_close(&ui.ss);
-	}
-	search_close(&ui.search);
-	view_free(&ui.view);
-	edit_free(&ui.edit);
-	complete_free(&ui.comp);
-	hconvs_free(ui.convs, ui.nconvs);
-	free(ui.activity);
-	free(ui.cur);
-	for (size_t i = 0; i < ui.nnotices; i++) {
-		free(ui.notices[i].conv);
-		free(ui.notices[i].text);
-	}
-	free(ui.notices);
-	buf_free(&ui.paste);
-	msg_free(&ui.anchor.m);
-	free(ui.last_search);
-	free(ui.launch_conv);
-	vector_free(&ui.launch_held);
-	vector_free(&ui.launch_store);
+	ui_free();
 	return 0;
 }

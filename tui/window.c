@@ -194,8 +194,9 @@ window_load(void)
 			complete_touch(&ui.comp, c->members[i]);
 	}
 	bool anchored = ui.anchor.id != 0 && ui.cur && strcmp(ui.anchor.m.conv, ui.cur) == 0;
-	if (ui.cur && history_messages(ui.hist, ui.cur, anchored ? ui.anchor.id : 0,
-			  anchored ? VIEW_WINDOW - 1 : VIEW_WINDOW, &v, &n, &e) < 0)
+	if (ui.cur &&
+	    history_messages(ui.hist, ui.cur, anchored ? ui.anchor.id : 0,
+		anchored ? VIEW_WINDOW - 1 : VIEW_WINDOW, &v, &n, &e) < 0)
 		snprintf(ui.note, sizeof(ui.note), "%s", e.msg);
 	if (anchored) {
 		/* The anchor itself closes the window. */
@@ -439,4 +440,3 @@ out:
 	vector_free(&added);
 	vector_free(&server);
 }
-
