@@ -84,9 +84,9 @@ static double
 old_way(struct history *h, struct view *v, const struct timeline *t, size_t *built)
 {
 	struct err e = {0};
-	struct hmsg *rows;
-	struct outbox_item *ob;
-	size_t n, nob;
+	struct hmsg *rows = NULL;
+	struct outbox_item *ob = NULL;
+	size_t n = 0, nob = 0;
 	double t0 = now_us();
 	if (history_messages(h, CONV, 0, VIEW_WINDOW, &rows, &n, &e) < 0 ||
 	    history_outbox_list(h, &ob, &nob, &e) < 0)
@@ -104,9 +104,9 @@ static double
 new_way(struct history *h, struct view *v, const struct timeline *t, size_t *built)
 {
 	struct err e = {0};
-	struct hmsg *rows;
-	struct outbox_item *ob;
-	size_t n, nob;
+	struct hmsg *rows = NULL;
+	struct outbox_item *ob = NULL;
+	size_t n = 0, nob = 0;
 	double t0 = now_us();
 	if (history_messages(h, CONV, 0, 1 + TIMELINE_OVERLAP, &rows, &n, &e) < 0 ||
 	    history_outbox_list(h, &ob, &nob, &e) < 0)
@@ -135,15 +135,13 @@ cmp_double(const void *a, const void *b)
 static void
 report(const char *name, double *build, double *draw, size_t rounds, size_t built, size_t wrapped)
 {
-	double sb = 0, sd = 0;
-	for (size_t i = 0; i < rounds; i++) {
+	double sb = 0;
+	for (size_t i = 0; i < rounds; i++)
 		sb += build[i];
-		sd += draw[i];
-	}
 	qsort(build, rounds, sizeof(*build), cmp_double);
 	qsort(draw, rounds, sizeof(*draw), cmp_double);
-	printf("%-40s %8.1f %8.1f %8.1f %8zu %8zu\n", name, build[rounds / 2], sb / (double)rounds,
-	    draw[rounds / 2], built, wrapped);
+	printf("%-40s %10.1f %10.1f %10.1f %8zu %8zu\n", name, build[rounds / 2],
+	    sb / (double)rounds, draw[rounds / 2], built, wrapped);
 }
 
 int
@@ -195,8 +193,10 @@ main(int argc, char *argv[])
 	printf("one incoming message, a %d-message window open (%zu in history, %d x %d screen, "
 	       "%zu rounds)\n",
 	    VIEW_WINDOW, total, WIDTH, HEIGHT, rounds);
-	printf("%-40s %8s %8s %8s %8s %8s\n", "way", "med us", "mean us", "draw us", "built",
-	    "wrapped");
+	printf("microseconds: read+build (median, mean), then the next draw's layout (median);\n"
+	       "messages built (sanitised) and wrapped for that draw\n");
+	printf("%-40s %10s %10s %10s %8s %8s\n", "way", "build med", "build mean", "draw med",
+	    "built", "wrapped");
 	double old_med, new_med;
 	report("old: read 1,000 rows, build all (fill)", ob, od, rounds, obuilt, owrapped);
 	old_med = ob[rounds / 2] + od[rounds / 2];
