@@ -2,7 +2,9 @@
  * The message view of one conversation: a bounded window of messages (never
  * the whole history), laid out bottom-up into screen rows with a hanging
  * indent, day separators and the marker line where unread messages start.
- * Pure: no curses, no stores; the caller feeds it messages.
+ * Each message keeps its wrapping until the width changes; a reflow is
+ * lazy: view_layout wraps again only the messages it lays out. Pure: no
+ * curses, no stores; the caller (timeline.c) feeds it messages.
  */
 #ifndef NATTER_VIEW_H
 #define NATTER_VIEW_H
