@@ -11,7 +11,6 @@
 
 #include "command.h"
 #include "natter.h"
-#include "outbox.h"
 #include "text.h"
 
 /* /help: the commands and the keys, or one command. */
