@@ -125,6 +125,13 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(CORE_CFLAGS) -o $@ $< $(LIB) $(CORE_LIBS) $(LDFLAGS)
 
+# bench/window drives the message window's model, so it links those tui objects too.
+WINDOW_OBJ = $(addprefix $(BUILD)/tui/,timeline.o view.o wrap.o width.o)
+$(BUILD)/bench/window: bench/window.c $(WINDOW_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CORE_CFLAGS) -Itui -o $@ $< $(WINDOW_OBJ) $(LIB) \
+		$(CORE_LIBS) $(LDFLAGS)
+
 # What `make test` builds: the programs, the unit runners, the replay driver
 # of each fuzz target (fuzz_replay.t) and the misbehaving server
 # (hostile_server.t). `make unit` runs only the unit runners and the replays.

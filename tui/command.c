@@ -8,18 +8,6 @@
 #include "command.h"
 #include "util.h"
 
-const struct command_info command_table[] = {
-    {"go", "/go NAME", "switch to the conversation whose title or id starts with NAME", CMD_GO},
-    {"help", "/help [COMMAND]", "list the commands and keys, or explain one command", CMD_HELP},
-    {"mute", "/mute [NAME]", "stop desktop notifications for a conversation", CMD_MUTE},
-    {"new", "/new TITLE MEMBER...",
-	"start a conversation (quote a TITLE with spaces: /new \"Lunch plans\" bob)", CMD_NEW},
-    {"quit", "/quit", "leave natter", CMD_QUIT},
-    {"search", "/search TEXT", "search the history; Enter on a result jumps to it", CMD_SEARCH},
-    {"unmute", "/unmute [NAME]", "notify again for a conversation", CMD_UNMUTE},
-};
-const size_t command_count = nitems(command_table);
-
 /* True for the whitespace that separates arguments. */
 static bool
 is_space(char c)
@@ -144,7 +132,6 @@ parse_new(struct command *c, const char *args, const char *usage)
 {
 	bool bad = false;
 	char *w;
-	c->kind = CMD_NEW;
 	while ((w = next_word(&args, &bad)) != NULL)
 		push(c, w);
 	if (bad) {
@@ -226,34 +213,29 @@ command_parse(const char *line, struct command *c)
 		free(arg);
 		return;
 	}
-	switch (ci->kind) {
-	case CMD_NEW:
+	c->kind = ci->kind;
+	c->info = ci;
+	switch (ci->args) {
+	case COMMAND_ARGS_NEW:
 		parse_new(c, args, ci->usage);
 		break;
-	case CMD_GO:
-	case CMD_SEARCH:
-		if (arg == NULL) {
+	case COMMAND_ARGS_REQUIRED:
+		if (arg == NULL)
 			fail(c, "usage: %s", ci->usage);
-			break;
-		}
-		c->kind = ci->kind;
-		c->text = arg;
-		arg = NULL;
 		break;
-	case CMD_HELP:
-		c->kind = CMD_HELP;
+	case COMMAND_ARGS_COMMAND:
 		if (arg && arg[0] == '/')
 			memmove(arg, arg + 1, strlen(arg));
-		c->text = arg;
-		arg = NULL;
 		break;
-	default:
-		c->kind = ci->kind;
-		c->text = arg;
-		arg = NULL;
+	case COMMAND_ARGS_OPTIONAL:
 		break;
 	}
-	free(arg);
+	if (c->kind == CMD_ERROR)
+		c->info = NULL;
+	if (c->kind == CMD_ERROR || ci->args == COMMAND_ARGS_NEW)
+		free(arg);
+	else
+		c->text = arg;
 }
 
 /* Frees what command_parse allocated. */

@@ -1,7 +1,12 @@
 /*
  * Parsing of what the user types on the input line: a message to send, or
  * one of the /commands. Abbreviations are accepted when unambiguous; "//"
- * sends a message starting with "/". Pure: no I/O.
+ * sends a message starting with "/". The commands come from one table,
+ * command_table, each entry with its name, the arguments it takes, its
+ * usage and help, and its handler, as tmux's cmd_entry: the interface
+ * defines it beside the handlers (action.c); the parser reads only the
+ * names and argument shapes, and /help and Tab completion read it too.
+ * Pure: no I/O.
  */
 #ifndef NATTER_COMMAND_H
 #define NATTER_COMMAND_H
@@ -23,18 +28,32 @@ enum command_kind {
 
 struct command {
 	enum command_kind kind;
+	const struct command_info *info; /* the table's entry for a command, else NULL */
 	char *text;
 	char **argv;
 	size_t argc;
 };
 
-/* One command for /help and completion. */
+/* The arguments a command takes, which the parser checks. */
+enum command_args {
+	COMMAND_ARGS_OPTIONAL, /* text: the rest of the line, or NULL */
+	COMMAND_ARGS_REQUIRED, /* text: the rest of the line, or a usage error */
+	COMMAND_ARGS_COMMAND, /* text: a command name (a leading / dropped), or NULL */
+	COMMAND_ARGS_NEW, /* argv: a title (quoted when it has spaces), then user names */
+};
+
+struct command;
+
+/* One /command: its syntax, its help and what runs it. */
 struct command_info {
 	const char *name; /* without the slash */
+	enum command_args args;
 	const char *usage;
 	const char *help;
 	enum command_kind kind;
+	void (*run)(const struct command *c);
 };
+/* The commands, in alphabetical order; defined with their handlers by the interface. */
 extern const struct command_info command_table[];
 extern const size_t command_count;
 

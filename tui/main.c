@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "natter.h"
-#include "ui.h"
 
 /* Prints the synopsis and the commands. */
 static void

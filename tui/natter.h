@@ -1,20 +1,34 @@
 /*
- * natter, the chat client: prototypes shared by its modules, grouped by
- * module. The scriptable commands live in cli.c; main.c parses the global
- * flags and dispatches.
+ * natter, the chat client: its one program header, with the prototypes
+ * shared by its modules grouped by module (as catgirl's chat.h). The pure
+ * modules (edit, wrap, view, timeline, complete, command, width, color)
+ * keep their own headers. main.c parses the global flags and dispatches to
+ * a scriptable command (cli.c) or to the interface (ui.c and the modules
+ * after it); net.c and search.c do the interface's network and search work
+ * and know nothing of its screen.
  */
 #ifndef NATTER_NATTER_H
 #define NATTER_NATTER_H
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <wchar.h>
 
 #include "client.h"
+#include "complete.h"
 #include "config.h"
 #include "creds.h"
+#include "edit.h"
 #include "history.h"
+#include "launch.h"
 #include "paths.h"
+#include "syncstore.h"
+#include "timeline.h"
 #include "util.h"
+#include "view.h"
 
 /* What every command works with: flags, config, credentials, stores, session. */
 struct ctx {
@@ -109,5 +123,195 @@ extern const struct cmd_entry cmd_conversations_entry;
 extern const struct cmd_entry cmd_send_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_log_entry;
+
+/* net.c: the launch sync, live events and sends, on two threads */
+enum net_state {
+	NET_CONNECTING, /* the launch sync is running */
+	NET_ONLINE, /* listening for events */
+	NET_OFFLINE, /* the server cannot be reached; retrying */
+	NET_REFUSED, /* the server refused the login */
+};
+
+/* What changed since the last net_take, for the interface to show. */
+struct net_news {
+	enum net_state state;
+	char status[512]; /* the last problem or result, in words; "" for none */
+	bool all; /* reload everything (after a sync) */
+	char **convs; /* conversations with new messages */
+	size_t nconvs;
+	bool launched; /* the launch sync finished: report is set */
+	struct launch_report report;
+	char *opened; /* a conversation /new created, to switch to */
+	char *error; /* a request that failed (e.g. /new), in words */
+	size_t queued; /* sends waiting in the outbox */
+};
+
+struct net {
+	pthread_t events, sender;
+	bool started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int pipe[2]; /* a byte is written when news is waiting */
+	volatile sig_atomic_t abort; /* stops transfers on exit */
+	bool stop, flush; /* under mu */
+	char *new_title; /* a /new request, under mu */
+	char **new_members;
+	size_t new_n;
+	struct net_news news; /* under mu */
+	char *server, *user, *token, *history_path, *sync_path;
+	bool verbose;
+};
+
+/* Starts the background threads for the session of c. */
+int net_start(struct net *n, const struct ctx *c, struct err *e);
+/* Stops them (aborting any transfer) and frees everything. */
+void net_stop(struct net *n);
+/* Moves the news into out (the caller frees it with net_news_free). */
+void net_take(struct net *n, struct net_news *out);
+void net_news_free(struct net_news *nw);
+/* Asks for the outbox to be delivered now. */
+void net_flush(struct net *n);
+/* Asks for a new conversation; the answer comes as news (opened or error). */
+void net_new_conversation(struct net *n, const char *title, char *const *members, size_t nm);
+
+/* search.c: /search over an FTS5 index of history.db */
+struct search {
+	struct db db;
+	bool open;
+	int64_t indexed; /* history row ids up to this one are in the index */
+};
+/* Opens (creating) the search index at path, normally DATA/search.db. */
+int search_open(struct search *s, const char *path, struct err *e);
+void search_close(struct search *s);
+/* Indexes up to max more messages of h; returns how many (0: up to date), or -1. */
+int search_index(struct search *s, struct history *h, size_t max, struct err *e);
+/* The FTS5 query for what the user typed: each word a quoted prefix; NULL for none. */
+char *search_query(const char *text);
+/*
+ * Finds the skip-th newest message (0 for the newest) matching text, in every
+ * conversation: by the index s when it is open and nearly up to date (it is
+ * caught up first), else by a LIKE over h. Returns 1 and fills out (free
+ * out->m with msg_free) and *total (how many match), 0 when none, -1 on error.
+ */
+int search_messages(struct search *s, struct history *h, const char *text, size_t skip,
+    struct hmsg *out, size_t *total, struct err *e);
+
+/* ui.c: the interface's state, its set-up and its loop */
+/* The whole state of the interface, shared by ui.c and the modules below it. */
+struct ui {
+	struct ctx *ctx;
+	struct history *hist;
+	struct syncstore ss;
+	bool have_ss;
+	struct net net;
+	const char *me;
+	struct hconv *convs;
+	size_t nconvs;
+	bool *activity; /* per conversation: news since it was last shown */
+	char *cur; /* id of the conversation shown, or NULL */
+	struct view view;
+	uint64_t held; /* the conversation's message count when the window was read */
+	size_t scroll;
+	int64_t marker_first; /* history id of the first unread message, or 0 */
+	int64_t marker_after; /* or: of the last message read before them, or 0 */
+	int64_t marker_until; /* the newest message counted as new, 0 until the launch ends */
+	bool marker_launch; /* the conversation shown at launch: say where news came from */
+	/* Where the launch's news for the conversation first shown came from. */
+	char *launch_conv;
+	struct vector launch_held, launch_store; /* its vectors before the launch */
+	bool split_done;
+	uint64_t from_store, from_server;
+	struct hmsg anchor; /* the last message of the window (id 0: follow the newest) */
+	bool anchor_hit; /* the anchor is a search hit */
+	char *last_search; /* to find the next older hit with /search again */
+	size_t search_skip;
+	struct edit edit;
+	struct complete comp;
+	bool dirty; /* the screen needs drawing */
+	bool quit;
+	bool pasting;
+	struct buf paste;
+	enum net_state state;
+	bool was_online; /* a later connecting is a reconnecting */
+	bool painted; /* the first screen is up: stores may be written */
+	struct search search;
+	bool index_behind; /* messages wait to enter the search index */
+	size_t queued;
+	char note[512]; /* a transient line for the status bar */
+	struct launch_report report;
+	bool launched;
+	int64_t focus_at;
+	/* Local notices (help, errors): kept apart from history, merged by time. */
+	struct notice *notices;
+	size_t nnotices;
+};
+extern struct ui ui;
+
+/*
+ * Runs the chat interface until the user quits: first paint from history.db,
+ * then the launch sync, live events and sends in the background. Needs a
+ * server and a saved login (it explains what to do otherwise). Returns 0, or
+ * -1 with e set before the screen was taken.
+ */
+int ui_run(struct ctx *c, struct err *e);
+
+/* screen.c: curses set-up, layout and drawing of the list, window, status and input */
+/* Key codes for bracketed paste (curses codes: expand only where curses.h is included). */
+#define KEY_PASTE_START (KEY_MAX + 1)
+#define KEY_PASTE_END (KEY_MAX + 2)
+/* Takes the terminal: colours, keys, bracketed paste, mouse wheel, windows. */
+int screen_start(struct err *e);
+/* Gives the terminal back. */
+void screen_stop(void);
+/* Takes the terminal's new size after SIGWINCH and lays the windows out again. */
+void screen_resize(void);
+/* Draws everything and clears ui.dirty. */
+void screen_draw(void);
+/* Repaints the whole terminal on the next draw (C-l). */
+void screen_repaint(void);
+/* Reads a waiting key: OK (a character), KEY_CODE_YES (a function key) or ERR. */
+int screen_key(wint_t *c);
+/* The size of the message window; false when it has no room at all. */
+bool screen_window_size(size_t *height, size_t *width);
+
+/* window.c: the conversation list, switching, the message window, marker and scrolling */
+/* The index of conversation id in the list, or SIZE_MAX. */
+size_t window_conv_index(const char *id);
+/* The conversation shown, or NULL. */
+struct hconv *window_current(void);
+/* Adds a local notice to the current conversation's window. */
+void window_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Reloads the conversation list from history.db, keeping activity marks. */
+void window_load_convs(void);
+/* Reads the window of the current conversation from history.db anew. */
+void window_load(void);
+/* Brings the window up to date: merges the new rows and sends, or reads it anew. */
+void window_update(void);
+/* Shows conversation id, with the unread marker where its unread messages start. */
+void window_switch(const char *id);
+/* The conversation to open first: the one with the newest message, or NULL. */
+const char *window_first(void);
+/* Switches to the conversation delta places away in the list. */
+void window_cycle(int delta);
+/* Scrolls the window by delta rows (positive: back in time), paging older ones in. */
+void window_scroll(long delta);
+/* Marks what the window shows as read in history.db and as shown in sync.db. */
+void window_mark_seen(void);
+/* Refreshes the focus row so the notifier stays quiet for what is on screen. */
+void window_heartbeat(bool force);
+/* Records the state of the conversation on screen before the launch sync. */
+void window_before_launch(void);
+/* Splits what the launch added to it: from the notifier's store or the server. */
+void window_split_launch(void);
+/* Shows the window anchored at message a (a search hit when hit); takes a. */
+void window_anchor(struct hmsg *a, bool hit);
+
+/* input.c: keys, paste, meta and function keys */
+/* Reads every key waiting on the terminal and acts on it. */
+void input_read(void);
+
+/* action.c: what Enter does, and the /commands from their table */
+/* Acts on a line the user entered: sends it, or runs the /command. */
+void action_enter(const char *line);
 
 #endif

@@ -17,7 +17,7 @@
 #include "history.h"
 #include "outbox.h"
 #include "syncstore.h"
-#include "ui.h"
+#include "natter.h"
 
 /* Seconds of one events long-poll. */
 #define EVENTS_WAIT_S 25

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "history.h"
-#include "ui.h"
+#include "natter.h"
 
 /* Rows the index may lag behind before a search falls back to LIKE. */
 #define SEARCH_CATCH_UP 20000

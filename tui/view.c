@@ -21,8 +21,8 @@ view_init(struct view *v, size_t max)
 }
 
 /* Frees one message. */
-static void
-msg_free(struct view_msg *m)
+void
+view_msg_free(struct view_msg *m)
 {
 	free(m->cid);
 	free(m->sender);
@@ -36,7 +36,7 @@ void
 view_clear(struct view *v)
 {
 	for (size_t i = 0; i < v->n; i++)
-		msg_free(v->msgs[i]);
+		view_msg_free(v->msgs[i]);
 	v->n = 0;
 }
 
@@ -50,15 +50,14 @@ view_free(struct view *v)
 	memset(v, 0, sizeof(*v));
 }
 
-/* Appends a message, sanitising its text; drops the oldest when full. */
-struct view_msg *
-view_append(
-    struct view *v, int64_t ts, const char *sender, const char *body, size_t bodylen, int flags)
+/* Appends message m, now owned by the view; drops the oldest when full. */
+void
+view_push(struct view *v, struct view_msg *m)
 {
 	if (v->n == v->max) {
 		size_t drop = v->max / 4 ? v->max / 4 : 1;
 		for (size_t i = 0; i < drop; i++)
-			msg_free(v->msgs[i]);
+			view_msg_free(v->msgs[i]);
 		memmove(v->msgs, v->msgs + drop, (v->n - drop) * sizeof(*v->msgs));
 		v->n -= drop;
 	}
@@ -68,6 +67,14 @@ view_append(
 			v->cap = v->max;
 		v->msgs = xreallocarray(v->msgs, v->cap, sizeof(*v->msgs));
 	}
+	v->msgs[v->n++] = m;
+}
+
+/* Appends a message, sanitising its text; drops the oldest when full. */
+struct view_msg *
+view_append(
+    struct view *v, int64_t ts, const char *sender, const char *body, size_t bodylen, int flags)
+{
 	struct view_msg *m = xcalloc(1, sizeof(*m));
 	m->ts = ts;
 	m->flags = flags;
@@ -78,8 +85,20 @@ view_append(
 		m->prefixw = TIME_COLS + strlen(INFO_MARK);
 	else
 		m->prefixw = TIME_COLS + 1 + utf8_width(m->sender, strlen(m->sender)) + 2;
-	v->msgs[v->n++] = m;
+	view_push(v, m);
 	return m;
+}
+
+/* Takes messages [from, n) out of the window; the caller owns them (view_msg_free). */
+struct view_msg **
+view_detach(struct view *v, size_t from, size_t *n)
+{
+	*n = from < v->n ? v->n - from : 0;
+	struct view_msg **out = xcalloc(*n + 1, sizeof(*out));
+	if (*n > 0)
+		memcpy(out, v->msgs + from, *n * sizeof(*out));
+	v->n -= *n;
+	return out;
 }
 
 /* The last message with client id cid. */

@@ -2,7 +2,9 @@
  * The message view of one conversation: a bounded window of messages (never
  * the whole history), laid out bottom-up into screen rows with a hanging
  * indent, day separators and the marker line where unread messages start.
- * Pure: no curses, no stores; the caller feeds it messages.
+ * Each message keeps its wrapping until the width changes; a reflow is
+ * lazy: view_layout wraps again only the messages it lays out. Pure: no
+ * curses, no stores; the caller (timeline.c) feeds it messages.
  */
 #ifndef NATTER_VIEW_H
 #define NATTER_VIEW_H
@@ -71,6 +73,12 @@ void view_clear(struct view *v);
  */
 struct view_msg *view_append(
     struct view *v, int64_t ts, const char *sender, const char *body, size_t bodylen, int flags);
+/* Appends message m (made by view_append or detached), now owned by the view. */
+void view_push(struct view *v, struct view_msg *m);
+/* Takes messages [from, n) out of the window into an array the caller frees. */
+struct view_msg **view_detach(struct view *v, size_t from, size_t *n);
+/* Frees one message taken out of a view. */
+void view_msg_free(struct view_msg *m);
 /* The last message whose client id is cid, or NULL. */
 struct view_msg *view_find_cid(const struct view *v, const char *cid);
 /* Puts the unread marker above message i (SIZE_MAX: no marker) with the given text. */

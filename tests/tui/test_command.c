@@ -163,6 +163,30 @@ command__table__every_command_has_help(void **state)
 		assert_ptr_equal(
 		    command_lookup(command_table[i].name, strlen(command_table[i].name)),
 		    &command_table[i]);
+		assert_non_null(command_table[i].run);
+		if (i > 0)
+			assert_true(strcmp(command_table[i - 1].name, command_table[i].name) < 0);
+	}
+}
+
+static void
+command__table__parsed_commands_carry_their_entry(void **state)
+{
+	(void)state;
+	struct command c;
+	command_parse("/se needle", &c);
+	assert_ptr_equal(c.info, command_lookup("search", 6));
+	assert_int_equal(c.kind, c.info->kind);
+	command_free(&c);
+	command_parse("/new t bob", &c);
+	assert_ptr_equal(c.info, command_lookup("new", 3));
+	command_free(&c);
+	/* Messages and errors run no handler. */
+	static const char *const none[] = {"hello", "//x", "/go", "/frob", "/new t", "  "};
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		command_parse(none[i], &c);
+		assert_null(c.info);
+		command_free(&c);
 	}
 }
 
@@ -181,6 +205,7 @@ main(void)
 	    cmocka_unit_test(command__new__quoted_title),
 	    cmocka_unit_test(command__new__rejects_bad_member_names),
 	    cmocka_unit_test(command__table__every_command_has_help),
+	    cmocka_unit_test(command__table__parsed_commands_carry_their_entry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "history.h"
-#include "ui.h"
+#include "natter.h"
 
 static int
 setup(void **state)

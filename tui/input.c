@@ -1,0 +1,226 @@
+/*
+ * The keyboard: Emacs-style editing keys on the input line (edit.c does the
+ * editing), Alt/Meta keys, function keys and the mouse wheel, bracketed
+ * paste, Tab completion, and Enter, which hands the line to action.c.
+ */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <wchar.h>
+
+#include "natter.h"
+#include "text.h"
+
+/* Rows per wheel step. */
+#define WHEEL_ROWS 3
+
+/* Hands the input line to action.c. */
+static void
+enter(void)
+{
+	char *line = edit_take(&ui.edit);
+	action_enter(line);
+	free(line);
+}
+
+/* Handles an Alt/Meta key (ESC then c). */
+static void
+meta_key(wint_t c)
+{
+	if (c >= '1' && c <= '9') {
+		size_t i = (size_t)(c - '1');
+		if (i < ui.nconvs)
+			window_switch(ui.convs[i].id);
+		return;
+	}
+	switch (c) {
+	case 'b':
+		edit_fn(&ui.edit, EDIT_WORD_LEFT);
+		break;
+	case 'f':
+		edit_fn(&ui.edit, EDIT_WORD_RIGHT);
+		break;
+	case 'd':
+		edit_fn(&ui.edit, EDIT_KILL_WORD_FWD);
+		break;
+	case 127:
+	case KEY_BACKSPACE:
+		edit_fn(&ui.edit, EDIT_KILL_WORD_BACK);
+		break;
+	}
+}
+
+/* Handles one function key from wget_wch. */
+static void
+function_key(wint_t k)
+{
+	size_t h = 0, w;
+	long page = screen_window_size(&h, &w) && h > 1 ? (long)h - 1 : 1;
+	switch (k) {
+	case KEY_RESIZE:
+		/* resizeterm's echo of our own SIGWINCH handling: already done. */
+		break;
+	case KEY_PASTE_START:
+		ui.pasting = true;
+		ui.paste.len = 0;
+		break;
+	case KEY_PASTE_END:
+		ui.pasting = false;
+		edit_paste(&ui.edit, ui.paste.data ? ui.paste.data : "", ui.paste.len);
+		ui.paste.len = 0;
+		break;
+	case KEY_LEFT:
+		edit_fn(&ui.edit, EDIT_LEFT);
+		break;
+	case KEY_RIGHT:
+		edit_fn(&ui.edit, EDIT_RIGHT);
+		break;
+	case KEY_HOME:
+		edit_fn(&ui.edit, EDIT_HOME);
+		break;
+	case KEY_END:
+		edit_fn(&ui.edit, EDIT_END);
+		break;
+	case KEY_BACKSPACE:
+		edit_fn(&ui.edit, EDIT_BACKSPACE);
+		break;
+	case KEY_DC:
+		edit_fn(&ui.edit, EDIT_DELETE);
+		break;
+	case KEY_UP:
+		edit_fn(&ui.edit, EDIT_HISTORY_PREV);
+		break;
+	case KEY_DOWN:
+		edit_fn(&ui.edit, EDIT_HISTORY_NEXT);
+		break;
+	case KEY_PPAGE:
+		window_scroll(page);
+		break;
+	case KEY_NPAGE:
+		window_scroll(-page);
+		break;
+	case KEY_ENTER:
+		enter();
+		break;
+	case KEY_BTAB:
+		complete_tab(&ui.comp, &ui.edit, -1);
+		break;
+	case KEY_MOUSE: {
+		MEVENT me;
+		if (getmouse(&me) == OK) {
+			if (me.bstate & BUTTON4_PRESSED)
+				window_scroll(WHEEL_ROWS);
+#ifdef BUTTON5_PRESSED
+			else if (me.bstate & BUTTON5_PRESSED)
+				window_scroll(-WHEEL_ROWS);
+#endif
+		}
+		break;
+	}
+	}
+}
+
+/* Handles one typed character. */
+static void
+char_key(wint_t c, bool meta)
+{
+	if (ui.pasting) {
+		char u[4];
+		buf_append(&ui.paste, u, utf8_encode((uint32_t)c, u));
+		return;
+	}
+	if (meta) {
+		meta_key(c);
+		return;
+	}
+	switch (c) {
+	case 1: /* C-a */
+		edit_fn(&ui.edit, EDIT_HOME);
+		break;
+	case 2: /* C-b */
+		edit_fn(&ui.edit, EDIT_LEFT);
+		break;
+	case 3: /* C-c */
+		ui.quit = true;
+		break;
+	case 4: /* C-d */
+		edit_fn(&ui.edit, EDIT_DELETE);
+		break;
+	case 5: /* C-e */
+		edit_fn(&ui.edit, EDIT_END);
+		break;
+	case 6: /* C-f */
+		edit_fn(&ui.edit, EDIT_RIGHT);
+		break;
+	case 8: /* C-h */
+	case 127: /* Backspace on most terminals */
+		edit_fn(&ui.edit, EDIT_BACKSPACE);
+		break;
+	case '\t':
+		complete_tab(&ui.comp, &ui.edit, 1);
+		return;
+	case '\n':
+	case '\r':
+		enter();
+		break;
+	case 11: /* C-k */
+		edit_fn(&ui.edit, EDIT_KILL_TAIL);
+		break;
+	case 12: /* C-l */
+		screen_repaint();
+		break;
+	case 14: /* C-n */
+		window_cycle(1);
+		break;
+	case 16: /* C-p */
+		window_cycle(-1);
+		break;
+	case 21: /* C-u */
+		edit_fn(&ui.edit, EDIT_KILL_HEAD);
+		break;
+	case 23: /* C-w */
+		edit_fn(&ui.edit, EDIT_KILL_WORD_BACK);
+		break;
+	case 25: /* C-y */
+		edit_fn(&ui.edit, EDIT_YANK);
+		break;
+	default:
+		if (edit_insert(&ui.edit, (wchar_t)c) < 0 && ui.edit.bytes + 4 > ui.edit.max)
+			snprintf(ui.note, sizeof(ui.note), "a message holds at most %zu bytes",
+			    ui.edit.max);
+		break;
+	}
+	complete_reset(&ui.comp);
+}
+
+/* Reads every key waiting on the terminal. */
+void
+input_read(void)
+{
+	/* Alt sends ESC and the key together; a lone ESC then a key later is no Alt. */
+	bool esc = false;
+	wint_t c;
+	int rc;
+	while ((rc = screen_key(&c)) != ERR) {
+		ui.dirty = true;
+		if (rc == KEY_CODE_YES) {
+			if (c != KEY_BTAB)
+				complete_reset(&ui.comp);
+			if (esc && (c == KEY_BACKSPACE)) {
+				meta_key(c);
+			} else if (!ui.pasting || c == KEY_PASTE_END) {
+				function_key(c);
+			} else if (c == KEY_ENTER) {
+				buf_append(&ui.paste, "\n", 1);
+			}
+			esc = false;
+			continue;
+		}
+		if (c == 27 && !ui.pasting) {
+			esc = true;
+			continue;
+		}
+		char_key(c, esc);
+		esc = false;
+	}
+}

@@ -1,0 +1,417 @@
+/*
+ * The screen, on ncursesw: setting the terminal up and giving it back, the
+ * layout of the four windows (the conversation list on the left, the
+ * message window, the status line and the input line) for any size, and
+ * drawing them from the state in struct ui. Everything on screen from the
+ * network went through text_sanitize (view.c) and is drawn character by
+ * character inside its window, so nothing a message holds can reach the
+ * terminal raw.
+ */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "color.h"
+#include "natter.h"
+#include "text.h"
+#include "width.h"
+
+/* Width of the conversation list, and the screen width below which it hides. */
+#define LIST_COLS 20
+#define LIST_MIN_SCREEN 50
+/* Colour pairs: 1..NAME_COLORS for names, then the fixed ones. */
+#define NAME_COLORS 6
+enum { PAIR_INFO = NAME_COLORS + 1, PAIR_MARKER, PAIR_STATUS, PAIR_DAY };
+
+/* The curses windows and the terminal's size: the screen's alone. */
+static struct {
+	WINDOW *list, *main, *status, *input;
+	int rows, cols;
+} scr;
+
+/* Draws UTF-8 s[0..len) at the cursor, clipped at column maxx of w. */
+static void
+draw_text(WINDOW *w, const char *s, size_t len, int maxx)
+{
+	/* Count columns here: at the last column curses no longer moves the cursor. */
+	int x = getcurx(w);
+	size_t i = 0;
+	while (i < len) {
+		uint32_t cp;
+		i += utf8_decode(s + i, len - i, &cp);
+		int cw = cp_width(cp);
+		if (x + cw > maxx || (cw == 0 && x >= maxx))
+			break;
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+			cp = 0xfffd; /* never a control, whatever the caller passed */
+		wchar_t wc = (wchar_t)cp;
+		waddnwstr(w, &wc, 1);
+		x += cw;
+	}
+}
+
+/* Draws the conversation list. */
+static void
+draw_list(void)
+{
+	if (scr.list == NULL)
+		return;
+	int h = getmaxy(scr.list), w = getmaxx(scr.list);
+	werase(scr.list);
+	/* Scrolled so that the conversation shown is in the list. */
+	size_t first = 0, at = window_conv_index(ui.cur);
+	if (h > 0 && at != SIZE_MAX && at >= (size_t)h)
+		first = at - (size_t)h + 1;
+	for (size_t i = first; i < ui.nconvs && (int)(i - first) < h; i++) {
+		const struct hconv *c = &ui.convs[i];
+		bool cur = ui.cur && strcmp(c->id, ui.cur) == 0;
+		wmove(scr.list, (int)(i - first), 0);
+		if (cur)
+			wattron(scr.list, A_REVERSE);
+		else if (c->unread > 0)
+			wattron(scr.list, A_BOLD);
+		char lead[32];
+		snprintf(lead, sizeof(lead), "%c%zu ", ui.activity[i] ? '+' : ' ', i + 1);
+		draw_text(scr.list, lead, strlen(lead), w - 1);
+		char count[32] = "";
+		if (c->unread > 0 && !cur)
+			snprintf(count, sizeof(count), " %llu%s", (unsigned long long)c->unread,
+			    c->unread >= HISTORY_UNREAD_CAP ? "+" : "");
+		int room = w - 1 - getcurx(scr.list) - (int)strlen(count);
+		char *title = text_sanitize(c->title, strlen(c->title), 0);
+		int x0 = getcurx(scr.list);
+		draw_text(scr.list, title, strlen(title), x0 + (room > 0 ? room : 0));
+		free(title);
+		draw_text(scr.list, count, strlen(count), w - 1);
+		while (cur && getcurx(scr.list) < w - 1)
+			waddch(scr.list, ' ');
+		wattroff(scr.list, A_REVERSE | A_BOLD);
+	}
+	for (int y = 0; y < h; y++) {
+		wmove(scr.list, y, w - 1);
+		draw_text(scr.list, "│", strlen("│"), w);
+	}
+	wnoutrefresh(scr.list);
+}
+
+/* Draws a centred separator line with text in the middle. */
+static void
+draw_rule(WINDOW *w, int y, const char *text, attr_t attr, short pair)
+{
+	int width = getmaxx(w);
+	size_t tw = utf8_width(text, strlen(text)) + 2;
+	int side = width > (int)tw ? (width - (int)tw) / 2 : 0;
+	wmove(w, y, 0);
+	wattr_on(w, attr, NULL);
+	wcolor_set(w, pair, NULL);
+	for (int x = 0; x < side; x++)
+		draw_text(w, "─", strlen("─"), width - 1);
+	draw_text(w, " ", 1, width - 1);
+	draw_text(w, text, strlen(text), width - 1);
+	draw_text(w, " ", 1, width - 1);
+	/* Never into the last column: the cursor would wrap onto the next row. */
+	while (getcury(w) == y && getcurx(w) < width - 1)
+		draw_text(w, "─", strlen("─"), width - 1);
+	wattr_off(w, attr, NULL);
+	wcolor_set(w, 0, NULL);
+}
+
+/* Draws the message view. */
+static void
+draw_main(void)
+{
+	int h = getmaxy(scr.main), w = getmaxx(scr.main);
+	werase(scr.main);
+	if (h <= 0 || w <= 0)
+		return;
+	struct view_row *rows = xcalloc((size_t)h, sizeof(*rows));
+	size_t n = view_layout(&ui.view, (size_t)w, (size_t)h, &ui.scroll, rows);
+	if (ui.view.n == 0 && h > 0) {
+		const char *hint = ui.nconvs == 0
+		    ? "No conversations yet: /new TITLE MEMBER... starts one; /help lists the keys."
+		    : "No messages here yet: type one and press Enter.";
+		wmove(scr.main, 0, 0);
+		wattron(scr.main, A_DIM);
+		draw_text(scr.main, hint, strlen(hint), w);
+		wattroff(scr.main, A_DIM);
+	}
+	/* Short histories sit at the bottom, next to the input line. */
+	int top = h - (int)n;
+	for (size_t i = 0; i < n; i++) {
+		const struct view_row *r = &rows[i];
+		int y = top + (int)i;
+		wmove(scr.main, y, 0);
+		if (r->kind == VIEW_ROW_DAY) {
+			draw_rule(scr.main, y, r->text, A_DIM, PAIR_DAY);
+			continue;
+		}
+		if (r->kind == VIEW_ROW_UNREAD) {
+			draw_rule(scr.main, y, ui.view.marker ? ui.view.marker : "new", A_BOLD,
+			    PAIR_MARKER);
+			continue;
+		}
+		const struct view_msg *m = r->msg;
+		attr_t base = (m->flags & VIEW_PENDING) ? A_DIM : A_NORMAL;
+		if (m->flags & VIEW_HIT)
+			base |= A_STANDOUT;
+		if (r->first) {
+			char hm[6];
+			view_time(m->ts, hm);
+			wattr_on(scr.main, A_DIM, NULL);
+			draw_text(scr.main, hm, strlen(hm), w);
+			draw_text(scr.main, " ", 1, w);
+			wattr_off(scr.main, A_DIM, NULL);
+			if (m->flags & VIEW_INFO) {
+				wcolor_set(scr.main, PAIR_INFO, NULL);
+				draw_text(scr.main, "-!- ", 4, w);
+				wcolor_set(scr.main, 0, NULL);
+			} else {
+				short pair = (short)(1 + color_of_name(m->sender, NAME_COLORS));
+				wattr_on(
+				    scr.main, base | ((m->flags & VIEW_OWN) ? A_BOLD : 0), NULL);
+				wcolor_set(scr.main, pair, NULL);
+				draw_text(scr.main, "<", 1, w);
+				draw_text(scr.main, m->sender, strlen(m->sender), w);
+				draw_text(scr.main, ">", 1, w);
+				wcolor_set(scr.main, 0, NULL);
+				wattr_off(scr.main, A_BOLD, NULL);
+				draw_text(scr.main, " ", 1, w);
+			}
+		}
+		if ((int)r->indent < w)
+			wmove(scr.main, y, (int)r->indent);
+		else
+			continue;
+		wattr_on(scr.main, base, NULL);
+		if (m->flags & VIEW_INFO)
+			wcolor_set(scr.main, PAIR_INFO, NULL);
+		draw_text(scr.main, m->body + r->off, r->len, w);
+		wcolor_set(scr.main, 0, NULL);
+		wattr_off(scr.main, base, NULL);
+	}
+	free(rows);
+	wnoutrefresh(scr.main);
+}
+
+/* Words for the connection state. */
+static const char *
+state_words(void)
+{
+	switch (ui.state) {
+	case NET_CONNECTING:
+		return ui.was_online ? "reconnecting" : "connecting";
+	case NET_ONLINE:
+		return "online";
+	case NET_OFFLINE:
+		return "offline (retrying)";
+	case NET_REFUSED:
+		return "login refused";
+	}
+	return "";
+}
+
+/* Draws the status line. */
+static void
+draw_status(void)
+{
+	if (scr.status == NULL)
+		return;
+	int w = getmaxx(scr.status);
+	werase(scr.status);
+	wbkgd(scr.status, A_REVERSE);
+	struct hconv *c = window_current();
+	struct buf b = {0};
+	buf_printf(&b, " %s@%s | %s", ui.me, ui.ctx->server, state_words());
+	if (ui.queued > 0)
+		buf_printf(&b, " | %zu queued", ui.queued);
+	if (c)
+		buf_printf(&b, " | %s", c->title);
+	if (ui.scroll > 0)
+		buf_printf(&b, " | scrolled up %zu", ui.scroll);
+	if (ui.note[0])
+		buf_printf(&b, " | %s", ui.note);
+	char *clean = text_sanitize(b.data, b.len, 0);
+	wmove(scr.status, 0, 0);
+	draw_text(scr.status, clean, strlen(clean), w);
+	free(clean);
+	buf_free(&b);
+	wnoutrefresh(scr.status);
+}
+
+/* Draws the input line and places the cursor. */
+static void
+draw_input(void)
+{
+	int w = getmaxx(scr.input);
+	werase(scr.input);
+	const char *prompt = w > 10 ? "> " : "";
+	int pw = (int)strlen(prompt);
+	wmove(scr.input, 0, 0);
+	draw_text(scr.input, prompt, strlen(prompt), w);
+	size_t col = 0;
+	size_t field = w > pw + 1 ? (size_t)(w - pw) : 1;
+	size_t start = edit_scroll(&ui.edit, field, &col);
+	int x = pw;
+	for (size_t i = start; i < ui.edit.len; i++) {
+		wchar_t c = ui.edit.buf[i];
+		if (c == L'\n')
+			c = 0x21b5; /* ↵: a line break of a pasted text */
+		int cw = cp_width((uint32_t)c);
+		if (x + cw > w)
+			break;
+		waddnwstr(scr.input, &c, 1);
+		x += cw;
+	}
+	x = pw + (int)col;
+	wmove(scr.input, 0, x < w ? x : w - 1);
+	wnoutrefresh(scr.input);
+}
+
+/* Draws everything and clears ui.dirty. */
+void
+screen_draw(void)
+{
+	if (scr.rows <= 0 || scr.cols <= 0)
+		return;
+	draw_list();
+	if (scr.main)
+		draw_main();
+	draw_status();
+	draw_input();
+	doupdate();
+	ui.dirty = false;
+}
+
+/* Deletes the windows. */
+static void
+free_windows(void)
+{
+	WINDOW **ws[] = {&scr.list, &scr.main, &scr.status, &scr.input};
+	for (size_t i = 0; i < nitems(ws); i++) {
+		if (*ws[i])
+			delwin(*ws[i]);
+		*ws[i] = NULL;
+	}
+}
+
+/* Lays out the windows for the terminal's size; any size, even 1x1, works. */
+static void
+layout(void)
+{
+	free_windows();
+	getmaxyx(stdscr, scr.rows, scr.cols);
+	if (scr.rows < 1 || scr.cols < 1)
+		return;
+	int listw = scr.cols >= LIST_MIN_SCREEN ? LIST_COLS : 0;
+	int mainh = scr.rows - 2;
+	scr.input = newwin(1, scr.cols, scr.rows - 1, 0);
+	if (scr.rows >= 2)
+		scr.status = newwin(1, scr.cols, scr.rows - 2, 0);
+	if (mainh > 0) {
+		if (listw > 0)
+			scr.list = newwin(mainh, listw, 0, 0);
+		scr.main = newwin(mainh, scr.cols - listw, 0, listw);
+	}
+	keypad(scr.input, TRUE);
+	nodelay(scr.input, TRUE);
+	ui.dirty = true;
+}
+
+/* Takes the terminal's new size after SIGWINCH and lays the windows out again. */
+void
+screen_resize(void)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clear();
+	wnoutrefresh(stdscr);
+	layout();
+}
+
+/* Takes the terminal: colours, keys, bracketed paste, mouse wheel. */
+int
+screen_start(struct err *e)
+{
+	/* newterm, unlike initscr, lets an unknown $TERM be an error we can word. */
+	if (newterm(NULL, stdout, stdin) == NULL) {
+		const char *term = getenv("TERM");
+		return err_set(e, ERR_USAGE,
+		    "cannot use the terminal type %s; set TERM (e.g. xterm)",
+		    term ? term : "(unset)");
+	}
+	raw();
+	noecho();
+	nonl();
+	set_escdelay(25);
+	if (has_colors()) {
+		start_color();
+		use_default_colors();
+		static const short names[NAME_COLORS] = {
+		    COLOR_RED, COLOR_GREEN, COLOR_YELLOW, COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN};
+		for (short i = 0; i < NAME_COLORS; i++)
+			init_pair((short)(i + 1), names[i], -1);
+		init_pair(PAIR_INFO, COLOR_CYAN, -1);
+		init_pair(PAIR_MARKER, COLOR_RED, -1);
+		init_pair(PAIR_STATUS, -1, -1);
+		init_pair(PAIR_DAY, -1, -1);
+	}
+	define_key("\033[200~", KEY_PASTE_START);
+	define_key("\033[201~", KEY_PASTE_END);
+	mousemask(BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+		| BUTTON5_PRESSED
+#endif
+	    ,
+	    NULL);
+	mouseinterval(0);
+	/* Bracketed paste on. */
+	putp("\033[?2004h");
+	fflush(stdout);
+	layout();
+	return 0;
+}
+
+/* Gives the terminal back. */
+void
+screen_stop(void)
+{
+	free_windows();
+	putp("\033[?2004l");
+	endwin();
+}
+
+/* Repaints the whole terminal on the next draw. */
+void
+screen_repaint(void)
+{
+	clearok(curscr, TRUE);
+}
+
+/* Reads a waiting key from the input line. */
+int
+screen_key(wint_t *c)
+{
+	if (scr.input == NULL)
+		return ERR;
+	return wget_wch(scr.input, c);
+}
+
+/* The size of the message window. */
+bool
+screen_window_size(size_t *height, size_t *width)
+{
+	if (scr.main == NULL)
+		return false;
+	int h = getmaxy(scr.main), w = getmaxx(scr.main);
+	if (h <= 0 || w <= 0)
+		return false;
+	*height = (size_t)h;
+	*width = (size_t)w;
+	return true;
+}

@@ -1,0 +1,442 @@
+/*
+ * The conversation list and the message window: loading the list, switching
+ * between conversations, reading the window from history.db and keeping it
+ * up to date (timeline.c merges what is new), the unread marker and where
+ * the launch's news came from, local notices, scrolling and paging back to
+ * older messages, and the read position and focus row the notifier reads.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "natter.h"
+
+/* The index of conversation id in the list, or SIZE_MAX. */
+size_t
+window_conv_index(const char *id)
+{
+	for (size_t i = 0; id && i < ui.nconvs; i++) {
+		if (strcmp(ui.convs[i].id, id) == 0)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+/* The conversation shown, or NULL. */
+struct hconv *
+window_current(void)
+{
+	size_t i = window_conv_index(ui.cur);
+	return i == SIZE_MAX ? NULL : &ui.convs[i];
+}
+
+/* Adds a local notice to the current conversation's window. */
+void
+window_notice(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = xvasprintf(fmt, ap);
+	va_end(ap);
+	ui.notices = xreallocarray(ui.notices, ui.nnotices + 1, sizeof(*ui.notices));
+	struct notice *n = &ui.notices[ui.nnotices++];
+	n->ts = now_ms();
+	n->conv = ui.cur ? xstrdup(ui.cur) : NULL;
+	n->text = text;
+	view_append(&ui.view, n->ts, "", text, strlen(text), VIEW_INFO);
+	ui.scroll = 0;
+	ui.dirty = true;
+}
+
+/* Reloads the conversation list from history.db, keeping activity marks. */
+void
+window_load_convs(void)
+{
+	struct hconv *v = NULL;
+	size_t n = 0;
+	struct err e = {0};
+	if (history_list_convs(ui.hist, ui.me, &v, &n, &e) < 0) {
+		snprintf(ui.note, sizeof(ui.note), "%s", e.msg);
+		return;
+	}
+	bool *act = xcalloc(n + 1, sizeof(*act));
+	for (size_t i = 0; i < n; i++) {
+		size_t old = window_conv_index(v[i].id);
+		if (old != SIZE_MAX)
+			act[i] = ui.activity[old];
+	}
+	hconvs_free(ui.convs, ui.nconvs);
+	free(ui.activity);
+	ui.convs = v;
+	ui.nconvs = n;
+	ui.activity = act;
+	ui.dirty = true;
+}
+
+/* Marks what the view shows as read in history.db and as shown in sync.db. */
+void
+window_mark_seen(void)
+{
+	struct err e = {0};
+	if (ui.cur == NULL || ui.scroll != 0 || ui.anchor.id != 0)
+		return;
+	struct hconv *c = window_current();
+	if (c && c->unread > 0) {
+		history_mark_read(ui.hist, ui.cur, &e);
+		c->unread = 0;
+	}
+	if (ui.have_ss) {
+		struct vector v = {0};
+		if (history_vector(ui.hist, ui.cur, &v, &e) == 0)
+			syncstore_mark_shown(&ui.ss, ui.cur, &v, &e);
+		vector_free(&v);
+	}
+}
+
+/* Refreshes the focus row so the notifier stays quiet for what is on screen. */
+void
+window_heartbeat(bool force)
+{
+	struct err e = {0};
+	int64_t now = mono_ms();
+	if (!ui.have_ss || (!force && now - ui.focus_at < SYNCSTORE_FOCUS_HEARTBEAT_MS - 1000))
+		return;
+	syncstore_set_focus(&ui.ss, ui.cur, &e);
+	ui.focus_at = now;
+}
+
+/* Puts the unread marker above the first message after what was read. */
+static void
+place_marker(void)
+{
+	size_t at = SIZE_MAX;
+	for (size_t i = 0; i < ui.view.n && at == SIZE_MAX; i++) {
+		if (ui.marker_first && ui.view.msgs[i]->id == ui.marker_first)
+			at = i;
+		else if (ui.marker_after && ui.view.msgs[i]->id == ui.marker_after)
+			at = i + 1;
+	}
+	/* What arrives once the launch is over came while the user watched: not counted. */
+	if (ui.launched && ui.marker_until == 0) {
+		for (size_t i = 0; i < ui.view.n; i++) {
+			if (ui.view.msgs[i]->id > ui.marker_until)
+				ui.marker_until = ui.view.msgs[i]->id;
+		}
+	}
+	size_t news = 0;
+	for (size_t i = at; i < ui.view.n; i++) {
+		const struct view_msg *m = ui.view.msgs[i];
+		if (!(m->flags & (VIEW_OWN | VIEW_INFO)) && m->id != 0 &&
+		    (ui.marker_until == 0 || m->id <= ui.marker_until))
+			news++;
+	}
+	if (news == 0) {
+		view_mark_unread(&ui.view, SIZE_MAX, NULL);
+		return;
+	}
+	char *text;
+	if (ui.marker_launch && ui.split_done && ui.launch_conv &&
+	    strcmp(ui.launch_conv, ui.cur) == 0 && ui.from_store + ui.from_server > 0) {
+		/* Live messages and ones a `natter sync` already fetched make up the rest. */
+		uint64_t known = ui.from_store + ui.from_server;
+		char more[48] = "";
+		if (news > known)
+			snprintf(
+			    more, sizeof(more), ", %llu more", (unsigned long long)(news - known));
+		text = xasprintf("%zu new since you left: %llu from the notifier, %llu from the "
+				 "server%s",
+		    news, (unsigned long long)ui.from_store, (unsigned long long)ui.from_server,
+		    more);
+	} else
+		text = xasprintf("%zu new since you left", news);
+	view_mark_unread(&ui.view, at, text);
+	free(text);
+}
+
+/* What the window shows besides history rows, for timeline.c. */
+static struct timeline
+extras(const struct outbox_item *ob, size_t nob, bool anchored)
+{
+	return (struct timeline){.me = ui.me,
+	    .conv = ui.cur,
+	    .notices = ui.notices,
+	    .nnotices = ui.nnotices,
+	    .outbox = ob,
+	    .noutbox = nob,
+	    .hit = anchored && ui.anchor_hit ? ui.anchor.id : 0};
+}
+
+/* Adds the senders of rows (the newest last) to the names Tab completes. */
+static void
+touch_senders(const struct hmsg *rows, size_t n, int64_t hit)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(rows[i].m.sender, ui.me) != 0 && (hit == 0 || rows[i].id != hit))
+			complete_touch(&ui.comp, rows[i].m.sender);
+	}
+}
+
+/* Reads the window of the current conversation anew, with its pending sends. */
+void
+window_load(void)
+{
+	struct err e = {0};
+	struct hconv *c = window_current();
+	struct hmsg *v = NULL;
+	size_t n = 0;
+	struct outbox_item *ob = NULL;
+	size_t nob = 0;
+	complete_clear(&ui.comp);
+	ui.held = c ? c->messages : 0;
+	for (size_t i = 0; c && i < c->nmembers; i++) {
+		if (strcmp(c->members[i], ui.me) != 0)
+			complete_touch(&ui.comp, c->members[i]);
+	}
+	bool anchored = ui.anchor.id != 0 && ui.cur && strcmp(ui.anchor.m.conv, ui.cur) == 0;
+	if (ui.cur &&
+	    history_messages(ui.hist, ui.cur, anchored ? ui.anchor.id : 0,
+		anchored ? VIEW_WINDOW - 1 : VIEW_WINDOW, &v, &n, &e) < 0)
+		snprintf(ui.note, sizeof(ui.note), "%s", e.msg);
+	if (anchored) {
+		/* The anchor itself closes the window. */
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n].id = ui.anchor.id;
+		v[n].m = (struct msg){.conv = xstrdup(ui.anchor.m.conv),
+		    .sender = xstrdup(ui.anchor.m.sender),
+		    .seq = ui.anchor.m.seq,
+		    .ts = ui.anchor.m.ts,
+		    .body = xstrdup(ui.anchor.m.body)};
+		n++;
+	} else if (ui.cur) {
+		history_outbox_list(ui.hist, &ob, &nob, &e);
+	}
+	struct timeline t = extras(ob, nob, anchored);
+	timeline_fill(&ui.view, v, n, &t);
+	touch_senders(v, n, t.hit);
+	hmsgs_free(v, n);
+	outbox_items_free(ob, nob);
+	if (ui.cur)
+		place_marker();
+	ui.dirty = true;
+}
+
+/*
+ * Brings the window up to date after news or a send: reads only the newest
+ * rows and merges them in, so the messages kept keep their wrapping. Reads
+ * it anew when anchored in the past or when more came than the merge reads.
+ */
+void
+window_update(void)
+{
+	struct hconv *c = window_current();
+	if (c == NULL || ui.anchor.id != 0 || c->messages < ui.held ||
+	    c->messages - ui.held > VIEW_WINDOW / 2) {
+		window_load();
+		return;
+	}
+	size_t fresh = (size_t)(c->messages - ui.held);
+	struct err e = {0};
+	struct hmsg *v = NULL;
+	size_t n = 0;
+	struct outbox_item *ob = NULL;
+	size_t nob = 0;
+	int rc = -1;
+	if (history_messages(ui.hist, ui.cur, 0, fresh + TIMELINE_OVERLAP, &v, &n, &e) == 0 &&
+	    history_outbox_list(ui.hist, &ob, &nob, &e) == 0) {
+		struct timeline t = extras(ob, nob, false);
+		rc = timeline_merge(&ui.view, v, n, fresh, &t);
+	}
+	if (rc >= 0) {
+		ui.held = c->messages;
+		touch_senders(v, n, 0);
+		place_marker();
+		ui.dirty = true;
+	}
+	hmsgs_free(v, n);
+	outbox_items_free(ob, nob);
+	if (rc < 0)
+		window_load();
+}
+
+/* Shows the window ending at message a (a search hit when hit); takes a. */
+void
+window_anchor(struct hmsg *a, bool hit)
+{
+	msg_free(&ui.anchor.m);
+	ui.anchor = *a;
+	ui.anchor_hit = hit;
+	window_load();
+}
+
+/* Shows conversation id, with the unread marker where its unread messages start. */
+void
+window_switch(const char *id)
+{
+	if (id == NULL)
+		return;
+	free(ui.cur);
+	ui.cur = xstrdup(id);
+	ui.scroll = 0;
+	msg_free(&ui.anchor.m);
+	memset(&ui.anchor, 0, sizeof(ui.anchor));
+	ui.marker_first = ui.marker_after = ui.marker_until = 0;
+	ui.marker_launch = !ui.launched;
+	size_t i = window_conv_index(id);
+	if (i != SIZE_MAX) {
+		ui.activity[i] = false;
+		/* The last read message: the one before the unread ones (or the newest). */
+		size_t unread = (size_t)ui.convs[i].unread;
+		struct hmsg *v = NULL;
+		size_t n = 0;
+		struct err e = {0};
+		if ((unread > 0 || ui.marker_launch) && unread < VIEW_WINDOW &&
+		    history_messages(ui.hist, id, 0, unread + 1, &v, &n, &e) == 0 && n > 0) {
+			if (n == unread + 1)
+				ui.marker_after = v[0].id;
+			else
+				ui.marker_first = v[0].id;
+		}
+		hmsgs_free(v, n);
+	}
+	window_load();
+	if (ui.painted) {
+		window_mark_seen();
+		window_heartbeat(true);
+	}
+}
+
+/* Picks the conversation to open first: the one with the newest message. */
+const char *
+window_first(void)
+{
+	size_t best = SIZE_MAX;
+	for (size_t i = 0; i < ui.nconvs; i++) {
+		if (best == SIZE_MAX || ui.convs[i].last_ts > ui.convs[best].last_ts)
+			best = i;
+	}
+	return best == SIZE_MAX ? NULL : ui.convs[best].id;
+}
+
+/* True when the view already shows the oldest row of its window. */
+static bool
+at_top(void)
+{
+	size_t h, w;
+	if (ui.view.n == 0 || !screen_window_size(&h, &w))
+		return false;
+	size_t want = ui.scroll + 1;
+	struct view_row *rows = xcalloc(h, sizeof(*rows));
+	view_layout(&ui.view, w, h, &want, rows);
+	free(rows);
+	return want <= ui.scroll;
+}
+
+/*
+ * Moves the window back in time: the message at the top of the view becomes
+ * the last of a window of older ones. Returns false when there is nothing
+ * older in history.db.
+ */
+static bool
+page_older(void)
+{
+	struct view_msg *top = NULL;
+	for (size_t i = 0; i < ui.view.n && top == NULL; i++) {
+		if (ui.view.msgs[i]->id != 0)
+			top = ui.view.msgs[i];
+	}
+	if (top == NULL || ui.cur == NULL)
+		return false;
+	struct hmsg *v = NULL;
+	size_t n = 0;
+	struct err e = {0};
+	bool older = history_messages(ui.hist, ui.cur, top->id, 1, &v, &n, &e) == 0 && n > 0;
+	hmsgs_free(v, n);
+	if (!older)
+		return false;
+	struct hmsg a = {.id = top->id};
+	a.m = (struct msg){.conv = xstrdup(ui.cur),
+	    .sender = xstrdup(top->sender),
+	    .ts = top->ts,
+	    .body = xstrdup(top->body)};
+	window_anchor(&a, false);
+	/* Keep the old top row where the eye was: at the bottom of the new window. */
+	ui.scroll = 0;
+	snprintf(ui.note, sizeof(ui.note), "older messages: PageDown at the bottom returns");
+	ui.dirty = true;
+	return true;
+}
+
+/* Scrolls the view by delta rows (positive: back in time). */
+void
+window_scroll(long delta)
+{
+	if (delta < 0 && ui.scroll == 0 && ui.anchor.id != 0) {
+		/* Past the bottom of a search hit: back to the newest messages. */
+		msg_free(&ui.anchor.m);
+		memset(&ui.anchor, 0, sizeof(ui.anchor));
+		ui.note[0] = '\0';
+		window_load();
+		window_mark_seen();
+		return;
+	}
+	if (delta > 0 && at_top() && page_older())
+		return;
+	if (delta < 0 && (size_t)-delta >= ui.scroll)
+		ui.scroll = 0;
+	else
+		ui.scroll += (size_t)delta;
+	/* view_layout clamps it to what exists on the next draw. */
+	if (ui.scroll == 0)
+		window_mark_seen();
+	ui.dirty = true;
+}
+
+/* Switches to the conversation delta places away in the list. */
+void
+window_cycle(int delta)
+{
+	if (ui.nconvs == 0)
+		return;
+	size_t i = window_conv_index(ui.cur);
+	if (i == SIZE_MAX)
+		i = 0;
+	else
+		i = (i + ui.nconvs + (size_t)(delta > 0 ? 1 : ui.nconvs - 1)) % ui.nconvs;
+	window_switch(ui.convs[i].id);
+}
+
+/* Records the state of the conversation on screen before the launch sync. */
+void
+window_before_launch(void)
+{
+	struct err e = {0};
+	if (ui.cur == NULL)
+		return;
+	ui.launch_conv = xstrdup(ui.cur);
+	history_vector(ui.hist, ui.cur, &ui.launch_held, &e);
+	if (ui.have_ss)
+		syncstore_vector(&ui.ss, ui.cur, &ui.launch_store, &e);
+}
+
+/*
+ * Splits what the first launch added to that conversation: held by the
+ * notifier's store before (merged from it) or not (from the server).
+ */
+void
+window_split_launch(void)
+{
+	struct err e = {0};
+	struct vector after = {0}, added = {0}, server = {0};
+	ui.split_done = true;
+	if (ui.launch_conv == NULL || history_vector(ui.hist, ui.launch_conv, &after, &e) < 0)
+		goto out;
+	vector_diff(&added, &after, &ui.launch_held);
+	vector_diff(&server, &added, &ui.launch_store);
+	ui.from_server = vector_count(&server);
+	ui.from_store = vector_count(&added) - ui.from_server;
+out:
+	vector_free(&after);
+	vector_free(&added);
+	vector_free(&server);
+}
