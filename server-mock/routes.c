@@ -267,7 +267,7 @@ do_conv_create(int64_t uid, const char *me, json_t *in, struct reply *r)
 		goto out;
 	}
 	struct err e = {0};
-	json_t *conv;
+	struct store_conv conv;
 	char *unknown;
 	int64_t *woken;
 	size_t nwoken;
@@ -281,7 +281,8 @@ do_conv_create(int64_t uid, const char *me, json_t *in, struct reply *r)
 	} else {
 		events_wake_users(woken, nwoken);
 		free(woken);
-		reply_json(r, 201, conv);
+		reply_json(r, 201, render_conv(&conv, true, true));
+		store_conv_free(&conv);
 	}
 out:
 	free(names);
@@ -311,10 +312,12 @@ do_conv_get(int64_t uid, const char *id, struct reply *r)
 	if (member_conv(uid, id, &conv, r) < 0)
 		return ROUTE_REPLY;
 	struct err e = {0};
-	json_t *o;
-	if (store_conv_json(store, conv, true, &o, &e) < 0)
+	struct store_conv c;
+	if (store_conv_get(store, conv, &c, &e) < 0)
 		return internal(r, &e);
-	return reply_json(r, 200, o);
+	reply_json(r, 200, render_conv(&c, true, true));
+	store_conv_free(&c);
+	return ROUTE_REPLY;
 }
 
 /* GET /v1/conversations */
@@ -322,10 +325,13 @@ static enum route_result
 do_conv_list(int64_t uid, struct reply *r)
 {
 	struct err e = {0};
-	json_t *a;
-	if (store_conv_list(store, uid, &a, &e) < 0)
+	struct store_conv *c;
+	size_t n;
+	if (store_conv_list(store, uid, &c, &n, &e) < 0)
 		return internal(r, &e);
-	return reply_json(r, 200, json_pack("{s:o}", "conversations", a));
+	reply_json(r, 200, json_pack("{s:o}", "conversations", render_convs(c, n, true)));
+	store_convs_free(c, n);
+	return ROUTE_REPLY;
 }
 
 /* POST /v1/conversations/{id}/messages */
@@ -355,7 +361,7 @@ do_send(int64_t uid, const char *me, const char *id, json_t *in, struct reply *r
 		return ROUTE_REPLY;
 	}
 	struct err e = {0};
-	json_t *out;
+	struct store_message out;
 	bool created;
 	int64_t *woken;
 	size_t nwoken;
@@ -368,7 +374,9 @@ do_send(int64_t uid, const char *me, const char *id, json_t *in, struct reply *r
 			demo_heard(store, conv, me, body, woken, nwoken);
 	}
 	free(woken);
-	return reply_json(r, created ? 201 : 200, out);
+	reply_json(r, created ? 201 : 200, render_message(&out));
+	store_message_free(&out);
+	return ROUTE_REPLY;
 }
 
 /* Frees a parsed sync request. */
@@ -493,16 +501,23 @@ do_sync(int64_t uid, json_t *in, struct reply *r)
 			}
 		}
 	}
-	json_t *messages, *metas;
-	bool more;
-	if (store_sync(store, &q, &messages, &more, &metas, &e) < 0) {
+	struct sync_answer a;
+	if (store_sync(store, &q, &a, &e) < 0) {
 		internal(r, &e);
 		goto out;
 	}
-	metrics_delivered(false, json_array_size(messages));
-	reply_json(r, 200,
-	    json_pack("{s:o, s:b, s:I, s:o}", "messages", messages, "more", more, "cursor",
-		(json_int_t)store_cursor(store), "conversations", metas));
+	json_t *messages = render_messages(a.msgs, a.nmsgs);
+	if (messages == NULL) {
+		err_set(&e, ERR_DB, "a stored message is not valid text");
+		internal(r, &e);
+	} else {
+		metrics_delivered(false, a.nmsgs);
+		reply_json(r, 200,
+		    json_pack("{s:o, s:b, s:I, s:o}", "messages", messages, "more", a.more,
+			"cursor", (json_int_t)store_cursor(store), "conversations",
+			render_convs(a.convs, a.nconvs, false)));
+	}
+	store_sync_free(&a);
 out:
 	sync_free(&q);
 	sync_free(&have);
@@ -532,26 +547,31 @@ static enum route_result
 events_poll(struct req *q, struct reply *r, bool final)
 {
 	struct err e = {0};
-	json_t *events;
-	bool gap;
-	uint64_t cursor;
-	int n = store_events(store, q->uid, q->after, &events, &gap, &cursor, &e);
+	struct event_answer a;
+	int n = store_events(store, q->uid, q->after, EVENTS_PER_ANSWER, &a, &e);
 	if (n < 0)
 		return internal(r, &e);
-	if (n == 0 && !gap && !final) {
-		json_decref(events);
+	if (n == 0 && !a.gap && !final) {
+		store_events_free(&a);
 		q->polling = true;
 		return ROUTE_SUSPEND;
 	}
 	q->polling = false;
-	size_t i, nm = 0;
-	json_t *ev;
-	json_array_foreach(events, i, ev) nm +=
-	    strcmp(json_string_value(json_object_get(ev, "type")), "message") == 0;
+	json_t *events = render_events(a.ev, a.n);
+	if (events == NULL) {
+		store_events_free(&a);
+		err_set(&e, ERR_DB, "a stored message is not valid text");
+		return internal(r, &e);
+	}
+	size_t nm = 0;
+	for (size_t i = 0; i < a.n; i++)
+		nm += a.ev[i].type == STORE_EV_MESSAGE;
 	metrics_delivered(true, nm);
-	return reply_json(r, 200,
-	    json_pack(
-		"{s:I, s:b, s:o}", "cursor", (json_int_t)cursor, "gap", gap, "events", events));
+	reply_json(r, 200,
+	    json_pack("{s:I, s:b, s:o}", "cursor", (json_int_t)a.cursor, "gap", a.gap, "events",
+		events));
+	store_events_free(&a);
+	return ROUTE_REPLY;
 }
 
 /* GET /v1/events */

@@ -41,7 +41,7 @@ server__sync__matches_naive_model(void **state)
 	int64_t uids[3];
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(store_user_create(s, names[i], "x", &uids[i], &e), 0);
-	json_t *conv;
+	struct store_conv conv;
 	char *unknown;
 	int64_t *woken, cid;
 	size_t nw;
@@ -49,10 +49,8 @@ server__sync__matches_naive_model(void **state)
 	assert_int_equal(
 	    store_conv_create(s, uids[0], "t", others, 2, &conv, &unknown, &woken, &nw, &e), 0);
 	free(woken);
-	assert_int_equal(
-	    store_conv_member(s, uids[0], json_string_value(json_object_get(conv, "id")), &cid, &e),
-	    0);
-	json_decref(conv);
+	assert_int_equal(store_conv_member(s, uids[0], conv.id, &cid, &e), 0);
+	store_conv_free(&conv);
 
 	enum { N = 300 };
 	struct model_msg msgs[N];
@@ -61,7 +59,7 @@ server__sync__matches_naive_model(void **state)
 		int who = (int)(next_rand() % 3);
 		char client[32];
 		snprintf(client, sizeof(client), "m%d", i);
-		json_t *out;
+		struct store_message out;
 		bool created;
 		assert_int_equal(
 		    store_send(s, uids[who], cid, client, "b", 1, &out, &created, &woken, &nw, &e),
@@ -69,10 +67,10 @@ server__sync__matches_naive_model(void **state)
 		free(woken);
 		assert_true(created);
 		msgs[i].sender = who;
-		msgs[i].seq = (uint64_t)json_integer_value(json_object_get(out, "seq"));
+		msgs[i].seq = out.seq;
 		msgs[i].id = i + 1;
 		assert_int_equal(msgs[i].seq, ++last[who]);
-		json_decref(out);
+		store_message_free(&out);
 	}
 
 	for (int round = 0; round < 200; round++) {
@@ -133,35 +131,39 @@ server__events__gap_after_retention(void **state)
 	size_t nw;
 	assert_int_equal(store_user_create(s, "ann", "x", &a, &e), 0);
 	assert_int_equal(store_user_create(s, "ben", "x", &b, &e), 0);
-	json_t *conv, *out, *events;
+	struct store_conv conv;
+	struct store_message out;
+	struct event_answer events;
 	char *unknown;
 	const char *others[] = {"ben"};
 	assert_int_equal(
 	    store_conv_create(s, a, "t", others, 1, &conv, &unknown, &woken, &nw, &e), 0);
 	free(woken);
 	assert_int_equal(nw, 2);
-	store_conv_member(s, b, json_string_value(json_object_get(conv, "id")), &cid, &e);
-	json_decref(conv);
-	uint64_t start = store_cursor(s), cursor;
-	bool gap, created;
+	store_conv_member(s, b, conv.id, &cid, &e);
+	store_conv_free(&conv);
+	uint64_t start = store_cursor(s);
+	bool created;
 	for (int i = 0; i < 3; i++) {
 		char client[8];
 		snprintf(client, sizeof(client), "c%d", i);
 		assert_int_equal(
 		    store_send(s, a, cid, client, "x", 1, &out, &created, &woken, &nw, &e), 0);
-		json_decref(out);
+		store_message_free(&out);
 		free(woken);
 	}
-	assert_int_equal(store_events(s, b, start, &events, &gap, &cursor, &e), 2);
-	assert_true(gap);
-	assert_int_equal(cursor, store_cursor(s));
-	json_decref(events);
-	assert_int_equal(store_events(s, b, store_cursor(s) - 1, &events, &gap, &cursor, &e), 1);
-	assert_false(gap);
-	json_decref(events);
-	assert_int_equal(store_events(s, b, store_cursor(s) + 5, &events, &gap, &cursor, &e), 0);
-	assert_true(gap);
-	json_decref(events);
+	assert_int_equal(store_events(s, b, start, EVENTS_PER_ANSWER, &events, &e), 2);
+	assert_true(events.gap);
+	assert_int_equal(events.cursor, store_cursor(s));
+	store_events_free(&events);
+	assert_int_equal(
+	    store_events(s, b, store_cursor(s) - 1, EVENTS_PER_ANSWER, &events, &e), 1);
+	assert_false(events.gap);
+	store_events_free(&events);
+	assert_int_equal(
+	    store_events(s, b, store_cursor(s) + 5, EVENTS_PER_ANSWER, &events, &e), 0);
+	assert_true(events.gap);
+	store_events_free(&events);
 	store_close(s);
 }
 
