@@ -10,8 +10,8 @@
 json_t *
 render_conv(const struct store_conv *c, bool with_vector, bool with_digest)
 {
-	json_t *o = json_pack("{s:s, s:s, s:I}", "id", c->id, "title", c->title, "created",
-	    (json_int_t)c->created);
+	json_t *o = json_pack(
+	    "{s:s, s:s, s:I}", "id", c->id, "title", c->title, "created", (json_int_t)c->created);
 	json_t *members = json_array(), *vec = json_object();
 	struct vector v = {0};
 	for (size_t i = 0; i < c->nmembers; i++) {
@@ -54,8 +54,8 @@ json_t *
 render_message(const struct store_message *m)
 {
 	if (m->body == NULL)
-		return json_pack("{s:s, s:s, s:I, s:I}", "conv", m->conv, "sender", m->sender, "seq",
-		    (json_int_t)m->seq, "ts", (json_int_t)m->ts);
+		return json_pack("{s:s, s:s, s:I, s:I}", "conv", m->conv, "sender", m->sender,
+		    "seq", (json_int_t)m->seq, "ts", (json_int_t)m->ts);
 	return json_pack("{s:s, s:s, s:I, s:I, s:s%}", "conv", m->conv, "sender", m->sender, "seq",
 	    (json_int_t)m->seq, "ts", (json_int_t)m->ts, "body", m->body, m->bodylen);
 }

@@ -404,6 +404,102 @@ scope_add(struct sync_req *q, int64_t conv)
 	return c;
 }
 
+/* Reads "have": per conversation of uid, the ranges held of each sender. 0, or -1 with r set. */
+static int
+sync_have(int64_t uid, json_t *jh, struct sync_req *have, struct reply *r)
+{
+	const char *cid;
+	json_t *jv;
+	json_object_foreach(jh, cid, jv)
+	{
+		int64_t conv;
+		if (member_conv(uid, cid, &conv, r) < 0)
+			return -1;
+		if (!json_is_object(jv))
+			return reply_error(
+			    r, 400, "invalid_field", "have[\"%.64s\"] must be an object", cid);
+		struct sync_conv *sc = scope_add(have, conv);
+		const char *sender;
+		json_t *js;
+		json_object_foreach(jv, sender, js)
+		{
+			if (!json_is_string(js))
+				return reply_error(
+				    r, 400, "invalid_field", "ranges must be strings");
+			struct seqset set = {0};
+			size_t pos = 0;
+			struct err e = {0};
+			if (seqset_parse(&set, json_string_value(js), json_string_length(js), &pos,
+				&e) < 0) {
+				seqset_free(&set);
+				return reply_error(r, 400, "invalid_ranges",
+				    "bad range string for %.32s in %.64s at byte %zu", sender, cid,
+				    pos);
+			}
+			seqset_union(vector_row(&sc->have, sender), &set);
+			seqset_free(&set);
+		}
+	}
+	return 0;
+}
+
+/* Reads the scope: "conversations" (jc) when given, else all of uid's. 0, or -1 with r set. */
+static int
+sync_scope(int64_t uid, json_t *jc, struct sync_req *q, struct reply *r)
+{
+	if (jc == NULL) {
+		struct err e = {0};
+		int64_t *ids;
+		size_t n;
+		if (store_conv_ids(store, uid, &ids, &n, &e) < 0) {
+			internal(r, &e);
+			return -1;
+		}
+		for (size_t i = 0; i < n; i++)
+			scope_add(q, ids[i]);
+		free(ids);
+		return 0;
+	}
+	if (!json_is_array(jc))
+		return reply_error(r, 400, "invalid_field", "\"conversations\" must be an array");
+	size_t i;
+	json_t *v;
+	json_array_foreach(jc, i, v)
+	{
+		int64_t conv;
+		if (!json_is_string(v))
+			return reply_error(r, 400, "invalid_field", "\"conversations\" holds ids");
+		if (member_conv(uid, json_string_value(v), &conv, r) < 0)
+			return -1;
+		scope_add(q, conv);
+	}
+	return 0;
+}
+
+/* Replies with the sync answer of q. */
+static void
+sync_reply(const struct sync_req *q, struct reply *r)
+{
+	struct err e = {0};
+	struct sync_answer a;
+	if (store_sync(store, q, &a, &e) < 0) {
+		internal(r, &e);
+		return;
+	}
+	json_t *messages = render_messages(a.msgs, a.nmsgs);
+	if (messages == NULL) {
+		err_set(&e, ERR_DB, "a stored message is not valid text");
+		internal(r, &e);
+	} else {
+		metrics_delivered(false, a.nmsgs);
+		reply_json(r, 200,
+		    json_pack("{s:o, s:b, s:I, s:o}", "messages", messages, "more", a.more,
+			"cursor", (json_int_t)store_cursor(store), "conversations",
+			render_convs(a.convs, a.nconvs, false)));
+	}
+	store_sync_free(&a);
+}
+
 /* POST /v1/sync */
 static enum route_result
 do_sync(int64_t uid, json_t *in, struct reply *r)
@@ -425,73 +521,9 @@ do_sync(int64_t uid, json_t *in, struct reply *r)
 		json_int_t l = json_integer_value(jl);
 		q.limit = l > SYNC_LIMIT_MAX ? SYNC_LIMIT_MAX : (int)l;
 	}
-	const char *cid;
-	json_t *jv;
-	json_object_foreach(jh, cid, jv)
-	{
-		int64_t conv;
-		if (member_conv(uid, cid, &conv, r) < 0)
-			goto out;
-		if (!json_is_object(jv)) {
-			reply_error(
-			    r, 400, "invalid_field", "have[\"%.64s\"] must be an object", cid);
-			goto out;
-		}
-		struct sync_conv *sc = scope_add(&have, conv);
-		const char *sender;
-		json_t *js;
-		json_object_foreach(jv, sender, js)
-		{
-			if (!json_is_string(js)) {
-				reply_error(r, 400, "invalid_field", "ranges must be strings");
-				goto out;
-			}
-			struct seqset set = {0};
-			size_t pos = 0;
-			struct err e = {0};
-			if (seqset_parse(&set, json_string_value(js), json_string_length(js), &pos,
-				&e) < 0) {
-				reply_error(r, 400, "invalid_ranges",
-				    "bad range string for %.32s in %.64s at byte %zu", sender, cid,
-				    pos);
-				seqset_free(&set);
-				goto out;
-			}
-			seqset_union(vector_row(&sc->have, sender), &set);
-			seqset_free(&set);
-		}
-	}
-	json_t *jc = json_object_get(in, "conversations");
-	struct err e = {0};
-	if (jc != NULL) {
-		if (!json_is_array(jc)) {
-			reply_error(r, 400, "invalid_field", "\"conversations\" must be an array");
-			goto out;
-		}
-		size_t i;
-		json_t *v;
-		json_array_foreach(jc, i, v)
-		{
-			int64_t conv;
-			if (!json_is_string(v)) {
-				reply_error(r, 400, "invalid_field", "\"conversations\" holds ids");
-				goto out;
-			}
-			if (member_conv(uid, json_string_value(v), &conv, r) < 0)
-				goto out;
-			scope_add(&q, conv);
-		}
-	} else {
-		int64_t *ids;
-		size_t n;
-		if (store_conv_ids(store, uid, &ids, &n, &e) < 0) {
-			internal(r, &e);
-			goto out;
-		}
-		for (size_t i = 0; i < n; i++)
-			scope_add(&q, ids[i]);
-		free(ids);
-	}
+	if (sync_have(uid, jh, &have, r) < 0 ||
+	    sync_scope(uid, json_object_get(in, "conversations"), &q, r) < 0)
+		goto out;
 	for (size_t i = 0; i < have.n; i++) {
 		for (size_t j = 0; j < q.n; j++) {
 			if (q.convs[j].conv == have.convs[i].conv) {
@@ -501,23 +533,7 @@ do_sync(int64_t uid, json_t *in, struct reply *r)
 			}
 		}
 	}
-	struct sync_answer a;
-	if (store_sync(store, &q, &a, &e) < 0) {
-		internal(r, &e);
-		goto out;
-	}
-	json_t *messages = render_messages(a.msgs, a.nmsgs);
-	if (messages == NULL) {
-		err_set(&e, ERR_DB, "a stored message is not valid text");
-		internal(r, &e);
-	} else {
-		metrics_delivered(false, a.nmsgs);
-		reply_json(r, 200,
-		    json_pack("{s:o, s:b, s:I, s:o}", "messages", messages, "more", a.more,
-			"cursor", (json_int_t)store_cursor(store), "conversations",
-			render_convs(a.convs, a.nconvs, false)));
-	}
-	store_sync_free(&a);
+	sync_reply(&q, r);
 out:
 	sync_free(&q);
 	sync_free(&have);
@@ -568,8 +584,8 @@ events_poll(struct req *q, struct reply *r, bool final)
 		nm += a.ev[i].type == STORE_EV_MESSAGE;
 	metrics_delivered(true, nm);
 	reply_json(r, 200,
-	    json_pack("{s:I, s:b, s:o}", "cursor", (json_int_t)a.cursor, "gap", a.gap, "events",
-		events));
+	    json_pack(
+		"{s:I, s:b, s:o}", "cursor", (json_int_t)a.cursor, "gap", a.gap, "events", events));
 	store_events_free(&a);
 	return ROUTE_REPLY;
 }

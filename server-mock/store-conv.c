@@ -65,7 +65,8 @@ store_conv_create(struct store *s, int64_t uid, const char *title, const char *c
 		}
 		store_push_id(&ids, &nids, id);
 	}
-	if (insert(s, title, &conv, e) < 0 || add_members(s, conv, ids, nids, woken, nwoken, e) < 0 ||
+	if (insert(s, title, &conv, e) < 0 ||
+	    add_members(s, conv, ids, nids, woken, nwoken, e) < 0 ||
 	    s->ops->conv_get(s, conv, out, e) < 0)
 		goto fail;
 	if (s->ops->commit(s, e) < 0) {

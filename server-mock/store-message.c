@@ -15,8 +15,8 @@ store_send(struct store *s, int64_t uid, int64_t conv, const char *client_id, co
 		return -1;
 	int64_t msg, ts;
 	uint64_t seq;
-	if (s->ops->message_put(s, conv, uid, client_id, body, bodylen, &msg, &seq, &ts, created, e) <
-	    0)
+	if (s->ops->message_put(
+		s, conv, uid, client_id, body, bodylen, &msg, &seq, &ts, created, e) < 0)
 		goto fail;
 	if (*created &&
 	    s->ops->event_append(s, STORE_EV_MESSAGE, conv, msg, 0, woken, nwoken, e) < 0)
@@ -114,8 +114,8 @@ store_sync_ids(struct store *s, const struct sync_req *q, int64_t **idsp, size_t
 			goto fail;
 		int rc = 0;
 		for (size_t i = 0; rc == 0 && i < ns; i++)
-			rc = sender_missing(s, sc->conv, &snd[i], vector_get(&sc->have, snd[i].name),
-			    q->limit, &ids, &n, e);
+			rc = sender_missing(s, sc->conv, &snd[i],
+			    vector_get(&sc->have, snd[i].name), q->limit, &ids, &n, e);
 		store_senders_free(snd, ns);
 		if (rc < 0)
 			goto fail;
@@ -148,7 +148,8 @@ store_sync(struct store *s, const struct sync_req *q, struct sync_answer *out, s
 			goto fail;
 	out->convs = xcalloc(q->n + 1, sizeof(*out->convs));
 	for (; out->nconvs < q->n; out->nconvs++)
-		if (s->ops->conv_get(s, q->convs[out->nconvs].conv, &out->convs[out->nconvs], e) < 0)
+		if (s->ops->conv_get(s, q->convs[out->nconvs].conv, &out->convs[out->nconvs], e) <
+		    0)
 			goto fail;
 	free(ids);
 	return 0;

@@ -105,7 +105,8 @@ sq_conv_get(struct store *base, int64_t conv, struct store_conv *out, struct err
 	sqlite3_bind_int64(t, 1, conv);
 	int rc;
 	while ((rc = db_step(&s->db, t, e)) == SQLITE_ROW) {
-		out->members = xreallocarray(out->members, out->nmembers + 1, sizeof(*out->members));
+		out->members =
+		    xreallocarray(out->members, out->nmembers + 1, sizeof(*out->members));
 		out->members[out->nmembers++] = (struct store_member){
 		    .name = xstrdup((const char *)sqlite3_column_text(t, 0)),
 		    .last_seq = (uint64_t)sqlite3_column_int64(t, 1),

@@ -18,8 +18,8 @@ backend(const char *path, struct err *e)
 {
 	size_t n = path == NULL ? 0 : strspn(path, "abcdefghijklmnopqrstuvwxyz+");
 	if (n > 0 && strncmp(path + n, "://", 3) == 0) {
-		err_set(e, ERR_USAGE, "-d %.*s://...: no such database backend in this build", (int)n,
-		    path);
+		err_set(e, ERR_USAGE, "-d %.*s://...: no such database backend in this build",
+		    (int)n, path);
 		return NULL;
 	}
 	return &store_sqlite_ops;

@@ -113,7 +113,10 @@ struct store_ops {
 	int (*user_set_password)(struct store *s, int64_t uid, const char *pwhash, struct err *e);
 	/* Records a token by its SHA-256; the token itself is never stored. */
 	int (*token_add)(struct store *s, int64_t uid, const unsigned char hash[32], struct err *e);
-	/* The user of a token hash (name allocated): 0, 1 unknown or revoked, -1. Constant-time compare. */
+	/*
+	 * The user of a token hash (name allocated): 0, 1 unknown or revoked,
+	 * -1. The hash is compared in constant time.
+	 */
 	int (*token_user)(struct store *s, const unsigned char hash[32], int64_t *uid, char **name,
 	    struct err *e);
 	/* Forgets a token hash (absent is not an error). */
