@@ -85,6 +85,18 @@ struct store;
  * is open (begin .. commit/rollback), else on its own (autocommit). The
  * guarantees below are what the layer above relies on; a second backend
  * (PostgreSQL, several server processes on one database) must keep them.
+ *
+ * Writes of more than one operation run in a transaction: creating a
+ * conversation (store-conv.c) and sending a message (store-message.c).
+ * Reads run in autocommit: the SQLite backend has one writer, this
+ * process, so the several reads of one sync or long-poll see one state.
+ * A backend shared by several processes needs a read snapshot there
+ * (REPEATABLE READ around store_sync and store_events).
+ *
+ * Text is UTF-8 and compared bytewise: "ordered by name" is byte order
+ * (SQLite's BINARY; PostgreSQL needs COLLATE "C"), and the digest of a
+ * conversation depends on it. Allocated results are freed by the caller
+ * with free() or the store_*_free functions below.
  */
 struct store_ops {
 	/*
@@ -184,7 +196,11 @@ struct store_ops {
 	 */
 	int (*event_list)(struct store *s, int64_t uid, uint64_t after, size_t limit,
 	    struct store_event_ref **out, size_t *n, uint64_t *dropped, struct err *e);
-	/* The newest cursor of the whole log (0 when empty). */
+	/*
+	 * The newest cursor of the whole log (0 when empty). SQLite keeps it
+	 * in memory (it wrote every event); with several processes it is read
+	 * from the database or kept from their notifications.
+	 */
 	uint64_t (*cursor)(struct store *s);
 
 	/* Server settings (the demo's ids): 0 found (allocated), 1 absent, -1. */
