@@ -1,6 +1,5 @@
 /* The SQLite backend: users and their tokens. */
 #include <sodium.h>
-#include <stdlib.h>
 
 #include "store-sqlite.h"
 

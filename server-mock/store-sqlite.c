@@ -6,7 +6,6 @@
  * each object are in store-sqlite-{user,conv,message,event}.c.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "store-sqlite.h"
 
