@@ -60,7 +60,7 @@ setup(void)
 	unsigned char hash[32];
 	auth_token_hash(TOKEN, strlen(TOKEN), hash);
 	const char *others[] = {"bob"};
-	json_t *conv;
+	struct store_conv conv;
 	char *unknown;
 	int64_t *woken;
 	size_t nwoken;
@@ -70,8 +70,8 @@ setup(void)
 		fprintf(stderr, "fuzz_server_request: %s\n", e.msg);
 		abort();
 	}
-	snprintf(conv_id, sizeof(conv_id), "%s", json_string_value(json_object_get(conv, "id")));
-	json_decref(conv);
+	snprintf(conv_id, sizeof(conv_id), "%s", conv.id);
+	store_conv_free(&conv);
 	free(woken);
 	routes_init(store, &cfg);
 }

@@ -65,7 +65,7 @@ bot_say(struct store *s, int64_t conv, const char *text)
 {
 	struct err e = {0};
 	char *cid = random_hex(8);
-	json_t *out;
+	struct store_message out;
 	bool created;
 	int64_t *woken;
 	size_t n;
@@ -73,7 +73,7 @@ bot_say(struct store *s, int64_t conv, const char *text)
 	    0) {
 		fprintf(stderr, "natter-server-mock: demo: %s\n", e.msg);
 	} else {
-		json_decref(out);
+		store_message_free(&out);
 		metrics_stored();
 		events_wake_users(woken, n);
 		free(woken);
@@ -98,7 +98,7 @@ demo_seed(struct store *s, struct err *e)
 	if (rc == 1) {
 		free(pubid);
 		const char *names[] = {"bob", BOT};
-		json_t *conv;
+		struct store_conv conv;
 		char *unknown = NULL;
 		int64_t *woken;
 		size_t n;
@@ -108,8 +108,9 @@ demo_seed(struct store *s, struct err *e)
 			return -1;
 		}
 		free(woken);
-		pubid = xstrdup(json_string_value(json_object_get(conv, "id")));
-		json_decref(conv);
+		pubid = conv.id;
+		conv.id = NULL;
+		store_conv_free(&conv);
 		if (store_meta_set(s, "demo_conv", pubid, e) < 0 ||
 		    store_conv_member(s, alice, pubid, &demo_conv, e) != 0) {
 			free(pubid);

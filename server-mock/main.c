@@ -60,9 +60,9 @@ number(const char *flag, const char *s, long lo, long hi)
 	return v;
 }
 
-/* Parses flags, opens the store, serves until SIGTERM or SIGINT. */
-int
-main(int argc, char *argv[])
+/* Parses flags into c: -1 to go on, else the exit status (help, version, usage). */
+static int
+parse_flags(int argc, char *argv[], struct config *c)
 {
 	enum {
 		OPT_DEMO = 256,
@@ -87,16 +87,6 @@ main(int argc, char *argv[])
 	    {"idle-timeout", required_argument, NULL, OPT_IDLE},
 	    {NULL, 0, NULL, 0},
 	};
-	struct config c = {
-	    .addr = "127.0.0.1",
-	    .port = 0,
-	    .event_retention = 1000,
-	    .max_poll = 60,
-	    .conn_limit = 1024,
-	    .per_ip_limit = 256,
-	    .conn_timeout = 60,
-	    .demo_interval_ms = 5000,
-	};
 	struct err e = {0};
 	int ch;
 	while ((ch = getopt_long(argc, argv, "hVl:p:d:", longopts, NULL)) != -1) {
@@ -108,16 +98,16 @@ main(int argc, char *argv[])
 			puts(NATTER_NAME_VERSION("natter-server-mock"));
 			return 0;
 		case 'l':
-			c.addr = optarg;
+			c->addr = optarg;
 			break;
 		case 'p':
-			c.port = (unsigned)number("-p", optarg, 0, 65535);
+			c->port = (unsigned)number("-p", optarg, 0, 65535);
 			break;
 		case 'd':
-			c.dbpath = optarg;
+			c->dbpath = optarg;
 			break;
 		case OPT_DEMO:
-			c.demo = true;
+			c->demo = true;
 			break;
 		case OPT_FAULTS:
 			if (faults_parse(optarg, &e) < 0) {
@@ -126,24 +116,24 @@ main(int argc, char *argv[])
 			}
 			break;
 		case OPT_RETENTION:
-			c.event_retention = (int)number("--event-retention", optarg, 1, 10000000);
+			c->event_retention = (int)number("--event-retention", optarg, 1, 10000000);
 			break;
 		case OPT_MAXPOLL:
-			c.max_poll = (int)number("--max-poll", optarg, 0, 3600);
+			c->max_poll = (int)number("--max-poll", optarg, 0, 3600);
 			break;
 		case OPT_RATE:
-			c.rate = (double)number("--rate-limit", optarg, 0, 1000000);
-			c.rate_burst = (int)c.rate;
+			c->rate = (double)number("--rate-limit", optarg, 0, 1000000);
+			c->rate_burst = (int)c->rate;
 			break;
 		case OPT_MAXCONN:
-			c.conn_limit = (unsigned)number("--max-connections", optarg, 1, 1000000);
+			c->conn_limit = (unsigned)number("--max-connections", optarg, 1, 1000000);
 			break;
 		case OPT_PERIP:
-			c.per_ip_limit =
+			c->per_ip_limit =
 			    (unsigned)number("--max-connections-per-ip", optarg, 1, 1000000);
 			break;
 		case OPT_IDLE:
-			c.conn_timeout = (unsigned)number("--idle-timeout", optarg, 1, 86400);
+			c->conn_timeout = (unsigned)number("--idle-timeout", optarg, 1, 86400);
 			break;
 		default:
 			usage(stderr);
@@ -156,8 +146,74 @@ main(int argc, char *argv[])
 	}
 	const char *iv = getenv("NATTER_DEMO_INTERVAL");
 	if (iv != NULL && *iv != '\0')
-		c.demo_interval_ms = number("NATTER_DEMO_INTERVAL", iv, 100, 86400000);
+		c->demo_interval_ms = number("NATTER_DEMO_INTERVAL", iv, 100, 86400000);
+	return -1;
+}
 
+/* Serves until SIGTERM or SIGINT: MHD, the suspended requests, the demo bot, password jobs. */
+static void
+serve(struct MHD_Daemon *d, struct store *store, const struct config *c)
+{
+	while (!stop) {
+		int64_t wait = events_tick(mono_ms());
+		if (c->demo) {
+			int64_t w = demo_tick(store, now_ms());
+			if (w < wait)
+				wait = w;
+		}
+		int64_t w = pwwork_tick();
+		if (w < wait)
+			wait = w;
+		if (wait > 250)
+			wait = 250;
+		MHD_run_wait(d, (int32_t)(wait < 0 ? 0 : wait));
+	}
+}
+
+/* Stops accepting, answers every suspended request and lets them flush. */
+static void
+drain(struct MHD_Daemon *d)
+{
+	MHD_socket ls = MHD_quiesce_daemon(d);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
+	events_stop_all();
+	int64_t until = mono_ms() + 1000;
+	while (mono_ms() < until) {
+		MHD_run_wait(d, 20);
+		pwwork_tick();
+		const union MHD_DaemonInfo *ci =
+		    MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (events_waiting() == 0 && pwwork_pending() == 0 &&
+		    (ci == NULL || ci->num_connections == 0))
+			break;
+		events_stop_all();
+	}
+	while (pwwork_pending() > 0) {
+		/* Still hashing after a second: let it finish, MHD must not stop while suspended. */
+		MHD_run_wait(d, 20);
+		pwwork_tick();
+	}
+}
+
+/* Parses flags, opens the store, serves until SIGTERM or SIGINT. */
+int
+main(int argc, char *argv[])
+{
+	struct config c = {
+	    .addr = "127.0.0.1",
+	    .port = 0,
+	    .event_retention = 1000,
+	    .max_poll = 60,
+	    .conn_limit = 1024,
+	    .per_ip_limit = 256,
+	    .conn_timeout = 60,
+	    .demo_interval_ms = 5000,
+	};
+	int st = parse_flags(argc, argv, &c);
+	if (st >= 0)
+		return st;
+	struct err e = {0};
 	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE,
 			    .ai_socktype = SOCK_STREAM},
 			*ai;
@@ -222,42 +278,8 @@ main(int argc, char *argv[])
 	fflush(stdout);
 	freeaddrinfo(ai);
 
-	while (!stop) {
-		int64_t wait = events_tick(mono_ms());
-		if (c.demo) {
-			int64_t w = demo_tick(store, now_ms());
-			if (w < wait)
-				wait = w;
-		}
-		int64_t w = pwwork_tick();
-		if (w < wait)
-			wait = w;
-		if (wait > 250)
-			wait = 250;
-		MHD_run_wait(d, (int32_t)(wait < 0 ? 0 : wait));
-	}
-
-	/* Stop accepting, answer every suspended request, give them a moment to flush. */
-	MHD_socket ls = MHD_quiesce_daemon(d);
-	if (ls != MHD_INVALID_SOCKET)
-		close(ls);
-	events_stop_all();
-	int64_t until = mono_ms() + 1000;
-	while (mono_ms() < until) {
-		MHD_run_wait(d, 20);
-		pwwork_tick();
-		const union MHD_DaemonInfo *ci =
-		    MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-		if (events_waiting() == 0 && pwwork_pending() == 0 &&
-		    (ci == NULL || ci->num_connections == 0))
-			break;
-		events_stop_all();
-	}
-	while (pwwork_pending() > 0) {
-		/* Still hashing after a second: let it finish, MHD must not stop while suspended. */
-		MHD_run_wait(d, 20);
-		pwwork_tick();
-	}
+	serve(d, store, &c);
+	drain(d);
 	MHD_stop_daemon(d);
 	pwwork_stop();
 	store_close(store);

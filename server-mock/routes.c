@@ -267,7 +267,7 @@ do_conv_create(int64_t uid, const char *me, json_t *in, struct reply *r)
 		goto out;
 	}
 	struct err e = {0};
-	json_t *conv;
+	struct store_conv conv;
 	char *unknown;
 	int64_t *woken;
 	size_t nwoken;
@@ -281,7 +281,8 @@ do_conv_create(int64_t uid, const char *me, json_t *in, struct reply *r)
 	} else {
 		events_wake_users(woken, nwoken);
 		free(woken);
-		reply_json(r, 201, conv);
+		reply_json(r, 201, render_conv(&conv, true, true));
+		store_conv_free(&conv);
 	}
 out:
 	free(names);
@@ -311,10 +312,12 @@ do_conv_get(int64_t uid, const char *id, struct reply *r)
 	if (member_conv(uid, id, &conv, r) < 0)
 		return ROUTE_REPLY;
 	struct err e = {0};
-	json_t *o;
-	if (store_conv_json(store, conv, true, &o, &e) < 0)
+	struct store_conv c;
+	if (store_conv_get(store, conv, &c, &e) < 0)
 		return internal(r, &e);
-	return reply_json(r, 200, o);
+	reply_json(r, 200, render_conv(&c, true, true));
+	store_conv_free(&c);
+	return ROUTE_REPLY;
 }
 
 /* GET /v1/conversations */
@@ -322,10 +325,13 @@ static enum route_result
 do_conv_list(int64_t uid, struct reply *r)
 {
 	struct err e = {0};
-	json_t *a;
-	if (store_conv_list(store, uid, &a, &e) < 0)
+	struct store_conv *c;
+	size_t n;
+	if (store_conv_list(store, uid, &c, &n, &e) < 0)
 		return internal(r, &e);
-	return reply_json(r, 200, json_pack("{s:o}", "conversations", a));
+	reply_json(r, 200, json_pack("{s:o}", "conversations", render_convs(c, n, true)));
+	store_convs_free(c, n);
+	return ROUTE_REPLY;
 }
 
 /* POST /v1/conversations/{id}/messages */
@@ -355,7 +361,7 @@ do_send(int64_t uid, const char *me, const char *id, json_t *in, struct reply *r
 		return ROUTE_REPLY;
 	}
 	struct err e = {0};
-	json_t *out;
+	struct store_message out;
 	bool created;
 	int64_t *woken;
 	size_t nwoken;
@@ -368,7 +374,9 @@ do_send(int64_t uid, const char *me, const char *id, json_t *in, struct reply *r
 			demo_heard(store, conv, me, body, woken, nwoken);
 	}
 	free(woken);
-	return reply_json(r, created ? 201 : 200, out);
+	reply_json(r, created ? 201 : 200, render_message(&out));
+	store_message_free(&out);
+	return ROUTE_REPLY;
 }
 
 /* Frees a parsed sync request. */
@@ -396,6 +404,102 @@ scope_add(struct sync_req *q, int64_t conv)
 	return c;
 }
 
+/* Reads "have": per conversation of uid, the ranges held of each sender. 0, or -1 with r set. */
+static int
+sync_have(int64_t uid, json_t *jh, struct sync_req *have, struct reply *r)
+{
+	const char *cid;
+	json_t *jv;
+	json_object_foreach(jh, cid, jv)
+	{
+		int64_t conv;
+		if (member_conv(uid, cid, &conv, r) < 0)
+			return -1;
+		if (!json_is_object(jv))
+			return reply_error(
+			    r, 400, "invalid_field", "have[\"%.64s\"] must be an object", cid);
+		struct sync_conv *sc = scope_add(have, conv);
+		const char *sender;
+		json_t *js;
+		json_object_foreach(jv, sender, js)
+		{
+			if (!json_is_string(js))
+				return reply_error(
+				    r, 400, "invalid_field", "ranges must be strings");
+			struct seqset set = {0};
+			size_t pos = 0;
+			struct err e = {0};
+			if (seqset_parse(&set, json_string_value(js), json_string_length(js), &pos,
+				&e) < 0) {
+				seqset_free(&set);
+				return reply_error(r, 400, "invalid_ranges",
+				    "bad range string for %.32s in %.64s at byte %zu", sender, cid,
+				    pos);
+			}
+			seqset_union(vector_row(&sc->have, sender), &set);
+			seqset_free(&set);
+		}
+	}
+	return 0;
+}
+
+/* Reads the scope: "conversations" (jc) when given, else all of uid's. 0, or -1 with r set. */
+static int
+sync_scope(int64_t uid, json_t *jc, struct sync_req *q, struct reply *r)
+{
+	if (jc == NULL) {
+		struct err e = {0};
+		int64_t *ids;
+		size_t n;
+		if (store_conv_ids(store, uid, &ids, &n, &e) < 0) {
+			internal(r, &e);
+			return -1;
+		}
+		for (size_t i = 0; i < n; i++)
+			scope_add(q, ids[i]);
+		free(ids);
+		return 0;
+	}
+	if (!json_is_array(jc))
+		return reply_error(r, 400, "invalid_field", "\"conversations\" must be an array");
+	size_t i;
+	json_t *v;
+	json_array_foreach(jc, i, v)
+	{
+		int64_t conv;
+		if (!json_is_string(v))
+			return reply_error(r, 400, "invalid_field", "\"conversations\" holds ids");
+		if (member_conv(uid, json_string_value(v), &conv, r) < 0)
+			return -1;
+		scope_add(q, conv);
+	}
+	return 0;
+}
+
+/* Replies with the sync answer of q. */
+static void
+sync_reply(const struct sync_req *q, struct reply *r)
+{
+	struct err e = {0};
+	struct sync_answer a;
+	if (store_sync(store, q, &a, &e) < 0) {
+		internal(r, &e);
+		return;
+	}
+	json_t *messages = render_messages(a.msgs, a.nmsgs);
+	if (messages == NULL) {
+		err_set(&e, ERR_DB, "a stored message is not valid text");
+		internal(r, &e);
+	} else {
+		metrics_delivered(false, a.nmsgs);
+		reply_json(r, 200,
+		    json_pack("{s:o, s:b, s:I, s:o}", "messages", messages, "more", a.more,
+			"cursor", (json_int_t)store_cursor(store), "conversations",
+			render_convs(a.convs, a.nconvs, false)));
+	}
+	store_sync_free(&a);
+}
+
 /* POST /v1/sync */
 static enum route_result
 do_sync(int64_t uid, json_t *in, struct reply *r)
@@ -417,73 +521,9 @@ do_sync(int64_t uid, json_t *in, struct reply *r)
 		json_int_t l = json_integer_value(jl);
 		q.limit = l > SYNC_LIMIT_MAX ? SYNC_LIMIT_MAX : (int)l;
 	}
-	const char *cid;
-	json_t *jv;
-	json_object_foreach(jh, cid, jv)
-	{
-		int64_t conv;
-		if (member_conv(uid, cid, &conv, r) < 0)
-			goto out;
-		if (!json_is_object(jv)) {
-			reply_error(
-			    r, 400, "invalid_field", "have[\"%.64s\"] must be an object", cid);
-			goto out;
-		}
-		struct sync_conv *sc = scope_add(&have, conv);
-		const char *sender;
-		json_t *js;
-		json_object_foreach(jv, sender, js)
-		{
-			if (!json_is_string(js)) {
-				reply_error(r, 400, "invalid_field", "ranges must be strings");
-				goto out;
-			}
-			struct seqset set = {0};
-			size_t pos = 0;
-			struct err e = {0};
-			if (seqset_parse(&set, json_string_value(js), json_string_length(js), &pos,
-				&e) < 0) {
-				reply_error(r, 400, "invalid_ranges",
-				    "bad range string for %.32s in %.64s at byte %zu", sender, cid,
-				    pos);
-				seqset_free(&set);
-				goto out;
-			}
-			seqset_union(vector_row(&sc->have, sender), &set);
-			seqset_free(&set);
-		}
-	}
-	json_t *jc = json_object_get(in, "conversations");
-	struct err e = {0};
-	if (jc != NULL) {
-		if (!json_is_array(jc)) {
-			reply_error(r, 400, "invalid_field", "\"conversations\" must be an array");
-			goto out;
-		}
-		size_t i;
-		json_t *v;
-		json_array_foreach(jc, i, v)
-		{
-			int64_t conv;
-			if (!json_is_string(v)) {
-				reply_error(r, 400, "invalid_field", "\"conversations\" holds ids");
-				goto out;
-			}
-			if (member_conv(uid, json_string_value(v), &conv, r) < 0)
-				goto out;
-			scope_add(&q, conv);
-		}
-	} else {
-		int64_t *ids;
-		size_t n;
-		if (store_conv_ids(store, uid, &ids, &n, &e) < 0) {
-			internal(r, &e);
-			goto out;
-		}
-		for (size_t i = 0; i < n; i++)
-			scope_add(&q, ids[i]);
-		free(ids);
-	}
+	if (sync_have(uid, jh, &have, r) < 0 ||
+	    sync_scope(uid, json_object_get(in, "conversations"), &q, r) < 0)
+		goto out;
 	for (size_t i = 0; i < have.n; i++) {
 		for (size_t j = 0; j < q.n; j++) {
 			if (q.convs[j].conv == have.convs[i].conv) {
@@ -493,16 +533,7 @@ do_sync(int64_t uid, json_t *in, struct reply *r)
 			}
 		}
 	}
-	json_t *messages, *metas;
-	bool more;
-	if (store_sync(store, &q, &messages, &more, &metas, &e) < 0) {
-		internal(r, &e);
-		goto out;
-	}
-	metrics_delivered(false, json_array_size(messages));
-	reply_json(r, 200,
-	    json_pack("{s:o, s:b, s:I, s:o}", "messages", messages, "more", more, "cursor",
-		(json_int_t)store_cursor(store), "conversations", metas));
+	sync_reply(&q, r);
 out:
 	sync_free(&q);
 	sync_free(&have);
@@ -532,26 +563,31 @@ static enum route_result
 events_poll(struct req *q, struct reply *r, bool final)
 {
 	struct err e = {0};
-	json_t *events;
-	bool gap;
-	uint64_t cursor;
-	int n = store_events(store, q->uid, q->after, &events, &gap, &cursor, &e);
+	struct event_answer a;
+	int n = store_events(store, q->uid, q->after, EVENTS_PER_ANSWER, &a, &e);
 	if (n < 0)
 		return internal(r, &e);
-	if (n == 0 && !gap && !final) {
-		json_decref(events);
+	if (n == 0 && !a.gap && !final) {
+		store_events_free(&a);
 		q->polling = true;
 		return ROUTE_SUSPEND;
 	}
 	q->polling = false;
-	size_t i, nm = 0;
-	json_t *ev;
-	json_array_foreach(events, i, ev) nm +=
-	    strcmp(json_string_value(json_object_get(ev, "type")), "message") == 0;
+	json_t *events = render_events(a.ev, a.n);
+	if (events == NULL) {
+		store_events_free(&a);
+		err_set(&e, ERR_DB, "a stored message is not valid text");
+		return internal(r, &e);
+	}
+	size_t nm = 0;
+	for (size_t i = 0; i < a.n; i++)
+		nm += a.ev[i].type == STORE_EV_MESSAGE;
 	metrics_delivered(true, nm);
-	return reply_json(r, 200,
+	reply_json(r, 200,
 	    json_pack(
-		"{s:I, s:b, s:o}", "cursor", (json_int_t)cursor, "gap", gap, "events", events));
+		"{s:I, s:b, s:o}", "cursor", (json_int_t)a.cursor, "gap", a.gap, "events", events));
+	store_events_free(&a);
+	return ROUTE_REPLY;
 }
 
 /* GET /v1/events */

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "db.h"
+#include "store.h"
 #include "util.h"
 #include "vector.h"
 
@@ -94,70 +94,14 @@ struct req {
 	struct req *prev, *next;
 };
 
-/* store.c: the SQLite store */
-struct store;
-int store_open(struct store **sp, const char *path, int retention, struct err *e);
-void store_close(struct store *s);
-/* 0 created, 1 name taken, -1 error. */
-int store_user_create(
-    struct store *s, const char *name, const char *pwhash, int64_t *uid, struct err *e);
-/* 0 found (pwhash allocated), 1 unknown, -1 error. */
-int store_user_find(struct store *s, const char *name, int64_t *uid, char **pwhash, struct err *e);
-int store_user_set_password(struct store *s, int64_t uid, const char *pwhash, struct err *e);
-int store_token_add(struct store *s, int64_t uid, const unsigned char hash[32], struct err *e);
-/* 0 found (name allocated), 1 unknown, -1 error. */
-int store_token_user(
-    struct store *s, const unsigned char hash[32], int64_t *uid, char **name, struct err *e);
-int store_token_revoke(struct store *s, const unsigned char hash[32], struct err *e);
-/*
- * Creates a conversation of uid and the named members. 0 with *out (the
- * conversation object), 1 with *unknown (allocated) naming a missing user,
- * -1 error. *woken gets the member ids (allocated) for wake-ups.
- */
-int store_conv_create(struct store *s, int64_t uid, const char *title, const char *const *names,
-    size_t n, json_t **out, char **unknown, int64_t **woken, size_t *nwoken, struct err *e);
-/* The conversation id (internal) of pubid when uid is a member: 0, 1 not found, -1. */
-int store_conv_member(
-    struct store *s, int64_t uid, const char *pubid, int64_t *conv, struct err *e);
-/* The conversation object (with vector when with_vector). */
-int store_conv_json(struct store *s, int64_t conv, bool with_vector, json_t **out, struct err *e);
-/* The internal ids of uid's conversations, oldest first. */
-int store_conv_ids(struct store *s, int64_t uid, int64_t **ids, size_t *n, struct err *e);
-/* All of uid's conversations, oldest first, with vectors. */
-int store_conv_list(struct store *s, int64_t uid, json_t **out, struct err *e);
-/*
- * Stores a message (or finds the one with the same client_id: *created
- * false). *out is {"conv","sender","seq","ts"}; *woken the members.
- */
-int store_send(struct store *s, int64_t uid, int64_t conv, const char *client_id, const char *body,
-    size_t bodylen, json_t **out, bool *created, int64_t **woken, size_t *nwoken, struct err *e);
-
-/* What a sync asks: the scope, and per conversation the vector held. */
-struct sync_conv {
-	int64_t conv;
-	struct vector have;
-};
-struct sync_req {
-	struct sync_conv *convs;
-	size_t n;
-	int limit;
-};
-/* Fills *messages (array, oldest first), *more and *metas (scope metadata). */
-int store_sync(struct store *s, const struct sync_req *q, json_t **messages, bool *more,
-    json_t **metas, struct err *e);
-/* The sync selection alone: message row ids, acceptance order (for tests). */
-int store_sync_ids(
-    struct store *s, const struct sync_req *q, int64_t **ids, size_t *n, bool *more, struct err *e);
-uint64_t store_cursor(struct store *s);
-/*
- * Events of uid after `after`: *events (array), *gap, *cursor to resume
- * from. Returns the number of events, or -1.
- */
-int store_events(struct store *s, int64_t uid, uint64_t after, json_t **events, bool *gap,
-    uint64_t *cursor, struct err *e);
-/* A server setting kept in the store (demo ids): 0 found (allocated), 1 absent. */
-int store_meta_get(struct store *s, const char *key, char **value, struct err *e);
-int store_meta_set(struct store *s, const char *key, const char *value, struct err *e);
+/* render.c: the store's answers as protocol JSON */
+json_t *render_conv(const struct store_conv *c, bool with_vector, bool with_digest);
+json_t *render_convs(const struct store_conv *c, size_t n, bool with_vector);
+/* The answer to a send when body is NULL. NULL when it cannot be rendered. */
+json_t *render_message(const struct store_message *m);
+json_t *render_messages(const struct store_message *m, size_t n);
+json_t *render_event(const struct store_event *ev);
+json_t *render_events(const struct store_event *ev, size_t n);
 
 /* auth.c: names, passwords and tokens */
 bool auth_name_valid(const char *name);

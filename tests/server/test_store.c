@@ -41,7 +41,7 @@ server__sync__matches_naive_model(void **state)
 	int64_t uids[3];
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(store_user_create(s, names[i], "x", &uids[i], &e), 0);
-	json_t *conv;
+	struct store_conv conv;
 	char *unknown;
 	int64_t *woken, cid;
 	size_t nw;
@@ -49,10 +49,8 @@ server__sync__matches_naive_model(void **state)
 	assert_int_equal(
 	    store_conv_create(s, uids[0], "t", others, 2, &conv, &unknown, &woken, &nw, &e), 0);
 	free(woken);
-	assert_int_equal(
-	    store_conv_member(s, uids[0], json_string_value(json_object_get(conv, "id")), &cid, &e),
-	    0);
-	json_decref(conv);
+	assert_int_equal(store_conv_member(s, uids[0], conv.id, &cid, &e), 0);
+	store_conv_free(&conv);
 
 	enum { N = 300 };
 	struct model_msg msgs[N];
@@ -61,7 +59,7 @@ server__sync__matches_naive_model(void **state)
 		int who = (int)(next_rand() % 3);
 		char client[32];
 		snprintf(client, sizeof(client), "m%d", i);
-		json_t *out;
+		struct store_message out;
 		bool created;
 		assert_int_equal(
 		    store_send(s, uids[who], cid, client, "b", 1, &out, &created, &woken, &nw, &e),
@@ -69,10 +67,10 @@ server__sync__matches_naive_model(void **state)
 		free(woken);
 		assert_true(created);
 		msgs[i].sender = who;
-		msgs[i].seq = (uint64_t)json_integer_value(json_object_get(out, "seq"));
+		msgs[i].seq = out.seq;
 		msgs[i].id = i + 1;
 		assert_int_equal(msgs[i].seq, ++last[who]);
-		json_decref(out);
+		store_message_free(&out);
 	}
 
 	for (int round = 0; round < 200; round++) {
@@ -133,36 +131,102 @@ server__events__gap_after_retention(void **state)
 	size_t nw;
 	assert_int_equal(store_user_create(s, "ann", "x", &a, &e), 0);
 	assert_int_equal(store_user_create(s, "ben", "x", &b, &e), 0);
-	json_t *conv, *out, *events;
+	struct store_conv conv;
+	struct store_message out;
+	struct event_answer events;
 	char *unknown;
 	const char *others[] = {"ben"};
 	assert_int_equal(
 	    store_conv_create(s, a, "t", others, 1, &conv, &unknown, &woken, &nw, &e), 0);
 	free(woken);
 	assert_int_equal(nw, 2);
-	store_conv_member(s, b, json_string_value(json_object_get(conv, "id")), &cid, &e);
-	json_decref(conv);
-	uint64_t start = store_cursor(s), cursor;
-	bool gap, created;
+	store_conv_member(s, b, conv.id, &cid, &e);
+	store_conv_free(&conv);
+	uint64_t start = store_cursor(s);
+	bool created;
 	for (int i = 0; i < 3; i++) {
 		char client[8];
 		snprintf(client, sizeof(client), "c%d", i);
 		assert_int_equal(
 		    store_send(s, a, cid, client, "x", 1, &out, &created, &woken, &nw, &e), 0);
-		json_decref(out);
+		store_message_free(&out);
 		free(woken);
 	}
-	assert_int_equal(store_events(s, b, start, &events, &gap, &cursor, &e), 2);
-	assert_true(gap);
-	assert_int_equal(cursor, store_cursor(s));
-	json_decref(events);
-	assert_int_equal(store_events(s, b, store_cursor(s) - 1, &events, &gap, &cursor, &e), 1);
-	assert_false(gap);
-	json_decref(events);
-	assert_int_equal(store_events(s, b, store_cursor(s) + 5, &events, &gap, &cursor, &e), 0);
-	assert_true(gap);
-	json_decref(events);
+	assert_int_equal(store_events(s, b, start, EVENTS_PER_ANSWER, &events, &e), 2);
+	assert_true(events.gap);
+	assert_int_equal(events.cursor, store_cursor(s));
+	store_events_free(&events);
+	assert_int_equal(
+	    store_events(s, b, store_cursor(s) - 1, EVENTS_PER_ANSWER, &events, &e), 1);
+	assert_false(events.gap);
+	assert_int_equal(events.ev[0].type, STORE_EV_MESSAGE);
+	assert_string_equal(events.ev[0].msg.sender, "ann");
+	assert_int_equal(events.ev[0].msg.seq, 3);
+	assert_string_equal(events.ev[0].msg.body, "x");
+	store_events_free(&events);
+	assert_int_equal(
+	    store_events(s, b, store_cursor(s) + 5, EVENTS_PER_ANSWER, &events, &e), 0);
+	assert_true(events.gap);
+	store_events_free(&events);
 	store_close(s);
+}
+
+/* A send is idempotent by client id; a conversation names its members in order. */
+static void
+server__store__send_idempotent_and_conv_members(void **state)
+{
+	(void)state;
+	struct store *s;
+	struct err e = {0};
+	assert_int_equal(store_open(&s, NULL, 1000, &e), 0);
+	int64_t a, b, cid, *woken;
+	size_t nw;
+	assert_int_equal(store_user_create(s, "zed", "x", &a, &e), 0);
+	assert_int_equal(store_user_create(s, "amy", "x", &b, &e), 0);
+	assert_int_equal(store_user_create(s, "amy", "x", &b, &e), 1);
+	struct store_conv conv;
+	char *unknown;
+	const char *nobody[] = {"nobody"};
+	assert_int_equal(
+	    store_conv_create(s, a, "t", nobody, 1, &conv, &unknown, &woken, &nw, &e), 1);
+	assert_string_equal(unknown, "nobody");
+	free(unknown);
+	const char *others[] = {"amy"};
+	assert_int_equal(
+	    store_conv_create(s, a, "t", others, 1, &conv, &unknown, &woken, &nw, &e), 0);
+	free(woken);
+	assert_int_equal(conv.nmembers, 2);
+	assert_string_equal(conv.members[0].name, "amy");
+	assert_string_equal(conv.members[1].name, "zed");
+	assert_int_equal(store_conv_member(s, b, conv.id, &cid, &e), 0);
+	store_conv_free(&conv);
+	struct store_message m1, m2;
+	bool created;
+	assert_int_equal(store_send(s, a, cid, "k", "one", 3, &m1, &created, &woken, &nw, &e), 0);
+	assert_true(created);
+	assert_int_equal(nw, 2);
+	free(woken);
+	assert_null(m1.body);
+	assert_int_equal(store_send(s, a, cid, "k", "two", 3, &m2, &created, &woken, &nw, &e), 0);
+	assert_false(created);
+	assert_int_equal(nw, 0);
+	free(woken);
+	assert_int_equal(m2.seq, m1.seq);
+	assert_int_equal(m2.ts, m1.ts);
+	assert_string_equal(m2.sender, "zed");
+	store_message_free(&m1);
+	store_message_free(&m2);
+	struct store_conv *list;
+	size_t n;
+	assert_int_equal(store_conv_list(s, b, &list, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].members[0].last_seq, 0);
+	assert_int_equal(list[0].members[1].last_seq, 1);
+	store_convs_free(list, n);
+	store_close(s);
+	/* A URL names a backend; only SQLite files (and memory) are built in. */
+	assert_int_equal(store_open(&s, "postgresql://localhost/natter", 1000, &e), -1);
+	assert_int_equal(e.kind, ERR_USAGE);
 }
 
 /* JSON depth counts brackets outside strings. */
@@ -230,6 +294,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(server__sync__matches_naive_model),
 	    cmocka_unit_test(server__events__gap_after_retention),
+	    cmocka_unit_test(server__store__send_idempotent_and_conv_members),
 	    cmocka_unit_test(server__json_depth__skips_strings),
 	    cmocka_unit_test(server__names__grammar),
 	    cmocka_unit_test(server__faults__parse),

@@ -1,0 +1,107 @@
+/*
+ * The store's answers (store.h) as the JSON objects of docs/protocol.md:
+ * conversations with their vectors and digests, messages, events.
+ */
+#include <stdlib.h>
+
+#include "server.h"
+
+/* The conversation object: id, title, created, members, optional vector, optional digest. */
+json_t *
+render_conv(const struct store_conv *c, bool with_vector, bool with_digest)
+{
+	json_t *o = json_pack(
+	    "{s:s, s:s, s:I}", "id", c->id, "title", c->title, "created", (json_int_t)c->created);
+	json_t *members = json_array(), *vec = json_object();
+	struct vector v = {0};
+	for (size_t i = 0; i < c->nmembers; i++) {
+		const struct store_member *m = &c->members[i];
+		json_array_append_new(members, json_string(m->name));
+		if (m->last_seq > 0) {
+			struct seqset *row = vector_row(&v, m->name);
+			seqset_add_range(row, 1, m->last_seq);
+			char *text = seqset_to_string(row);
+			json_object_set_new(vec, m->name, json_string(text));
+			free(text);
+		}
+	}
+	json_object_set_new(o, "members", members);
+	if (with_vector)
+		json_object_set_new(o, "vector", vec);
+	else
+		json_decref(vec);
+	if (with_digest) {
+		char digest[DIGEST_HEXLEN + 1];
+		vector_digest(&v, digest);
+		json_object_set_new(o, "digest", json_string(digest));
+	}
+	vector_free(&v);
+	return o;
+}
+
+/* An array of conversation objects with vectors and digests. */
+json_t *
+render_convs(const struct store_conv *c, size_t n, bool with_vector)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, render_conv(&c[i], with_vector, true));
+	return a;
+}
+
+/* The message object: conv, sender, seq, ts, and body unless it is NULL. */
+json_t *
+render_message(const struct store_message *m)
+{
+	if (m->body == NULL)
+		return json_pack("{s:s, s:s, s:I, s:I}", "conv", m->conv, "sender", m->sender,
+		    "seq", (json_int_t)m->seq, "ts", (json_int_t)m->ts);
+	return json_pack("{s:s, s:s, s:I, s:I, s:s%}", "conv", m->conv, "sender", m->sender, "seq",
+	    (json_int_t)m->seq, "ts", (json_int_t)m->ts, "body", m->body, m->bodylen);
+}
+
+/* An array of message objects; NULL when one cannot be rendered. */
+json_t *
+render_messages(const struct store_message *m, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = render_message(&m[i]);
+		if (o == NULL) {
+			json_decref(a);
+			return NULL;
+		}
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* An event object: its type, then the message or the conversation (without digest). */
+json_t *
+render_event(const struct store_event *ev)
+{
+	bool msg = ev->type == STORE_EV_MESSAGE;
+	json_t *o = msg ? render_message(&ev->msg) : render_conv(&ev->conv, false, false);
+	if (o == NULL)
+		return NULL;
+	json_t *j = json_pack("{s:s}", "type", msg ? "message" : "conversation");
+	json_object_update(j, o);
+	json_decref(o);
+	return j;
+}
+
+/* An array of event objects; NULL when one cannot be rendered. */
+json_t *
+render_events(const struct store_event *ev, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = render_event(&ev[i]);
+		if (o == NULL) {
+			json_decref(a);
+			return NULL;
+		}
+		json_array_append_new(a, o);
+	}
+	return a;
+}

@@ -1,0 +1,171 @@
+/* The server's store: sending a message, and the selection a sync answers. */
+#include <stdlib.h>
+
+#include "store.h"
+
+/* Stores a message, or returns the one this sender sent with this client id. */
+int
+store_send(struct store *s, int64_t uid, int64_t conv, const char *client_id, const char *body,
+    size_t bodylen, struct store_message *out, bool *created, int64_t **woken, size_t *nwoken,
+    struct err *e)
+{
+	*woken = NULL;
+	*nwoken = 0;
+	if (s->ops->begin(s, e) < 0)
+		return -1;
+	int64_t msg, ts;
+	uint64_t seq;
+	if (s->ops->message_put(
+		s, conv, uid, client_id, body, bodylen, &msg, &seq, &ts, created, e) < 0)
+		goto fail;
+	if (*created &&
+	    s->ops->event_append(s, STORE_EV_MESSAGE, conv, msg, 0, woken, nwoken, e) < 0)
+		goto fail;
+	if (s->ops->message_get(s, msg, out, e) < 0)
+		goto fail;
+	/* The answer to a send carries no body. */
+	free(out->body);
+	out->body = NULL;
+	out->bodylen = 0;
+	if (s->ops->commit(s, e) < 0) {
+		store_message_free(out);
+		goto fail;
+	}
+	return 0;
+fail:
+	s->ops->rollback(s);
+	free(*woken);
+	*woken = NULL;
+	*nwoken = 0;
+	return -1;
+}
+
+/* Frees a message's fields. */
+void
+store_message_free(struct store_message *m)
+{
+	free(m->conv);
+	free(m->sender);
+	free(m->body);
+	*m = (struct store_message){0};
+}
+
+/* Orders message ids. */
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Collects the ids of one sender's messages in conv that `held` lacks, at
+ * most limit + 1: the complement of held within 1..last_seq, range by range.
+ */
+static int
+sender_missing(struct store *s, int64_t conv, const struct store_sender *snd,
+    const struct seqset *held, int limit, int64_t **ids, size_t *n, struct err *e)
+{
+	int64_t room = limit + 1;
+	uint64_t next = 1;
+	size_t ri = 0;
+	while (room > 0 && next <= snd->last_seq) {
+		uint64_t hi = snd->last_seq;
+		if (held != NULL && ri < held->n) {
+			const struct range *r = &held->r[ri];
+			if (r->hi < next) {
+				ri++;
+				continue;
+			}
+			if (r->lo <= next) {
+				next = r->hi + 1;
+				ri++;
+				continue;
+			}
+			if (r->lo - 1 < hi)
+				hi = r->lo - 1;
+		}
+		size_t before = *n;
+		if (s->ops->message_range(s, conv, snd->uid, next, hi, room, ids, n, e) < 0)
+			return -1;
+		room -= (int64_t)(*n - before);
+		next = hi + 1;
+	}
+	return 0;
+}
+
+/*
+ * The messages of the scope not in `have`: for each (conv, sender) the
+ * complement of the held set within 1..last_seq is walked range by range,
+ * keeping at most limit+1 per sender; the first `limit` of their union by
+ * acceptance order are the answer.
+ */
+int
+store_sync_ids(struct store *s, const struct sync_req *q, int64_t **idsp, size_t *np, bool *more,
+    struct err *e)
+{
+	int64_t *ids = NULL;
+	size_t n = 0;
+	for (size_t c = 0; c < q->n; c++) {
+		const struct sync_conv *sc = &q->convs[c];
+		struct store_sender *snd;
+		size_t ns;
+		if (s->ops->conv_senders(s, sc->conv, &snd, &ns, e) < 0)
+			goto fail;
+		int rc = 0;
+		for (size_t i = 0; rc == 0 && i < ns; i++)
+			rc = sender_missing(s, sc->conv, &snd[i],
+			    vector_get(&sc->have, snd[i].name), q->limit, &ids, &n, e);
+		store_senders_free(snd, ns);
+		if (rc < 0)
+			goto fail;
+	}
+	if (n > 0)
+		qsort(ids, n, sizeof(*ids), cmp_id);
+	*more = n > (size_t)q->limit;
+	if (*more)
+		n = (size_t)q->limit;
+	*idsp = ids;
+	*np = n;
+	return 0;
+fail:
+	free(ids);
+	return -1;
+}
+
+/* The sync answer: messages missing from `have`, `more`, and the scope's metadata. */
+int
+store_sync(struct store *s, const struct sync_req *q, struct sync_answer *out, struct err *e)
+{
+	int64_t *ids;
+	size_t n;
+	*out = (struct sync_answer){0};
+	if (store_sync_ids(s, q, &ids, &n, &out->more, e) < 0)
+		return -1;
+	out->msgs = xcalloc(n + 1, sizeof(*out->msgs));
+	for (; out->nmsgs < n; out->nmsgs++)
+		if (s->ops->message_get(s, ids[out->nmsgs], &out->msgs[out->nmsgs], e) < 0)
+			goto fail;
+	out->convs = xcalloc(q->n + 1, sizeof(*out->convs));
+	for (; out->nconvs < q->n; out->nconvs++)
+		if (s->ops->conv_get(s, q->convs[out->nconvs].conv, &out->convs[out->nconvs], e) <
+		    0)
+			goto fail;
+	free(ids);
+	return 0;
+fail:
+	free(ids);
+	store_sync_free(out);
+	return -1;
+}
+
+/* Frees a sync answer. */
+void
+store_sync_free(struct sync_answer *a)
+{
+	for (size_t i = 0; i < a->nmsgs; i++)
+		store_message_free(&a->msgs[i]);
+	free(a->msgs);
+	store_convs_free(a->convs, a->nconvs);
+	*a = (struct sync_answer){0};
+}

@@ -1,0 +1,223 @@
+/*
+ * The SQLite backend of the server's store: one database (a file named by
+ * -d, else memory) holding users, tokens, conversations, messages, the event
+ * log and each user's retained events. This file opens and migrates it,
+ * keeps the prepared statements and runs transactions; the operations on
+ * each object are in store-sqlite-{user,conv,message,event}.c.
+ */
+#include <stdlib.h>
+
+#include "store-sqlite.h"
+
+static const char *const migrations[] = {
+    "CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    " pwhash TEXT NOT NULL, created INTEGER NOT NULL,"
+    " inbox_n INTEGER NOT NULL DEFAULT 0, dropped INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE tokens(hash BLOB PRIMARY KEY, user INTEGER NOT NULL REFERENCES users(id),"
+    " created INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE convs(id INTEGER PRIMARY KEY, pubid TEXT NOT NULL UNIQUE,"
+    " title TEXT NOT NULL, created INTEGER NOT NULL);"
+    "CREATE TABLE members(conv INTEGER NOT NULL REFERENCES convs(id),"
+    " user INTEGER NOT NULL REFERENCES users(id), last_seq INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(conv, user)) WITHOUT ROWID;"
+    "CREATE INDEX members_user ON members(user, conv);"
+    "CREATE TABLE messages(id INTEGER PRIMARY KEY, conv INTEGER NOT NULL,"
+    " sender INTEGER NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,"
+    " client_id TEXT NOT NULL, body TEXT NOT NULL,"
+    " UNIQUE(conv, sender, seq), UNIQUE(conv, sender, client_id));"
+    "CREATE TABLE events(cursor INTEGER PRIMARY KEY AUTOINCREMENT, type INTEGER NOT NULL,"
+    " conv INTEGER NOT NULL, msg INTEGER);"
+    "CREATE TABLE inbox(user INTEGER NOT NULL, cursor INTEGER NOT NULL,"
+    " PRIMARY KEY(user, cursor)) WITHOUT ROWID;"
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+};
+
+static const char *const sql[Q_COUNT] = {
+    [Q_USER_INSERT] = "INSERT INTO users(name, pwhash, created) VALUES (?1, ?2, ?3)"
+		      " ON CONFLICT(name) DO NOTHING",
+    [Q_USER_FIND] = "SELECT id, pwhash FROM users WHERE name = ?1",
+    [Q_USER_SETPW] = "UPDATE users SET pwhash = ?2 WHERE id = ?1",
+    [Q_USER_DROPPED] = "SELECT dropped FROM users WHERE id = ?1",
+    [Q_TOKEN_INSERT] = "INSERT INTO tokens(hash, user, created) VALUES (?1, ?2, ?3)",
+    [Q_TOKEN_USER] = "SELECT t.hash, u.id, u.name FROM tokens t JOIN users u ON u.id = t.user"
+		     " WHERE t.hash = ?1",
+    [Q_TOKEN_DELETE] = "DELETE FROM tokens WHERE hash = ?1",
+    [Q_CONV_INSERT] = "INSERT INTO convs(pubid, title, created) VALUES (?1, ?2, ?3)",
+    [Q_CONV_GET] = "SELECT pubid, title, created FROM convs WHERE id = ?1",
+    [Q_CONV_MEMBER] = "SELECT c.id FROM convs c JOIN members m ON m.conv = c.id"
+		      " WHERE c.pubid = ?1 AND m.user = ?2",
+    [Q_CONV_LIST] = "SELECT conv FROM members WHERE user = ?1 ORDER BY conv",
+    [Q_MEMBER_INSERT] = "INSERT OR IGNORE INTO members(conv, user) VALUES (?1, ?2)",
+    [Q_MEMBERS] = "SELECT u.name, m.last_seq FROM members m JOIN users u ON u.id = m.user"
+		  " WHERE m.conv = ?1 ORDER BY u.name",
+    [Q_MEMBER_IDS] = "SELECT user FROM members WHERE conv = ?1",
+    [Q_SENDERS] = "SELECT m.user, u.name, m.last_seq FROM members m"
+		  " JOIN users u ON u.id = m.user WHERE m.conv = ?1 AND m.last_seq > 0",
+    [Q_MSG_BY_CLIENT] = "SELECT id, seq, ts FROM messages"
+			" WHERE conv = ?1 AND sender = ?2 AND client_id = ?3",
+    [Q_SEQ_NEXT] = "UPDATE members SET last_seq = last_seq + 1 WHERE conv = ?1 AND user = ?2"
+		   " RETURNING last_seq",
+    [Q_MSG_INSERT] = "INSERT INTO messages(conv, sender, seq, ts, client_id, body)"
+		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_MSG_RANGE] = "SELECT id FROM messages WHERE conv = ?1 AND sender = ?2"
+		    " AND seq BETWEEN ?3 AND ?4 ORDER BY seq LIMIT ?5",
+    [Q_MSG_GET] = "SELECT c.pubid, u.name, m.seq, m.ts, m.body FROM messages m"
+		  " JOIN convs c ON c.id = m.conv JOIN users u ON u.id = m.sender"
+		  " WHERE m.id = ?1",
+    [Q_EVENT_INSERT] = "INSERT INTO events(type, conv, msg) VALUES (?1, ?2, ?3)",
+    [Q_INBOX_INSERT] = "INSERT INTO inbox(user, cursor) VALUES (?1, ?2)",
+    [Q_INBOX_COUNT] = "UPDATE users SET inbox_n = inbox_n + 1 WHERE id = ?1 RETURNING inbox_n",
+    [Q_INBOX_OLDEST] = "SELECT cursor FROM inbox WHERE user = ?1 ORDER BY cursor LIMIT ?2",
+    [Q_INBOX_DELETE] = "DELETE FROM inbox WHERE user = ?1 AND cursor <= ?2",
+    [Q_INBOX_DROPPED] = "UPDATE users SET inbox_n = inbox_n - ?2, dropped = max(dropped, ?3)"
+			" WHERE id = ?1",
+    [Q_INBOX_AFTER] = "SELECT i.cursor, e.type, e.conv, e.msg FROM inbox i"
+		      " JOIN events e ON e.cursor = i.cursor"
+		      " WHERE i.user = ?1 AND i.cursor > ?2 ORDER BY i.cursor LIMIT ?3",
+    [Q_CURSOR] = "SELECT coalesce(max(cursor), 0) FROM events",
+    [Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    [Q_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2)"
+		   " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+};
+
+/* The SQLite state of a store opened by this backend. */
+struct sqlite_store *
+sq(struct store *s)
+{
+	return (struct sqlite_store *)s;
+}
+
+/* The prepared statement q, reset and unbound, or NULL with e set. */
+sqlite3_stmt *
+sq_st(struct sqlite_store *s, enum q q, struct err *e)
+{
+	if (s->st[q] == NULL) {
+		if (db_prepare(&s->db, &s->st[q], sql[q], e) < 0)
+			return NULL;
+	} else {
+		sqlite3_reset(s->st[q]);
+		sqlite3_clear_bindings(s->st[q]);
+	}
+	return s->st[q];
+}
+
+/* Steps a statement expecting no row; 0 or -1. */
+int
+sq_run(struct sqlite_store *s, sqlite3_stmt *t, struct err *e)
+{
+	int rc = db_step(&s->db, t, e);
+	sqlite3_reset(t);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Finalizes every statement and closes the database. */
+static void
+sq_close(struct store *base)
+{
+	struct sqlite_store *s = sq(base);
+	for (size_t i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	db_close(&s->db);
+	free(s);
+}
+
+/* Opens the database (memory when path is NULL) and reads the current event cursor. */
+static int
+sq_open(struct store **sp, const char *path, int retention, struct err *e)
+{
+	struct sqlite_store *s = xcalloc(1, sizeof(*s));
+	s->base.ops = &store_sqlite_ops;
+	if (db_open(&s->db, path, migrations, nitems(migrations), path == NULL ? DB_MEMORY : 0, e) <
+	    0) {
+		free(s);
+		return -1;
+	}
+	s->retention = retention;
+	sqlite3_stmt *t = sq_st(s, Q_CURSOR, e);
+	if (t == NULL || db_step(&s->db, t, e) != SQLITE_ROW) {
+		sq_close(&s->base);
+		return -1;
+	}
+	s->cursor = (uint64_t)sqlite3_column_int64(t, 0);
+	sqlite3_reset(t);
+	*sp = &s->base;
+	return 0;
+}
+
+/* BEGIN IMMEDIATE: the one writer until commit or rollback. */
+static int
+sq_begin(struct store *s, struct err *e)
+{
+	return db_begin(&sq(s)->db, e);
+}
+
+/* COMMIT. */
+static int
+sq_commit(struct store *s, struct err *e)
+{
+	return db_commit(&sq(s)->db, e);
+}
+
+/* ROLLBACK. */
+static void
+sq_rollback(struct store *s)
+{
+	db_rollback(&sq(s)->db);
+}
+
+/* Reads a setting. */
+static int
+sq_meta_get(struct store *base, const char *key, char **value, struct err *e)
+{
+	struct sqlite_store *s = sq(base);
+	sqlite3_stmt *t = sq_st(s, Q_META_GET, e);
+	if (t == NULL)
+		return -1;
+	db_bind_text(t, 1, key);
+	int rc = db_step(&s->db, t, e);
+	if (rc == SQLITE_ROW)
+		*value = xstrdup((const char *)sqlite3_column_text(t, 0));
+	sqlite3_reset(t);
+	return rc < 0 ? -1 : rc == SQLITE_ROW ? 0 : 1;
+}
+
+/* Writes a setting. */
+static int
+sq_meta_set(struct store *base, const char *key, const char *value, struct err *e)
+{
+	struct sqlite_store *s = sq(base);
+	sqlite3_stmt *t = sq_st(s, Q_META_SET, e);
+	if (t == NULL)
+		return -1;
+	db_bind_text(t, 1, key);
+	db_bind_text(t, 2, value);
+	return sq_run(s, t, e);
+}
+
+const struct store_ops store_sqlite_ops = {
+    .open = sq_open,
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .user_create = sq_user_create,
+    .user_find = sq_user_find,
+    .user_set_password = sq_user_set_password,
+    .token_add = sq_token_add,
+    .token_user = sq_token_user,
+    .token_revoke = sq_token_revoke,
+    .conv_insert = sq_conv_insert,
+    .member_add = sq_member_add,
+    .conv_member = sq_conv_member,
+    .conv_ids = sq_conv_ids,
+    .conv_get = sq_conv_get,
+    .conv_senders = sq_conv_senders,
+    .message_put = sq_message_put,
+    .message_range = sq_message_range,
+    .message_get = sq_message_get,
+    .event_append = sq_event_append,
+    .event_list = sq_event_list,
+    .cursor = sq_cursor,
+    .meta_get = sq_meta_get,
+    .meta_set = sq_meta_set,
+};

@@ -1,0 +1,98 @@
+/*
+ * The SQLite backend of the server's store (store.h): the state, the
+ * statements (prepared once, reused) and the operations each file
+ * implements. Only store-sqlite*.c include this.
+ */
+#ifndef NATTER_SERVER_STORE_SQLITE_H
+#define NATTER_SERVER_STORE_SQLITE_H
+
+#include "db.h"
+#include "store.h"
+
+enum q {
+	Q_USER_INSERT,
+	Q_USER_FIND,
+	Q_USER_SETPW,
+	Q_USER_DROPPED,
+	Q_TOKEN_INSERT,
+	Q_TOKEN_USER,
+	Q_TOKEN_DELETE,
+	Q_CONV_INSERT,
+	Q_CONV_GET,
+	Q_CONV_MEMBER,
+	Q_CONV_LIST,
+	Q_MEMBER_INSERT,
+	Q_MEMBERS,
+	Q_MEMBER_IDS,
+	Q_SENDERS,
+	Q_MSG_BY_CLIENT,
+	Q_SEQ_NEXT,
+	Q_MSG_INSERT,
+	Q_MSG_RANGE,
+	Q_MSG_GET,
+	Q_EVENT_INSERT,
+	Q_INBOX_INSERT,
+	Q_INBOX_COUNT,
+	Q_INBOX_OLDEST,
+	Q_INBOX_DELETE,
+	Q_INBOX_DROPPED,
+	Q_INBOX_AFTER,
+	Q_CURSOR,
+	Q_META_GET,
+	Q_META_SET,
+	Q_COUNT,
+};
+
+/* The store of store.h with the SQLite state after it. */
+struct sqlite_store {
+	struct store base;
+	struct db db;
+	sqlite3_stmt *st[Q_COUNT];
+	int retention;
+	uint64_t cursor; /* the only writer: the newest cursor, kept here */
+};
+
+/* store-sqlite.c: statements */
+/* The SQLite state of a store opened by this backend. */
+struct sqlite_store *sq(struct store *s);
+/* The prepared statement q, reset and unbound, or NULL with e set. */
+sqlite3_stmt *sq_st(struct sqlite_store *s, enum q q, struct err *e);
+/* Steps a statement expecting no row; 0 or -1. */
+int sq_run(struct sqlite_store *s, sqlite3_stmt *t, struct err *e);
+
+/* store-sqlite-user.c */
+int sq_user_create(
+    struct store *s, const char *name, const char *pwhash, int64_t *uid, struct err *e);
+int sq_user_find(struct store *s, const char *name, int64_t *uid, char **pwhash, struct err *e);
+int sq_user_set_password(struct store *s, int64_t uid, const char *pwhash, struct err *e);
+int sq_token_add(struct store *s, int64_t uid, const unsigned char hash[32], struct err *e);
+int sq_token_user(
+    struct store *s, const unsigned char hash[32], int64_t *uid, char **name, struct err *e);
+int sq_token_revoke(struct store *s, const unsigned char hash[32], struct err *e);
+
+/* store-sqlite-conv.c */
+int sq_conv_insert(
+    struct store *s, const char *id, const char *title, int64_t *conv, struct err *e);
+int sq_member_add(struct store *s, int64_t conv, int64_t uid, bool *added, struct err *e);
+int sq_conv_member(struct store *s, int64_t uid, const char *id, int64_t *conv, struct err *e);
+int sq_conv_ids(struct store *s, int64_t uid, int64_t **ids, size_t *n, struct err *e);
+int sq_conv_get(struct store *s, int64_t conv, struct store_conv *out, struct err *e);
+int sq_conv_senders(
+    struct store *s, int64_t conv, struct store_sender **out, size_t *n, struct err *e);
+
+/* store-sqlite-message.c */
+int sq_message_put(struct store *s, int64_t conv, int64_t uid, const char *client_id,
+    const char *body, size_t bodylen, int64_t *msg, uint64_t *seq, int64_t *ts, bool *created,
+    struct err *e);
+int sq_message_range(struct store *s, int64_t conv, int64_t sender, uint64_t lo, uint64_t hi,
+    int64_t limit, int64_t **ids, size_t *n, struct err *e);
+int sq_message_get(struct store *s, int64_t msg, struct store_message *out, struct err *e);
+
+/* store-sqlite-event.c */
+int sq_event_append(struct store *s, enum store_event_type type, int64_t conv, int64_t msg,
+    int64_t only, int64_t **woken, size_t *nwoken, struct err *e);
+int sq_event_list(struct store *s, int64_t uid, uint64_t after, size_t limit,
+    struct store_event_ref **out, size_t *n, uint64_t *dropped, struct err *e);
+uint64_t sq_cursor(struct store *s);
+
+#endif

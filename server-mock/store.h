@@ -1,0 +1,316 @@
+/*
+ * The server's store: users and tokens, conversations, messages and the
+ * sync selection, the event log. Callers (routes.c, demo.c) use the
+ * store_* functions; they return plain structs, and routes.c with render.c
+ * turns them into JSON. No JSON is known here.
+ *
+ * Two layers:
+ *  - store.c, store-user.c, store-conv.c, store-message.c, store-event.c:
+ *    what each request does (which operations, in which transaction), the
+ *    same for every backend;
+ *  - a backend: a `struct store_ops` table of small operations on one
+ *    database. store-sqlite*.c is the one backend today (a file named by -d,
+ *    or memory); store_open picks the backend from what -d names, so a
+ *    PostgreSQL backend ("-d postgresql://...") is one more table.
+ *
+ * Every function returns 0 on success or -1 with e filled, unless its
+ * comment says more (1 for "not found" or "taken"). Ids called `uid`,
+ * `conv` and `msg` are the backend's internal row ids (positive int64);
+ * only a conversation's public id (`id`, text) leaves the server.
+ */
+#ifndef NATTER_SERVER_STORE_H
+#define NATTER_SERVER_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+#include "vector.h"
+
+/* One member of a conversation and the highest seq it has sent (0: none). */
+struct store_member {
+	char *name;
+	uint64_t last_seq;
+};
+
+/* A conversation: public id, title, creation time (ms), members by name. */
+struct store_conv {
+	char *id;
+	char *title;
+	int64_t created;
+	struct store_member *members; /* ordered by name */
+	size_t nmembers;
+};
+
+/* A message as delivered; body is NULL in the answer to a send. */
+struct store_message {
+	char *conv; /* public id */
+	char *sender;
+	uint64_t seq;
+	int64_t ts; /* ms since the epoch, when it was stored */
+	char *body;
+	size_t bodylen;
+};
+
+enum store_event_type { STORE_EV_MESSAGE = 1, STORE_EV_CONVERSATION = 2 };
+
+/* One event of a user's log: a new message or a conversation joined. */
+struct store_event {
+	uint64_t cursor;
+	enum store_event_type type;
+	struct store_message msg; /* STORE_EV_MESSAGE */
+	struct store_conv conv; /* STORE_EV_CONVERSATION */
+};
+
+/* A sender of a conversation as the sync selection needs it (last_seq > 0). */
+struct store_sender {
+	int64_t uid;
+	char *name;
+	uint64_t last_seq;
+};
+
+/* An event as the log holds it: what it refers to, not yet loaded. */
+struct store_event_ref {
+	uint64_t cursor;
+	enum store_event_type type;
+	int64_t conv;
+	int64_t msg; /* 0 for a conversation event */
+};
+
+struct store;
+
+/*
+ * A backend. Every operation works inside the caller's transaction when one
+ * is open (begin .. commit/rollback), else on its own (autocommit). The
+ * guarantees below are what the layer above relies on; a second backend
+ * (PostgreSQL, several server processes on one database) must keep them.
+ *
+ * Writes of more than one operation run in a transaction: creating a
+ * conversation (store-conv.c) and sending a message (store-message.c).
+ * Reads run in autocommit: the SQLite backend has one writer, this
+ * process, so the several reads of one sync or long-poll see one state.
+ * A backend shared by several processes needs a read snapshot there
+ * (REPEATABLE READ around store_sync and store_events).
+ *
+ * Text is UTF-8 and compared bytewise: "ordered by name" is byte order
+ * (SQLite's BINARY; PostgreSQL needs COLLATE "C"), and the digest of a
+ * conversation depends on it. Allocated results are freed by the caller
+ * with free() or the store_*_free functions below.
+ */
+struct store_ops {
+	/*
+	 * Opens (creating and migrating the schema) the database `target`
+	 * (NULL: a private in-memory one, if the backend can). `retention` is
+	 * how many events each user keeps (see event_append).
+	 */
+	int (*open)(struct store **sp, const char *target, int retention, struct err *e);
+	void (*close)(struct store *s);
+	/*
+	 * A write transaction: everything between begin and commit is atomic
+	 * and isolated from other writers (SQLite: BEGIN IMMEDIATE; PostgreSQL:
+	 * SERIALIZABLE or row locks on members). rollback never fails. Not nested.
+	 */
+	int (*begin)(struct store *s, struct err *e);
+	int (*commit)(struct store *s, struct err *e);
+	void (*rollback)(struct store *s);
+
+	/* Users and tokens. */
+	/* 0 created (*uid set), 1 the name is taken, -1. Names are unique. */
+	int (*user_create)(
+	    struct store *s, const char *name, const char *pwhash, int64_t *uid, struct err *e);
+	/* 0 found (*uid, and *pwhash allocated when pwhash != NULL), 1 unknown, -1. */
+	int (*user_find)(
+	    struct store *s, const char *name, int64_t *uid, char **pwhash, struct err *e);
+	int (*user_set_password)(struct store *s, int64_t uid, const char *pwhash, struct err *e);
+	/* Records a token by its SHA-256; the token itself is never stored. */
+	int (*token_add)(struct store *s, int64_t uid, const unsigned char hash[32], struct err *e);
+	/*
+	 * The user of a token hash (name allocated): 0, 1 unknown or revoked,
+	 * -1. The hash is compared in constant time.
+	 */
+	int (*token_user)(struct store *s, const unsigned char hash[32], int64_t *uid, char **name,
+	    struct err *e);
+	/* Forgets a token hash (absent is not an error). */
+	int (*token_revoke)(struct store *s, const unsigned char hash[32], struct err *e);
+
+	/* Conversations. */
+	/* Inserts a conversation: 0 (*conv set), 1 the public id is taken, -1. */
+	int (*conv_insert)(
+	    struct store *s, const char *id, const char *title, int64_t *conv, struct err *e);
+	/* Makes uid a member (last_seq 0); *added false when it already was. */
+	int (*member_add)(struct store *s, int64_t conv, int64_t uid, bool *added, struct err *e);
+	/* The conversation with public id `id` when uid is a member: 0, 1 not, -1. */
+	int (*conv_member)(
+	    struct store *s, int64_t uid, const char *id, int64_t *conv, struct err *e);
+	/* The conversations of uid (allocated), by internal id ascending (oldest first). */
+	int (*conv_ids)(struct store *s, int64_t uid, int64_t **ids, size_t *n, struct err *e);
+	/*
+	 * Fills *out (to free with store_conv_free): the conversation with its
+	 * members ordered by name and each member's last_seq as of this read.
+	 */
+	int (*conv_get)(struct store *s, int64_t conv, struct store_conv *out, struct err *e);
+	/* The members of conv that have sent at least one message (allocated). */
+	int (*conv_senders)(
+	    struct store *s, int64_t conv, struct store_sender **out, size_t *n, struct err *e);
+
+	/* Messages. */
+	/*
+	 * Stores a message of uid (a member) in conv, idempotently: when uid
+	 * already sent client_id in conv, nothing is written and *created is
+	 * false, with that message's id, seq and ts. Else seq is the member's
+	 * last_seq + 1 (allocated atomically with the insert: per sender, seqs
+	 * are 1, 2, 3... with no gap and no repeat even with concurrent
+	 * writers), ts is now, *msg the new row's id and *created true. Not a
+	 * member: -1. Message ids grow in acceptance order (the order of sync
+	 * answers).
+	 */
+	int (*message_put)(struct store *s, int64_t conv, int64_t uid, const char *client_id,
+	    const char *body, size_t bodylen, int64_t *msg, uint64_t *seq, int64_t *ts,
+	    bool *created, struct err *e);
+	/*
+	 * Appends to *ids (growing *n) the ids of sender's messages in conv
+	 * with seq in lo..hi, by seq, at most limit of them.
+	 */
+	int (*message_range)(struct store *s, int64_t conv, int64_t sender, uint64_t lo,
+	    uint64_t hi, int64_t limit, int64_t **ids, size_t *n, struct err *e);
+	/* Fills *out (to free with store_message_free), body included. */
+	int (*message_get)(struct store *s, int64_t msg, struct store_message *out, struct err *e);
+
+	/* Events. */
+	/*
+	 * Appends an event (msg 0 for a conversation event) to the log, with
+	 * the next cursor (cursors only grow), and delivers it to `only` when
+	 * > 0, else to every member of conv; *woken (allocated, when woken is
+	 * not NULL) gets the users it was delivered to. Each user keeps the
+	 * last `retention` events; older ones are dropped and the user's
+	 * dropped cursor raised to the newest dropped, so a reader behind it
+	 * is told of the gap. Several processes: the cursor is allocated by
+	 * the database, and waking other processes is the backend's job.
+	 */
+	int (*event_append)(struct store *s, enum store_event_type type, int64_t conv, int64_t msg,
+	    int64_t only, int64_t **woken, size_t *nwoken, struct err *e);
+	/*
+	 * uid's retained events with cursor > after, oldest first, at most
+	 * limit (allocated), and the newest cursor dropped from uid's log.
+	 */
+	int (*event_list)(struct store *s, int64_t uid, uint64_t after, size_t limit,
+	    struct store_event_ref **out, size_t *n, uint64_t *dropped, struct err *e);
+	/*
+	 * The newest cursor of the whole log (0 when empty). SQLite keeps it
+	 * in memory (it wrote every event); with several processes it is read
+	 * from the database or kept from their notifications.
+	 */
+	uint64_t (*cursor)(struct store *s);
+
+	/* Server settings (the demo's ids): 0 found (allocated), 1 absent, -1. */
+	int (*meta_get)(struct store *s, const char *key, char **value, struct err *e);
+	int (*meta_set)(struct store *s, const char *key, const char *value, struct err *e);
+};
+
+/* An open store: its backend's table first, the backend's state after it. */
+struct store {
+	const struct store_ops *ops;
+};
+
+/* store-sqlite.c: the SQLite backend (a file path, or memory). */
+extern const struct store_ops store_sqlite_ops;
+
+/* store.c: opening by what -d names, settings */
+/* path NULL: memory; "scheme://...": the backend of that scheme; else a SQLite file. */
+int store_open(struct store **sp, const char *path, int retention, struct err *e);
+void store_close(struct store *s);
+/* A server setting kept in the store (demo ids): 0 found (allocated), 1 absent. */
+int store_meta_get(struct store *s, const char *key, char **value, struct err *e);
+int store_meta_set(struct store *s, const char *key, const char *value, struct err *e);
+/* Appends an id to a growing array (for backends too). */
+void store_push_id(int64_t **a, size_t *n, int64_t id);
+
+/* store-user.c: users and tokens */
+/* 0 created, 1 name taken, -1 error. */
+int store_user_create(
+    struct store *s, const char *name, const char *pwhash, int64_t *uid, struct err *e);
+/* 0 found (pwhash allocated unless NULL), 1 unknown, -1 error. */
+int store_user_find(struct store *s, const char *name, int64_t *uid, char **pwhash, struct err *e);
+int store_user_set_password(struct store *s, int64_t uid, const char *pwhash, struct err *e);
+int store_token_add(struct store *s, int64_t uid, const unsigned char hash[32], struct err *e);
+/* 0 found (name allocated), 1 unknown, -1 error. */
+int store_token_user(
+    struct store *s, const unsigned char hash[32], int64_t *uid, char **name, struct err *e);
+int store_token_revoke(struct store *s, const unsigned char hash[32], struct err *e);
+
+/* store-conv.c: conversations */
+/*
+ * Creates a conversation of uid and the named members, in one transaction,
+ * with a conversation event for each. 0 with *out filled, 1 with *unknown
+ * (allocated) naming a missing user, -1 error. *woken gets the member ids
+ * (allocated) for wake-ups.
+ */
+int store_conv_create(struct store *s, int64_t uid, const char *title, const char *const *names,
+    size_t n, struct store_conv *out, char **unknown, int64_t **woken, size_t *nwoken,
+    struct err *e);
+/* The conversation id (internal) of pubid when uid is a member: 0, 1 not found, -1. */
+int store_conv_member(
+    struct store *s, int64_t uid, const char *pubid, int64_t *conv, struct err *e);
+/* One conversation, members and their last seqs. */
+int store_conv_get(struct store *s, int64_t conv, struct store_conv *out, struct err *e);
+/* The internal ids of uid's conversations, oldest first. */
+int store_conv_ids(struct store *s, int64_t uid, int64_t **ids, size_t *n, struct err *e);
+/* All of uid's conversations, oldest first (an array of *n to free with store_convs_free). */
+int store_conv_list(
+    struct store *s, int64_t uid, struct store_conv **out, size_t *n, struct err *e);
+void store_conv_free(struct store_conv *c);
+void store_convs_free(struct store_conv *c, size_t n);
+/* Frees what conv_senders returned (for backends too). */
+void store_senders_free(struct store_sender *a, size_t n);
+
+/* store-message.c: messages and sync */
+/*
+ * Stores a message (or finds the one with the same client_id: *created
+ * false) in one transaction with its event. *out has conv, sender, seq, ts
+ * (no body); *woken the members.
+ */
+int store_send(struct store *s, int64_t uid, int64_t conv, const char *client_id, const char *body,
+    size_t bodylen, struct store_message *out, bool *created, int64_t **woken, size_t *nwoken,
+    struct err *e);
+void store_message_free(struct store_message *m);
+
+/* What a sync asks: the scope, and per conversation the vector held. */
+struct sync_conv {
+	int64_t conv;
+	struct vector have;
+};
+struct sync_req {
+	struct sync_conv *convs;
+	size_t n;
+	int limit;
+};
+/* What a sync answers: missing messages (oldest first), more, the scope's metadata. */
+struct sync_answer {
+	struct store_message *msgs;
+	size_t nmsgs;
+	bool more;
+	struct store_conv *convs;
+	size_t nconvs;
+};
+int store_sync(struct store *s, const struct sync_req *q, struct sync_answer *out, struct err *e);
+void store_sync_free(struct sync_answer *a);
+/* The sync selection alone: message row ids, acceptance order. */
+int store_sync_ids(
+    struct store *s, const struct sync_req *q, int64_t **ids, size_t *n, bool *more, struct err *e);
+
+/* store-event.c: the event log */
+uint64_t store_cursor(struct store *s);
+/* What a long-poll answers. */
+struct event_answer {
+	struct store_event *ev;
+	size_t n;
+	bool gap;
+	uint64_t cursor; /* to resume from */
+};
+/* Events of uid after `after`, at most limit. Returns the number of events, or -1. */
+int store_events(struct store *s, int64_t uid, uint64_t after, size_t limit,
+    struct event_answer *out, struct err *e);
+void store_events_free(struct event_answer *a);
+
+#endif
