@@ -178,7 +178,7 @@ history_bind(
 
 /* Writes one conversation and its members (in the caller's transaction). */
 static int
-put_conv(struct history *h, const struct conv *c, struct err *e)
+put_conv(struct history *h, const struct conversation *c, struct err *e)
 {
 	sqlite3_stmt *st;
 	if (db_prepare(&h->db, &st,
@@ -219,7 +219,7 @@ put_conv(struct history *h, const struct conv *c, struct err *e)
 
 /* Inserts or updates conversations in one transaction. */
 int
-history_put_convs(struct history *h, const struct conv *v, size_t n, struct err *e)
+history_put_convs(struct history *h, const struct conversation *v, size_t n, struct err *e)
 {
 	if (n == 0)
 		return 0;
@@ -234,24 +234,10 @@ history_put_convs(struct history *h, const struct conv *v, size_t n, struct err 
 	return db_commit(&h->db, e);
 }
 
-/* Frees a conversation list. */
-void
-hconvs_free(struct hconv *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].id);
-		free(v[i].title);
-		for (size_t j = 0; j < v[i].nmembers; j++)
-			free(v[i].members[j]);
-		free(v[i].members);
-	}
-	free(v);
-}
-
 /* Lists conversations with their members and counts. */
 int
 history_list_convs(
-    struct history *h, const char *me, struct hconv **out, size_t *nout, struct err *e)
+    struct history *h, const char *me, struct conversation **out, size_t *nout, struct err *e)
 {
 	*out = NULL;
 	*nout = 0;
@@ -273,16 +259,10 @@ history_list_convs(
 	}
 	db_bind_text(st, 1, me ? me : "");
 	sqlite3_bind_int(st, 2, HISTORY_UNREAD_CAP);
-	struct hconv *v = NULL;
-	size_t n = 0, cap = 0;
+	struct conversation_list l = {0};
 	int rc;
 	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			v = xreallocarray(v, cap, sizeof(*v));
-		}
-		struct hconv *c = &v[n++];
-		memset(c, 0, sizeof(*c));
+		struct conversation *c = conversation_list_push(&l);
 		c->id = col_text(st, 0);
 		c->title = col_text(st, 1);
 		c->created = sqlite3_column_int64(st, 2);
@@ -308,11 +288,11 @@ history_list_convs(
 	sqlite3_finalize(st);
 	sqlite3_finalize(mem);
 	if (rc < 0) {
-		hconvs_free(v, n);
+		conversation_list_free(&l);
 		return -1;
 	}
-	*out = v;
-	*nout = n;
+	*out = l.v;
+	*nout = l.n;
 	return 0;
 }
 
@@ -426,11 +406,11 @@ range_add(struct history *h, const char *conv, const char *sender, uint64_t seq,
 /* Inserts messages inside the caller's transaction. */
 int
 history_insert_in_tx(
-    struct history *h, const struct msg *v, size_t n, size_t *inserted, struct err *e)
+    struct history *h, const struct message *v, size_t n, size_t *inserted, struct err *e)
 {
 	size_t added = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct msg *m = &v[i];
+		const struct message *m = &v[i];
 		sqlite3_reset(h->ins_msg);
 		db_bind_text(h->ins_msg, 1, m->conv);
 		db_bind_text(h->ins_msg, 2, m->sender);
@@ -456,7 +436,8 @@ history_insert_in_tx(
 
 /* Inserts messages in one transaction. */
 int
-history_insert(struct history *h, const struct msg *v, size_t n, size_t *inserted, struct err *e)
+history_insert(
+    struct history *h, const struct message *v, size_t n, size_t *inserted, struct err *e)
 {
 	if (inserted != NULL)
 		*inserted = 0;
@@ -505,45 +486,10 @@ history_vector(struct history *h, const char *conv, struct vector *v, struct err
 	return 0;
 }
 
-/* Loads the vectors of every conversation known. */
-int
-history_vectors(struct history *h, struct vmap *m, struct err *e)
-{
-	memset(m, 0, sizeof(*m));
-	sqlite3_stmt *st;
-	if (db_prepare(&h->db, &st,
-		"SELECT id FROM conversations UNION SELECT DISTINCT conv FROM ranges", e) < 0)
-		return -1;
-	int rc;
-	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		struct vector *v = vmap_get(m, id);
-		if (history_vector(h, id, v, e) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc < 0) {
-		vmap_free(m);
-		return -1;
-	}
-	return 0;
-}
-
-/* Frees stored messages. */
-void
-hmsgs_free(struct hmsg *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		msg_free(&v[i].m);
-	free(v);
-}
-
 /* Reads a window of a conversation's messages, oldest first. */
 int
 history_messages(struct history *h, const char *conv, int64_t before, size_t limit,
-    struct hmsg **out, size_t *nout, struct err *e)
+    struct message **out, size_t *nout, struct err *e)
 {
 	*out = NULL;
 	*nout = 0;
@@ -557,29 +503,26 @@ history_messages(struct history *h, const char *conv, int64_t before, size_t lim
 	db_bind_text(st, 1, conv);
 	sqlite3_bind_int64(st, 2, before);
 	sqlite3_bind_int64(st, 3, limit > INT64_MAX ? -1 : (sqlite3_int64)limit);
-	struct hmsg *v = NULL;
-	size_t n = 0, cap = 0;
+	struct message_list l = {0};
 	int rc;
 	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			v = xreallocarray(v, cap, sizeof(*v));
-		}
-		struct hmsg *hm = &v[n++];
+		struct message *hm = message_list_push(&l);
 		hm->id = sqlite3_column_int64(st, 0);
-		hm->m.conv = xstrdup(conv);
-		hm->m.sender = col_text(st, 1);
-		hm->m.seq = (uint64_t)sqlite3_column_int64(st, 2);
-		hm->m.ts = sqlite3_column_int64(st, 3);
-		hm->m.body = col_text(st, 4);
+		hm->conv = xstrdup(conv);
+		hm->sender = col_text(st, 1);
+		hm->seq = (uint64_t)sqlite3_column_int64(st, 2);
+		hm->ts = sqlite3_column_int64(st, 3);
+		hm->body = col_text(st, 4);
 	}
 	sqlite3_finalize(st);
 	if (rc < 0) {
-		hmsgs_free(v, n);
+		message_list_free(&l);
 		return -1;
 	}
+	struct message *v = l.v;
+	size_t n = l.n;
 	for (size_t i = 0; i < n / 2; i++) {
-		struct hmsg t = v[i];
+		struct message t = v[i];
 		v[i] = v[n - 1 - i];
 		v[n - 1 - i] = t;
 	}
@@ -699,7 +642,7 @@ history_outbox_list(struct history *h, struct outbox_item **out, size_t *nout, s
 
 /* Removes an item from the outbox, moving it into history when acknowledged. */
 int
-history_outbox_done(struct history *h, int64_t id, const struct ack *a, struct err *e)
+history_outbox_done(struct history *h, int64_t id, const struct message *receipt, struct err *e)
 {
 	if (db_begin(&h->db, e) < 0)
 		return -1;
@@ -712,8 +655,9 @@ history_outbox_done(struct history *h, int64_t id, const struct ack *a, struct e
 	sqlite3_finalize(st);
 	if (rc < 0)
 		goto fail;
-	if (body != NULL && a != NULL) {
-		struct msg m = {a->conv, a->sender, a->seq, a->ts, body};
+	if (body != NULL && receipt != NULL) {
+		struct message m = *receipt;
+		m.body = body;
 		if (history_insert_in_tx(h, &m, 1, NULL, e) < 0) {
 			free(body);
 			goto fail;

@@ -40,7 +40,6 @@ enum {
 	ST_RANGE_HAS,
 	ST_VECTOR,
 	ST_MSGS,
-	ST_COUNT,
 	ST_CONVS,
 	ST_CONV_PUT,
 	ST_CONV_GET,
@@ -73,7 +72,6 @@ static const char *const sql[ST_N] = {
 		  " ORDER BY sender, lo",
     [ST_MSGS] = "SELECT seq, ts, body FROM messages WHERE conv = ?1 AND sender = ?2"
 		" AND seq BETWEEN ?3 AND ?4 ORDER BY seq",
-    [ST_COUNT] = "SELECT count(*) FROM messages",
     [ST_CONVS] = "SELECT c.id, t.title, t.members, t.created FROM"
 		 " (SELECT DISTINCT conv AS id FROM ranges WHERE kind = 0"
 		 "  UNION SELECT id FROM conversations) AS c"
@@ -250,7 +248,7 @@ range_add(struct syncstore *s, int kind, const char *conv, const char *sender, u
 
 /* Checks the fields of a message before it is stored. */
 static int
-msg_check(const struct syncmsg *m, struct err *e)
+msg_check(const struct message *m, struct err *e)
 {
 	if (!m->conv || !*m->conv || !m->sender || !*m->sender || !m->body)
 		return err_set(e, ERR_PROTOCOL, "a message without conversation, sender or body");
@@ -262,7 +260,7 @@ msg_check(const struct syncmsg *m, struct err *e)
 
 /* Inserts m[0..n) in one transaction. */
 static int
-insert_chunk(struct syncstore *s, const struct syncmsg *m, size_t n, bool *added, size_t *nadded,
+insert_chunk(struct syncstore *s, const struct message *m, size_t n, bool *added, size_t *nadded,
     struct err *e)
 {
 	if (db_begin(&s->db, e) < 0)
@@ -294,7 +292,7 @@ fail:
 }
 
 int
-syncstore_insert(struct syncstore *s, const struct syncmsg *m, size_t n, bool *added,
+syncstore_insert(struct syncstore *s, const struct message *m, size_t n, bool *added,
     size_t *nadded, struct err *e)
 {
 	size_t count = 0;
@@ -359,7 +357,7 @@ syncstore_vector(struct syncstore *s, const char *conv, struct vector *out, stru
 
 /* Splits "a,b,c" into a new array of names. */
 static void
-members_parse(const char *text, struct syncconv *c)
+members_parse(const char *text, struct conversation *c)
 {
 	c->members = NULL;
 	c->nmembers = 0;
@@ -382,7 +380,7 @@ members_parse(const char *text, struct syncconv *c)
 
 /* Fills c's title, members and created from columns i, i+1, i+2 of st. */
 static void
-conv_columns(sqlite3_stmt *st, int i, struct syncconv *c)
+conv_columns(sqlite3_stmt *st, int i, struct conversation *c)
 {
 	const char *title = (const char *)sqlite3_column_text(st, i);
 	c->title = title ? xstrdup(title) : NULL;
@@ -391,7 +389,7 @@ conv_columns(sqlite3_stmt *st, int i, struct syncconv *c)
 }
 
 int
-syncstore_conversations(struct syncstore *s, struct syncconv_list *out, struct err *e)
+syncstore_conversations(struct syncstore *s, struct conversation_list *out, struct err *e)
 {
 	sqlite3_stmt *st = stmt(s, ST_CONVS);
 	int rc;
@@ -399,12 +397,7 @@ syncstore_conversations(struct syncstore *s, struct syncconv_list *out, struct e
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		if (!id)
 			continue;
-		if (out->n == out->cap) {
-			out->cap = out->cap ? out->cap * 2 : 8;
-			out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
-		}
-		struct syncconv *c = &out->v[out->n++];
-		memset(c, 0, sizeof(*c));
+		struct conversation *c = conversation_list_push(out);
 		c->id = xstrdup(id);
 		conv_columns(st, 1, c);
 	}
@@ -416,7 +409,7 @@ syncstore_conversations(struct syncstore *s, struct syncconv_list *out, struct e
 static int
 msg_cmp(const void *a, const void *b)
 {
-	const struct syncmsg *x = a, *y = b;
+	const struct message *x = a, *y = b;
 	if (x->ts != y->ts)
 		return x->ts < y->ts ? -1 : 1;
 	int c = strcmp(x->sender, y->sender);
@@ -427,7 +420,7 @@ msg_cmp(const void *a, const void *b)
 
 int
 syncstore_messages(struct syncstore *s, const char *conv, const struct vector *want,
-    struct syncmsg_list *out, struct err *e)
+    struct message_list *out, struct err *e)
 {
 	size_t first = out->n;
 	int rc = 0;
@@ -443,11 +436,7 @@ syncstore_messages(struct syncstore *s, const char *conv, const struct vector *w
 			sqlite3_bind_int64(st, 3, (int64_t)row->set.r[k].lo);
 			sqlite3_bind_int64(st, 4, (int64_t)row->set.r[k].hi);
 			while ((rc = db_step(&s->db, st, e)) == SQLITE_ROW) {
-				if (out->n == out->cap) {
-					out->cap = out->cap ? out->cap * 2 : 64;
-					out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
-				}
-				struct syncmsg *m = &out->v[out->n++];
+				struct message *m = message_list_push(out);
 				const char *body = (const char *)sqlite3_column_text(st, 2);
 				m->conv = xstrdup(conv);
 				m->sender = xstrdup(row->sender);
@@ -467,24 +456,15 @@ syncstore_messages(struct syncstore *s, const char *conv, const struct vector *w
 }
 
 int
-syncstore_count(struct syncstore *s, int64_t *count, struct err *e)
-{
-	sqlite3_stmt *st = stmt(s, ST_COUNT);
-	int rc = db_step(&s->db, st, e);
-	*count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	done(st);
-	return rc < 0 ? -1 : 0;
-}
-
-int
-syncstore_put_conversation(struct syncstore *s, const struct syncconv *c, struct err *e)
+syncstore_put_conversation(struct syncstore *s, const struct conversation *c, struct err *e)
 {
 	return syncstore_put_conversations(s, c, 1, e);
 }
 
 /* Caches several conversations in one transaction; unchanged rows are not rewritten. */
 int
-syncstore_put_conversations(struct syncstore *s, const struct syncconv *v, size_t n, struct err *e)
+syncstore_put_conversations(
+    struct syncstore *s, const struct conversation *v, size_t n, struct err *e)
 {
 	if (n == 0)
 		return 0;
@@ -513,7 +493,8 @@ syncstore_put_conversations(struct syncstore *s, const struct syncconv *v, size_
 }
 
 int
-syncstore_get_conversation(struct syncstore *s, const char *id, struct syncconv *out, struct err *e)
+syncstore_get_conversation(
+    struct syncstore *s, const char *id, struct conversation *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
 	sqlite3_stmt *st = stmt(s, ST_CONV_GET);
@@ -604,7 +585,7 @@ syncstore_is_muted(struct syncstore *s, const char *conv, bool *muted, struct er
 }
 
 int
-syncstore_mark_announced(struct syncstore *s, const struct syncmsg *m, size_t n, struct err *e)
+syncstore_mark_announced(struct syncstore *s, const struct message *m, size_t n, struct err *e)
 {
 	if (!n)
 		return 0;
@@ -703,42 +684,4 @@ syncstore_get_focus(struct syncstore *s, int64_t max_age_ms, char **conv, struct
 	}
 	done(st);
 	return rc < 0 ? -1 : 0;
-}
-
-void
-syncmsg_free(struct syncmsg *m)
-{
-	free(m->conv);
-	free(m->sender);
-	free(m->body);
-	memset(m, 0, sizeof(*m));
-}
-
-void
-syncmsg_list_free(struct syncmsg_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		syncmsg_free(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-void
-syncconv_free(struct syncconv *c)
-{
-	free(c->id);
-	free(c->title);
-	for (size_t i = 0; i < c->nmembers; i++)
-		free(c->members[i]);
-	free(c->members);
-	memset(c, 0, sizeof(*c));
-}
-
-void
-syncconv_list_free(struct syncconv_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		syncconv_free(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
 }

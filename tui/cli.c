@@ -441,7 +441,7 @@ resolve(struct ctx *c, const char *name, bool offline_ok, char **id, struct err 
 		*e = le;
 		return -1;
 	}
-	struct conv *v;
+	struct conversation *v;
 	size_t n;
 	struct err se = {0};
 	if (client_conversations(&c->cl, &v, &n, &se) < 0) {
@@ -456,7 +456,7 @@ resolve(struct ctx *c, const char *name, bool offline_ok, char **id, struct err 
 		return -1;
 	}
 	int ret = history_put_convs(&c->hist, v, n, e);
-	convs_free(v, n);
+	conversations_free(v, n);
 	if (ret < 0)
 		return -1;
 	reached(c);
@@ -484,14 +484,14 @@ cmd_new(struct ctx *c, int argc, char *argv[], struct err *e)
 			return err_set(e, ERR_USAGE, "invalid user name %s", argv[i]);
 	if (ctx_open(c, true, e) < 0)
 		return -1;
-	struct conv cv;
+	struct conversation cv;
 	if (client_new_conversation(
 		&c->cl, title, argv + optind + 1, (size_t)(argc - optind - 1), &cv, e) < 0)
 		return -1;
 	int ret = history_put_convs(&c->hist, &cv, 1, e);
 	if (ret == 0)
 		printf("%s\n", cv.id);
-	conv_free(&cv);
+	conversation_free(&cv);
 	reached(c);
 	return ret;
 }
@@ -531,7 +531,7 @@ run_sync(struct ctx *c, struct launch_report *r, struct err *e)
 static int
 print_convs(struct ctx *c, bool json, struct err *e)
 {
-	struct hconv *v;
+	struct conversation *v;
 	size_t n;
 	if (history_list_convs(&c->hist, c->cred ? c->cred->user : NULL, &v, &n, e) < 0)
 		return -1;
@@ -564,7 +564,7 @@ print_convs(struct ctx *c, bool json, struct err *e)
 			buf_free(&mem);
 		}
 	}
-	hconvs_free(v, n);
+	conversations_free(v, n);
 	return 0;
 }
 
@@ -875,7 +875,7 @@ cmd_log(struct ctx *c, int argc, char *argv[], struct err *e)
 			return -1;
 		}
 	}
-	struct hmsg *v;
+	struct message *v;
 	size_t n;
 	int ret = history_messages(&c->hist, id, 0, limit, &v, &n, e);
 	if (ret == 0) {
@@ -883,9 +883,9 @@ cmd_log(struct ctx *c, int argc, char *argv[], struct err *e)
 			json_t *arr = json_array();
 			for (size_t i = 0; i < n; i++)
 				json_array_append_new(arr,
-				    json_pack("{s:s, s:s, s:I, s:I, s:s}", "conv", v[i].m.conv,
-					"sender", v[i].m.sender, "seq", (json_int_t)v[i].m.seq,
-					"ts", (json_int_t)v[i].m.ts, "body", v[i].m.body));
+				    json_pack("{s:s, s:s, s:I, s:I, s:s}", "conv", v[i].conv,
+					"sender", v[i].sender, "seq", (json_int_t)v[i].seq, "ts",
+					(json_int_t)v[i].ts, "body", v[i].body));
 			char *s = json_dumps(arr, JSON_COMPACT);
 			json_decref(arr);
 			if (s != NULL)
@@ -894,15 +894,15 @@ cmd_log(struct ctx *c, int argc, char *argv[], struct err *e)
 		} else {
 			for (size_t i = 0; i < n; i++) {
 				char t[16];
-				hhmm(v[i].m.ts, t);
-				char *who = text_sanitize(v[i].m.sender, strlen(v[i].m.sender), 0);
-				char *body = text_sanitize(v[i].m.body, strlen(v[i].m.body), 0);
+				hhmm(v[i].ts, t);
+				char *who = text_sanitize(v[i].sender, strlen(v[i].sender), 0);
+				char *body = text_sanitize(v[i].body, strlen(v[i].body), 0);
 				printf("%s %s: %s\n", t, who, body);
 				free(who);
 				free(body);
 			}
 		}
-		hmsgs_free(v, n);
+		messages_free(v, n);
 		ret = history_mark_read(&c->hist, id, e);
 	}
 	free(id);

@@ -56,7 +56,7 @@ static struct {
 	bool have_ss;
 	struct net net;
 	const char *me;
-	struct hconv *convs;
+	struct conversation *convs;
 	size_t nconvs;
 	bool *activity; /* per conversation: news since it was last shown */
 	char *cur; /* id of the conversation shown, or NULL */
@@ -71,7 +71,7 @@ static struct {
 	struct vector launch_held, launch_store; /* its vectors before the launch */
 	bool split_done;
 	uint64_t from_store, from_server;
-	struct hmsg anchor; /* the last message of the window (id 0: follow the newest) */
+	struct message anchor; /* the last message of the window (id 0: follow the newest) */
 	bool anchor_hit; /* the anchor is a search hit */
 	char *last_search; /* to find the next older hit with /search again */
 	size_t search_skip;
@@ -129,7 +129,7 @@ conv_index(const char *id)
 }
 
 /* The conversation shown, or NULL. */
-static struct hconv *
+static struct conversation *
 current(void)
 {
 	size_t i = conv_index(ui.cur);
@@ -169,7 +169,7 @@ notice_here(const struct notice *n)
 static void
 load_convs(void)
 {
-	struct hconv *v = NULL;
+	struct conversation *v = NULL;
 	size_t n = 0;
 	struct err e = {0};
 	if (history_list_convs(ui.hist, ui.me, &v, &n, &e) < 0) {
@@ -182,7 +182,7 @@ load_convs(void)
 		if (old != SIZE_MAX)
 			act[i] = ui.activity[old];
 	}
-	hconvs_free(ui.convs, ui.nconvs);
+	conversations_free(ui.convs, ui.nconvs);
 	free(ui.activity);
 	ui.convs = v;
 	ui.nconvs = n;
@@ -197,7 +197,7 @@ mark_seen(void)
 	struct err e = {0};
 	if (ui.cur == NULL || ui.scroll != 0 || ui.anchor.id != 0)
 		return;
-	struct hconv *c = current();
+	struct conversation *c = current();
 	if (c && c->unread > 0) {
 		history_mark_read(ui.hist, ui.cur, &e);
 		c->unread = 0;
@@ -285,14 +285,14 @@ load_view(void)
 		ui.dirty = true;
 		return;
 	}
-	struct hconv *c = current();
+	struct conversation *c = current();
 	for (size_t i = 0; c && i < c->nmembers; i++) {
 		if (strcmp(c->members[i], ui.me) != 0)
 			complete_touch(&ui.comp, c->members[i]);
 	}
-	struct hmsg *v = NULL;
+	struct message *v = NULL;
 	size_t n = 0;
-	bool anchored = ui.anchor.id != 0 && strcmp(ui.anchor.m.conv, ui.cur) == 0;
+	bool anchored = ui.anchor.id != 0 && strcmp(ui.anchor.conv, ui.cur) == 0;
 	if (history_messages(ui.hist, ui.cur, anchored ? ui.anchor.id : 0,
 		anchored ? VIEW_WINDOW - 1 : VIEW_WINDOW, &v, &n, &e) < 0)
 		snprintf(ui.note, sizeof(ui.note), "%s", e.msg);
@@ -300,31 +300,32 @@ load_view(void)
 		/* The hit itself closes the window. */
 		v = xreallocarray(v, n + 1, sizeof(*v));
 		v[n].id = ui.anchor.id;
-		v[n].m = (struct msg){.conv = xstrdup(ui.anchor.m.conv),
-		    .sender = xstrdup(ui.anchor.m.sender),
-		    .seq = ui.anchor.m.seq,
-		    .ts = ui.anchor.m.ts,
-		    .body = xstrdup(ui.anchor.m.body)};
+		v[n] = (struct message){.id = v[n].id,
+		    .conv = xstrdup(ui.anchor.conv),
+		    .sender = xstrdup(ui.anchor.sender),
+		    .seq = ui.anchor.seq,
+		    .ts = ui.anchor.ts,
+		    .body = xstrdup(ui.anchor.body)};
 		n++;
 	}
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		while (k < ui.nnotices && ui.notices[k].ts <= v[i].m.ts) {
+		while (k < ui.nnotices && ui.notices[k].ts <= v[i].ts) {
 			if (notice_here(&ui.notices[k]))
 				view_append(&ui.view, ui.notices[k].ts, "", ui.notices[k].text,
 				    strlen(ui.notices[k].text), VIEW_INFO);
 			k++;
 		}
-		int flags = strcmp(v[i].m.sender, ui.me) == 0 ? VIEW_OWN : 0;
+		int flags = strcmp(v[i].sender, ui.me) == 0 ? VIEW_OWN : 0;
 		if (anchored && ui.anchor_hit && v[i].id == ui.anchor.id)
 			flags |= VIEW_HIT;
 		struct view_msg *m = view_append(
-		    &ui.view, v[i].m.ts, v[i].m.sender, v[i].m.body, strlen(v[i].m.body), flags);
+		    &ui.view, v[i].ts, v[i].sender, v[i].body, strlen(v[i].body), flags);
 		m->id = v[i].id;
 		if (!flags)
-			complete_touch(&ui.comp, v[i].m.sender);
+			complete_touch(&ui.comp, v[i].sender);
 	}
-	hmsgs_free(v, n);
+	messages_free(v, n);
 	struct outbox_item *ob = NULL;
 	size_t nob = 0;
 	if (!anchored && history_outbox_list(ui.hist, &ob, &nob, &e) == 0) {
@@ -355,7 +356,7 @@ switch_to(const char *id)
 	free(ui.cur);
 	ui.cur = xstrdup(id);
 	ui.scroll = 0;
-	msg_free(&ui.anchor.m);
+	message_free(&ui.anchor);
 	memset(&ui.anchor, 0, sizeof(ui.anchor));
 	ui.marker_first = ui.marker_after = ui.marker_until = 0;
 	ui.marker_launch = !ui.launched;
@@ -364,7 +365,7 @@ switch_to(const char *id)
 		ui.activity[i] = false;
 		/* The last read message: the one before the unread ones (or the newest). */
 		size_t unread = (size_t)ui.convs[i].unread;
-		struct hmsg *v = NULL;
+		struct message *v = NULL;
 		size_t n = 0;
 		struct err e = {0};
 		if ((unread > 0 || ui.marker_launch) && unread < VIEW_WINDOW &&
@@ -374,7 +375,7 @@ switch_to(const char *id)
 			else
 				ui.marker_first = v[0].id;
 		}
-		hmsgs_free(v, n);
+		messages_free(v, n);
 	}
 	load_view();
 	if (ui.painted) {
@@ -429,7 +430,7 @@ draw_list(void)
 	if (h > 0 && at != SIZE_MAX && at >= (size_t)h)
 		first = at - (size_t)h + 1;
 	for (size_t i = first; i < ui.nconvs && (int)(i - first) < h; i++) {
-		const struct hconv *c = &ui.convs[i];
+		const struct conversation *c = &ui.convs[i];
 		bool cur = ui.cur && strcmp(c->id, ui.cur) == 0;
 		wmove(ui.list, (int)(i - first), 0);
 		if (cur)
@@ -585,7 +586,7 @@ draw_status(void)
 	int w = getmaxx(ui.status);
 	werase(ui.status);
 	wbkgd(ui.status, A_REVERSE);
-	struct hconv *c = current();
+	struct conversation *c = current();
 	struct buf b = {0};
 	buf_printf(&b, " %s@%s | %s", ui.me, ui.ctx->server, state_words());
 	if (ui.queued > 0)
@@ -813,7 +814,7 @@ search(const char *text)
 		ui.last_search = xstrdup(text);
 		ui.search_skip = 0;
 	}
-	struct hmsg hit;
+	struct message hit;
 	size_t total;
 	int rc = search_messages(&ui.search, ui.hist, text, ui.search_skip, &hit, &total, &e);
 	if (rc < 0) {
@@ -827,7 +828,7 @@ search(const char *text)
 		ui.search_skip = 0;
 		return;
 	}
-	switch_to(hit.m.conv);
+	switch_to(hit.conv);
 	ui.anchor = hit;
 	ui.anchor_hit = true;
 	load_view();
@@ -909,19 +910,20 @@ page_older(void)
 	}
 	if (top == NULL || ui.cur == NULL)
 		return false;
-	struct hmsg *v = NULL;
+	struct message *v = NULL;
 	size_t n = 0;
 	struct err e = {0};
 	bool older = history_messages(ui.hist, ui.cur, top->id, 1, &v, &n, &e) == 0 && n > 0;
-	hmsgs_free(v, n);
+	messages_free(v, n);
 	if (!older)
 		return false;
-	struct hmsg a = {.id = top->id};
-	a.m = (struct msg){.conv = xstrdup(ui.cur),
+	struct message a = {.id = top->id};
+	a = (struct message){.id = a.id,
+	    .conv = xstrdup(ui.cur),
 	    .sender = xstrdup(top->sender),
 	    .ts = top->ts,
 	    .body = xstrdup(top->body)};
-	msg_free(&ui.anchor.m);
+	message_free(&ui.anchor);
 	ui.anchor = a;
 	ui.anchor_hit = false;
 	load_view();
@@ -938,7 +940,7 @@ scroll_by(long delta)
 {
 	if (delta < 0 && ui.scroll == 0 && ui.anchor.id != 0) {
 		/* Past the bottom of a search hit: back to the newest messages. */
-		msg_free(&ui.anchor.m);
+		message_free(&ui.anchor);
 		memset(&ui.anchor, 0, sizeof(ui.anchor));
 		ui.note[0] = '\0';
 		load_view();
@@ -1425,7 +1427,7 @@ ui_run(struct ctx *c, struct err *e)
 	view_free(&ui.view);
 	edit_free(&ui.edit);
 	complete_free(&ui.comp);
-	hconvs_free(ui.convs, ui.nconvs);
+	conversations_free(ui.convs, ui.nconvs);
 	free(ui.activity);
 	free(ui.cur);
 	for (size_t i = 0; i < ui.nnotices; i++) {
@@ -1434,7 +1436,7 @@ ui_run(struct ctx *c, struct err *e)
 	}
 	free(ui.notices);
 	buf_free(&ui.paste);
-	msg_free(&ui.anchor.m);
+	message_free(&ui.anchor);
 	free(ui.last_search);
 	free(ui.launch_conv);
 	vector_free(&ui.launch_held);

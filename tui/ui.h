@@ -93,6 +93,6 @@ char *search_query(const char *text);
  * out->m with msg_free) and *total (how many match), 0 when none, -1 on error.
  */
 int search_messages(struct search *s, struct history *h, const char *text, size_t skip,
-    struct hmsg *out, size_t *total, struct err *e);
+    struct message *out, size_t *total, struct err *e);
 
 #endif
