@@ -23,6 +23,17 @@ static const char *const migrations[] = {
     "  client_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL, created INTEGER NOT NULL);",
 };
 
+/* The SQL of the ranges table, for core/ranges.c. */
+static const char *const range_sql[RANGE_N] = {
+    [RANGE_TOUCHING] = "SELECT lo, hi FROM ranges WHERE conv = :conv AND sender = :sender"
+		       " AND lo <= :hi + 1 ORDER BY lo DESC",
+    [RANGE_SET_HI] = "UPDATE ranges SET hi = :hi WHERE conv = :conv AND sender = :sender"
+		     " AND lo = :lo",
+    [RANGE_DEL] = "DELETE FROM ranges WHERE conv = :conv AND sender = :sender AND lo = :lo",
+    [RANGE_ADD] = "INSERT INTO ranges (conv, sender, lo, hi) VALUES (:conv, :sender, :lo, :hi)",
+    [RANGE_VECTOR] = "SELECT sender, lo, hi FROM ranges WHERE conv = :conv ORDER BY sender, lo",
+};
+
 /* Prepares the statements of the insert path. */
 static int
 prepare_all(struct history *h, struct err *e)
@@ -31,20 +42,7 @@ prepare_all(struct history *h, struct err *e)
 		"INSERT INTO messages (conv, sender, seq, ts, body) VALUES (?1, ?2, ?3, ?4, ?5)"
 		" ON CONFLICT DO NOTHING",
 		e) < 0 ||
-	    db_prepare(&h->db, &h->left,
-		"SELECT lo, hi FROM ranges WHERE conv = ?1 AND sender = ?2 AND lo <= ?3"
-		" ORDER BY lo DESC LIMIT 1",
-		e) < 0 ||
-	    db_prepare(&h->db, &h->right,
-		"SELECT hi FROM ranges WHERE conv = ?1 AND sender = ?2 AND lo = ?3", e) < 0 ||
-	    db_prepare(&h->db, &h->set_hi,
-		"UPDATE ranges SET hi = ?4 WHERE conv = ?1 AND sender = ?2 AND lo = ?3", e) < 0 ||
-	    db_prepare(&h->db, &h->set_lo,
-		"UPDATE ranges SET lo = ?4 WHERE conv = ?1 AND sender = ?2 AND lo = ?3", e) < 0 ||
-	    db_prepare(&h->db, &h->del_range,
-		"DELETE FROM ranges WHERE conv = ?1 AND sender = ?2 AND lo = ?3", e) < 0 ||
-	    db_prepare(&h->db, &h->add_range,
-		"INSERT INTO ranges (conv, sender, lo, hi) VALUES (?1, ?2, ?3, ?4)", e) < 0)
+	    range_table_open(&h->ranges, &h->db, range_sql, e) < 0)
 		return -1;
 	return 0;
 }
@@ -81,12 +79,9 @@ history_open_memory(struct history *h, struct err *e)
 void
 history_close(struct history *h)
 {
-	sqlite3_stmt **st[] = {
-	    &h->ins_msg, &h->left, &h->right, &h->set_hi, &h->set_lo, &h->del_range, &h->add_range};
-	for (size_t i = 0; i < nitems(st); i++) {
-		sqlite3_finalize(*st[i]);
-		*st[i] = NULL;
-	}
+	sqlite3_finalize(h->ins_msg);
+	h->ins_msg = NULL;
+	range_table_close(&h->ranges);
 	if (h->db.h != NULL)
 		db_close(&h->db);
 }
@@ -350,59 +345,6 @@ history_resolve_conv(struct history *h, const char *name, char **id, struct err 
 	return ret;
 }
 
-/* Binds (conv, sender, a) and optionally b to a ranges statement, then steps it. */
-static int
-range_step(struct history *h, sqlite3_stmt *st, const char *conv, const char *sender, uint64_t a,
-    uint64_t b, bool with_b, struct err *e)
-{
-	sqlite3_reset(st);
-	db_bind_text(st, 1, conv);
-	db_bind_text(st, 2, sender);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)a);
-	if (with_b)
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)b);
-	return db_step(&h->db, st, e);
-}
-
-/* Adds seq to the sender's ranges, merging with its neighbours. */
-static int
-range_add(struct history *h, const char *conv, const char *sender, uint64_t seq, struct err *e)
-{
-	int rc = range_step(h, h->left, conv, sender, seq, 0, false, e);
-	if (rc < 0)
-		return -1;
-	bool has_left = rc == SQLITE_ROW;
-	uint64_t llo = 0, lhi = 0;
-	if (has_left) {
-		llo = (uint64_t)sqlite3_column_int64(h->left, 0);
-		lhi = (uint64_t)sqlite3_column_int64(h->left, 1);
-	}
-	sqlite3_reset(h->left);
-	if (has_left && lhi >= seq)
-		return 0; /* already covered */
-	rc = range_step(h, h->right, conv, sender, seq + 1, 0, false, e);
-	if (rc < 0)
-		return -1;
-	bool has_right = rc == SQLITE_ROW;
-	uint64_t rhi = has_right ? (uint64_t)sqlite3_column_int64(h->right, 0) : 0;
-	sqlite3_reset(h->right);
-	bool join_left = has_left && lhi + 1 == seq;
-	if (join_left && has_right) {
-		if (range_step(h, h->del_range, conv, sender, seq + 1, 0, false, e) !=
-			SQLITE_DONE ||
-		    range_step(h, h->set_hi, conv, sender, llo, rhi, true, e) != SQLITE_DONE)
-			return -1;
-	} else if (join_left) {
-		if (range_step(h, h->set_hi, conv, sender, llo, seq, true, e) != SQLITE_DONE)
-			return -1;
-	} else if (has_right) {
-		if (range_step(h, h->set_lo, conv, sender, seq + 1, seq, true, e) != SQLITE_DONE)
-			return -1;
-	} else if (range_step(h, h->add_range, conv, sender, seq, seq, true, e) != SQLITE_DONE)
-		return -1;
-	return 0;
-}
-
 /* Inserts messages inside the caller's transaction. */
 int
 history_insert_in_tx(
@@ -425,7 +367,8 @@ history_insert_in_tx(
 		sqlite3_reset(h->ins_msg);
 		if (!fresh)
 			continue;
-		if (range_add(h, m->conv, m->sender, m->seq, e) < 0)
+		struct range_key k = {0, m->conv, m->sender};
+		if (range_table_add(&h->ranges, &k, m->seq, m->seq, e) < 0)
 			return -1;
 		added++;
 	}
@@ -459,31 +402,7 @@ int
 history_vector(struct history *h, const char *conv, struct vector *v, struct err *e)
 {
 	memset(v, 0, sizeof(*v));
-	sqlite3_stmt *st;
-	if (db_prepare(&h->db, &st,
-		"SELECT sender, lo, hi FROM ranges WHERE conv = ?1 ORDER BY sender, lo", e) < 0)
-		return -1;
-	db_bind_text(st, 1, conv);
-	int rc;
-	struct seqset *row = NULL;
-	char *last = NULL;
-	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
-		const char *sender = (const char *)sqlite3_column_text(st, 0);
-		if (row == NULL || strcmp(last, sender) != 0) {
-			row = vector_row(v, sender);
-			free(last);
-			last = xstrdup(sender);
-		}
-		seqset_add_range(row, (uint64_t)sqlite3_column_int64(st, 1),
-		    (uint64_t)sqlite3_column_int64(st, 2));
-	}
-	free(last);
-	sqlite3_finalize(st);
-	if (rc < 0) {
-		vector_free(v);
-		return -1;
-	}
-	return 0;
+	return range_table_vector(&h->ranges, 0, conv, v, e);
 }
 
 /* Reads a window of a conversation's messages, oldest first. */

@@ -3,8 +3,9 @@
  * messages keyed by (conversation, sender, seq), the read position per
  * conversation, the outbox of sends not yet acknowledged, and the
  * (server, user) the directory belongs to. Each conversation's vector is
- * kept as ranges (conv, sender, lo, hi) updated on every insert, so loading
- * it costs O(senders + holes), never a scan of the messages.
+ * kept as ranges (conv, sender, lo, hi) updated on every insert by
+ * core/ranges.c, so loading it costs O(senders + holes), never a scan of
+ * the messages.
  */
 #ifndef NATTER_HISTORY_H
 #define NATTER_HISTORY_H
@@ -14,12 +15,14 @@
 
 #include "db.h"
 #include "model.h"
+#include "ranges.h"
 #include "util.h"
 #include "vector.h"
 
 struct history {
 	struct db db;
-	sqlite3_stmt *ins_msg, *left, *right, *set_hi, *set_lo, *del_range, *add_range;
+	sqlite3_stmt *ins_msg;
+	struct range_table ranges;
 };
 
 /* Unread messages are counted up to this: listing costs O(cap), not O(backlog). */

@@ -34,11 +34,6 @@ static const char *const migrations[] = {
 
 enum {
 	ST_INSERT,
-	ST_RANGE_PREV,
-	ST_RANGE_DEL,
-	ST_RANGE_ADD,
-	ST_RANGE_HAS,
-	ST_VECTOR,
 	ST_MSGS,
 	ST_CONVS,
 	ST_CONV_PUT,
@@ -57,19 +52,23 @@ enum {
 	ST_N,
 };
 
+/* The ranges table, for core/ranges.c: kind is enum syncstore_set. */
+static const char *const range_sql[RANGE_N] = {
+    [RANGE_TOUCHING] = "SELECT lo, hi FROM ranges WHERE kind = :kind AND conv = :conv"
+		       " AND sender = :sender AND lo <= :hi + 1 ORDER BY lo DESC",
+    [RANGE_SET_HI] = "UPDATE ranges SET hi = :hi WHERE kind = :kind AND conv = :conv"
+		     " AND sender = :sender AND lo = :lo",
+    [RANGE_DEL] = "DELETE FROM ranges WHERE kind = :kind AND conv = :conv AND sender = :sender"
+		  " AND lo = :lo",
+    [RANGE_ADD] = "INSERT INTO ranges (kind, conv, sender, lo, hi)"
+		  " VALUES (:kind, :conv, :sender, :lo, :hi)",
+    [RANGE_VECTOR] = "SELECT sender, lo, hi FROM ranges WHERE kind = :kind AND conv = :conv"
+		     " ORDER BY sender, lo",
+};
+
 static const char *const sql[ST_N] = {
     [ST_INSERT] = "INSERT INTO messages (conv, sender, seq, ts, body)"
 		  " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-    [ST_RANGE_PREV] = "SELECT lo, hi FROM ranges WHERE kind = ?1 AND conv = ?2"
-		      " AND sender = ?3 AND lo <= ?4 ORDER BY lo DESC",
-    [ST_RANGE_DEL] = "DELETE FROM ranges WHERE kind = ?1 AND conv = ?2 AND sender = ?3"
-		     " AND lo = ?4",
-    [ST_RANGE_ADD] = "INSERT INTO ranges (kind, conv, sender, lo, hi)"
-		     " VALUES (?1, ?2, ?3, ?4, ?5)",
-    [ST_RANGE_HAS] = "SELECT hi FROM ranges WHERE kind = ?1 AND conv = ?2 AND sender = ?3"
-		     " AND lo <= ?4 ORDER BY lo DESC LIMIT 1",
-    [ST_VECTOR] = "SELECT sender, lo, hi FROM ranges WHERE kind = ?1 AND conv = ?2"
-		  " ORDER BY sender, lo",
     [ST_MSGS] = "SELECT seq, ts, body FROM messages WHERE conv = ?1 AND sender = ?2"
 		" AND seq BETWEEN ?3 AND ?4 ORDER BY seq",
     [ST_CONVS] = "SELECT c.id, t.title, t.members, t.created FROM"
@@ -130,6 +129,10 @@ syncstore_open(struct syncstore *s, const char *path, int flags, struct err *e)
 			return -1;
 		}
 	}
+	if (range_table_open(&s->ranges, &s->db, range_sql, e) < 0) {
+		syncstore_close(s);
+		return -1;
+	}
 	return 0;
 }
 
@@ -141,6 +144,7 @@ syncstore_close(struct syncstore *s)
 			sqlite3_finalize(s->st[i]);
 		s->st[i] = NULL;
 	}
+	range_table_close(&s->ranges);
 	if (s->db.h)
 		db_close(&s->db);
 }
@@ -175,75 +179,13 @@ write1(struct syncstore *s, sqlite3_stmt *st, struct err *e)
 	return 0;
 }
 
-/*
- * Adds [lo, hi] to the ranges of (kind, conv, sender), merging with the
- * ranges it overlaps or touches. Must run inside a write transaction.
- * Returns 1 when something was added, 0 when already covered.
- */
+/* Adds lo..hi to the set of (kind, conv, sender); inside a write transaction. */
 static int
 range_add(struct syncstore *s, int kind, const char *conv, const char *sender, uint64_t lo,
     uint64_t hi, struct err *e)
 {
-	int64_t gone[8];
-	size_t ngone = 0;
-	uint64_t nlo = lo, nhi = hi;
-	bool covered = false, more = false;
-	sqlite3_stmt *st = stmt(s, ST_RANGE_PREV);
-	sqlite3_bind_int(st, 1, kind);
-	db_bind_text(st, 2, conv);
-	db_bind_text(st, 3, sender);
-	sqlite3_bind_int64(st, 4, (int64_t)(hi + 1));
-	for (;;) {
-		int rc = db_step(&s->db, st, e);
-		if (rc < 0) {
-			done(st);
-			return -1;
-		}
-		if (rc != SQLITE_ROW)
-			break;
-		uint64_t rlo = (uint64_t)sqlite3_column_int64(st, 0);
-		uint64_t rhi = (uint64_t)sqlite3_column_int64(st, 1);
-		if (rhi + 1 < lo)
-			break;
-		if (rlo <= lo && rhi >= hi) {
-			covered = true;
-			break;
-		}
-		if (ngone == nitems(gone)) {
-			/* A wide range swallowing many: merge in another pass. */
-			more = true;
-			break;
-		}
-		gone[ngone++] = (int64_t)rlo;
-		if (rlo < nlo)
-			nlo = rlo;
-		if (rhi > nhi)
-			nhi = rhi;
-	}
-	done(st);
-	if (covered)
-		return 0;
-	for (size_t i = 0; i < ngone; i++) {
-		st = stmt(s, ST_RANGE_DEL);
-		sqlite3_bind_int(st, 1, kind);
-		db_bind_text(st, 2, conv);
-		db_bind_text(st, 3, sender);
-		sqlite3_bind_int64(st, 4, gone[i]);
-		if (run(s, st, e) < 0)
-			return -1;
-	}
-	st = stmt(s, ST_RANGE_ADD);
-	sqlite3_bind_int(st, 1, kind);
-	db_bind_text(st, 2, conv);
-	db_bind_text(st, 3, sender);
-	/* When more remain below, the next pass extends this row down to lo. */
-	sqlite3_bind_int64(st, 4, more ? gone[ngone - 1] : (int64_t)nlo);
-	sqlite3_bind_int64(st, 5, (int64_t)nhi);
-	if (run(s, st, e) < 0)
-		return -1;
-	if (more)
-		return range_add(s, kind, conv, sender, lo, nhi, e) < 0 ? -1 : 1;
-	return 1;
+	struct range_key k = {kind, conv, sender};
+	return range_table_add(&s->ranges, &k, lo, hi, e);
 }
 
 /* Checks the fields of a message before it is stored. */
@@ -319,34 +261,7 @@ int
 syncstore_set_vector(struct syncstore *s, enum syncstore_set set, const char *conv,
     struct vector *out, struct err *e)
 {
-	vector_free(out);
-	memset(out, 0, sizeof(*out));
-	sqlite3_stmt *st = stmt(s, ST_VECTOR);
-	sqlite3_bind_int(st, 1, (int)set);
-	db_bind_text(st, 2, conv);
-	struct seqset *row = NULL;
-	char *last = NULL;
-	int rc;
-	while ((rc = db_step(&s->db, st, e)) == SQLITE_ROW) {
-		const char *sender = (const char *)sqlite3_column_text(st, 0);
-		uint64_t lo = (uint64_t)sqlite3_column_int64(st, 1);
-		uint64_t hi = (uint64_t)sqlite3_column_int64(st, 2);
-		if (!sender)
-			continue;
-		if (!last || strcmp(last, sender) != 0) {
-			free(last);
-			last = xstrdup(sender);
-			row = vector_row(out, sender);
-		}
-		if (seqset_add_range(row, lo, hi) < 0) {
-			rc = err_set(e, ERR_DB, "sync.db holds a bad range %llu-%llu",
-			    (unsigned long long)lo, (unsigned long long)hi);
-			break;
-		}
-	}
-	free(last);
-	done(st);
-	return rc < 0 ? -1 : 0;
+	return range_table_vector(&s->ranges, (int)set, conv, out, e);
 }
 
 int
@@ -632,15 +547,8 @@ static int
 range_has(struct syncstore *s, int kind, const char *conv, const char *sender, uint64_t seq,
     bool *in, struct err *e)
 {
-	sqlite3_stmt *st = stmt(s, ST_RANGE_HAS);
-	sqlite3_bind_int(st, 1, kind);
-	db_bind_text(st, 2, conv);
-	db_bind_text(st, 3, sender);
-	sqlite3_bind_int64(st, 4, (int64_t)seq);
-	int rc = db_step(&s->db, st, e);
-	*in = rc == SQLITE_ROW && (uint64_t)sqlite3_column_int64(st, 0) >= seq;
-	done(st);
-	return rc < 0 ? -1 : 0;
+	struct range_key k = {kind, conv, sender};
+	return range_table_contains(&s->ranges, &k, seq, in, e);
 }
 
 int

@@ -11,7 +11,8 @@
  * harmless.
  *
  * The vector of a conversation is kept as a table of ranges (conv, sender,
- * lo, hi), maintained in the same transaction as the inserts, so reading it
+ * lo, hi) by core/ranges.c, maintained in the same transaction as the
+ * inserts, so reading it
  * costs O(senders + holes), never O(messages). The notification ledger
  * (announced by the notifier, shown by natter) is kept the same way.
  *
@@ -29,6 +30,7 @@
 
 #include "db.h"
 #include "model.h"
+#include "ranges.h"
 #include "util.h"
 #include "vector.h"
 
@@ -39,7 +41,8 @@
 
 struct syncstore {
 	struct db db;
-	sqlite3_stmt *st[24];
+	sqlite3_stmt *st[16];
+	struct range_table ranges;
 };
 
 /* Which set of a conversation's ranges. */

@@ -295,6 +295,40 @@ syncstore__ledger__announced_or_shown_is_notified(void **state)
 	syncstore_close(&s);
 }
 
+/* Ranges added in any order merge as the in-memory seqset does (core/ranges.c). */
+static void
+syncstore__ranges__random_adds_match_seqset(void **state)
+{
+	(void)state;
+	struct syncstore s;
+	open_fresh(&s, "ranges.db");
+	struct err e;
+	struct vector model = {0};
+	srand(7);
+	for (int i = 0; i < 300; i++) {
+		uint64_t lo = (uint64_t)(rand() % 500) + 1, len = (uint64_t)(rand() % 12);
+		struct vector one = {0};
+		seqset_add_range(vector_row(&one, "dave"), lo, lo + len);
+		assert_int_equal(syncstore_mark_shown(&s, "c1", &one, &e), 0);
+		vector_union(&model, &one);
+		vector_free(&one);
+		if (i % 50 == 49) {
+			struct vector got = {0};
+			assert_int_equal(syncstore_set_vector(&s, SYNC_SHOWN, "c1", &got, &e), 0);
+			assert_true(vector_equal(&got, &model));
+			vector_free(&got);
+		}
+	}
+	const struct seqset *m = vector_get(&model, "dave");
+	for (uint64_t x = 1; x <= 520; x++) {
+		bool yes;
+		assert_int_equal(syncstore_was_notified(&s, "c1", "dave", x, &yes, &e), 0);
+		assert_int_equal(yes, seqset_contains(m, x));
+	}
+	vector_free(&model);
+	syncstore_close(&s);
+}
+
 static void
 syncstore__focus__stale_heartbeat_means_no_focus(void **state)
 {
@@ -502,6 +536,7 @@ main(void)
 	    cmocka_unit_test(syncstore__vector__ranges_equal_naive_vector),
 	    cmocka_unit_test(syncstore__messages__returns_exactly_the_wanted_set),
 	    cmocka_unit_test(syncstore__ledger__announced_or_shown_is_notified),
+	    cmocka_unit_test(syncstore__ranges__random_adds_match_seqset),
 	    cmocka_unit_test(syncstore__focus__stale_heartbeat_means_no_focus),
 	    cmocka_unit_test(syncstore__mute__toggles_per_conversation),
 	    cmocka_unit_test(syncstore__cursor__kept_per_origin_with_gap_flag),
