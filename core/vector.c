@@ -379,17 +379,6 @@ vector_add(struct vector *v, const char *sender, uint64_t seq)
 	return seqset_add(vector_row(v, sender), seq);
 }
 
-/* Merges src into dst row by row. */
-void
-vector_union(struct vector *dst, const struct vector *src)
-{
-	for (size_t i = 0; i < src->n; i++) {
-		if (src->rows[i].set.n == 0)
-			continue;
-		seqset_union(vector_row(dst, src->rows[i].sender), &src->rows[i].set);
-	}
-}
-
 /* Computes b \ a row by row, walking both sorted row lists once. */
 void
 vector_diff(struct vector *out, const struct vector *b, const struct vector *a)

@@ -69,8 +69,6 @@ struct seqset *vector_get(const struct vector *v, const char *sender);
 /* The row of sender, created empty when absent. */
 struct seqset *vector_row(struct vector *v, const char *sender);
 int vector_add(struct vector *v, const char *sender, uint64_t seq);
-/* dst = dst ∪ src, row by row. */
-void vector_union(struct vector *dst, const struct vector *src);
 /* out = b \ a, row by row; rows left empty are omitted. out is overwritten. */
 void vector_diff(struct vector *out, const struct vector *b, const struct vector *a);
 uint64_t vector_count(const struct vector *v);
