@@ -38,7 +38,7 @@ die(const struct err *e)
 
 /* Fills batch with the messages index first..first+n-1 (interleaved senders). */
 static void
-make_batch(struct msg *batch, char bodies[][121], uint64_t first, size_t n)
+make_batch(struct message *batch, char bodies[][121], uint64_t first, size_t n)
 {
 	static char *names[SENDERS] = {"user0", "user1", "user2", "user3", "user4", "user5",
 	    "user6", "user7", "user8", "user9"};
@@ -46,8 +46,11 @@ make_batch(struct msg *batch, char bodies[][121], uint64_t first, size_t n)
 		uint64_t k = first + i;
 		snprintf(bodies[i], 121, "message %llu: %0100llu", (unsigned long long)k,
 		    (unsigned long long)k);
-		batch[i] = (struct msg){"cbench", names[k % SENDERS], k / SENDERS + 1,
-		    (int64_t)(1700000000000 + k), bodies[i]};
+		batch[i] = (struct message){.conv = "cbench",
+		    .sender = names[k % SENDERS],
+		    .seq = k / SENDERS + 1,
+		    .ts = (int64_t)(1700000000000 + k),
+		    .body = bodies[i]};
 	}
 }
 
@@ -56,22 +59,16 @@ static void
 fill(struct history *h, struct syncstore *s, uint64_t lo, uint64_t hi)
 {
 	enum { BATCH = 10000 };
-	static struct msg batch[BATCH];
+	static struct message batch[BATCH];
 	static char bodies[BATCH][121];
-	static struct syncmsg sbatch[BATCH];
 	struct err e = {0};
 	for (uint64_t k = lo; k < hi; k += BATCH) {
 		size_t n = hi - k < BATCH ? (size_t)(hi - k) : BATCH;
 		make_batch(batch, bodies, k, n);
 		if (h != NULL && history_insert(h, batch, n, NULL, &e) < 0)
 			die(&e);
-		if (s != NULL) {
-			for (size_t i = 0; i < n; i++)
-				sbatch[i] = (struct syncmsg){batch[i].conv, batch[i].sender,
-				    batch[i].seq, batch[i].ts, batch[i].body};
-			if (syncstore_insert(s, sbatch, n, NULL, NULL, &e) < 0)
-				die(&e);
-		}
+		if (s != NULL && syncstore_insert(s, batch, n, NULL, NULL, &e) < 0)
+			die(&e);
 	}
 }
 
@@ -104,9 +101,11 @@ naive_merge(struct history *h, struct syncstore *s)
 	if (db_begin(&h->db, &e) < 0)
 		die(&e);
 	while (db_step(&s->db, all, &e) == SQLITE_ROW) {
-		struct msg m = {(char *)sqlite3_column_text(all, 0),
-		    (char *)sqlite3_column_text(all, 1), (uint64_t)sqlite3_column_int64(all, 2),
-		    sqlite3_column_int64(all, 3), (char *)sqlite3_column_text(all, 4)};
+		struct message m = {.conv = (char *)sqlite3_column_text(all, 0),
+		    .sender = (char *)sqlite3_column_text(all, 1),
+		    .seq = (uint64_t)sqlite3_column_int64(all, 2),
+		    .ts = sqlite3_column_int64(all, 3),
+		    .body = (char *)sqlite3_column_text(all, 4)};
 		sqlite3_reset(has);
 		db_bind_text(has, 1, m.conv);
 		db_bind_text(has, 2, m.sender);
@@ -145,13 +144,19 @@ request_size(size_t convs, size_t senders, size_t holes)
 			}
 		}
 	}
-	char *req = proto_sync_request(&have, ids, convs, 0);
+	char **entries = xcalloc(convs, sizeof(*entries));
+	for (size_t c = 0; c < convs; c++)
+		entries[c] = proto_have_entry(ids[c], vmap_get(&have, ids[c]));
+	char *req = proto_sync_request(entries, convs, ids, convs, 0);
 	printf("%6zu %8zu %6zu %14zu %12.1f\n", convs, senders, holes, strlen(req),
 	    (double)strlen(req) / (double)(convs * senders));
 	free(req);
-	for (size_t c = 0; c < convs; c++)
+	for (size_t c = 0; c < convs; c++) {
 		free(ids[c]);
+		free(entries[c]);
+	}
 	free(ids);
+	free(entries);
 	vmap_free(&have);
 }
 

@@ -52,7 +52,7 @@ insert(struct history *h, uint64_t k, bool tx)
 			: (k % 11 == 0 && w % 9 == 0) ? "\n"
 						      : " ",
 		    (k + w) % 1000);
-	struct msg m = {.conv = CONV,
+	struct message m = {.conv = CONV,
 	    .sender = (char *)names[k % nitems(names)],
 	    .seq = k + 1,
 	    .ts = (int64_t)(1700000000000 + k * 1000),
@@ -84,7 +84,7 @@ static double
 old_way(struct history *h, struct view *v, const struct timeline *t, size_t *built)
 {
 	struct err e = {0};
-	struct hmsg *rows = NULL;
+	struct message *rows = NULL;
 	struct outbox_item *ob = NULL;
 	size_t n = 0, nob = 0;
 	double t0 = now_us();
@@ -92,7 +92,7 @@ old_way(struct history *h, struct view *v, const struct timeline *t, size_t *bui
 	    history_outbox_list(h, &ob, &nob, &e) < 0)
 		die(&e);
 	timeline_fill(v, rows, n, t);
-	hmsgs_free(rows, n);
+	messages_free(rows, n);
 	outbox_items_free(ob, nob);
 	double t1 = now_us();
 	*built = v->n;
@@ -104,7 +104,7 @@ static double
 new_way(struct history *h, struct view *v, const struct timeline *t, size_t *built)
 {
 	struct err e = {0};
-	struct hmsg *rows = NULL;
+	struct message *rows = NULL;
 	struct outbox_item *ob = NULL;
 	size_t n = 0, nob = 0;
 	double t0 = now_us();
@@ -112,7 +112,7 @@ new_way(struct history *h, struct view *v, const struct timeline *t, size_t *bui
 	    history_outbox_list(h, &ob, &nob, &e) < 0)
 		die(&e);
 	int rc = timeline_merge(v, rows, n, 1, t);
-	hmsgs_free(rows, n);
+	messages_free(rows, n);
 	outbox_items_free(ob, nob);
 	double t1 = now_us();
 	if (rc != 1) {

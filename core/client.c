@@ -168,7 +168,7 @@ client_logout(struct client *c, struct err *e)
 
 /* GET /v1/conversations. */
 int
-client_conversations(struct client *c, struct conv **v, size_t *n, struct err *e)
+client_conversations(struct client *c, struct conversation **v, size_t *n, struct err *e)
 {
 	*v = NULL;
 	*n = 0;
@@ -180,31 +180,10 @@ client_conversations(struct client *c, struct conv **v, size_t *n, struct err *e
 	return ret;
 }
 
-/* GET /v1/conversations/{id}. */
-int
-client_conversation(struct client *c, const char *id, struct conv *out, struct err *e)
-{
-	memset(out, 0, sizeof(*out));
-	if (!proto_valid_id(id))
-		return err_set(
-		    e, ERR_NOTFOUND, "no conversation %s, or you are not a member of it", id);
-	char *path = xasprintf("/v1/conversations/%s", id);
-	char *what = xasprintf("conversation %s", id);
-	struct http_response r;
-	int ret = client_call(c, "GET", path, NULL, 0, what, &r, e);
-	if (ret == 0) {
-		ret = proto_parse_conversation(r.body.data, r.body.len, out, e);
-		http_response_free(&r);
-	}
-	free(path);
-	free(what);
-	return ret;
-}
-
 /* POST /v1/conversations. */
 int
 client_new_conversation(struct client *c, const char *title, char *const *members, size_t n,
-    struct conv *out, struct err *e)
+    struct conversation *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
 	char *req = proto_new_conversation(title, members, n);
@@ -224,7 +203,7 @@ client_new_conversation(struct client *c, const char *title, char *const *member
 /* POST /v1/conversations/{id}/messages. */
 int
 client_post_message(struct client *c, const char *conv, const char *client_id, const char *body,
-    struct ack *a, struct err *e)
+    struct message *a, struct err *e)
 {
 	memset(a, 0, sizeof(*a));
 	if (!proto_valid_id(conv))
@@ -245,7 +224,7 @@ client_post_message(struct client *c, const char *conv, const char *client_id, c
 	ret = proto_parse_ack(r.body.data, r.body.len, a, e);
 	http_response_free(&r);
 	if (ret == 0 && strcmp(a->conv, conv) != 0) {
-		ack_free(a);
+		message_free(a);
 		return err_set(
 		    e, ERR_PROTOCOL, "server stored the message in another conversation");
 	}
@@ -254,11 +233,11 @@ client_post_message(struct client *c, const char *conv, const char *client_id, c
 
 /* POST /v1/sync. */
 int
-client_sync(struct client *c, const struct vmap *have, char *const *ids, size_t nids, int limit,
+client_sync(struct client *c, char *const *have, char *const *ids, size_t nids, int limit,
     struct sync_reply *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
-	char *req = proto_sync_request(have, ids, nids, limit);
+	char *req = proto_sync_request(have, nids, ids, nids, limit);
 	struct http_response r;
 	int ret = client_call(c, "POST", "/v1/sync", req, 0,
 	    nids == 1 ? "such conversation" : "conversation among those asked for", &r, e);

@@ -43,14 +43,16 @@ int client_register(
 int client_login(
     struct client *c, const char *user, const char *password, struct auth_reply *a, struct err *e);
 int client_logout(struct client *c, struct err *e);
-int client_conversations(struct client *c, struct conv **v, size_t *n, struct err *e);
-int client_conversation(struct client *c, const char *id, struct conv *out, struct err *e);
+int client_conversations(struct client *c, struct conversation **v, size_t *n, struct err *e);
 int client_new_conversation(struct client *c, const char *title, char *const *members, size_t n,
-    struct conv *out, struct err *e);
+    struct conversation *out, struct err *e);
 int client_post_message(struct client *c, const char *conv, const char *client_id, const char *body,
-    struct ack *a, struct err *e);
-/* POST /v1/sync; ids NULL for every conversation; limit 0 for the server's default. */
-int client_sync(struct client *c, const struct vmap *have, char *const *ids, size_t nids, int limit,
+    struct message *a, struct err *e);
+/*
+ * POST /v1/sync of the conversations ids, have[i] being ids[i]'s entry
+ * encoded by proto_have_entry; limit 0 for the server's default.
+ */
+int client_sync(struct client *c, char *const *have, char *const *ids, size_t nids, int limit,
     struct sync_reply *r, struct err *e);
 /* GET /v1/events; after < 0 means "from now"; the HTTP timeout is timeout_s + margin. */
 int client_events(

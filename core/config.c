@@ -2,10 +2,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define CONFIG_MAX (1 << 20)
 
@@ -161,29 +161,4 @@ config_get_long(
 		    c->path ? c->path : "config", en->line, key, lo, hi);
 	*out = v;
 	return 0;
-}
-
-/* Reads a yes/no value. */
-int
-config_get_bool(const struct config *c, const char *key, bool def, bool *out, struct err *e)
-{
-	const struct config_entry *en = find(c, key);
-	if (en == NULL) {
-		*out = def;
-		return 0;
-	}
-	static const char *const yes[] = {"yes", "true", "on", "1"};
-	static const char *const no[] = {"no", "false", "off", "0"};
-	for (size_t i = 0; i < nitems(yes); i++) {
-		if (strcasecmp(en->value, yes[i]) == 0) {
-			*out = true;
-			return 0;
-		}
-		if (strcasecmp(en->value, no[i]) == 0) {
-			*out = false;
-			return 0;
-		}
-	}
-	return err_set(e, ERR_USAGE, "%s line %d: %s must be yes or no",
-	    c->path ? c->path : "config", en->line, key);
 }

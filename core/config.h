@@ -7,8 +7,6 @@
 #ifndef NATTER_CONFIG_H
 #define NATTER_CONFIG_H
 
-#include <stdbool.h>
-
 #include "util.h"
 
 struct config_entry {
@@ -33,7 +31,5 @@ const char *config_get(const struct config *c, const char *key, const char *def)
 /* An integer value within [lo, hi]; def when unset; -1 with e when malformed. */
 int config_get_long(
     const struct config *c, const char *key, long lo, long hi, long def, long *out, struct err *e);
-/* yes/no, true/false, on/off, 1/0; def when unset; -1 with e when malformed. */
-int config_get_bool(const struct config *c, const char *key, bool def, bool *out, struct err *e);
 
 #endif

@@ -23,6 +23,17 @@ static const char *const migrations[] = {
     "  client_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL, created INTEGER NOT NULL);",
 };
 
+/* The SQL of the ranges table, for core/ranges.c. */
+static const char *const range_sql[RANGE_N] = {
+    [RANGE_TOUCHING] = "SELECT lo, hi FROM ranges WHERE conv = :conv AND sender = :sender"
+		       " AND lo <= :hi + 1 ORDER BY lo DESC",
+    [RANGE_SET_HI] = "UPDATE ranges SET hi = :hi WHERE conv = :conv AND sender = :sender"
+		     " AND lo = :lo",
+    [RANGE_DEL] = "DELETE FROM ranges WHERE conv = :conv AND sender = :sender AND lo = :lo",
+    [RANGE_ADD] = "INSERT INTO ranges (conv, sender, lo, hi) VALUES (:conv, :sender, :lo, :hi)",
+    [RANGE_VECTOR] = "SELECT sender, lo, hi FROM ranges WHERE conv = :conv ORDER BY sender, lo",
+};
+
 /* Prepares the statements of the insert path. */
 static int
 prepare_all(struct history *h, struct err *e)
@@ -31,20 +42,7 @@ prepare_all(struct history *h, struct err *e)
 		"INSERT INTO messages (conv, sender, seq, ts, body) VALUES (?1, ?2, ?3, ?4, ?5)"
 		" ON CONFLICT DO NOTHING",
 		e) < 0 ||
-	    db_prepare(&h->db, &h->left,
-		"SELECT lo, hi FROM ranges WHERE conv = ?1 AND sender = ?2 AND lo <= ?3"
-		" ORDER BY lo DESC LIMIT 1",
-		e) < 0 ||
-	    db_prepare(&h->db, &h->right,
-		"SELECT hi FROM ranges WHERE conv = ?1 AND sender = ?2 AND lo = ?3", e) < 0 ||
-	    db_prepare(&h->db, &h->set_hi,
-		"UPDATE ranges SET hi = ?4 WHERE conv = ?1 AND sender = ?2 AND lo = ?3", e) < 0 ||
-	    db_prepare(&h->db, &h->set_lo,
-		"UPDATE ranges SET lo = ?4 WHERE conv = ?1 AND sender = ?2 AND lo = ?3", e) < 0 ||
-	    db_prepare(&h->db, &h->del_range,
-		"DELETE FROM ranges WHERE conv = ?1 AND sender = ?2 AND lo = ?3", e) < 0 ||
-	    db_prepare(&h->db, &h->add_range,
-		"INSERT INTO ranges (conv, sender, lo, hi) VALUES (?1, ?2, ?3, ?4)", e) < 0)
+	    range_table_open(&h->ranges, &h->db, range_sql, e) < 0)
 		return -1;
 	return 0;
 }
@@ -81,12 +79,9 @@ history_open_memory(struct history *h, struct err *e)
 void
 history_close(struct history *h)
 {
-	sqlite3_stmt **st[] = {
-	    &h->ins_msg, &h->left, &h->right, &h->set_hi, &h->set_lo, &h->del_range, &h->add_range};
-	for (size_t i = 0; i < nitems(st); i++) {
-		sqlite3_finalize(*st[i]);
-		*st[i] = NULL;
-	}
+	sqlite3_finalize(h->ins_msg);
+	h->ins_msg = NULL;
+	range_table_close(&h->ranges);
 	if (h->db.h != NULL)
 		db_close(&h->db);
 }
@@ -178,7 +173,7 @@ history_bind(
 
 /* Writes one conversation and its members (in the caller's transaction). */
 static int
-put_conv(struct history *h, const struct conv *c, struct err *e)
+put_conv(struct history *h, const struct conversation *c, struct err *e)
 {
 	sqlite3_stmt *st;
 	if (db_prepare(&h->db, &st,
@@ -219,7 +214,7 @@ put_conv(struct history *h, const struct conv *c, struct err *e)
 
 /* Inserts or updates conversations in one transaction. */
 int
-history_put_convs(struct history *h, const struct conv *v, size_t n, struct err *e)
+history_put_convs(struct history *h, const struct conversation *v, size_t n, struct err *e)
 {
 	if (n == 0)
 		return 0;
@@ -234,24 +229,10 @@ history_put_convs(struct history *h, const struct conv *v, size_t n, struct err 
 	return db_commit(&h->db, e);
 }
 
-/* Frees a conversation list. */
-void
-hconvs_free(struct hconv *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].id);
-		free(v[i].title);
-		for (size_t j = 0; j < v[i].nmembers; j++)
-			free(v[i].members[j]);
-		free(v[i].members);
-	}
-	free(v);
-}
-
 /* Lists conversations with their members and counts. */
 int
 history_list_convs(
-    struct history *h, const char *me, struct hconv **out, size_t *nout, struct err *e)
+    struct history *h, const char *me, struct conversation **out, size_t *nout, struct err *e)
 {
 	*out = NULL;
 	*nout = 0;
@@ -273,16 +254,10 @@ history_list_convs(
 	}
 	db_bind_text(st, 1, me ? me : "");
 	sqlite3_bind_int(st, 2, HISTORY_UNREAD_CAP);
-	struct hconv *v = NULL;
-	size_t n = 0, cap = 0;
+	struct conversation_list l = {0};
 	int rc;
 	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			v = xreallocarray(v, cap, sizeof(*v));
-		}
-		struct hconv *c = &v[n++];
-		memset(c, 0, sizeof(*c));
+		struct conversation *c = conversation_list_push(&l);
 		c->id = col_text(st, 0);
 		c->title = col_text(st, 1);
 		c->created = sqlite3_column_int64(st, 2);
@@ -308,11 +283,11 @@ history_list_convs(
 	sqlite3_finalize(st);
 	sqlite3_finalize(mem);
 	if (rc < 0) {
-		hconvs_free(v, n);
+		conversation_list_free(&l);
 		return -1;
 	}
-	*out = v;
-	*nout = n;
+	*out = l.v;
+	*nout = l.n;
 	return 0;
 }
 
@@ -370,67 +345,14 @@ history_resolve_conv(struct history *h, const char *name, char **id, struct err 
 	return ret;
 }
 
-/* Binds (conv, sender, a) and optionally b to a ranges statement, then steps it. */
-static int
-range_step(struct history *h, sqlite3_stmt *st, const char *conv, const char *sender, uint64_t a,
-    uint64_t b, bool with_b, struct err *e)
-{
-	sqlite3_reset(st);
-	db_bind_text(st, 1, conv);
-	db_bind_text(st, 2, sender);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)a);
-	if (with_b)
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)b);
-	return db_step(&h->db, st, e);
-}
-
-/* Adds seq to the sender's ranges, merging with its neighbours. */
-static int
-range_add(struct history *h, const char *conv, const char *sender, uint64_t seq, struct err *e)
-{
-	int rc = range_step(h, h->left, conv, sender, seq, 0, false, e);
-	if (rc < 0)
-		return -1;
-	bool has_left = rc == SQLITE_ROW;
-	uint64_t llo = 0, lhi = 0;
-	if (has_left) {
-		llo = (uint64_t)sqlite3_column_int64(h->left, 0);
-		lhi = (uint64_t)sqlite3_column_int64(h->left, 1);
-	}
-	sqlite3_reset(h->left);
-	if (has_left && lhi >= seq)
-		return 0; /* already covered */
-	rc = range_step(h, h->right, conv, sender, seq + 1, 0, false, e);
-	if (rc < 0)
-		return -1;
-	bool has_right = rc == SQLITE_ROW;
-	uint64_t rhi = has_right ? (uint64_t)sqlite3_column_int64(h->right, 0) : 0;
-	sqlite3_reset(h->right);
-	bool join_left = has_left && lhi + 1 == seq;
-	if (join_left && has_right) {
-		if (range_step(h, h->del_range, conv, sender, seq + 1, 0, false, e) !=
-			SQLITE_DONE ||
-		    range_step(h, h->set_hi, conv, sender, llo, rhi, true, e) != SQLITE_DONE)
-			return -1;
-	} else if (join_left) {
-		if (range_step(h, h->set_hi, conv, sender, llo, seq, true, e) != SQLITE_DONE)
-			return -1;
-	} else if (has_right) {
-		if (range_step(h, h->set_lo, conv, sender, seq + 1, seq, true, e) != SQLITE_DONE)
-			return -1;
-	} else if (range_step(h, h->add_range, conv, sender, seq, seq, true, e) != SQLITE_DONE)
-		return -1;
-	return 0;
-}
-
 /* Inserts messages inside the caller's transaction. */
 int
 history_insert_in_tx(
-    struct history *h, const struct msg *v, size_t n, size_t *inserted, struct err *e)
+    struct history *h, const struct message *v, size_t n, size_t *inserted, struct err *e)
 {
 	size_t added = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct msg *m = &v[i];
+		const struct message *m = &v[i];
 		sqlite3_reset(h->ins_msg);
 		db_bind_text(h->ins_msg, 1, m->conv);
 		db_bind_text(h->ins_msg, 2, m->sender);
@@ -445,7 +367,8 @@ history_insert_in_tx(
 		sqlite3_reset(h->ins_msg);
 		if (!fresh)
 			continue;
-		if (range_add(h, m->conv, m->sender, m->seq, e) < 0)
+		struct range_key k = {0, m->conv, m->sender};
+		if (range_table_add(&h->ranges, &k, m->seq, m->seq, e) < 0)
 			return -1;
 		added++;
 	}
@@ -456,7 +379,8 @@ history_insert_in_tx(
 
 /* Inserts messages in one transaction. */
 int
-history_insert(struct history *h, const struct msg *v, size_t n, size_t *inserted, struct err *e)
+history_insert(
+    struct history *h, const struct message *v, size_t n, size_t *inserted, struct err *e)
 {
 	if (inserted != NULL)
 		*inserted = 0;
@@ -478,72 +402,13 @@ int
 history_vector(struct history *h, const char *conv, struct vector *v, struct err *e)
 {
 	memset(v, 0, sizeof(*v));
-	sqlite3_stmt *st;
-	if (db_prepare(&h->db, &st,
-		"SELECT sender, lo, hi FROM ranges WHERE conv = ?1 ORDER BY sender, lo", e) < 0)
-		return -1;
-	db_bind_text(st, 1, conv);
-	int rc;
-	struct seqset *row = NULL;
-	char *last = NULL;
-	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
-		const char *sender = (const char *)sqlite3_column_text(st, 0);
-		if (row == NULL || strcmp(last, sender) != 0) {
-			row = vector_row(v, sender);
-			free(last);
-			last = xstrdup(sender);
-		}
-		seqset_add_range(row, (uint64_t)sqlite3_column_int64(st, 1),
-		    (uint64_t)sqlite3_column_int64(st, 2));
-	}
-	free(last);
-	sqlite3_finalize(st);
-	if (rc < 0) {
-		vector_free(v);
-		return -1;
-	}
-	return 0;
-}
-
-/* Loads the vectors of every conversation known. */
-int
-history_vectors(struct history *h, struct vmap *m, struct err *e)
-{
-	memset(m, 0, sizeof(*m));
-	sqlite3_stmt *st;
-	if (db_prepare(&h->db, &st,
-		"SELECT id FROM conversations UNION SELECT DISTINCT conv FROM ranges", e) < 0)
-		return -1;
-	int rc;
-	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		struct vector *v = vmap_get(m, id);
-		if (history_vector(h, id, v, e) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc < 0) {
-		vmap_free(m);
-		return -1;
-	}
-	return 0;
-}
-
-/* Frees stored messages. */
-void
-hmsgs_free(struct hmsg *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		msg_free(&v[i].m);
-	free(v);
+	return range_table_vector(&h->ranges, 0, conv, v, e);
 }
 
 /* Reads a window of a conversation's messages, oldest first. */
 int
 history_messages(struct history *h, const char *conv, int64_t before, size_t limit,
-    struct hmsg **out, size_t *nout, struct err *e)
+    struct message **out, size_t *nout, struct err *e)
 {
 	*out = NULL;
 	*nout = 0;
@@ -557,29 +422,26 @@ history_messages(struct history *h, const char *conv, int64_t before, size_t lim
 	db_bind_text(st, 1, conv);
 	sqlite3_bind_int64(st, 2, before);
 	sqlite3_bind_int64(st, 3, limit > INT64_MAX ? -1 : (sqlite3_int64)limit);
-	struct hmsg *v = NULL;
-	size_t n = 0, cap = 0;
+	struct message_list l = {0};
 	int rc;
 	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			v = xreallocarray(v, cap, sizeof(*v));
-		}
-		struct hmsg *hm = &v[n++];
+		struct message *hm = message_list_push(&l);
 		hm->id = sqlite3_column_int64(st, 0);
-		hm->m.conv = xstrdup(conv);
-		hm->m.sender = col_text(st, 1);
-		hm->m.seq = (uint64_t)sqlite3_column_int64(st, 2);
-		hm->m.ts = sqlite3_column_int64(st, 3);
-		hm->m.body = col_text(st, 4);
+		hm->conv = xstrdup(conv);
+		hm->sender = col_text(st, 1);
+		hm->seq = (uint64_t)sqlite3_column_int64(st, 2);
+		hm->ts = sqlite3_column_int64(st, 3);
+		hm->body = col_text(st, 4);
 	}
 	sqlite3_finalize(st);
 	if (rc < 0) {
-		hmsgs_free(v, n);
+		message_list_free(&l);
 		return -1;
 	}
+	struct message *v = l.v;
+	size_t n = l.n;
 	for (size_t i = 0; i < n / 2; i++) {
-		struct hmsg t = v[i];
+		struct message t = v[i];
 		v[i] = v[n - 1 - i];
 		v[n - 1 - i] = t;
 	}
@@ -699,7 +561,7 @@ history_outbox_list(struct history *h, struct outbox_item **out, size_t *nout, s
 
 /* Removes an item from the outbox, moving it into history when acknowledged. */
 int
-history_outbox_done(struct history *h, int64_t id, const struct ack *a, struct err *e)
+history_outbox_done(struct history *h, int64_t id, const struct message *receipt, struct err *e)
 {
 	if (db_begin(&h->db, e) < 0)
 		return -1;
@@ -712,8 +574,9 @@ history_outbox_done(struct history *h, int64_t id, const struct ack *a, struct e
 	sqlite3_finalize(st);
 	if (rc < 0)
 		goto fail;
-	if (body != NULL && a != NULL) {
-		struct msg m = {a->conv, a->sender, a->seq, a->ts, body};
+	if (body != NULL && receipt != NULL) {
+		struct message m = *receipt;
+		m.body = body;
 		if (history_insert_in_tx(h, &m, 1, NULL, e) < 0) {
 			free(body);
 			goto fail;

@@ -3,8 +3,9 @@
  * messages keyed by (conversation, sender, seq), the read position per
  * conversation, the outbox of sends not yet acknowledged, and the
  * (server, user) the directory belongs to. Each conversation's vector is
- * kept as ranges (conv, sender, lo, hi) updated on every insert, so loading
- * it costs O(senders + holes), never a scan of the messages.
+ * kept as ranges (conv, sender, lo, hi) updated on every insert by
+ * core/ranges.c, so loading it costs O(senders + holes), never a scan of
+ * the messages.
  */
 #ifndef NATTER_HISTORY_H
 #define NATTER_HISTORY_H
@@ -13,35 +14,19 @@
 #include <stdint.h>
 
 #include "db.h"
-#include "proto.h"
+#include "model.h"
+#include "ranges.h"
 #include "util.h"
 #include "vector.h"
 
 struct history {
 	struct db db;
-	sqlite3_stmt *ins_msg, *left, *right, *set_hi, *set_lo, *del_range, *add_range;
+	sqlite3_stmt *ins_msg;
+	struct range_table ranges;
 };
 
 /* Unread messages are counted up to this: listing costs O(cap), not O(backlog). */
 #define HISTORY_UNREAD_CAP 10000
-
-/* A conversation as the list shows it. */
-struct hconv {
-	char *id;
-	char *title;
-	char **members;
-	size_t nmembers;
-	int64_t created;
-	uint64_t messages; /* held in history */
-	uint64_t unread; /* after the read position, not sent by me */
-	int64_t last_ts; /* newest message, 0 when none */
-};
-
-/* A stored message and its position (row id) in history. */
-struct hmsg {
-	int64_t id;
-	struct msg m;
-};
 
 /* A send waiting for the server's acknowledgement. */
 struct outbox_item {
@@ -71,11 +56,10 @@ char *history_meta_get(struct history *h, const char *key, struct err *e);
 int history_meta_set(struct history *h, const char *key, const char *value, struct err *e);
 
 /* Inserts or updates conversations (title, created, members) in one transaction. */
-int history_put_convs(struct history *h, const struct conv *v, size_t n, struct err *e);
-/* Every known conversation, oldest first, with counts; me is the reader. */
+int history_put_convs(struct history *h, const struct conversation *v, size_t n, struct err *e);
+/* Every known conversation, oldest first, with counts (messages, unread, last_ts); me is the reader. */
 int history_list_convs(
-    struct history *h, const char *me, struct hconv **v, size_t *n, struct err *e);
-void hconvs_free(struct hconv *v, size_t n);
+    struct history *h, const char *me, struct conversation **v, size_t *n, struct err *e);
 /* True when the conversation id is known. */
 bool history_has_conv(struct history *h, const char *id);
 /*
@@ -89,21 +73,18 @@ int history_resolve_conv(struct history *h, const char *name, char **id, struct 
  * ranges follow. *inserted (may be NULL) counts the new ones.
  */
 int history_insert(
-    struct history *h, const struct msg *v, size_t n, size_t *inserted, struct err *e);
+    struct history *h, const struct message *v, size_t n, size_t *inserted, struct err *e);
 /* Same, inside a transaction the caller opened with db_begin. */
 int history_insert_in_tx(
-    struct history *h, const struct msg *v, size_t n, size_t *inserted, struct err *e);
+    struct history *h, const struct message *v, size_t n, size_t *inserted, struct err *e);
 /* The vector of one conversation, from the ranges. */
 int history_vector(struct history *h, const char *conv, struct vector *v, struct err *e);
-/* The vectors of every conversation known (with or without messages). */
-int history_vectors(struct history *h, struct vmap *m, struct err *e);
 /*
  * The last `limit` messages of conv before position `before` (0: the newest),
  * oldest first, in display order (server time, then arrival).
  */
 int history_messages(struct history *h, const char *conv, int64_t before, size_t limit,
-    struct hmsg **v, size_t *n, struct err *e);
-void hmsgs_free(struct hmsg *v, size_t n);
+    struct message **v, size_t *n, struct err *e);
 /* Moves the read position of conv to its newest message. */
 int history_mark_read(struct history *h, const char *conv, struct err *e);
 
@@ -116,10 +97,12 @@ int history_outbox_add(
 /* Every queued send, in the order they were made. */
 int history_outbox_list(struct history *h, struct outbox_item **v, size_t *n, struct err *e);
 /*
- * Removes item id from the outbox; with a (the server's receipt) the message
- * enters history with its seq in the same transaction. a NULL drops it.
+ * Removes item id from the outbox; with a receipt (where the server put it:
+ * conv, sender, seq, ts) the message enters history with the outbox's body
+ * in the same transaction. receipt NULL drops it.
  */
-int history_outbox_done(struct history *h, int64_t id, const struct ack *a, struct err *e);
+int history_outbox_done(
+    struct history *h, int64_t id, const struct message *receipt, struct err *e);
 void outbox_item_free(struct outbox_item *it);
 void outbox_items_free(struct outbox_item *v, size_t n);
 

@@ -5,21 +5,10 @@
 #include <string.h>
 
 #include "merge.h"
+#include "proto.h"
 
 /* A bound on sync rounds, so a server that keeps saying `more` cannot loop us forever. */
 #define MAX_ROUNDS 100000
-
-/* Gives the notifier the titles and members it names conversations with. */
-static void
-cache_titles(struct syncstore *ss, const struct conv *v, size_t n)
-{
-	struct syncconv *c = xcalloc(n ? n : 1, sizeof(*c));
-	for (size_t i = 0; i < n; i++)
-		c[i] = (struct syncconv){
-		    v[i].id, v[i].title, v[i].members, v[i].nmembers, v[i].created};
-	syncstore_put_conversations(ss, c, n, NULL);
-	free(c);
-}
 
 /* Loads the vectors of ids from history into have. */
 static int
@@ -36,39 +25,70 @@ load_have(struct history *h, char *const *ids, size_t nids, struct vmap *have, s
 	return 0;
 }
 
-/* Fetches what history lacks of the given conversations, while the server says more. */
+/* Encodes the `have` entries of ids[0..n) from the vectors in have. */
+static char **
+encode_have(struct vmap *have, char *const *ids, size_t n)
+{
+	char **entries = xcalloc(n ? n : 1, sizeof(*entries));
+	for (size_t i = 0; i < n; i++)
+		entries[i] = proto_have_entry(ids[i], vmap_get(have, ids[i]));
+	return entries;
+}
+
+/* Frees n encoded entries. */
+static void
+free_entries(char **entries, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(entries[i]);
+	free(entries);
+}
+
+/*
+ * Fetches what history lacks of the conversations ids, while the server
+ * says more. entries (taken) are the `have` of the first request; later
+ * ones are encoded from have as it grows with what arrives.
+ */
 static int
 fetch_scope(struct client *c, struct history *h, struct syncstore *ss, struct vmap *have,
-    char *const *ids, size_t nids, launch_progress_fn progress, void *arg, struct launch_report *r,
-    struct err *e)
+    char *const *ids, size_t nids, char **entries, launch_progress_fn progress, void *arg,
+    struct launch_report *r, struct err *e)
 {
+	int ret = -1;
 	for (int round = 0;; round++) {
-		if (round >= MAX_ROUNDS)
-			return err_set(e, ERR_PROTOCOL,
-			    "server at %s keeps saying there is more; stopped", c->server);
+		if (round >= MAX_ROUNDS) {
+			err_set(e, ERR_PROTOCOL, "server at %s keeps saying there is more; stopped",
+			    c->server);
+			break;
+		}
+		if (entries == NULL)
+			entries = encode_have(have, ids, nids);
 		struct sync_reply sr;
-		if (client_sync(c, have, ids, nids, LAUNCH_SYNC_LIMIT, &sr, e) < 0)
-			return -1;
+		int rc = client_sync(c, entries, ids, nids, LAUNCH_SYNC_LIMIT, &sr, e);
+		free_entries(entries, nids);
+		entries = NULL;
+		if (rc < 0)
+			break;
 		size_t added = 0;
 		if (db_begin(&h->db, e) < 0) {
 			sync_reply_free(&sr);
-			return -1;
+			break;
 		}
 		if (history_insert_in_tx(h, sr.msgs, sr.nmsgs, &added, e) < 0) {
 			db_rollback(&h->db);
 			sync_reply_free(&sr);
-			return -1;
+			break;
 		}
 		if (db_commit(&h->db, e) < 0 || history_put_convs(h, sr.convs, sr.nconvs, e) < 0) {
 			sync_reply_free(&sr);
-			return -1;
+			break;
 		}
 		/*
 		 * The notifier's store learns what we fetched, so neither program
 		 * asks for it again. It is only a cache: a failure costs nothing.
 		 */
 		if (ss != NULL)
-			merge_write_back(ss, sr.msgs, sr.nmsgs, NULL);
+			syncstore_insert(ss, sr.msgs, sr.nmsgs, NULL, NULL, NULL);
 		for (size_t i = 0; i < sr.nmsgs; i++)
 			vector_add(
 			    vmap_get(have, sr.msgs[i].conv), sr.msgs[i].sender, sr.msgs[i].seq);
@@ -80,59 +100,57 @@ fetch_scope(struct client *c, struct history *h, struct syncstore *ss, struct vm
 		r->bytes_received = c->http.bytes_received;
 		if (progress != NULL)
 			progress(arg, r);
-		if (!more)
+		if (!more) {
+			ret = 0;
 			break;
-		if (got == 0)
-			return err_set(e, ERR_PROTOCOL,
+		}
+		if (got == 0) {
+			err_set(e, ERR_PROTOCOL,
 			    "server at %s says there is more but sends nothing", c->server);
+			break;
+		}
 	}
-	return 0;
-}
-
-/* The JSON size of a conversation's entry in a sync request's `have`. */
-static size_t
-have_size(const char *id, const struct vector *v)
-{
-	json_t *j = proto_vector_to_json(v);
-	char *s = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
-	size_t n = strlen(id) + 8 + (s != NULL ? strlen(s) : 0);
-	free(s);
-	json_decref(j);
-	return n;
+	free_entries(entries, entries != NULL ? nids : 0);
+	return ret;
 }
 
 /*
  * Fetches what history lacks of the given conversations, while the server
- * says more. The conversations are asked in
- * groups whose `have` stays under LAUNCH_REQUEST_BUDGET, since servers
- * refuse request bodies over 64 KiB.
+ * says more. The conversations are asked in groups whose `have` stays under
+ * LAUNCH_REQUEST_BUDGET, since servers refuse request bodies over 64 KiB;
+ * each entry is encoded once, measured, and sent as it is.
  */
 int
 launch_fetch(struct client *c, struct history *h, struct syncstore *ss, char *const *ids,
     size_t nids, launch_progress_fn progress, void *arg, struct launch_report *r, struct err *e)
 {
 	struct vmap have = {0};
+	char **entries = NULL;
 	int ret = -1;
 	if (load_have(h, ids, nids, &have, e) < 0)
 		goto out;
+	entries = encode_have(&have, ids, nids);
 	for (size_t first = 0; first < nids;) {
 		size_t budget = 0, last = first;
 		while (last < nids) {
-			size_t n = have_size(ids[last], vmap_get(&have, ids[last]));
+			size_t n = strlen(entries[last]) + 1;
 			if (last > first && budget + n > LAUNCH_REQUEST_BUDGET)
 				break;
 			budget += n;
 			last++;
 		}
 		struct vmap part = {0};
-		/* Moved, not copied: each vector belongs to one group only. */
+		/* Moved, not copied: each vector and entry belongs to one group only. */
+		char **group = xcalloc(last - first, sizeof(*group));
 		for (size_t i = first; i < last; i++) {
 			struct vector *from = vmap_get(&have, ids[i]);
 			*vmap_get(&part, ids[i]) = *from;
 			*from = (struct vector){0};
+			group[i - first] = entries[i];
+			entries[i] = NULL;
 		}
-		int rc =
-		    fetch_scope(c, h, ss, &part, ids + first, last - first, progress, arg, r, e);
+		int rc = fetch_scope(
+		    c, h, ss, &part, ids + first, last - first, group, progress, arg, r, e);
 		vmap_free(&part);
 		if (rc < 0)
 			goto out;
@@ -140,6 +158,7 @@ launch_fetch(struct client *c, struct history *h, struct syncstore *ss, char *co
 	}
 	ret = 0;
 out:
+	free_entries(entries, entries != NULL ? nids : 0);
 	vmap_free(&have);
 	return ret;
 }
@@ -152,7 +171,7 @@ launch_sync(struct client *c, struct history *h, struct syncstore *ss, launch_pr
 	memset(r, 0, sizeof(*r));
 	int64_t t0 = mono_ms();
 	uint64_t bytes0 = c->http.bytes_received, req0 = c->http.requests;
-	struct conv *convs = NULL;
+	struct conversation *convs = NULL;
 	size_t nconvs = 0;
 	char **ids = NULL;
 	size_t nids = 0;
@@ -172,8 +191,9 @@ launch_sync(struct client *c, struct history *h, struct syncstore *ss, launch_pr
 	r->conversations = nconvs;
 	if (history_put_convs(h, convs, nconvs, e) < 0)
 		goto out;
+	/* The notifier names conversations by these titles; only a cache. */
 	if (ss != NULL)
-		cache_titles(ss, convs, nconvs);
+		syncstore_put_conversations(ss, convs, nconvs, NULL);
 	ids = xcalloc(nconvs ? nconvs : 1, sizeof(*ids));
 	for (size_t i = 0; i < nconvs; i++) {
 		struct vector v;
@@ -204,6 +224,6 @@ out:
 	r->requests = c->http.requests - req0;
 	r->duration_ms = (uint64_t)(mono_ms() - t0);
 	free(ids);
-	convs_free(convs, nconvs);
+	conversations_free(convs, nconvs);
 	return ret;
 }

@@ -6,20 +6,18 @@
 
 /* Records conversations that sync.db knows and history.db does not. */
 static int
-adopt_conversations(struct history *h, const struct syncconv_list *convs, struct err *e)
+adopt_conversations(struct history *h, const struct conversation_list *convs, struct err *e)
 {
-	struct conv *fresh = xcalloc(convs->n ? convs->n : 1, sizeof(*fresh));
+	struct conversation *fresh = xcalloc(convs->n ? convs->n : 1, sizeof(*fresh));
 	size_t n = 0;
 	for (size_t i = 0; i < convs->n; i++) {
-		const struct syncconv *c = &convs->v[i];
+		const struct conversation *c = &convs->v[i];
 		if (history_has_conv(h, c->id))
 			continue;
 		/* Borrowed pointers: fresh[] is freed shallowly below. */
-		fresh[n].id = c->id;
-		fresh[n].title = c->title != NULL ? c->title : c->id;
-		fresh[n].members = c->members;
-		fresh[n].nmembers = c->nmembers;
-		fresh[n].created = c->created;
+		fresh[n] = *c;
+		if (fresh[n].title == NULL)
+			fresh[n].title = c->id;
 		n++;
 	}
 	int rc = history_put_convs(h, fresh, n, e);
@@ -31,8 +29,8 @@ adopt_conversations(struct history *h, const struct syncconv_list *convs, struct
 int
 merge_from_store(struct history *h, struct syncstore *s, uint64_t *merged, struct err *e)
 {
-	struct syncconv_list convs = {0};
-	struct syncmsg_list want = {0};
+	struct conversation_list convs = {0};
+	struct message_list want = {0};
 	struct vector sv = {0}, hv = {0}, d = {0};
 	int ret = -1;
 	*merged = 0;
@@ -50,38 +48,15 @@ merge_from_store(struct history *h, struct syncstore *s, uint64_t *merged, struc
 		if (d.n > 0 && syncstore_messages(s, convs.v[i].id, &d, &want, e) < 0)
 			goto out;
 	}
-	if (want.n == 0) {
-		ret = 0;
-		goto out;
-	}
-	struct msg *m = xcalloc(want.n, sizeof(*m));
-	for (size_t i = 0; i < want.n; i++)
-		m[i] = (struct msg){
-		    want.v[i].conv, want.v[i].sender, want.v[i].seq, want.v[i].ts, want.v[i].body};
 	size_t inserted = 0;
-	ret = history_insert(h, m, want.n, &inserted, e);
-	free(m);
+	ret = history_insert(h, want.v, want.n, &inserted, e);
 	if (ret == 0)
 		*merged = inserted;
 out:
 	vector_free(&sv);
 	vector_free(&hv);
 	vector_free(&d);
-	syncmsg_list_free(&want);
-	syncconv_list_free(&convs);
+	message_list_free(&want);
+	conversation_list_free(&convs);
 	return ret;
-}
-
-/* Stores messages fetched from the server in sync.db too. */
-int
-merge_write_back(struct syncstore *s, const struct msg *v, size_t n, struct err *e)
-{
-	if (n == 0)
-		return 0;
-	struct syncmsg *m = xcalloc(n, sizeof(*m));
-	for (size_t i = 0; i < n; i++)
-		m[i] = (struct syncmsg){v[i].conv, v[i].sender, v[i].seq, v[i].ts, v[i].body};
-	int rc = syncstore_insert(s, m, n, NULL, NULL, e);
-	free(m);
-	return rc;
 }

@@ -15,7 +15,4 @@
 /* Merges sync.db into history.db; *merged counts the messages copied. */
 int merge_from_store(struct history *h, struct syncstore *s, uint64_t *merged, struct err *e);
 
-/* Writes messages fetched from the server back into sync.db (the notifier's view). */
-int merge_write_back(struct syncstore *s, const struct msg *v, size_t n, struct err *e);
-
 #endif

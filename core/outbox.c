@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "client.h"
+
 /* True for errors that may go away by themselves or after a login. */
 static bool
 temporary(const struct err *e)
@@ -28,7 +30,7 @@ outbox_flush(struct client *c, struct history *h, struct outbox_report *r, struc
 	int ret = 0;
 	size_t i;
 	for (i = 0; i < n; i++) {
-		struct ack a;
+		struct message a;
 		struct err pe = {0};
 		if (client_post_message(c, v[i].conv, v[i].client_id, v[i].body, &a, &pe) < 0) {
 			if (temporary(&pe)) {
@@ -52,7 +54,7 @@ outbox_flush(struct client *c, struct history *h, struct outbox_report *r, struc
 			continue;
 		}
 		int rc = history_outbox_done(h, v[i].id, &a, e);
-		ack_free(&a);
+		message_free(&a);
 		if (rc < 0) {
 			ret = -1;
 			break;

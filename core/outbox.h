@@ -6,8 +6,9 @@
 #ifndef NATTER_OUTBOX_H
 #define NATTER_OUTBOX_H
 
-#include "client.h"
 #include "history.h"
+
+struct client;
 
 enum outbox_state { OUTBOX_QUEUED, OUTBOX_SENT, OUTBOX_DROPPED };
 

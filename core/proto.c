@@ -11,92 +11,13 @@
 #define TITLE_MAX 256
 #define MEMBERS_MAX 256
 
-/* Frees the strings of a message. */
-void
-msg_free(struct msg *m)
-{
-	free(m->conv);
-	free(m->sender);
-	free(m->body);
-	memset(m, 0, sizeof(*m));
-}
-
-/* Frees an array of messages. */
-void
-msgs_free(struct msg *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		msg_free(&v[i]);
-	free(v);
-}
-
-/* Frees a conversation's fields. */
-void
-conv_free(struct conv *c)
-{
-	free(c->id);
-	free(c->title);
-	for (size_t i = 0; i < c->nmembers; i++)
-		free(c->members[i]);
-	free(c->members);
-	vector_free(&c->vector);
-	memset(c, 0, sizeof(*c));
-}
-
-/* Frees an array of conversations. */
-void
-convs_free(struct conv *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		conv_free(&v[i]);
-	free(v);
-}
-
-/* Frees a vector map. */
-void
-vmap_free(struct vmap *m)
-{
-	for (size_t i = 0; i < m->n; i++) {
-		free(m->e[i].conv);
-		vector_free(&m->e[i].v);
-	}
-	free(m->e);
-	memset(m, 0, sizeof(*m));
-}
-
-/* Returns conv's vector in the map, adding an empty one when absent. */
-struct vector *
-vmap_get(struct vmap *m, const char *conv)
-{
-	for (size_t i = 0; i < m->n; i++)
-		if (strcmp(m->e[i].conv, conv) == 0)
-			return &m->e[i].v;
-	if (m->n == m->cap) {
-		m->cap = m->cap ? m->cap * 2 : 8;
-		m->e = xreallocarray(m->e, m->cap, sizeof(*m->e));
-	}
-	struct vmap_entry *en = &m->e[m->n++];
-	memset(en, 0, sizeof(*en));
-	en->conv = xstrdup(conv);
-	return &en->v;
-}
-
 /* Frees a sync answer. */
 void
 sync_reply_free(struct sync_reply *r)
 {
-	msgs_free(r->msgs, r->nmsgs);
-	convs_free(r->convs, r->nconvs);
+	messages_free(r->msgs, r->nmsgs);
+	conversations_free(r->convs, r->nconvs);
 	memset(r, 0, sizeof(*r));
-}
-
-/* Frees a message acknowledgement. */
-void
-ack_free(struct ack *a)
-{
-	free(a->conv);
-	free(a->sender);
-	memset(a, 0, sizeof(*a));
 }
 
 /* Frees a login answer, wiping the token. */
@@ -116,8 +37,8 @@ void
 events_reply_free(struct events_reply *r)
 {
 	for (size_t i = 0; i < r->nevents; i++) {
-		msg_free(&r->events[i].msg);
-		conv_free(&r->events[i].conv);
+		message_free(&r->events[i].msg);
+		conversation_free(&r->events[i].conv);
 	}
 	free(r->events);
 	memset(r, 0, sizeof(*r));
@@ -210,7 +131,7 @@ get_int(json_t *o, const char *what, const char *key, int64_t lo, int64_t hi, in
 
 /* Decodes a message object. */
 int
-proto_msg_from_json(json_t *j, struct msg *m, struct err *e)
+proto_msg_from_json(json_t *j, struct message *m, struct err *e)
 {
 	memset(m, 0, sizeof(*m));
 	if (!json_is_object(j))
@@ -284,36 +205,9 @@ proto_vector_from_json(json_t *j, struct vector *v, struct err *e)
 	return 0;
 }
 
-/* Decodes a vector map {"conv": {vector}, ...}. */
-int
-proto_vmap_from_json(json_t *j, struct vmap *m, struct err *e)
-{
-	memset(m, 0, sizeof(*m));
-	if (!json_is_object(j))
-		return err_set(e, ERR_PROTOCOL, "vector map is not an object");
-	const char *conv;
-	json_t *val;
-	json_object_foreach(j, conv, val)
-	{
-		if (!proto_valid_id(conv)) {
-			vmap_free(m);
-			return err_set(
-			    e, ERR_PROTOCOL, "vector map has an invalid conversation id");
-		}
-		struct vector v;
-		if (proto_vector_from_json(val, &v, e) < 0) {
-			vmap_free(m);
-			return -1;
-		}
-		vector_union(vmap_get(m, conv), &v);
-		vector_free(&v);
-	}
-	return 0;
-}
-
 /* Decodes a conversation object (with or without vector and digest). */
 int
-proto_conv_from_json(json_t *j, struct conv *c, struct err *e)
+proto_conv_from_json(json_t *j, struct conversation *c, struct err *e)
 {
 	memset(c, 0, sizeof(*c));
 	if (!json_is_object(j))
@@ -349,7 +243,7 @@ proto_conv_from_json(json_t *j, struct conv *c, struct err *e)
 	for (size_t i = 0; i < nm; i++) {
 		json_t *u = json_array_get(mem, i);
 		if (!json_is_string(u) || !proto_valid_user(json_string_value(u))) {
-			conv_free(c);
+			conversation_free(c);
 			return err_set(e, ERR_PROTOCOL,
 			    "server sent conversation %s with an invalid member name", id);
 		}
@@ -358,7 +252,7 @@ proto_conv_from_json(json_t *j, struct conv *c, struct err *e)
 	json_t *vec = json_object_get(j, "vector");
 	if (vec != NULL) {
 		if (proto_vector_from_json(vec, &c->vector, e) < 0) {
-			conv_free(c);
+			conversation_free(c);
 			return -1;
 		}
 		c->has_vector = true;
@@ -370,7 +264,7 @@ proto_conv_from_json(json_t *j, struct conv *c, struct err *e)
 		for (size_t i = 0; ok && i < DIGEST_HEXLEN; i++)
 			ok = (d[i] >= '0' && d[i] <= '9') || (d[i] >= 'a' && d[i] <= 'f');
 		if (!ok) {
-			conv_free(c);
+			conversation_free(c);
 			return err_set(
 			    e, ERR_PROTOCOL, "server sent conversation %s with a bad digest", id);
 		}
@@ -407,7 +301,7 @@ proto_parse_auth(const char *body, size_t len, struct auth_reply *a, struct err 
 
 /* Decodes an array of conversations. */
 static int
-convs_from_json(json_t *arr, struct conv **v, size_t *n, struct err *e)
+convs_from_json(json_t *arr, struct conversation **v, size_t *n, struct err *e)
 {
 	*v = NULL;
 	*n = 0;
@@ -415,10 +309,10 @@ convs_from_json(json_t *arr, struct conv **v, size_t *n, struct err *e)
 		return err_set(
 		    e, ERR_PROTOCOL, "server sent \"conversations\" that is not an array");
 	size_t cnt = json_array_size(arr);
-	struct conv *out = xcalloc(cnt ? cnt : 1, sizeof(*out));
+	struct conversation *out = xcalloc(cnt ? cnt : 1, sizeof(*out));
 	for (size_t i = 0; i < cnt; i++) {
 		if (proto_conv_from_json(json_array_get(arr, i), &out[i], e) < 0) {
-			convs_free(out, i);
+			conversations_free(out, i);
 			return -1;
 		}
 	}
@@ -429,7 +323,8 @@ convs_from_json(json_t *arr, struct conv **v, size_t *n, struct err *e)
 
 /* Decodes {"conversations": [...]}. */
 int
-proto_parse_conversations(const char *body, size_t len, struct conv **v, size_t *n, struct err *e)
+proto_parse_conversations(
+    const char *body, size_t len, struct conversation **v, size_t *n, struct err *e)
 {
 	*v = NULL;
 	*n = 0;
@@ -445,7 +340,7 @@ proto_parse_conversations(const char *body, size_t len, struct conv **v, size_t 
 
 /* Decodes one conversation object. */
 int
-proto_parse_conversation(const char *body, size_t len, struct conv *c, struct err *e)
+proto_parse_conversation(const char *body, size_t len, struct conversation *c, struct err *e)
 {
 	memset(c, 0, sizeof(*c));
 	json_t *j = load(body, len, e);
@@ -456,9 +351,9 @@ proto_parse_conversation(const char *body, size_t len, struct conv *c, struct er
 	return ret;
 }
 
-/* Decodes {"conv", "sender", "seq", "ts"}. */
+/* Decodes a receipt {"conv", "sender", "seq", "ts"}: a message without body. */
 int
-proto_parse_ack(const char *body, size_t len, struct ack *a, struct err *e)
+proto_parse_ack(const char *body, size_t len, struct message *a, struct err *e)
 {
 	memset(a, 0, sizeof(*a));
 	json_t *j = load(body, len, e);
@@ -647,22 +542,44 @@ proto_message_request(const char *client_id, const char *body)
 	return dump(json_pack("{s:s, s:s}", "client_id", client_id, "body", body));
 }
 
-/* Encodes {"have", "conversations", "limit"}. */
+/* Encodes conv's entry in the `have` of a sync request: "CONV":{VECTOR}. */
 char *
-proto_sync_request(const struct vmap *have, char *const *ids, size_t nids, int limit)
+proto_have_entry(const char *conv, const struct vector *v)
 {
-	json_t *o = json_object();
-	json_t *h = json_object();
-	for (size_t i = 0; i < have->n; i++)
-		json_object_set_new(h, have->e[i].conv, proto_vector_to_json(&have->e[i].v));
-	json_object_set_new(o, "have", h);
+	json_t *k = json_string(conv);
+	char *key = k != NULL ? json_dumps(k, JSON_ENCODE_ANY) : NULL;
+	json_decref(k);
+	char *val = dump(proto_vector_to_json(v));
+	if (key == NULL || val == NULL)
+		abort(); /* ids and senders were checked when they entered the stores */
+	char *s = xasprintf("%s:%s", key, val);
+	free(key);
+	free(val);
+	return s;
+}
+
+/* Encodes {"have", "conversations", "limit"} around have entries already encoded. */
+char *
+proto_sync_request(char *const *have, size_t nhave, char *const *ids, size_t nids, int limit)
+{
+	struct buf b = {0};
+	buf_puts(&b, "{\"have\":{");
+	for (size_t i = 0; i < nhave; i++) {
+		if (i > 0)
+			buf_puts(&b, ",");
+		buf_puts(&b, have[i]);
+	}
+	buf_puts(&b, "}");
 	if (ids != NULL) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < nids; i++)
 			json_array_append_new(arr, json_string(ids[i]));
-		json_object_set_new(o, "conversations", arr);
+		char *s = dump(arr);
+		buf_printf(&b, ",\"conversations\":%s", s);
+		free(s);
 	}
 	if (limit > 0)
-		json_object_set_new(o, "limit", json_integer(limit));
-	return dump(o);
+		buf_printf(&b, ",\"limit\":%d", limit);
+	buf_puts(&b, "}");
+	return b.data;
 }

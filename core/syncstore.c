@@ -34,13 +34,7 @@ static const char *const migrations[] = {
 
 enum {
 	ST_INSERT,
-	ST_RANGE_PREV,
-	ST_RANGE_DEL,
-	ST_RANGE_ADD,
-	ST_RANGE_HAS,
-	ST_VECTOR,
 	ST_MSGS,
-	ST_COUNT,
 	ST_CONVS,
 	ST_CONV_PUT,
 	ST_CONV_GET,
@@ -58,22 +52,25 @@ enum {
 	ST_N,
 };
 
+/* The ranges table, for core/ranges.c: kind is enum syncstore_set. */
+static const char *const range_sql[RANGE_N] = {
+    [RANGE_TOUCHING] = "SELECT lo, hi FROM ranges WHERE kind = :kind AND conv = :conv"
+		       " AND sender = :sender AND lo <= :hi + 1 ORDER BY lo DESC",
+    [RANGE_SET_HI] = "UPDATE ranges SET hi = :hi WHERE kind = :kind AND conv = :conv"
+		     " AND sender = :sender AND lo = :lo",
+    [RANGE_DEL] = "DELETE FROM ranges WHERE kind = :kind AND conv = :conv AND sender = :sender"
+		  " AND lo = :lo",
+    [RANGE_ADD] = "INSERT INTO ranges (kind, conv, sender, lo, hi)"
+		  " VALUES (:kind, :conv, :sender, :lo, :hi)",
+    [RANGE_VECTOR] = "SELECT sender, lo, hi FROM ranges WHERE kind = :kind AND conv = :conv"
+		     " ORDER BY sender, lo",
+};
+
 static const char *const sql[ST_N] = {
     [ST_INSERT] = "INSERT INTO messages (conv, sender, seq, ts, body)"
 		  " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-    [ST_RANGE_PREV] = "SELECT lo, hi FROM ranges WHERE kind = ?1 AND conv = ?2"
-		      " AND sender = ?3 AND lo <= ?4 ORDER BY lo DESC",
-    [ST_RANGE_DEL] = "DELETE FROM ranges WHERE kind = ?1 AND conv = ?2 AND sender = ?3"
-		     " AND lo = ?4",
-    [ST_RANGE_ADD] = "INSERT INTO ranges (kind, conv, sender, lo, hi)"
-		     " VALUES (?1, ?2, ?3, ?4, ?5)",
-    [ST_RANGE_HAS] = "SELECT hi FROM ranges WHERE kind = ?1 AND conv = ?2 AND sender = ?3"
-		     " AND lo <= ?4 ORDER BY lo DESC LIMIT 1",
-    [ST_VECTOR] = "SELECT sender, lo, hi FROM ranges WHERE kind = ?1 AND conv = ?2"
-		  " ORDER BY sender, lo",
     [ST_MSGS] = "SELECT seq, ts, body FROM messages WHERE conv = ?1 AND sender = ?2"
 		" AND seq BETWEEN ?3 AND ?4 ORDER BY seq",
-    [ST_COUNT] = "SELECT count(*) FROM messages",
     [ST_CONVS] = "SELECT c.id, t.title, t.members, t.created FROM"
 		 " (SELECT DISTINCT conv AS id FROM ranges WHERE kind = 0"
 		 "  UNION SELECT id FROM conversations) AS c"
@@ -132,6 +129,10 @@ syncstore_open(struct syncstore *s, const char *path, int flags, struct err *e)
 			return -1;
 		}
 	}
+	if (range_table_open(&s->ranges, &s->db, range_sql, e) < 0) {
+		syncstore_close(s);
+		return -1;
+	}
 	return 0;
 }
 
@@ -143,6 +144,7 @@ syncstore_close(struct syncstore *s)
 			sqlite3_finalize(s->st[i]);
 		s->st[i] = NULL;
 	}
+	range_table_close(&s->ranges);
 	if (s->db.h)
 		db_close(&s->db);
 }
@@ -177,80 +179,18 @@ write1(struct syncstore *s, sqlite3_stmt *st, struct err *e)
 	return 0;
 }
 
-/*
- * Adds [lo, hi] to the ranges of (kind, conv, sender), merging with the
- * ranges it overlaps or touches. Must run inside a write transaction.
- * Returns 1 when something was added, 0 when already covered.
- */
+/* Adds lo..hi to the set of (kind, conv, sender); inside a write transaction. */
 static int
 range_add(struct syncstore *s, int kind, const char *conv, const char *sender, uint64_t lo,
     uint64_t hi, struct err *e)
 {
-	int64_t gone[8];
-	size_t ngone = 0;
-	uint64_t nlo = lo, nhi = hi;
-	bool covered = false, more = false;
-	sqlite3_stmt *st = stmt(s, ST_RANGE_PREV);
-	sqlite3_bind_int(st, 1, kind);
-	db_bind_text(st, 2, conv);
-	db_bind_text(st, 3, sender);
-	sqlite3_bind_int64(st, 4, (int64_t)(hi + 1));
-	for (;;) {
-		int rc = db_step(&s->db, st, e);
-		if (rc < 0) {
-			done(st);
-			return -1;
-		}
-		if (rc != SQLITE_ROW)
-			break;
-		uint64_t rlo = (uint64_t)sqlite3_column_int64(st, 0);
-		uint64_t rhi = (uint64_t)sqlite3_column_int64(st, 1);
-		if (rhi + 1 < lo)
-			break;
-		if (rlo <= lo && rhi >= hi) {
-			covered = true;
-			break;
-		}
-		if (ngone == nitems(gone)) {
-			/* A wide range swallowing many: merge in another pass. */
-			more = true;
-			break;
-		}
-		gone[ngone++] = (int64_t)rlo;
-		if (rlo < nlo)
-			nlo = rlo;
-		if (rhi > nhi)
-			nhi = rhi;
-	}
-	done(st);
-	if (covered)
-		return 0;
-	for (size_t i = 0; i < ngone; i++) {
-		st = stmt(s, ST_RANGE_DEL);
-		sqlite3_bind_int(st, 1, kind);
-		db_bind_text(st, 2, conv);
-		db_bind_text(st, 3, sender);
-		sqlite3_bind_int64(st, 4, gone[i]);
-		if (run(s, st, e) < 0)
-			return -1;
-	}
-	st = stmt(s, ST_RANGE_ADD);
-	sqlite3_bind_int(st, 1, kind);
-	db_bind_text(st, 2, conv);
-	db_bind_text(st, 3, sender);
-	/* When more remain below, the next pass extends this row down to lo. */
-	sqlite3_bind_int64(st, 4, more ? gone[ngone - 1] : (int64_t)nlo);
-	sqlite3_bind_int64(st, 5, (int64_t)nhi);
-	if (run(s, st, e) < 0)
-		return -1;
-	if (more)
-		return range_add(s, kind, conv, sender, lo, nhi, e) < 0 ? -1 : 1;
-	return 1;
+	struct range_key k = {kind, conv, sender};
+	return range_table_add(&s->ranges, &k, lo, hi, e);
 }
 
 /* Checks the fields of a message before it is stored. */
 static int
-msg_check(const struct syncmsg *m, struct err *e)
+msg_check(const struct message *m, struct err *e)
 {
 	if (!m->conv || !*m->conv || !m->sender || !*m->sender || !m->body)
 		return err_set(e, ERR_PROTOCOL, "a message without conversation, sender or body");
@@ -262,7 +202,7 @@ msg_check(const struct syncmsg *m, struct err *e)
 
 /* Inserts m[0..n) in one transaction. */
 static int
-insert_chunk(struct syncstore *s, const struct syncmsg *m, size_t n, bool *added, size_t *nadded,
+insert_chunk(struct syncstore *s, const struct message *m, size_t n, bool *added, size_t *nadded,
     struct err *e)
 {
 	if (db_begin(&s->db, e) < 0)
@@ -294,7 +234,7 @@ fail:
 }
 
 int
-syncstore_insert(struct syncstore *s, const struct syncmsg *m, size_t n, bool *added,
+syncstore_insert(struct syncstore *s, const struct message *m, size_t n, bool *added,
     size_t *nadded, struct err *e)
 {
 	size_t count = 0;
@@ -321,34 +261,7 @@ int
 syncstore_set_vector(struct syncstore *s, enum syncstore_set set, const char *conv,
     struct vector *out, struct err *e)
 {
-	vector_free(out);
-	memset(out, 0, sizeof(*out));
-	sqlite3_stmt *st = stmt(s, ST_VECTOR);
-	sqlite3_bind_int(st, 1, (int)set);
-	db_bind_text(st, 2, conv);
-	struct seqset *row = NULL;
-	char *last = NULL;
-	int rc;
-	while ((rc = db_step(&s->db, st, e)) == SQLITE_ROW) {
-		const char *sender = (const char *)sqlite3_column_text(st, 0);
-		uint64_t lo = (uint64_t)sqlite3_column_int64(st, 1);
-		uint64_t hi = (uint64_t)sqlite3_column_int64(st, 2);
-		if (!sender)
-			continue;
-		if (!last || strcmp(last, sender) != 0) {
-			free(last);
-			last = xstrdup(sender);
-			row = vector_row(out, sender);
-		}
-		if (seqset_add_range(row, lo, hi) < 0) {
-			rc = err_set(e, ERR_DB, "sync.db holds a bad range %llu-%llu",
-			    (unsigned long long)lo, (unsigned long long)hi);
-			break;
-		}
-	}
-	free(last);
-	done(st);
-	return rc < 0 ? -1 : 0;
+	return range_table_vector(&s->ranges, (int)set, conv, out, e);
 }
 
 int
@@ -359,7 +272,7 @@ syncstore_vector(struct syncstore *s, const char *conv, struct vector *out, stru
 
 /* Splits "a,b,c" into a new array of names. */
 static void
-members_parse(const char *text, struct syncconv *c)
+members_parse(const char *text, struct conversation *c)
 {
 	c->members = NULL;
 	c->nmembers = 0;
@@ -382,7 +295,7 @@ members_parse(const char *text, struct syncconv *c)
 
 /* Fills c's title, members and created from columns i, i+1, i+2 of st. */
 static void
-conv_columns(sqlite3_stmt *st, int i, struct syncconv *c)
+conv_columns(sqlite3_stmt *st, int i, struct conversation *c)
 {
 	const char *title = (const char *)sqlite3_column_text(st, i);
 	c->title = title ? xstrdup(title) : NULL;
@@ -391,7 +304,7 @@ conv_columns(sqlite3_stmt *st, int i, struct syncconv *c)
 }
 
 int
-syncstore_conversations(struct syncstore *s, struct syncconv_list *out, struct err *e)
+syncstore_conversations(struct syncstore *s, struct conversation_list *out, struct err *e)
 {
 	sqlite3_stmt *st = stmt(s, ST_CONVS);
 	int rc;
@@ -399,12 +312,7 @@ syncstore_conversations(struct syncstore *s, struct syncconv_list *out, struct e
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		if (!id)
 			continue;
-		if (out->n == out->cap) {
-			out->cap = out->cap ? out->cap * 2 : 8;
-			out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
-		}
-		struct syncconv *c = &out->v[out->n++];
-		memset(c, 0, sizeof(*c));
+		struct conversation *c = conversation_list_push(out);
 		c->id = xstrdup(id);
 		conv_columns(st, 1, c);
 	}
@@ -416,7 +324,7 @@ syncstore_conversations(struct syncstore *s, struct syncconv_list *out, struct e
 static int
 msg_cmp(const void *a, const void *b)
 {
-	const struct syncmsg *x = a, *y = b;
+	const struct message *x = a, *y = b;
 	if (x->ts != y->ts)
 		return x->ts < y->ts ? -1 : 1;
 	int c = strcmp(x->sender, y->sender);
@@ -427,7 +335,7 @@ msg_cmp(const void *a, const void *b)
 
 int
 syncstore_messages(struct syncstore *s, const char *conv, const struct vector *want,
-    struct syncmsg_list *out, struct err *e)
+    struct message_list *out, struct err *e)
 {
 	size_t first = out->n;
 	int rc = 0;
@@ -443,11 +351,7 @@ syncstore_messages(struct syncstore *s, const char *conv, const struct vector *w
 			sqlite3_bind_int64(st, 3, (int64_t)row->set.r[k].lo);
 			sqlite3_bind_int64(st, 4, (int64_t)row->set.r[k].hi);
 			while ((rc = db_step(&s->db, st, e)) == SQLITE_ROW) {
-				if (out->n == out->cap) {
-					out->cap = out->cap ? out->cap * 2 : 64;
-					out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
-				}
-				struct syncmsg *m = &out->v[out->n++];
+				struct message *m = message_list_push(out);
 				const char *body = (const char *)sqlite3_column_text(st, 2);
 				m->conv = xstrdup(conv);
 				m->sender = xstrdup(row->sender);
@@ -467,24 +371,15 @@ syncstore_messages(struct syncstore *s, const char *conv, const struct vector *w
 }
 
 int
-syncstore_count(struct syncstore *s, int64_t *count, struct err *e)
-{
-	sqlite3_stmt *st = stmt(s, ST_COUNT);
-	int rc = db_step(&s->db, st, e);
-	*count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	done(st);
-	return rc < 0 ? -1 : 0;
-}
-
-int
-syncstore_put_conversation(struct syncstore *s, const struct syncconv *c, struct err *e)
+syncstore_put_conversation(struct syncstore *s, const struct conversation *c, struct err *e)
 {
 	return syncstore_put_conversations(s, c, 1, e);
 }
 
 /* Caches several conversations in one transaction; unchanged rows are not rewritten. */
 int
-syncstore_put_conversations(struct syncstore *s, const struct syncconv *v, size_t n, struct err *e)
+syncstore_put_conversations(
+    struct syncstore *s, const struct conversation *v, size_t n, struct err *e)
 {
 	if (n == 0)
 		return 0;
@@ -513,7 +408,8 @@ syncstore_put_conversations(struct syncstore *s, const struct syncconv *v, size_
 }
 
 int
-syncstore_get_conversation(struct syncstore *s, const char *id, struct syncconv *out, struct err *e)
+syncstore_get_conversation(
+    struct syncstore *s, const char *id, struct conversation *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
 	sqlite3_stmt *st = stmt(s, ST_CONV_GET);
@@ -604,7 +500,7 @@ syncstore_is_muted(struct syncstore *s, const char *conv, bool *muted, struct er
 }
 
 int
-syncstore_mark_announced(struct syncstore *s, const struct syncmsg *m, size_t n, struct err *e)
+syncstore_mark_announced(struct syncstore *s, const struct message *m, size_t n, struct err *e)
 {
 	if (!n)
 		return 0;
@@ -651,15 +547,8 @@ static int
 range_has(struct syncstore *s, int kind, const char *conv, const char *sender, uint64_t seq,
     bool *in, struct err *e)
 {
-	sqlite3_stmt *st = stmt(s, ST_RANGE_HAS);
-	sqlite3_bind_int(st, 1, kind);
-	db_bind_text(st, 2, conv);
-	db_bind_text(st, 3, sender);
-	sqlite3_bind_int64(st, 4, (int64_t)seq);
-	int rc = db_step(&s->db, st, e);
-	*in = rc == SQLITE_ROW && (uint64_t)sqlite3_column_int64(st, 0) >= seq;
-	done(st);
-	return rc < 0 ? -1 : 0;
+	struct range_key k = {kind, conv, sender};
+	return range_table_contains(&s->ranges, &k, seq, in, e);
 }
 
 int
@@ -703,42 +592,4 @@ syncstore_get_focus(struct syncstore *s, int64_t max_age_ms, char **conv, struct
 	}
 	done(st);
 	return rc < 0 ? -1 : 0;
-}
-
-void
-syncmsg_free(struct syncmsg *m)
-{
-	free(m->conv);
-	free(m->sender);
-	free(m->body);
-	memset(m, 0, sizeof(*m));
-}
-
-void
-syncmsg_list_free(struct syncmsg_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		syncmsg_free(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-void
-syncconv_free(struct syncconv *c)
-{
-	free(c->id);
-	free(c->title);
-	for (size_t i = 0; i < c->nmembers; i++)
-		free(c->members[i]);
-	free(c->members);
-	memset(c, 0, sizeof(*c));
-}
-
-void
-syncconv_list_free(struct syncconv_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		syncconv_free(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
 }

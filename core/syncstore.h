@@ -11,7 +11,8 @@
  * harmless.
  *
  * The vector of a conversation is kept as a table of ranges (conv, sender,
- * lo, hi), maintained in the same transaction as the inserts, so reading it
+ * lo, hi) by core/ranges.c, maintained in the same transaction as the
+ * inserts, so reading it
  * costs O(senders + holes), never O(messages). The notification ledger
  * (announced by the notifier, shown by natter) is kept the same way.
  *
@@ -28,6 +29,8 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "model.h"
+#include "ranges.h"
 #include "util.h"
 #include "vector.h"
 
@@ -38,35 +41,8 @@
 
 struct syncstore {
 	struct db db;
-	sqlite3_stmt *st[24];
-};
-
-/* One message as stored (strings owned by whoever filled it). */
-struct syncmsg {
-	char *conv;
-	char *sender;
-	uint64_t seq;
-	int64_t ts;
-	char *body;
-};
-
-struct syncmsg_list {
-	struct syncmsg *v;
-	size_t n, cap;
-};
-
-/* A conversation's metadata as cached in sync.db. */
-struct syncconv {
-	char *id;
-	char *title; /* NULL when not known yet */
-	char **members; /* sorted; may be empty when not known */
-	size_t nmembers;
-	int64_t created;
-};
-
-struct syncconv_list {
-	struct syncconv *v;
-	size_t n, cap;
+	sqlite3_stmt *st[16];
+	struct range_table ranges;
 };
 
 /* Which set of a conversation's ranges. */
@@ -88,7 +64,7 @@ void syncstore_close(struct syncstore *s);
  * of at most a few hundred messages. added[i] (when added is not NULL) tells
  * whether m[i] was new; *nadded (when not NULL) counts them.
  */
-int syncstore_insert(struct syncstore *s, const struct syncmsg *m, size_t n, bool *added,
+int syncstore_insert(struct syncstore *s, const struct message *m, size_t n, bool *added,
     size_t *nadded, struct err *e);
 
 /* The vector of messages held for conv (out is overwritten). O(senders + holes). */
@@ -100,24 +76,22 @@ int syncstore_set_vector(struct syncstore *s, enum syncstore_set set, const char
  * The conversations sync.db knows: those with messages and those with cached
  * metadata, sorted by id; title and members filled when cached.
  */
-int syncstore_conversations(struct syncstore *s, struct syncconv_list *out, struct err *e);
+int syncstore_conversations(struct syncstore *s, struct conversation_list *out, struct err *e);
 /*
  * Appends to out the stored messages of conv whose (sender, seq) are in want
  * (e.g. vector_diff(sync, history)), sorted by (ts, sender, seq). Numbers in
  * want that are not stored are skipped. Reads in one short read transaction.
  */
 int syncstore_messages(struct syncstore *s, const char *conv, const struct vector *want,
-    struct syncmsg_list *out, struct err *e);
-/* Number of messages stored (all conversations). */
-int syncstore_count(struct syncstore *s, int64_t *count, struct err *e);
+    struct message_list *out, struct err *e);
 
 /* Conversation metadata cache (titles for notification summaries). */
-int syncstore_put_conversation(struct syncstore *s, const struct syncconv *c, struct err *e);
+int syncstore_put_conversation(struct syncstore *s, const struct conversation *c, struct err *e);
 int syncstore_put_conversations(
-    struct syncstore *s, const struct syncconv *v, size_t n, struct err *e);
+    struct syncstore *s, const struct conversation *v, size_t n, struct err *e);
 /* Fills out and returns 1 when id is cached, 0 when not (out zeroed), -1 on error. */
 int syncstore_get_conversation(
-    struct syncstore *s, const char *id, struct syncconv *out, struct err *e);
+    struct syncstore *s, const char *id, struct conversation *out, struct err *e);
 
 /*
  * The notifier's event cursor, per origin: "URL USER" (syncstore_origin), so
@@ -142,7 +116,7 @@ int syncstore_set_muted(struct syncstore *s, const char *conv, bool muted, struc
 int syncstore_is_muted(struct syncstore *s, const char *conv, bool *muted, struct err *e);
 
 /* The ledger. The notifier marks what it announced. */
-int syncstore_mark_announced(struct syncstore *s, const struct syncmsg *m, size_t n, struct err *e);
+int syncstore_mark_announced(struct syncstore *s, const struct message *m, size_t n, struct err *e);
 /* natter marks what it has shown to the user (a vector, e.g. the view's). */
 int syncstore_mark_shown(
     struct syncstore *s, const char *conv, const struct vector *v, struct err *e);
@@ -162,10 +136,5 @@ int syncstore_clear_focus(struct syncstore *s, struct err *e);
  * the heartbeat is older than max_age_ms (SYNCSTORE_FOCUS_STALE_MS).
  */
 int syncstore_get_focus(struct syncstore *s, int64_t max_age_ms, char **conv, struct err *e);
-
-void syncmsg_free(struct syncmsg *m);
-void syncmsg_list_free(struct syncmsg_list *l);
-void syncconv_free(struct syncconv *c);
-void syncconv_list_free(struct syncconv_list *l);
 
 #endif

@@ -205,31 +205,6 @@ seqset_count(const struct seqset *s)
 	return n;
 }
 
-/* Returns the largest member, or 0. */
-uint64_t
-seqset_max(const struct seqset *s)
-{
-	return s->n ? s->r[s->n - 1].hi : 0;
-}
-
-/* Steps an iterator to the next member. */
-bool
-seqset_next(const struct seqset *s, struct seqset_iter *it, uint64_t *x)
-{
-	if (it->ri >= s->n)
-		return false;
-	if (it->next < s->r[it->ri].lo)
-		it->next = s->r[it->ri].lo;
-	*x = it->next;
-	if (it->next == s->r[it->ri].hi) {
-		it->ri++;
-		it->next = 0;
-	} else {
-		it->next++;
-	}
-	return true;
-}
-
 /* Appends the canonical range text of s. */
 void
 seqset_format(const struct seqset *s, struct buf *out)
@@ -347,21 +322,6 @@ vector_free(struct vector *v)
 	*v = (struct vector){0};
 }
 
-/* Replaces dst with a deep copy of src. */
-void
-vector_copy(struct vector *dst, const struct vector *src)
-{
-	if (dst == src)
-		return;
-	vector_free(dst);
-	dst->rows = xcalloc(src->n, sizeof(*dst->rows));
-	dst->n = dst->cap = src->n;
-	for (size_t i = 0; i < src->n; i++) {
-		dst->rows[i].sender = xstrdup(src->rows[i].sender);
-		seqset_copy(&dst->rows[i].set, &src->rows[i].set);
-	}
-}
-
 /* Finds the index where sender is or would be inserted. */
 static size_t
 find(const struct vector *v, const char *sender, bool *found)
@@ -417,17 +377,6 @@ vector_add(struct vector *v, const char *sender, uint64_t seq)
 	if (seq < 1 || seq > SEQ_MAX)
 		return -1;
 	return seqset_add(vector_row(v, sender), seq);
-}
-
-/* Merges src into dst row by row. */
-void
-vector_union(struct vector *dst, const struct vector *src)
-{
-	for (size_t i = 0; i < src->n; i++) {
-		if (src->rows[i].set.n == 0)
-			continue;
-		seqset_union(vector_row(dst, src->rows[i].sender), &src->rows[i].set);
-	}
 }
 
 /* Computes b \ a row by row, walking both sorted row lists once. */

@@ -41,18 +41,6 @@ void seqset_union(struct seqset *dst, const struct seqset *src);
 void seqset_diff(struct seqset *out, const struct seqset *b, const struct seqset *a);
 bool seqset_equal(const struct seqset *a, const struct seqset *b);
 uint64_t seqset_count(const struct seqset *s);
-/* Largest member, or 0 for the empty set. */
-uint64_t seqset_max(const struct seqset *s);
-/*
- * Iterates in ascending order: start with *pos = 0; each call stores the next
- * member in *x and returns true, or returns false at the end. *pos packs the
- * range index and offset, so the cost is O(1) a step.
- */
-struct seqset_iter {
-	size_t ri;
-	uint64_t next;
-};
-bool seqset_next(const struct seqset *s, struct seqset_iter *it, uint64_t *x);
 /* Appends the canonical text "1-40,42,45-50" ("" for the empty set). */
 void seqset_format(const struct seqset *s, struct buf *out);
 char *seqset_to_string(const struct seqset *s);
@@ -76,14 +64,11 @@ struct vector {
 };
 
 void vector_free(struct vector *v);
-void vector_copy(struct vector *dst, const struct vector *src);
 /* The row of sender, or NULL. */
 struct seqset *vector_get(const struct vector *v, const char *sender);
 /* The row of sender, created empty when absent. */
 struct seqset *vector_row(struct vector *v, const char *sender);
 int vector_add(struct vector *v, const char *sender, uint64_t seq);
-/* dst = dst ∪ src, row by row. */
-void vector_union(struct vector *dst, const struct vector *src);
 /* out = b \ a, row by row; rows left empty are omitted. out is overwritten. */
 void vector_diff(struct vector *out, const struct vector *b, const struct vector *a);
 uint64_t vector_count(const struct vector *v);

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Aborts unless a decoded message holds what proto_msg_from_json promises. */
 static void
-check_msg(const struct msg *m)
+check_msg(const struct message *m)
 {
 	if (!proto_valid_id(m->conv) || !proto_valid_user(m->sender) || m->seq < 1 ||
 	    m->seq > SEQ_MAX || m->ts < 0 || m->body == NULL)
@@ -24,7 +24,7 @@ check_msg(const struct msg *m)
 
 /* Aborts unless a decoded conversation is well-formed. */
 static void
-check_conv(const struct conv *c)
+check_conv(const struct conversation *c)
 {
 	if (!proto_valid_id(c->id) || c->title == NULL)
 		abort();
@@ -68,35 +68,35 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	case 1: {
-		struct conv *v;
+		struct conversation *v;
 		size_t n;
 		rc = proto_parse_conversations(body, len, &v, &n, &e);
 		check_err(rc, &e);
 		if (rc == 0) {
 			for (size_t i = 0; i < n; i++)
 				check_conv(&v[i]);
-			convs_free(v, n);
+			conversations_free(v, n);
 		}
 		break;
 	}
 	case 2: {
-		struct conv c;
+		struct conversation c;
 		rc = proto_parse_conversation(body, len, &c, &e);
 		check_err(rc, &e);
 		if (rc == 0) {
 			check_conv(&c);
-			conv_free(&c);
+			conversation_free(&c);
 		}
 		break;
 	}
 	case 3: {
-		struct ack a;
+		struct message a;
 		rc = proto_parse_ack(body, len, &a, &e);
 		check_err(rc, &e);
 		if (rc == 0) {
 			if (!proto_valid_id(a.conv) || a.seq < 1 || a.seq > SEQ_MAX)
 				abort();
-			ack_free(&a);
+			message_free(&a);
 		}
 		break;
 	}

@@ -24,9 +24,9 @@ clean(const char *s, size_t max, int flags)
 /* Builds the note of one group. */
 static void
 make_note(
-    const struct syncmsg *m, const struct group *g, title_fn *title, void *arg, struct note *out)
+    const struct message *m, const struct group *g, title_fn *title, void *arg, struct note *out)
 {
-	const struct syncmsg *last = &m[g->newest];
+	const struct message *last = &m[g->newest];
 	const char *t = title ? title(arg, g->conv) : NULL;
 	char *ctitle = clean(t && *t ? t : g->conv, TITLE_MAX, 0);
 	char *summary, *body;
@@ -49,7 +49,7 @@ make_note(
 }
 
 void
-coalesce(const struct syncmsg *m, size_t n, title_fn *title, void *arg, struct note_list *out)
+coalesce(const struct message *m, size_t n, title_fn *title, void *arg, struct note_list *out)
 {
 	struct group *g = NULL;
 	size_t ng = 0;

@@ -84,7 +84,7 @@ static const char *
 cached_title(void *arg, const char *conv)
 {
 	struct titles *t = arg;
-	struct syncconv c;
+	struct conversation c;
 	struct err e;
 	char *title = NULL;
 	if (syncstore_get_conversation(&t->d->store, conv, &c, &e) == 1 && c.title) {
@@ -93,16 +93,8 @@ cached_title(void *arg, const char *conv)
 		t->owned = xreallocarray(t->owned, t->n + 1, sizeof(*t->owned));
 		t->owned[t->n++] = title;
 	}
-	syncconv_free(&c);
+	conversation_free(&c);
 	return title;
-}
-
-/* Caches a conversation's metadata from the protocol's struct. */
-static int
-cache_conv(struct notifyd *d, const struct conv *c, struct err *e)
-{
-	struct syncconv sc = {c->id, c->title, c->members, c->nmembers, c->created};
-	return syncstore_put_conversation(&d->store, &sc, e);
 }
 
 /* Fetches GET /v1/conversations into the title cache (rarely; errors ignored). */
@@ -121,13 +113,13 @@ fetch_titles(struct notifyd *d)
 		http_response_free(&r);
 		return;
 	}
-	struct conv *v = NULL;
+	struct conversation *v = NULL;
 	size_t n = 0;
 	if (proto_parse_conversations(r.body.data, r.body.len, &v, &n, &e) == 0) {
 		for (size_t i = 0; i < n; i++)
-			if (cache_conv(d, &v[i], &e) < 0)
+			if (syncstore_put_conversation(&d->store, &v[i], &e) < 0)
 				verbose(d, "%s", e.msg);
-		convs_free(v, n);
+		conversations_free(v, n);
 	} else
 		verbose(d, "conversation list: %s", e.msg);
 	http_response_free(&r);
@@ -135,7 +127,7 @@ fetch_titles(struct notifyd *d)
 
 /* Picks the messages worth announcing: not ours, not muted, not focused, not in the ledger. */
 static int
-select_new(struct notifyd *d, const struct syncmsg *m, size_t n, struct syncmsg **out, size_t *nout,
+select_new(struct notifyd *d, const struct message *m, size_t n, struct message **out, size_t *nout,
     struct err *e)
 {
 	char *focus = NULL;
@@ -167,7 +159,7 @@ select_new(struct notifyd *d, const struct syncmsg *m, size_t n, struct syncmsg 
 
 int
 listen_batch(
-    struct notifyd *d, const struct syncmsg *m, size_t n, int64_t cursor, bool gap, struct err *e)
+    struct notifyd *d, const struct message *m, size_t n, int64_t cursor, bool gap, struct err *e)
 {
 	size_t added = 0;
 	/* Messages first, then the cursor: a crash never skips a message. */
@@ -188,18 +180,18 @@ listen_batch(
 	/* Store only: nothing is announced, so the ledger is left to natter. */
 	if (d->notifier.kind == BACKEND_NONE || n == 0)
 		return 0;
-	struct syncmsg *pick;
+	struct message *pick;
 	size_t npick;
 	if (select_new(d, m, n, &pick, &npick, e) < 0)
 		return -1;
 	if (npick == 0)
 		return 0;
 	for (size_t i = 0; i < npick; i++) {
-		struct syncconv c;
+		struct conversation c;
 		struct err ignored;
 		int known = syncstore_get_conversation(&d->store, pick[i].conv, &c, &ignored);
 		bool titled = known == 1 && c.title;
-		syncconv_free(&c);
+		conversation_free(&c);
 		if (!titled) {
 			fetch_titles(d);
 			break;
@@ -225,19 +217,18 @@ listen_batch(
 static int
 handle_events(struct notifyd *d, const struct events_reply *r, struct err *e)
 {
-	struct syncmsg *m = xcalloc(r->nevents ? r->nevents : 1, sizeof(*m));
+	struct message *m = xcalloc(r->nevents ? r->nevents : 1, sizeof(*m));
 	size_t n = 0;
 	for (size_t i = 0; i < r->nevents; i++) {
 		const struct event *ev = &r->events[i];
 		if (ev->type == EVENT_CONVERSATION) {
-			if (cache_conv(d, &ev->conv, e) < 0) {
+			if (syncstore_put_conversation(&d->store, &ev->conv, e) < 0) {
 				free(m);
 				return -1;
 			}
 			continue;
 		}
-		m[n++] = (struct syncmsg){
-		    ev->msg.conv, ev->msg.sender, ev->msg.seq, ev->msg.ts, ev->msg.body};
+		m[n++] = ev->msg;
 	}
 	int rc = listen_batch(d, m, n, (int64_t)r->cursor, r->gap, e);
 	free(m);

@@ -44,7 +44,7 @@ typedef const char *title_fn(void *arg, const char *conv);
  * proj" for more; body the newest message (prefixed "SENDER: " when the
  * note stands for several). Pure.
  */
-void coalesce(const struct syncmsg *m, size_t n, title_fn *title, void *arg, struct note_list *out);
+void coalesce(const struct message *m, size_t n, title_fn *title, void *arg, struct note_list *out);
 void note_list_free(struct note_list *l);
 
 /* notify.c: how notes are shown. */
@@ -104,6 +104,6 @@ int listen_run(struct notifyd *d, struct err *e);
  * for tests: m are the message events of one answer.
  */
 int listen_batch(
-    struct notifyd *d, const struct syncmsg *m, size_t n, int64_t cursor, bool gap, struct err *e);
+    struct notifyd *d, const struct message *m, size_t n, int64_t cursor, bool gap, struct err *e);
 
 #endif

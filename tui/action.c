@@ -138,7 +138,7 @@ run_search(const struct command *c)
 		ui.last_search = xstrdup(text);
 		ui.search_skip = 0;
 	}
-	struct hmsg hit;
+	struct message hit;
 	size_t total;
 	int rc = search_messages(&ui.search, ui.hist, text, ui.search_skip, &hit, &total, &e);
 	if (rc < 0) {
@@ -152,7 +152,7 @@ run_search(const struct command *c)
 		ui.search_skip = 0;
 		return;
 	}
-	window_switch(hit.m.conv);
+	window_switch(hit.conv);
 	window_anchor(&hit, true);
 	snprintf(ui.note, sizeof(ui.note),
 	    "match %zu of %zu: /search again for an older one, PageDown to return",

@@ -21,14 +21,14 @@ cmd_new_exec(struct cmd *self, struct ctx *c, struct err *e)
 			return err_set(e, ERR_USAGE, "invalid user name %s", self->argv[i]);
 	if (ctx_open(c, true, e) < 0)
 		return -1;
-	struct conv cv;
+	struct conversation cv;
 	if (client_new_conversation(
 		&c->cl, title, self->argv + 1, (size_t)(self->argc - 1), &cv, e) < 0)
 		return -1;
 	int ret = history_put_convs(&c->hist, &cv, 1, e);
 	if (ret == 0)
 		printf("%s\n", cv.id);
-	conv_free(&cv);
+	conversation_free(&cv);
 	ctx_reached(c);
 	return ret;
 }
@@ -48,12 +48,12 @@ cmd_conversations_exec(struct cmd *self, struct ctx *c, struct err *e)
 		}
 		fprintf(stderr, "natter: %s; showing what is stored here\n", se.msg);
 	}
-	struct hconv *v;
+	struct conversation *v;
 	size_t n;
 	if (history_list_convs(&c->hist, c->cred ? c->cred->user : NULL, &v, &n, e) < 0)
 		return -1;
 	output_convs(v, n, self->json);
-	hconvs_free(v, n);
+	conversations_free(v, n);
 	return 0;
 }
 

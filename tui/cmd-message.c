@@ -226,12 +226,12 @@ cmd_log_exec(struct cmd *self, struct ctx *c, struct err *e)
 			return -1;
 		}
 	}
-	struct hmsg *v;
+	struct message *v;
 	size_t n;
 	int ret = history_messages(&c->hist, id, 0, self->limit, &v, &n, e);
 	if (ret == 0) {
 		output_messages(v, n, self->json);
-		hmsgs_free(v, n);
+		messages_free(v, n);
 		ret = history_mark_read(&c->hist, id, e);
 	}
 	free(id);

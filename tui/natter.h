@@ -74,8 +74,8 @@ void prompt_password_free(char *p);
 
 /* output.c: what the commands print, as text for people or JSON for scripts. */
 struct outbox_report;
-void output_convs(const struct hconv *v, size_t n, bool json);
-void output_messages(const struct hmsg *v, size_t n, bool json);
+void output_convs(const struct conversation *v, size_t n, bool json);
+void output_messages(const struct message *v, size_t n, bool json);
 void output_sync(const struct launch_report *r, bool json);
 /* Says on stderr which queued messages the server refused for good. */
 void output_drops(const struct outbox_report *r);
@@ -194,7 +194,7 @@ char *search_query(const char *text);
  * out->m with msg_free) and *total (how many match), 0 when none, -1 on error.
  */
 int search_messages(struct search *s, struct history *h, const char *text, size_t skip,
-    struct hmsg *out, size_t *total, struct err *e);
+    struct message *out, size_t *total, struct err *e);
 
 /* ui.c: the interface's state, its set-up and its loop */
 /* The whole state of the interface, shared by ui.c and the modules below it. */
@@ -205,7 +205,7 @@ struct ui {
 	bool have_ss;
 	struct net net;
 	const char *me;
-	struct hconv *convs;
+	struct conversation *convs;
 	size_t nconvs;
 	bool *activity; /* per conversation: news since it was last shown */
 	char *cur; /* id of the conversation shown, or NULL */
@@ -221,7 +221,7 @@ struct ui {
 	struct vector launch_held, launch_store; /* its vectors before the launch */
 	bool split_done;
 	uint64_t from_store, from_server;
-	struct hmsg anchor; /* the last message of the window (id 0: follow the newest) */
+	struct message anchor; /* the last message of the window (id 0: follow the newest) */
 	bool anchor_hit; /* the anchor is a search hit */
 	char *last_search; /* to find the next older hit with /search again */
 	size_t search_skip;
@@ -278,7 +278,7 @@ bool screen_window_size(size_t *height, size_t *width);
 /* The index of conversation id in the list, or SIZE_MAX. */
 size_t window_conv_index(const char *id);
 /* The conversation shown, or NULL. */
-struct hconv *window_current(void);
+struct conversation *window_current(void);
 /* Adds a local notice to the current conversation's window. */
 void window_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reloads the conversation list from history.db, keeping activity marks. */
@@ -304,7 +304,7 @@ void window_before_launch(void);
 /* Splits what the launch added to it: from the notifier's store or the server. */
 void window_split_launch(void);
 /* Shows the window anchored at message a (a search hit when hit); takes a. */
-void window_anchor(struct hmsg *a, bool hit);
+void window_anchor(struct message *a, bool hit);
 
 /* input.c: keys, paste, meta and function keys */
 /* Reads every key waiting on the terminal and acts on it. */

@@ -138,8 +138,7 @@ store_events(struct net *n, struct history *h, struct syncstore *ss, bool have_s
     const struct events_reply *r)
 {
 	struct err e = {0};
-	struct msg *msgs = xreallocarray(NULL, r->nevents + 1, sizeof(*msgs));
-	struct syncmsg *sm = xreallocarray(NULL, r->nevents + 1, sizeof(*sm));
+	struct message *msgs = xreallocarray(NULL, r->nevents + 1, sizeof(*msgs));
 	size_t nm = 0;
 	bool convs = false;
 	for (size_t i = 0; i < r->nevents; i++) {
@@ -150,18 +149,13 @@ store_events(struct net *n, struct history *h, struct syncstore *ss, bool have_s
 			continue;
 		}
 		msgs[nm] = ev->msg;
-		sm[nm] = (struct syncmsg){.conv = ev->msg.conv,
-		    .sender = ev->msg.sender,
-		    .seq = ev->msg.seq,
-		    .ts = ev->msg.ts,
-		    .body = ev->msg.body};
 		nm++;
 	}
 	if (nm > 0) {
 		if (history_insert(h, msgs, nm, NULL, &e) < 0)
 			set_state(n, NET_ONLINE, e.msg);
 		if (have_ss)
-			syncstore_insert(ss, sm, nm, NULL, NULL, &e);
+			syncstore_insert(ss, msgs, nm, NULL, NULL, &e);
 	}
 	pthread_mutex_lock(&n->mu);
 	for (size_t i = 0; i < nm; i++)
@@ -171,7 +165,6 @@ store_events(struct net *n, struct history *h, struct syncstore *ss, bool have_s
 	wake(n);
 	pthread_mutex_unlock(&n->mu);
 	free(msgs);
-	free(sm);
 }
 
 /* The events thread: launch sync, then the long-poll, reconnecting as needed. */
@@ -256,7 +249,7 @@ static void
 make_conversation(struct net *n, struct client *cl, struct history *h, const char *title,
     char **members, size_t nm)
 {
-	struct conv c = {0};
+	struct conversation c = {0};
 	struct err e = {0};
 	int rc = client_new_conversation(cl, title, members, nm, &c, &e);
 	if (rc == 0)
@@ -272,7 +265,7 @@ make_conversation(struct net *n, struct client *cl, struct history *h, const cha
 	}
 	wake(n);
 	pthread_mutex_unlock(&n->mu);
-	conv_free(&c);
+	conversation_free(&c);
 }
 
 /* The sender thread: delivers the outbox and runs /new, when asked. */

@@ -27,7 +27,7 @@ print_json(json_t *j)
 
 /* Prints the conversation list: id, title, members and unread count. */
 void
-output_convs(const struct hconv *v, size_t n, bool json)
+output_convs(const struct conversation *v, size_t n, bool json)
 {
 	if (json) {
 		json_t *arr = json_array();
@@ -68,23 +68,23 @@ hhmm(int64_t ts, char out[16])
 
 /* Prints messages: "HH:MM sender: body", or their fields in JSON. */
 void
-output_messages(const struct hmsg *v, size_t n, bool json)
+output_messages(const struct message *v, size_t n, bool json)
 {
 	if (json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr,
-			    json_pack("{s:s, s:s, s:I, s:I, s:s}", "conv", v[i].m.conv, "sender",
-				v[i].m.sender, "seq", (json_int_t)v[i].m.seq, "ts",
-				(json_int_t)v[i].m.ts, "body", v[i].m.body));
+			    json_pack("{s:s, s:s, s:I, s:I, s:s}", "conv", v[i].conv, "sender",
+				v[i].sender, "seq", (json_int_t)v[i].seq, "ts", (json_int_t)v[i].ts,
+				"body", v[i].body));
 		print_json(arr);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		char t[16];
-		hhmm(v[i].m.ts, t);
-		char *who = text_sanitize(v[i].m.sender, strlen(v[i].m.sender), 0);
-		char *body = text_sanitize(v[i].m.body, strlen(v[i].m.body), 0);
+		hhmm(v[i].ts, t);
+		char *who = text_sanitize(v[i].sender, strlen(v[i].sender), 0);
+		char *body = text_sanitize(v[i].body, strlen(v[i].body), 0);
 		printf("%s %s: %s\n", t, who, body);
 		free(who);
 		free(body);

@@ -68,7 +68,7 @@ draw_list(void)
 	if (h > 0 && at != SIZE_MAX && at >= (size_t)h)
 		first = at - (size_t)h + 1;
 	for (size_t i = first; i < ui.nconvs && (int)(i - first) < h; i++) {
-		const struct hconv *c = &ui.convs[i];
+		const struct conversation *c = &ui.convs[i];
 		bool cur = ui.cur && strcmp(c->id, ui.cur) == 0;
 		wmove(scr.list, (int)(i - first), 0);
 		if (cur)
@@ -224,7 +224,7 @@ draw_status(void)
 	int w = getmaxx(scr.status);
 	werase(scr.status);
 	wbkgd(scr.status, A_REVERSE);
-	struct hconv *c = window_current();
+	struct conversation *c = window_current();
 	struct buf b = {0};
 	buf_printf(&b, " %s@%s | %s", ui.me, ui.ctx->server, state_words());
 	if (ui.queued > 0)

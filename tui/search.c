@@ -135,7 +135,7 @@ search_query(const char *text)
 
 /* Reads message id of h into out; returns 1, or 0 when it is gone. */
 static int
-load_message(struct history *h, int64_t id, struct hmsg *out, struct err *e)
+load_message(struct history *h, int64_t id, struct message *out, struct err *e)
 {
 	sqlite3_stmt *st;
 	if (db_prepare(&h->db, &st,
@@ -145,11 +145,11 @@ load_message(struct history *h, int64_t id, struct hmsg *out, struct err *e)
 	int rc = db_step(&h->db, st, e);
 	if (rc == SQLITE_ROW) {
 		out->id = id;
-		out->m.conv = xstrdup((const char *)sqlite3_column_text(st, 0));
-		out->m.sender = xstrdup((const char *)sqlite3_column_text(st, 1));
-		out->m.seq = (uint64_t)sqlite3_column_int64(st, 2);
-		out->m.ts = sqlite3_column_int64(st, 3);
-		out->m.body = xstrdup((const char *)sqlite3_column_text(st, 4));
+		out->conv = xstrdup((const char *)sqlite3_column_text(st, 0));
+		out->sender = xstrdup((const char *)sqlite3_column_text(st, 1));
+		out->seq = (uint64_t)sqlite3_column_int64(st, 2);
+		out->ts = sqlite3_column_int64(st, 3);
+		out->body = xstrdup((const char *)sqlite3_column_text(st, 4));
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -162,7 +162,7 @@ load_message(struct history *h, int64_t id, struct hmsg *out, struct err *e)
  */
 static int
 find_one(struct db *db, const char *sql, const char *arg, struct history *h, size_t skip,
-    struct hmsg *out, size_t *total, struct err *e)
+    struct message *out, size_t *total, struct err *e)
 {
 	sqlite3_stmt *st;
 	if (db_prepare(db, &st, sql, e) < 0)
@@ -180,8 +180,8 @@ find_one(struct db *db, const char *sql, const char *arg, struct history *h, siz
 
 /* The skip-th newest match by the FTS5 index. */
 static int
-find_indexed(struct search *s, struct history *h, const char *text, size_t skip, struct hmsg *out,
-    size_t *total, struct err *e)
+find_indexed(struct search *s, struct history *h, const char *text, size_t skip,
+    struct message *out, size_t *total, struct err *e)
 {
 	char *q = search_query(text);
 	if (q == NULL)
@@ -196,7 +196,7 @@ find_indexed(struct search *s, struct history *h, const char *text, size_t skip,
 
 /* The skip-th newest match by a LIKE over history.db (no index needed). */
 static int
-find_like(struct history *h, const char *text, size_t skip, struct hmsg *out, size_t *total,
+find_like(struct history *h, const char *text, size_t skip, struct message *out, size_t *total,
     struct err *e)
 {
 	char *pat = like_pattern(text);
@@ -211,7 +211,7 @@ find_like(struct history *h, const char *text, size_t skip, struct hmsg *out, si
 /* Finds the skip-th newest message matching text. */
 int
 search_messages(struct search *s, struct history *h, const char *text, size_t skip,
-    struct hmsg *out, size_t *total, struct err *e)
+    struct message *out, size_t *total, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
 	*total = 0;

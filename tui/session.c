@@ -162,7 +162,7 @@ ctx_resolve(struct ctx *c, const char *name, bool offline_ok, char **id, struct 
 		*e = le;
 		return -1;
 	}
-	struct conv *v;
+	struct conversation *v;
 	size_t n;
 	struct err se = {0};
 	if (client_conversations(&c->cl, &v, &n, &se) < 0) {
@@ -177,7 +177,7 @@ ctx_resolve(struct ctx *c, const char *name, bool offline_ok, char **id, struct 
 		return -1;
 	}
 	int ret = history_put_convs(&c->hist, v, n, e);
-	convs_free(v, n);
+	conversations_free(v, n);
 	if (ret < 0)
 		return -1;
 	ctx_reached(c);

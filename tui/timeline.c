@@ -22,13 +22,12 @@ add_notice(struct view *v, const struct notice *n)
 
 /* Appends history row r. */
 static void
-add_row(struct view *v, const struct hmsg *r, const struct timeline *t)
+add_row(struct view *v, const struct message *r, const struct timeline *t)
 {
-	int flags = strcmp(r->m.sender, t->me) == 0 ? VIEW_OWN : 0;
+	int flags = strcmp(r->sender, t->me) == 0 ? VIEW_OWN : 0;
 	if (t->hit != 0 && r->id == t->hit)
 		flags |= VIEW_HIT;
-	struct view_msg *m =
-	    view_append(v, r->m.ts, r->m.sender, r->m.body, strlen(r->m.body), flags);
+	struct view_msg *m = view_append(v, r->ts, r->sender, r->body, strlen(r->body), flags);
 	m->id = r->id;
 }
 
@@ -48,12 +47,12 @@ add_pending(struct view *v, const struct timeline *t)
 
 /* Fills v from scratch. */
 void
-timeline_fill(struct view *v, const struct hmsg *rows, size_t n, const struct timeline *t)
+timeline_fill(struct view *v, const struct message *rows, size_t n, const struct timeline *t)
 {
 	view_clear(v);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		for (; k < t->nnotices && t->notices[k].ts <= rows[i].m.ts; k++) {
+		for (; k < t->nnotices && t->notices[k].ts <= rows[i].ts; k++) {
 			if (notice_here(&t->notices[k], t))
 				add_notice(v, &t->notices[k]);
 		}
@@ -72,7 +71,7 @@ timeline_fill(struct view *v, const struct hmsg *rows, size_t n, const struct ti
  * when they do not join.
  */
 static size_t
-join(const struct view *v, const struct hmsg *rows, size_t n, size_t *fresh)
+join(const struct view *v, const struct message *rows, size_t n, size_t *fresh)
 {
 	size_t p = SIZE_MAX;
 	for (size_t i = v->n; i-- > 0 && p == SIZE_MAX;) {
@@ -120,7 +119,7 @@ give_back(struct view *v, struct view_msg **tail, size_t n, size_t *at, bool not
 /* Merges the newest rows into v, reusing the messages it holds. */
 int
 timeline_merge(
-    struct view *v, const struct hmsg *rows, size_t n, size_t fresh, const struct timeline *t)
+    struct view *v, const struct message *rows, size_t n, size_t fresh, const struct timeline *t)
 {
 	size_t found = 0;
 	size_t p = n > 0 ? join(v, rows, n, &found) : SIZE_MAX;
@@ -133,7 +132,7 @@ timeline_merge(
 	struct view_msg *note = next_of(tail, ntail, &ni, true);
 	struct view_msg *row = next_of(tail, ntail, &ri, false);
 	for (size_t i = 1; i < n; i++) {
-		while (note && note->ts <= rows[i].m.ts)
+		while (note && note->ts <= rows[i].ts)
 			note = give_back(v, tail, ntail, &ni, true);
 		if (row && row->id == rows[i].id)
 			row = give_back(v, tail, ntail, &ri, false);

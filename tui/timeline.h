@@ -37,7 +37,7 @@ struct timeline {
 };
 
 /* Empties v and fills it with rows (oldest first), the notices and the pending sends. */
-void timeline_fill(struct view *v, const struct hmsg *rows, size_t n, const struct timeline *t);
+void timeline_fill(struct view *v, const struct message *rows, size_t n, const struct timeline *t);
 /*
  * Merges the newest rows of the conversation (oldest first, as
  * history_messages reads them) into v, which timeline_fill filled for the
@@ -47,6 +47,6 @@ void timeline_fill(struct view *v, const struct hmsg *rows, size_t n, const stru
  * them): then the caller fills v again.
  */
 int timeline_merge(
-    struct view *v, const struct hmsg *rows, size_t n, size_t fresh, const struct timeline *t);
+    struct view *v, const struct message *rows, size_t n, size_t fresh, const struct timeline *t);
 
 #endif

@@ -157,7 +157,7 @@ ui_free(void)
 	view_free(&ui.view);
 	edit_free(&ui.edit);
 	complete_free(&ui.comp);
-	hconvs_free(ui.convs, ui.nconvs);
+	conversations_free(ui.convs, ui.nconvs);
 	free(ui.activity);
 	free(ui.cur);
 	for (size_t i = 0; i < ui.nnotices; i++) {
@@ -166,7 +166,7 @@ ui_free(void)
 	}
 	free(ui.notices);
 	buf_free(&ui.paste);
-	msg_free(&ui.anchor.m);
+	message_free(&ui.anchor);
 	free(ui.last_search);
 	free(ui.launch_conv);
 	vector_free(&ui.launch_held);

@@ -24,7 +24,7 @@ window_conv_index(const char *id)
 }
 
 /* The conversation shown, or NULL. */
-struct hconv *
+struct conversation *
 window_current(void)
 {
 	size_t i = window_conv_index(ui.cur);
@@ -53,7 +53,7 @@ window_notice(const char *fmt, ...)
 void
 window_load_convs(void)
 {
-	struct hconv *v = NULL;
+	struct conversation *v = NULL;
 	size_t n = 0;
 	struct err e = {0};
 	if (history_list_convs(ui.hist, ui.me, &v, &n, &e) < 0) {
@@ -66,7 +66,7 @@ window_load_convs(void)
 		if (old != SIZE_MAX)
 			act[i] = ui.activity[old];
 	}
-	hconvs_free(ui.convs, ui.nconvs);
+	conversations_free(ui.convs, ui.nconvs);
 	free(ui.activity);
 	ui.convs = v;
 	ui.nconvs = n;
@@ -81,7 +81,7 @@ window_mark_seen(void)
 	struct err e = {0};
 	if (ui.cur == NULL || ui.scroll != 0 || ui.anchor.id != 0)
 		return;
-	struct hconv *c = window_current();
+	struct conversation *c = window_current();
 	if (c && c->unread > 0) {
 		history_mark_read(ui.hist, ui.cur, &e);
 		c->unread = 0;
@@ -169,11 +169,11 @@ extras(const struct outbox_item *ob, size_t nob, bool anchored)
 
 /* Adds the senders of rows (the newest last) to the names Tab completes. */
 static void
-touch_senders(const struct hmsg *rows, size_t n, int64_t hit)
+touch_senders(const struct message *rows, size_t n, int64_t hit)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (strcmp(rows[i].m.sender, ui.me) != 0 && (hit == 0 || rows[i].id != hit))
-			complete_touch(&ui.comp, rows[i].m.sender);
+		if (strcmp(rows[i].sender, ui.me) != 0 && (hit == 0 || rows[i].id != hit))
+			complete_touch(&ui.comp, rows[i].sender);
 	}
 }
 
@@ -182,8 +182,8 @@ void
 window_load(void)
 {
 	struct err e = {0};
-	struct hconv *c = window_current();
-	struct hmsg *v = NULL;
+	struct conversation *c = window_current();
+	struct message *v = NULL;
 	size_t n = 0;
 	struct outbox_item *ob = NULL;
 	size_t nob = 0;
@@ -193,7 +193,7 @@ window_load(void)
 		if (strcmp(c->members[i], ui.me) != 0)
 			complete_touch(&ui.comp, c->members[i]);
 	}
-	bool anchored = ui.anchor.id != 0 && ui.cur && strcmp(ui.anchor.m.conv, ui.cur) == 0;
+	bool anchored = ui.anchor.id != 0 && ui.cur && strcmp(ui.anchor.conv, ui.cur) == 0;
 	if (ui.cur &&
 	    history_messages(ui.hist, ui.cur, anchored ? ui.anchor.id : 0,
 		anchored ? VIEW_WINDOW - 1 : VIEW_WINDOW, &v, &n, &e) < 0)
@@ -202,11 +202,12 @@ window_load(void)
 		/* The anchor itself closes the window. */
 		v = xreallocarray(v, n + 1, sizeof(*v));
 		v[n].id = ui.anchor.id;
-		v[n].m = (struct msg){.conv = xstrdup(ui.anchor.m.conv),
-		    .sender = xstrdup(ui.anchor.m.sender),
-		    .seq = ui.anchor.m.seq,
-		    .ts = ui.anchor.m.ts,
-		    .body = xstrdup(ui.anchor.m.body)};
+		v[n] = (struct message){.id = v[n].id,
+		    .conv = xstrdup(ui.anchor.conv),
+		    .sender = xstrdup(ui.anchor.sender),
+		    .seq = ui.anchor.seq,
+		    .ts = ui.anchor.ts,
+		    .body = xstrdup(ui.anchor.body)};
 		n++;
 	} else if (ui.cur) {
 		history_outbox_list(ui.hist, &ob, &nob, &e);
@@ -214,7 +215,7 @@ window_load(void)
 	struct timeline t = extras(ob, nob, anchored);
 	timeline_fill(&ui.view, v, n, &t);
 	touch_senders(v, n, t.hit);
-	hmsgs_free(v, n);
+	messages_free(v, n);
 	outbox_items_free(ob, nob);
 	if (ui.cur)
 		place_marker();
@@ -229,7 +230,7 @@ window_load(void)
 void
 window_update(void)
 {
-	struct hconv *c = window_current();
+	struct conversation *c = window_current();
 	if (c == NULL || ui.anchor.id != 0 || c->messages < ui.held ||
 	    c->messages - ui.held > VIEW_WINDOW / 2) {
 		window_load();
@@ -237,7 +238,7 @@ window_update(void)
 	}
 	size_t fresh = (size_t)(c->messages - ui.held);
 	struct err e = {0};
-	struct hmsg *v = NULL;
+	struct message *v = NULL;
 	size_t n = 0;
 	struct outbox_item *ob = NULL;
 	size_t nob = 0;
@@ -253,7 +254,7 @@ window_update(void)
 		place_marker();
 		ui.dirty = true;
 	}
-	hmsgs_free(v, n);
+	messages_free(v, n);
 	outbox_items_free(ob, nob);
 	if (rc < 0)
 		window_load();
@@ -261,9 +262,9 @@ window_update(void)
 
 /* Shows the window ending at message a (a search hit when hit); takes a. */
 void
-window_anchor(struct hmsg *a, bool hit)
+window_anchor(struct message *a, bool hit)
 {
-	msg_free(&ui.anchor.m);
+	message_free(&ui.anchor);
 	ui.anchor = *a;
 	ui.anchor_hit = hit;
 	window_load();
@@ -278,7 +279,7 @@ window_switch(const char *id)
 	free(ui.cur);
 	ui.cur = xstrdup(id);
 	ui.scroll = 0;
-	msg_free(&ui.anchor.m);
+	message_free(&ui.anchor);
 	memset(&ui.anchor, 0, sizeof(ui.anchor));
 	ui.marker_first = ui.marker_after = ui.marker_until = 0;
 	ui.marker_launch = !ui.launched;
@@ -287,7 +288,7 @@ window_switch(const char *id)
 		ui.activity[i] = false;
 		/* The last read message: the one before the unread ones (or the newest). */
 		size_t unread = (size_t)ui.convs[i].unread;
-		struct hmsg *v = NULL;
+		struct message *v = NULL;
 		size_t n = 0;
 		struct err e = {0};
 		if ((unread > 0 || ui.marker_launch) && unread < VIEW_WINDOW &&
@@ -297,7 +298,7 @@ window_switch(const char *id)
 			else
 				ui.marker_first = v[0].id;
 		}
-		hmsgs_free(v, n);
+		messages_free(v, n);
 	}
 	window_load();
 	if (ui.painted) {
@@ -347,15 +348,16 @@ page_older(void)
 	}
 	if (top == NULL || ui.cur == NULL)
 		return false;
-	struct hmsg *v = NULL;
+	struct message *v = NULL;
 	size_t n = 0;
 	struct err e = {0};
 	bool older = history_messages(ui.hist, ui.cur, top->id, 1, &v, &n, &e) == 0 && n > 0;
-	hmsgs_free(v, n);
+	messages_free(v, n);
 	if (!older)
 		return false;
-	struct hmsg a = {.id = top->id};
-	a.m = (struct msg){.conv = xstrdup(ui.cur),
+	struct message a = {.id = top->id};
+	a = (struct message){.id = a.id,
+	    .conv = xstrdup(ui.cur),
 	    .sender = xstrdup(top->sender),
 	    .ts = top->ts,
 	    .body = xstrdup(top->body)};
@@ -373,7 +375,7 @@ window_scroll(long delta)
 {
 	if (delta < 0 && ui.scroll == 0 && ui.anchor.id != 0) {
 		/* Past the bottom of a search hit: back to the newest messages. */
-		msg_free(&ui.anchor.m);
+		message_free(&ui.anchor);
 		memset(&ui.anchor, 0, sizeof(ui.anchor));
 		ui.note[0] = '\0';
 		window_load();

@@ -14,8 +14,8 @@
 #include <cmocka.h>
 
 #include "db.h"
+#include "testlib.h"
 
-static char dir[] = "/tmp/natter-dbtest.XXXXXX";
 static const char *self; /* argv[0], for a child process */
 
 static const char *const v1[] = {
@@ -34,7 +34,7 @@ static const char *const broken[] = {
 static char *
 path_for(const char *name)
 {
-	char *p = xasprintf("%s/%s", dir, name);
+	char *p = test_path(name);
 	unlink(p);
 	return p;
 }
@@ -199,25 +199,6 @@ db__open__second_connection_keeps_locks_of_first(void **state)
 	free(p);
 }
 
-/* Creates the scratch directory. */
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-/* Removes the scratch directory. */
-static int
-teardown(void **state)
-{
-	(void)state;
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-	int rc = system(cmd);
-	free(cmd);
-	return rc == 0 ? 0 : -1;
-}
-
 /* The child of the lock test: opens, reads and closes the database at argv[2]. */
 static int
 read_and_close(const char *path)
@@ -243,5 +224,5 @@ main(int argc, char **argv)
 	    cmocka_unit_test(db__begin__waits_for_other_writer),
 	    cmocka_unit_test(db__open__second_connection_keeps_locks_of_first),
 	};
-	return cmocka_run_group_tests_name("db", tests, setup, teardown);
+	return cmocka_run_group_tests_name("db", tests, test_dir_setup, test_dir_teardown);
 }

@@ -12,8 +12,7 @@
 #include <cmocka.h>
 
 #include "history.h"
-
-static char dir[] = "/tmp/natter-histtest.XXXXXX";
+#include "testlib.h"
 
 /* Opens a fresh in-memory history. */
 static void
@@ -30,7 +29,8 @@ put(struct history *h, const char *conv, const char *sender, uint64_t seq, int64
 {
 	char body[64];
 	snprintf(body, sizeof(body), "%s/%s/%llu", conv, sender, (unsigned long long)seq);
-	struct msg m = {(char *)conv, (char *)sender, seq, ts, body};
+	struct message m = {
+	    .conv = (char *)conv, .sender = (char *)sender, .seq = seq, .ts = ts, .body = body};
 	size_t n = 0;
 	struct err e = {0};
 	if (history_insert(h, &m, 1, &n, &e) < 0)
@@ -57,7 +57,7 @@ static void
 history__open__migrates_and_reopens(void **state)
 {
 	(void)state;
-	char *path = xasprintf("%s/history.db", dir);
+	char *path = test_path("history.db");
 	struct history h;
 	struct err e = {0};
 	assert_int_equal(history_open(&h, path, &e), 0);
@@ -116,8 +116,9 @@ history__insert__ignores_duplicates(void **state)
 	open_mem(&h);
 	assert_int_equal(put(&h, "c", "bob", 1, 1), 1);
 	assert_int_equal(put(&h, "c", "bob", 1, 1), 0);
-	struct msg batch[3] = {
-	    {"c", "bob", 1, 1, "x"}, {"c", "bob", 2, 2, "y"}, {"c", "bob", 2, 2, "y"}};
+	struct message batch[3] = {{.conv = "c", .sender = "bob", .seq = 1, .ts = 1, .body = "x"},
+	    {.conv = "c", .sender = "bob", .seq = 2, .ts = 2, .body = "y"},
+	    {.conv = "c", .sender = "bob", .seq = 2, .ts = 2, .body = "y"}};
 	size_t n = 9;
 	struct err e = {0};
 	assert_int_equal(history_insert(&h, batch, 3, &n, &e), 0);
@@ -162,11 +163,12 @@ history__vector__matches_naive_scan(void **state)
 		vector_free(&naive);
 		vector_free(&fast);
 	}
-	struct vmap m;
+	/* A conversation with no messages has the empty vector. */
+	struct vector none;
 	struct err e = {0};
-	assert_int_equal(history_vectors(&h, &m, &e), 0);
-	assert_int_equal(m.n, 2);
-	vmap_free(&m);
+	assert_int_equal(history_vector(&h, "c3", &none, &e), 0);
+	assert_int_equal(none.n, 0);
+	vector_free(&none);
 	history_close(&h);
 }
 
@@ -186,7 +188,7 @@ history__outbox__keeps_order_and_moves_acked(void **state)
 	assert_string_not_equal(a.client_id, b.client_id);
 	assert_int_equal(strlen(a.client_id), 32);
 
-	struct ack ack = {"c", "me", 7, 1234};
+	struct message ack = {.conv = "c", .sender = "me", .seq = 7, .ts = 1234};
 	assert_int_equal(history_outbox_done(&h, b.id, &ack, &e), 0);
 	assert_int_equal(history_outbox_done(&h, c.id, NULL, &e), 0); /* dropped */
 
@@ -198,15 +200,15 @@ history__outbox__keeps_order_and_moves_acked(void **state)
 	assert_string_equal(v[0].client_id, a.client_id);
 	outbox_items_free(v, n);
 
-	struct hmsg *m;
+	struct message *m;
 	assert_int_equal(history_messages(&h, "c", 0, 10, &m, &n, &e), 0);
 	assert_int_equal(n, 1);
-	assert_string_equal(m[0].m.body, "second");
-	assert_int_equal(m[0].m.seq, 7);
-	hmsgs_free(m, n);
+	assert_string_equal(m[0].body, "second");
+	assert_int_equal(m[0].seq, 7);
+	messages_free(m, n);
 	assert_int_equal(history_messages(&h, "d", 0, 10, &m, &n, &e), 0);
 	assert_int_equal(n, 0);
-	hmsgs_free(m, n);
+	messages_free(m, n);
 	char *t = vec_text(&h, "c");
 	assert_string_equal(t, "me:7\n");
 	free(t);
@@ -247,7 +249,7 @@ history__resolve__id_title_ambiguous_unknown(void **state)
 	struct history h;
 	open_mem(&h);
 	char *mem[] = {"alice", "bob"};
-	struct conv cs[3] = {
+	struct conversation cs[3] = {
 	    {.id = "c1", .title = "proj", .members = mem, .nmembers = 2, .created = 1},
 	    {.id = "c2", .title = "lunch", .members = mem, .nmembers = 2, .created = 2},
 	    {.id = "c3", .title = "lunch", .members = mem, .nmembers = 1, .created = 3},
@@ -266,7 +268,7 @@ history__resolve__id_title_ambiguous_unknown(void **state)
 	assert_int_equal(history_resolve_conv(&h, "nope", &id, &e), -1);
 	assert_int_equal(e.kind, ERR_NOTFOUND);
 
-	struct hconv *v;
+	struct conversation *v;
 	size_t n;
 	assert_int_equal(history_list_convs(&h, "alice", &v, &n, &e), 0);
 	assert_int_equal(n, 3);
@@ -274,7 +276,7 @@ history__resolve__id_title_ambiguous_unknown(void **state)
 	assert_int_equal(v[0].nmembers, 2);
 	assert_string_equal(v[0].members[1], "bob");
 	assert_int_equal(v[2].nmembers, 1);
-	hconvs_free(v, n);
+	conversations_free(v, n);
 	history_close(&h);
 }
 
@@ -286,23 +288,23 @@ history__unread__counts_and_clears(void **state)
 	struct history h;
 	open_mem(&h);
 	char *mem[] = {"alice", "bob"};
-	struct conv c = {.id = "c1", .title = "t", .members = mem, .nmembers = 2};
+	struct conversation c = {.id = "c1", .title = "t", .members = mem, .nmembers = 2};
 	struct err e = {0};
 	assert_int_equal(history_put_convs(&h, &c, 1, &e), 0);
 	put(&h, "c1", "bob", 1, 100);
 	put(&h, "c1", "alice", 1, 101);
 	put(&h, "c1", "bob", 2, 102);
-	struct hconv *v;
+	struct conversation *v;
 	size_t n;
 	assert_int_equal(history_list_convs(&h, "alice", &v, &n, &e), 0);
 	assert_int_equal(v[0].unread, 2);
 	assert_int_equal(v[0].messages, 3);
-	hconvs_free(v, n);
+	conversations_free(v, n);
 	assert_int_equal(history_mark_read(&h, "c1", &e), 0);
 	put(&h, "c1", "bob", 3, 103);
 	assert_int_equal(history_list_convs(&h, "alice", &v, &n, &e), 0);
 	assert_int_equal(v[0].unread, 1);
-	hconvs_free(v, n);
+	conversations_free(v, n);
 	history_close(&h);
 }
 
@@ -314,21 +316,25 @@ history__unread__capped(void **state)
 	struct history h;
 	open_mem(&h);
 	char *mem[] = {"alice", "bob"};
-	struct conv c = {.id = "c1", .title = "t", .members = mem, .nmembers = 2};
+	struct conversation c = {.id = "c1", .title = "t", .members = mem, .nmembers = 2};
 	struct err e = {0};
 	assert_int_equal(history_put_convs(&h, &c, 1, &e), 0);
 	size_t n = HISTORY_UNREAD_CAP + 5;
-	struct msg *m = xcalloc(n, sizeof(*m));
+	struct message *m = xcalloc(n, sizeof(*m));
 	for (size_t i = 0; i < n; i++)
-		m[i] = (struct msg){"c1", "bob", i + 1, (int64_t)(1000 + i), "x"};
+		m[i] = (struct message){.conv = "c1",
+		    .sender = "bob",
+		    .seq = i + 1,
+		    .ts = (int64_t)(1000 + i),
+		    .body = "x"};
 	assert_int_equal(history_insert(&h, m, n, NULL, &e), 0);
 	free(m);
-	struct hconv *v;
+	struct conversation *v;
 	size_t nv;
 	assert_int_equal(history_list_convs(&h, "alice", &v, &nv, &e), 0);
 	assert_int_equal(v[0].unread, HISTORY_UNREAD_CAP);
 	assert_int_equal(v[0].messages, n);
-	hconvs_free(v, nv);
+	conversations_free(v, nv);
 	history_close(&h);
 }
 
@@ -341,40 +347,21 @@ history__messages__window_in_time_order(void **state)
 	open_mem(&h);
 	for (uint64_t i = 1; i <= 10; i++)
 		put(&h, "c", "bob", i, (int64_t)(100 - i)); /* inserted newest first */
-	struct hmsg *v;
+	struct message *v;
 	size_t n;
 	struct err e = {0};
 	assert_int_equal(history_messages(&h, "c", 0, 3, &v, &n, &e), 0);
 	assert_int_equal(n, 3);
-	assert_int_equal(v[0].m.seq, 3);
-	assert_int_equal(v[2].m.seq, 1);
+	assert_int_equal(v[0].seq, 3);
+	assert_int_equal(v[2].seq, 1);
 	int64_t before = v[0].id;
-	hmsgs_free(v, n);
+	messages_free(v, n);
 	assert_int_equal(history_messages(&h, "c", before, 100, &v, &n, &e), 0);
 	assert_int_equal(n, 7);
-	assert_int_equal(v[0].m.seq, 10);
-	assert_int_equal(v[6].m.seq, 4);
-	hmsgs_free(v, n);
+	assert_int_equal(v[0].seq, 10);
+	assert_int_equal(v[6].seq, 4);
+	messages_free(v, n);
 	history_close(&h);
-}
-
-/* Creates the temporary directory. */
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-/* Removes the temporary directory. */
-static int
-teardown(void **state)
-{
-	(void)state;
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-	int rc = system(cmd);
-	free(cmd);
-	return rc == 0 ? 0 : -1;
 }
 
 int
@@ -392,5 +379,5 @@ main(void)
 	    cmocka_unit_test(history__unread__capped),
 	    cmocka_unit_test(history__messages__window_in_time_order),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
 }

@@ -13,16 +13,15 @@
 
 #include "creds.h"
 #include "paths.h"
-
-static char dir[] = "/tmp/natter-pathtest.XXXXXX";
+#include "testlib.h"
 
 /* -D wins; then XDG_DATA_HOME; then ~/.local/share; the directory is 0700. */
 static void
 paths__init__precedence_and_mode(void **state)
 {
 	(void)state;
-	char *home = xasprintf("%s/home", dir);
-	char *xdg = xasprintf("%s/xdg", dir);
+	char *home = test_path("home");
+	char *xdg = test_path("xdg");
 	setenv("HOME", home, 1);
 	unsetenv("XDG_DATA_HOME");
 	unsetenv("XDG_CONFIG_HOME");
@@ -56,9 +55,9 @@ paths__init__precedence_and_mode(void **state)
 	assert_non_null(strstr(p.data_dir, "/.local/share/natter"));
 	paths_free(&p);
 
-	char *d = xasprintf("%s/explicit/", dir);
+	char *d = test_path("explicit/");
 	assert_int_equal(paths_init(&p, d, true, &e), 0);
-	want = xasprintf("%s/explicit/history.db", dir);
+	want = test_path("explicit/history.db");
 	assert_string_equal(p.history_db, want);
 	free(want);
 	paths_free(&p);
@@ -72,7 +71,7 @@ static void
 creds__save_load__per_server_and_private(void **state)
 {
 	(void)state;
-	char *path = xasprintf("%s/credentials", dir);
+	char *path = test_path("credentials");
 	struct creds c;
 	struct err e = {0};
 	assert_int_equal(creds_load(&c, path, &e), 0);
@@ -100,25 +99,6 @@ creds__save_load__per_server_and_private(void **state)
 	free(path);
 }
 
-/* Creates the temporary directory. */
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-/* Removes the temporary directory. */
-static int
-teardown(void **state)
-{
-	(void)state;
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-	int rc = system(cmd);
-	free(cmd);
-	return rc == 0 ? 0 : -1;
-}
-
 int
 main(void)
 {
@@ -126,5 +106,5 @@ main(void)
 	    cmocka_unit_test(paths__init__precedence_and_mode),
 	    cmocka_unit_test(creds__save_load__per_server_and_private),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
 }

@@ -130,7 +130,7 @@ proto__conversations__decode_with_vector(void **state)
 			   "\"members\":[\"alice\",\"bob\"],\"created\":1795300000000,"
 			   "\"vector\":{\"alice\":\"1-40\",\"bob\":\"1-7\"},"
 			   "\"digest\":\"5b0e0000000000000000000000000000\"}]}";
-	struct conv *v;
+	struct conversation *v;
 	size_t n;
 	struct err e = {0};
 	assert_int_equal(proto_parse_conversations(S(body), &v, &n, &e), 0);
@@ -138,7 +138,7 @@ proto__conversations__decode_with_vector(void **state)
 	assert_true(v[0].has_vector);
 	assert_int_equal(vector_count(&v[0].vector), 47);
 	assert_string_equal(v[0].title, "proj");
-	convs_free(v, n);
+	conversations_free(v, n);
 	assert_int_equal(proto_parse_conversations(S("{\"conversations\":7}"), &v, &n, &e), -1);
 	assert_int_equal(proto_parse_conversations(S("{}"), &v, &n, &e), -1);
 }
@@ -149,12 +149,12 @@ proto__misc__ack_auth_events_error(void **state)
 {
 	(void)state;
 	struct err e = {0};
-	struct ack a;
+	struct message a;
 	assert_int_equal(
 	    proto_parse_ack(S("{\"conv\":\"c1\",\"sender\":\"al\",\"seq\":41,\"ts\":5}"), &a, &e),
 	    0);
 	assert_int_equal(a.seq, 41);
-	ack_free(&a);
+	message_free(&a);
 	assert_int_equal(
 	    proto_parse_ack(S("{\"conv\":\"c1\",\"sender\":\"al\",\"ts\":5}"), &a, &e), -1);
 
@@ -200,11 +200,21 @@ proto__encode__requests(void **state)
 	vector_add(vmap_get(&m, "c1"), "alice", 2);
 	vmap_get(&m, "c2");
 	char *ids[] = {"c1", "c2"};
-	s = proto_sync_request(&m, ids, 2, 500);
+	char *have[2];
+	for (size_t i = 0; i < 2; i++)
+		have[i] = proto_have_entry(ids[i], vmap_get(&m, ids[i]));
+	assert_string_equal(have[0], "\"c1\":{\"alice\":\"1-2\"}");
+	s = proto_sync_request(have, 2, ids, 2, 500);
 	assert_string_equal(s,
 	    "{\"have\":{\"c1\":{\"alice\":\"1-2\"},\"c2\":{}},"
 	    "\"conversations\":[\"c1\",\"c2\"],\"limit\":500}");
 	free(s);
+	/* No scope, no limit: only the have. */
+	s = proto_sync_request(have, 1, NULL, 0, 0);
+	assert_string_equal(s, "{\"have\":{\"c1\":{\"alice\":\"1-2\"}}}");
+	free(s);
+	free(have[0]);
+	free(have[1]);
 	vmap_free(&m);
 }
 

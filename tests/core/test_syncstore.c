@@ -13,14 +13,13 @@
 #include <cmocka.h>
 
 #include "syncstore.h"
-
-static char dir[] = "/tmp/natter-synctest.XXXXXX";
+#include "testlib.h"
 
 /* Returns a fresh database path inside the test directory. */
 static char *
 path_for(const char *name)
 {
-	char *p = xasprintf("%s/%s", dir, name);
+	char *p = test_path(name);
 	unlink(p);
 	char *w = xasprintf("%s-wal", p);
 	unlink(w);
@@ -40,19 +39,23 @@ open_fresh(struct syncstore *s, const char *name)
 }
 
 /* A message with static strings. */
-static struct syncmsg
+static struct message
 msg(const char *conv, const char *sender, uint64_t seq)
 {
 	static char body[64];
 	snprintf(body, sizeof(body), "%s/%s/%llu", conv, sender, (unsigned long long)seq);
-	return (struct syncmsg){(char *)conv, (char *)sender, seq, (int64_t)seq * 10, body};
+	return (struct message){.conv = (char *)conv,
+	    .sender = (char *)sender,
+	    .seq = seq,
+	    .ts = (int64_t)seq * 10,
+	    .body = body};
 }
 
 /* Inserts one message; returns whether it was new. */
 static bool
 put(struct syncstore *s, const char *conv, const char *sender, uint64_t seq)
 {
-	struct syncmsg m = msg(conv, sender, seq);
+	struct message m = msg(conv, sender, seq);
 	struct err e = {0};
 	bool added = false;
 	size_t n = 0;
@@ -97,7 +100,7 @@ syncstore__open__private_wal_with_schema_version(void **state)
 	umask(022);
 	struct syncstore s;
 	open_fresh(&s, "mode.db");
-	char *p = xasprintf("%s/mode.db", dir);
+	char *p = test_path("mode.db");
 	struct stat st;
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -125,7 +128,7 @@ syncstore__insert__same_message_twice_is_harmless(void **state)
 	open_fresh(&s, "idem.db");
 	assert_true(put(&s, "c1", "bob", 1));
 	assert_false(put(&s, "c1", "bob", 1));
-	struct syncmsg batch[3] = {msg("c1", "bob", 1), msg("c1", "bob", 2), msg("c1", "bob", 2)};
+	struct message batch[3] = {msg("c1", "bob", 1), msg("c1", "bob", 2), msg("c1", "bob", 2)};
 	bool added[3];
 	size_t n = 9;
 	struct err e;
@@ -134,8 +137,8 @@ syncstore__insert__same_message_twice_is_harmless(void **state)
 	assert_false(added[0]);
 	assert_true(added[1]);
 	assert_false(added[2]);
-	int64_t count;
-	assert_int_equal(syncstore_count(&s, &count, &e), 0);
+	int64_t count = test_count(&s.db, "SELECT count(*) FROM messages");
+	assert_true(count >= 0);
 	assert_int_equal(count, 2);
 	char *t = vector_text(&s, SYNC_HELD, "c1");
 	assert_string_equal(t, "bob:1-2\n");
@@ -149,13 +152,13 @@ syncstore__insert__rejects_bad_sequence_numbers(void **state)
 	(void)state;
 	struct syncstore s;
 	open_fresh(&s, "bad.db");
-	struct syncmsg m[2] = {msg("c1", "bob", 1), msg("c1", "bob", 0)};
+	struct message m[2] = {msg("c1", "bob", 1), msg("c1", "bob", 0)};
 	struct err e = {0};
 	size_t n = 5;
 	assert_int_equal(syncstore_insert(&s, m, 2, NULL, &n, &e), -1);
 	assert_int_equal(e.kind, ERR_PROTOCOL);
-	int64_t count;
-	assert_int_equal(syncstore_count(&s, &count, &e), 0);
+	int64_t count = test_count(&s.db, "SELECT count(*) FROM messages");
+	assert_true(count >= 0);
 	assert_int_equal(count, 0);
 	syncstore_close(&s);
 }
@@ -220,9 +223,9 @@ syncstore__messages__returns_exactly_the_wanted_set(void **state)
 	seqset_add_range(vector_row(&have, "bob"), 1, 5);
 	vector_diff(&diff, &sync, &have);
 	/* Asking for numbers that are not stored skips them. */
-	vector_copy(&want, &diff);
+	vector_diff(&want, &sync, &have);
 	seqset_add_range(vector_row(&want, "bob"), 100, 200);
-	struct syncmsg_list out = {0};
+	struct message_list out = {0};
 	assert_int_equal(syncstore_messages(&s, "c1", &want, &out, &e), 0);
 	assert_int_equal(out.n, 5 + 7);
 	struct vector back = {0};
@@ -237,7 +240,7 @@ syncstore__messages__returns_exactly_the_wanted_set(void **state)
 			assert_true(out.v[i - 1].ts <= out.v[i].ts);
 	}
 	assert_true(vector_equal(&back, &diff));
-	syncmsg_list_free(&out);
+	message_list_free(&out);
 	vector_free(&want);
 	vector_free(&have);
 	vector_free(&sync);
@@ -256,7 +259,7 @@ syncstore__ledger__announced_or_shown_is_notified(void **state)
 	bool yes = true;
 	assert_int_equal(syncstore_was_notified(&s, "c1", "bob", 3, &yes, &e), 0);
 	assert_false(yes);
-	struct syncmsg a[2] = {msg("c1", "bob", 3), msg("c1", "bob", 4)};
+	struct message a[2] = {msg("c1", "bob", 3), msg("c1", "bob", 4)};
 	assert_int_equal(syncstore_mark_announced(&s, a, 2, &e), 0);
 	assert_int_equal(syncstore_was_notified(&s, "c1", "bob", 3, &yes, &e), 0);
 	assert_true(yes);
@@ -289,6 +292,39 @@ syncstore__ledger__announced_or_shown_is_notified(void **state)
 	assert_string_equal(t, "bob:3-4\n");
 	free(t);
 	vector_free(&v);
+	syncstore_close(&s);
+}
+
+/* Ranges added in any order merge as the in-memory seqset does (core/ranges.c). */
+static void
+syncstore__ranges__random_adds_match_seqset(void **state)
+{
+	(void)state;
+	struct syncstore s;
+	open_fresh(&s, "ranges.db");
+	struct err e;
+	struct seqset model = {0};
+	srand(7);
+	for (int i = 0; i < 300; i++) {
+		uint64_t lo = (uint64_t)(rand() % 500) + 1, len = (uint64_t)(rand() % 12);
+		struct vector one = {0};
+		seqset_add_range(vector_row(&one, "dave"), lo, lo + len);
+		assert_int_equal(syncstore_mark_shown(&s, "c1", &one, &e), 0);
+		seqset_add_range(&model, lo, lo + len);
+		vector_free(&one);
+		if (i % 50 == 49) {
+			struct vector got = {0};
+			assert_int_equal(syncstore_set_vector(&s, SYNC_SHOWN, "c1", &got, &e), 0);
+			assert_true(seqset_equal(vector_get(&got, "dave"), &model));
+			vector_free(&got);
+		}
+	}
+	for (uint64_t x = 1; x <= 520; x++) {
+		bool yes;
+		assert_int_equal(syncstore_was_notified(&s, "c1", "dave", x, &yes, &e), 0);
+		assert_int_equal(yes, seqset_contains(&model, x));
+	}
+	seqset_free(&model);
 	syncstore_close(&s);
 }
 
@@ -380,8 +416,10 @@ syncstore__put_conversations__batch_skips_unchanged(void **state)
 	open_fresh(&s, "batch.db");
 	struct err e;
 	char *members[] = {"alice", "bob"};
-	struct syncconv v[3] = {{"c1", "one", members, 2, 1}, {"c2", "two", members, 2, 2},
-	    {"c3", "three", members, 1, 3}};
+	struct conversation v[3] = {
+	    {.id = "c1", .title = "one", .members = members, .nmembers = 2, .created = 1},
+	    {.id = "c2", .title = "two", .members = members, .nmembers = 2, .created = 2},
+	    {.id = "c3", .title = "three", .members = members, .nmembers = 1, .created = 3}};
 	assert_int_equal(syncstore_put_conversations(&s, v, 3, &e), 0);
 	int before = sqlite3_total_changes(s.db.h);
 	assert_int_equal(syncstore_put_conversations(&s, v, 3, &e), 0);
@@ -389,13 +427,13 @@ syncstore__put_conversations__batch_skips_unchanged(void **state)
 	v[1].title = "renamed";
 	assert_int_equal(syncstore_put_conversations(&s, v, 3, &e), 0);
 	assert_int_equal(sqlite3_total_changes(s.db.h), before + 1);
-	struct syncconv got;
+	struct conversation got;
 	assert_int_equal(syncstore_get_conversation(&s, "c2", &got, &e), 1);
 	assert_string_equal(got.title, "renamed");
-	syncconv_free(&got);
+	conversation_free(&got);
 	assert_int_equal(syncstore_get_conversation(&s, "c3", &got, &e), 1);
 	assert_int_equal(got.nmembers, 1);
-	syncconv_free(&got);
+	conversation_free(&got);
 	syncstore_close(&s);
 }
 
@@ -408,20 +446,21 @@ syncstore__conversations__lists_cached_and_held(void **state)
 	struct err e;
 	put(&s, "c9", "bob", 1);
 	char *members[] = {"alice", "bob"};
-	struct syncconv c = {"c1", "proj", members, 2, 1234};
+	struct conversation c = {
+	    .id = "c1", .title = "proj", .members = members, .nmembers = 2, .created = 1234};
 	assert_int_equal(syncstore_put_conversation(&s, &c, &e), 0);
 	/* A later event without a title keeps the known one. */
 	c.title = NULL;
 	assert_int_equal(syncstore_put_conversation(&s, &c, &e), 0);
-	struct syncconv got;
+	struct conversation got;
 	assert_int_equal(syncstore_get_conversation(&s, "c1", &got, &e), 1);
 	assert_string_equal(got.title, "proj");
 	assert_int_equal(got.nmembers, 2);
 	assert_string_equal(got.members[1], "bob");
 	assert_int_equal(got.created, 1234);
-	syncconv_free(&got);
+	conversation_free(&got);
 	assert_int_equal(syncstore_get_conversation(&s, "c2", &got, &e), 0);
-	struct syncconv_list l = {0};
+	struct conversation_list l = {0};
 	assert_int_equal(syncstore_conversations(&s, &l, &e), 0);
 	assert_int_equal(l.n, 2);
 	assert_string_equal(l.v[0].id, "c1");
@@ -429,7 +468,7 @@ syncstore__conversations__lists_cached_and_held(void **state)
 	assert_string_equal(l.v[1].id, "c9");
 	assert_null(l.v[1].title);
 	assert_int_equal(l.v[1].nmembers, 0);
-	syncconv_list_free(&l);
+	conversation_list_free(&l);
 	syncstore_close(&s);
 }
 
@@ -453,9 +492,9 @@ syncstore__insert__two_processes_at_once_no_busy_no_duplicate(void **state)
 			/* Both write the same messages, in opposite orders, one at a time. */
 			for (int i = 0; i < 400; i++) {
 				uint64_t seq = k ? 400 - (uint64_t)i : 1 + (uint64_t)i;
-				struct syncmsg m = msg("c1", k ? "bob" : "alice", seq);
-				struct syncmsg m2 = msg("c1", "carol", seq);
-				struct syncmsg two[2] = {m, m2};
+				struct message m = msg("c1", k ? "bob" : "alice", seq);
+				struct message m2 = msg("c1", "carol", seq);
+				struct message two[2] = {m, m2};
 				two[0].body = two[1].body = (char *)"x";
 				if (syncstore_insert(&c, two, 2, NULL, NULL, &e) < 0)
 					_exit(4);
@@ -479,31 +518,16 @@ syncstore__insert__two_processes_at_once_no_busy_no_duplicate(void **state)
 	char *t = vector_text(&s, SYNC_HELD, "c1");
 	assert_string_equal(t, "alice:1-400\nbob:1-400\ncarol:1-400\n");
 	free(t);
-	int64_t count;
-	assert_int_equal(syncstore_count(&s, &count, &e), 0);
+	int64_t count = test_count(&s.db, "SELECT count(*) FROM messages");
+	assert_true(count >= 0);
 	assert_int_equal(count, 1200);
 	syncstore_close(&s);
 	free(p);
 }
 
-/* Removes the test directory. */
-static int
-cleanup(void **state)
-{
-	(void)state;
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-	int rc = system(cmd);
-	free(cmd);
-	return rc == 0 ? 0 : -1;
-}
-
 int
 main(void)
 {
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
-		return 1;
-	}
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(syncstore__open__private_wal_with_schema_version),
 	    cmocka_unit_test(syncstore__insert__same_message_twice_is_harmless),
@@ -511,6 +535,7 @@ main(void)
 	    cmocka_unit_test(syncstore__vector__ranges_equal_naive_vector),
 	    cmocka_unit_test(syncstore__messages__returns_exactly_the_wanted_set),
 	    cmocka_unit_test(syncstore__ledger__announced_or_shown_is_notified),
+	    cmocka_unit_test(syncstore__ranges__random_adds_match_seqset),
 	    cmocka_unit_test(syncstore__focus__stale_heartbeat_means_no_focus),
 	    cmocka_unit_test(syncstore__mute__toggles_per_conversation),
 	    cmocka_unit_test(syncstore__cursor__kept_per_origin_with_gap_flag),
@@ -518,5 +543,5 @@ main(void)
 	    cmocka_unit_test(syncstore__conversations__lists_cached_and_held),
 	    cmocka_unit_test(syncstore__insert__two_processes_at_once_no_busy_no_duplicate),
 	};
-	return cmocka_run_group_tests(tests, NULL, cleanup);
+	return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
 }

@@ -13,10 +13,14 @@
 #include "text.h"
 
 /* A message with static strings. */
-static struct syncmsg
+static struct message
 msg(const char *conv, const char *sender, uint64_t seq, int64_t ts, const char *body)
 {
-	return (struct syncmsg){(char *)conv, (char *)sender, seq, ts, (char *)body};
+	return (struct message){.conv = (char *)conv,
+	    .sender = (char *)sender,
+	    .seq = seq,
+	    .ts = ts,
+	    .body = (char *)body};
 }
 
 /* Titles of the test conversations. */
@@ -51,7 +55,7 @@ static void
 coalesce__one_message__sender_in_title(void **state)
 {
 	(void)state;
-	struct syncmsg m[] = {msg("c1", "bob", 1, 10, "hello")};
+	struct message m[] = {msg("c1", "bob", 1, 10, "hello")};
 	struct note_list l = {0};
 	coalesce(m, 1, title, NULL, &l);
 	assert_int_equal(l.n, 1);
@@ -66,7 +70,7 @@ static void
 coalesce__burst__counted_with_newest_body(void **state)
 {
 	(void)state;
-	struct syncmsg m[] = {
+	struct message m[] = {
 	    msg("c1", "bob", 1, 10, "first"),
 	    msg("c1", "carol", 1, 30, "third"),
 	    msg("c1", "bob", 2, 20, "second"),
@@ -84,7 +88,7 @@ static void
 coalesce__two_conversations__one_note_each_in_order(void **state)
 {
 	(void)state;
-	struct syncmsg m[] = {
+	struct message m[] = {
 	    msg("c2", "dave", 1, 10, "pizza?"),
 	    msg("c1", "bob", 1, 11, "build is red"),
 	    msg("c2", "erin", 1, 12, "yes"),
@@ -105,7 +109,7 @@ static void
 coalesce__unknown_title__uses_conversation_id(void **state)
 {
 	(void)state;
-	struct syncmsg m[] = {msg("c5d1e0f3a9b27c4e1", "bob", 4, 10, "hi")};
+	struct message m[] = {msg("c5d1e0f3a9b27c4e1", "bob", 4, 10, "hi")};
 	struct note_list l = {0};
 	coalesce(m, 1, title, NULL, &l);
 	assert_string_equal(l.v[0].summary, "bob in c5d1e0f3a9b27c4e1");
@@ -122,7 +126,7 @@ coalesce__hostile_text__sanitised(void **state)
 	const char *body = "\x1b[2J\x1b[31mred\r\nline two\xe2\x80\xae"
 			   "txt.exe\xc2\x9b"
 			   "6n\x7f\xff end";
-	struct syncmsg m[] = {msg("evil", "bob", 1, 10, body)};
+	struct message m[] = {msg("evil", "bob", 1, 10, body)};
 	struct note_list l = {0};
 	coalesce(m, 1, title, NULL, &l);
 	assert_true(harmless(l.v[0].summary, false));
@@ -144,7 +148,7 @@ coalesce__long_text__truncated_by_character(void **state)
 	struct buf b = {0};
 	for (int i = 0; i < 1000; i++)
 		buf_puts(&b, "é");
-	struct syncmsg m[] = {msg("c1", "bob", 1, 10, b.data)};
+	struct message m[] = {msg("c1", "bob", 1, 10, b.data)};
 	struct note_list l = {0};
 	coalesce(m, 1, title, NULL, &l);
 	assert_true(utf8_valid(l.v[0].body, strlen(l.v[0].body)));
@@ -155,7 +159,7 @@ coalesce__long_text__truncated_by_character(void **state)
 	buf_free(&b);
 	for (int i = 0; i < 300; i++)
 		buf_puts(&b, "語");
-	struct syncmsg m2[] = {msg(b.data, "bob", 1, 10, "x")};
+	struct message m2[] = {msg(b.data, "bob", 1, 10, "x")};
 	coalesce(m2, 1, NULL, NULL, &l);
 	assert_true(utf8_chars(l.v[0].summary, strlen(l.v[0].summary)) <= SUMMARY_MAX);
 	assert_true(utf8_valid(l.v[0].summary, strlen(l.v[0].summary)));

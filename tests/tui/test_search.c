@@ -30,7 +30,7 @@ setup(void **state)
 	    {"c1", "bob", "中文 lunch 😀", 5000},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct msg m = {.conv = (char *)rows[i].conv,
+		struct message m = {.conv = (char *)rows[i].conv,
 		    .sender = (char *)rows[i].sender,
 		    .seq = i + 1,
 		    .ts = rows[i].ts,
@@ -54,20 +54,20 @@ search__messages__newest_first_then_older(void **state)
 {
 	struct history *h = *state;
 	struct err e = {0};
-	struct hmsg hit;
+	struct message hit;
 	size_t total;
 	assert_int_equal(search_messages(NULL, h, "lunch", 0, &hit, &total, &e), 1);
 	assert_int_equal(total, 3);
-	assert_string_equal(hit.m.body, "中文 lunch 😀");
-	assert_string_equal(hit.m.conv, "c1");
-	msg_free(&hit.m);
+	assert_string_equal(hit.body, "中文 lunch 😀");
+	assert_string_equal(hit.conv, "c1");
+	message_free(&hit);
 	assert_int_equal(search_messages(NULL, h, "lunch", 1, &hit, &total, &e), 1);
-	assert_string_equal(hit.m.body, "Lunch sounds good");
-	msg_free(&hit.m);
+	assert_string_equal(hit.body, "Lunch sounds good");
+	message_free(&hit);
 	assert_int_equal(search_messages(NULL, h, "lunch", 2, &hit, &total, &e), 1);
-	assert_string_equal(hit.m.sender, "bob");
-	assert_int_equal(hit.m.ts, 1000);
-	msg_free(&hit.m);
+	assert_string_equal(hit.sender, "bob");
+	assert_int_equal(hit.ts, 1000);
+	message_free(&hit);
 	assert_int_equal(search_messages(NULL, h, "lunch", 3, &hit, &total, &e), 0);
 }
 
@@ -76,18 +76,18 @@ search__messages__wildcards_are_literal(void **state)
 {
 	struct history *h = *state;
 	struct err e = {0};
-	struct hmsg hit;
+	struct message hit;
 	size_t total;
 	assert_int_equal(search_messages(NULL, h, "100%", 0, &hit, &total, &e), 1);
 	assert_int_equal(total, 1);
-	assert_string_equal(hit.m.body, "100% sure_thing");
-	msg_free(&hit.m);
+	assert_string_equal(hit.body, "100% sure_thing");
+	message_free(&hit);
 	assert_int_equal(search_messages(NULL, h, "e_t", 0, &hit, &total, &e), 1);
 	assert_int_equal(total, 1);
-	msg_free(&hit.m);
+	message_free(&hit);
 	assert_int_equal(search_messages(NULL, h, "%", 0, &hit, &total, &e), 1);
 	assert_int_equal(total, 1);
-	msg_free(&hit.m);
+	message_free(&hit);
 	assert_int_equal(search_messages(NULL, h, "zebra", 0, &hit, &total, &e), 0);
 	assert_int_equal(total, 0);
 }
@@ -97,11 +97,11 @@ search__messages__wide_text(void **state)
 {
 	struct history *h = *state;
 	struct err e = {0};
-	struct hmsg hit;
+	struct message hit;
 	size_t total;
 	assert_int_equal(search_messages(NULL, h, "中文", 0, &hit, &total, &e), 1);
-	assert_int_equal(hit.m.seq, 5);
-	msg_free(&hit.m);
+	assert_int_equal(hit.seq, 5);
+	message_free(&hit);
 }
 
 /* Opens a search index in a fresh temporary directory. */
@@ -133,24 +133,24 @@ search__index__finds_words_newest_first(void **state)
 	struct search s;
 	char dir[64];
 	struct err e = {0};
-	struct hmsg hit;
+	struct message hit;
 	size_t total;
 	open_index(&s, dir);
 	assert_int_equal(s.indexed, 0);
 	assert_int_equal(search_messages(&s, h, "lunch", 0, &hit, &total, &e), 1);
 	assert_int_equal(s.indexed, 5);
 	assert_int_equal(total, 3);
-	assert_string_equal(hit.m.body, "中文 lunch 😀");
-	msg_free(&hit.m);
+	assert_string_equal(hit.body, "中文 lunch 😀");
+	message_free(&hit);
 	assert_int_equal(search_messages(&s, h, "lunch", 2, &hit, &total, &e), 1);
-	assert_string_equal(hit.m.body, "lunch at noon?");
-	msg_free(&hit.m);
+	assert_string_equal(hit.body, "lunch at noon?");
+	message_free(&hit);
 	assert_int_equal(search_messages(&s, h, "lunch", 3, &hit, &total, &e), 0);
 	/* Words are prefixes, all required, case ignored. */
 	assert_int_equal(search_messages(&s, h, "LUN sound", 0, &hit, &total, &e), 1);
 	assert_int_equal(total, 1);
-	assert_string_equal(hit.m.body, "Lunch sounds good");
-	msg_free(&hit.m);
+	assert_string_equal(hit.body, "Lunch sounds good");
+	message_free(&hit);
 	assert_int_equal(search_messages(&s, h, "  ", 0, &hit, &total, &e), 0);
 	close_index(&s, dir);
 }
@@ -162,21 +162,21 @@ search__index__follows_new_messages_and_accents(void **state)
 	struct search s;
 	char dir[64];
 	struct err e = {0};
-	struct hmsg hit;
+	struct message hit;
 	size_t total;
 	open_index(&s, dir);
 	assert_int_equal(search_index(&s, h, 2, &e), 2);
 	assert_int_equal(search_index(&s, h, 100, &e), 3);
 	assert_int_equal(search_index(&s, h, 100, &e), 0);
-	struct msg m = {
+	struct message m = {
 	    .conv = "c2", .sender = "amy", .seq = 9, .ts = 9000, .body = "Un café \"très\" bien"};
 	assert_int_equal(history_insert(h, &m, 1, NULL, &e), 0);
 	assert_int_equal(search_messages(&s, h, "cafe TRES", 0, &hit, &total, &e), 1);
-	assert_string_equal(hit.m.body, "Un café \"très\" bien");
-	assert_string_equal(hit.m.conv, "c2");
-	msg_free(&hit.m);
+	assert_string_equal(hit.body, "Un café \"très\" bien");
+	assert_string_equal(hit.conv, "c2");
+	message_free(&hit);
 	assert_int_equal(search_messages(&s, h, "\"tr", 0, &hit, &total, &e), 1);
-	msg_free(&hit.m);
+	message_free(&hit);
 	close_index(&s, dir);
 }
 

@@ -21,7 +21,7 @@
 #define ROWS 40
 
 /* Rows 1..ROWS of conversation "c": ts 1000 apart, every third by "me". */
-static struct hmsg rows[ROWS];
+static struct message rows[ROWS];
 
 static int
 setup(void **state)
@@ -29,7 +29,8 @@ setup(void **state)
 	(void)state;
 	for (size_t i = 0; i < ROWS; i++) {
 		rows[i].id = (int64_t)i + 1;
-		rows[i].m = (struct msg){.conv = xstrdup("c"),
+		rows[i] = (struct message){.id = rows[i].id,
+		    .conv = xstrdup("c"),
 		    .sender = xstrdup(i % 3 == 0 ? "me" : "bob"),
 		    .seq = i + 1,
 		    .ts = 1000 * ((int64_t)i + 1),
@@ -44,7 +45,7 @@ teardown(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < ROWS; i++)
-		msg_free(&rows[i].m);
+		message_free(&rows[i]);
 	return 0;
 }
 

@@ -1,0 +1,119 @@
+/* The model: messages, conversations and vector maps, and their lists. */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Frees the strings of a message. */
+void
+message_free(struct message *m)
+{
+	free(m->conv);
+	free(m->sender);
+	free(m->body);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Frees an array of messages. */
+void
+messages_free(struct message *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		message_free(&v[i]);
+	free(v);
+}
+
+/* Appends a zeroed message to a list, growing it. */
+struct message *
+message_list_push(struct message_list *l)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	struct message *m = &l->v[l->n++];
+	memset(m, 0, sizeof(*m));
+	return m;
+}
+
+/* Frees a list of messages. */
+void
+message_list_free(struct message_list *l)
+{
+	messages_free(l->v, l->n);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Frees a conversation's fields. */
+void
+conversation_free(struct conversation *c)
+{
+	free(c->id);
+	free(c->title);
+	for (size_t i = 0; i < c->nmembers; i++)
+		free(c->members[i]);
+	free(c->members);
+	vector_free(&c->vector);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Frees an array of conversations. */
+void
+conversations_free(struct conversation *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		conversation_free(&v[i]);
+	free(v);
+}
+
+/* Appends a zeroed conversation to a list, growing it. */
+struct conversation *
+conversation_list_push(struct conversation_list *l)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	struct conversation *c = &l->v[l->n++];
+	memset(c, 0, sizeof(*c));
+	return c;
+}
+
+/* Frees a list of conversations. */
+void
+conversation_list_free(struct conversation_list *l)
+{
+	conversations_free(l->v, l->n);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Frees a vector map. */
+void
+vmap_free(struct vmap *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->e[i].conv);
+		vector_free(&m->e[i].v);
+	}
+	free(m->e);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Returns conv's vector in the map, adding an empty one when absent. */
+struct vector *
+vmap_get(struct vmap *m, const char *conv)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->e[i].conv, conv) == 0)
+			return &m->e[i].v;
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 8;
+		m->e = xreallocarray(m->e, m->cap, sizeof(*m->e));
+	}
+	struct vmap_entry *en = &m->e[m->n++];
+	memset(en, 0, sizeof(*en));
+	en->conv = xstrdup(conv);
+	return &en->v;
+}

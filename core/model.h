@@ -1,0 +1,89 @@
+/*
+ * The model shared by every part of natter: a message and a conversation,
+ * as the protocol carries them, the stores keep them and the programs show
+ * them, defined once. Plain data: no JSON (core/proto.c is the codec), no
+ * SQL (core/history.c and core/syncstore.c are the stores).
+ */
+#ifndef NATTER_MODEL_H
+#define NATTER_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vector.h"
+
+/*
+ * A message, keyed by (conv, sender, seq). A receipt of the server (where it
+ * put a post) is a message without body.
+ */
+struct message {
+	char *conv;
+	char *sender;
+	uint64_t seq;
+	int64_t ts; /* server time, ms since the epoch */
+	char *body;
+	int64_t id; /* row id in history.db, 0 when not read from there */
+};
+
+/* A growable array of messages. Zero-initialise for the empty list. */
+struct message_list {
+	struct message *v;
+	size_t n, cap;
+};
+
+/*
+ * A conversation. Who fills what: the server sends id, title, members and
+ * created (vector and digest in the conversation list); sync.db may lack
+ * the title (NULL) and members; history.db's list adds the counts.
+ */
+struct conversation {
+	char *id;
+	char *title;
+	char **members; /* sorted; may be empty when not known */
+	size_t nmembers;
+	int64_t created;
+	uint64_t messages; /* held in history */
+	uint64_t unread; /* after the read position, not sent by the reader */
+	int64_t last_ts; /* newest message, 0 when none */
+	bool has_vector;
+	struct vector vector;
+	char digest[DIGEST_HEXLEN + 1]; /* "" when absent */
+};
+
+/* A growable array of conversations. Zero-initialise for the empty list. */
+struct conversation_list {
+	struct conversation *v;
+	size_t n, cap;
+};
+
+/* One conversation's vector in a vector map. */
+struct vmap_entry {
+	char *conv;
+	struct vector v;
+};
+/* The vectors of several conversations. Zero-initialise for the empty map. */
+struct vmap {
+	struct vmap_entry *e;
+	size_t n, cap;
+};
+
+void message_free(struct message *m);
+/* Frees an array of n messages and the array. */
+void messages_free(struct message *v, size_t n);
+/* A new zeroed message at the end of l. */
+struct message *message_list_push(struct message_list *l);
+void message_list_free(struct message_list *l);
+
+void conversation_free(struct conversation *c);
+/* Frees an array of n conversations and the array. */
+void conversations_free(struct conversation *v, size_t n);
+/* A new zeroed conversation at the end of l. */
+struct conversation *conversation_list_push(struct conversation_list *l);
+void conversation_list_free(struct conversation_list *l);
+
+void vmap_free(struct vmap *m);
+/* The entry of conv, created empty when absent. */
+struct vector *vmap_get(struct vmap *m, const char *conv);
+
+#endif
