@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "server.h"
+#include "codec.h"
 
 /* A response cut in the middle (the close fault). */
 struct cut {

@@ -17,13 +17,6 @@ static const char *const labels[EP_COUNT] = {
 static uint64_t requests[EP_COUNT], req_bytes[EP_COUNT], resp_bytes[EP_COUNT];
 static uint64_t delivered_sync, delivered_events, stored;
 
-/* The endpoint label. */
-const char *
-metrics_label(enum endpoint ep)
-{
-	return labels[ep];
-}
-
 /* Counts one answered request. */
 void
 metrics_request(enum endpoint ep, uint64_t reqbytes, uint64_t respbytes)

@@ -4,7 +4,7 @@
  */
 #include <stdlib.h>
 
-#include "server.h"
+#include "codec.h"
 
 /* The conversation object: id, title, created, members, optional vector, optional digest. */
 json_t *

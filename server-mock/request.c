@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "server.h"
+#include "codec.h"
 #include "text.h"
 
 /* Fills r with the error body {"error","message"}; returns -1. */

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "server.h"
+#include "codec.h"
 #include "vector.h"
 
 static struct store *store;

@@ -7,7 +7,6 @@
 #ifndef NATTER_SERVER_H
 #define NATTER_SERVER_H
 
-#include <jansson.h>
 #include <microhttpd.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -60,15 +59,6 @@ enum endpoint {
 	EP_COUNT,
 };
 
-/* An answer being built by a route. */
-struct reply {
-	unsigned status;
-	json_t *json; /* owned; NULL when text is used */
-	char *text; /* owned plain text (metrics) */
-	const char *ctype;
-	int retry_after; /* seconds, 0 = no header */
-};
-
 /* One request's state, from its first byte to its completion. */
 struct req {
 	struct MHD_Connection *conn;
@@ -93,15 +83,6 @@ struct req {
 	bool suspended;
 	struct req *prev, *next;
 };
-
-/* render.c: the store's answers as protocol JSON */
-json_t *render_conv(const struct store_conv *c, bool with_vector, bool with_digest);
-json_t *render_convs(const struct store_conv *c, size_t n, bool with_vector);
-/* The answer to a send when body is NULL. NULL when it cannot be rendered. */
-json_t *render_message(const struct store_message *m);
-json_t *render_messages(const struct store_message *m, size_t n);
-json_t *render_event(const struct store_event *ev);
-json_t *render_events(const struct store_event *ev, size_t n);
 
 /* auth.c: names, passwords and tokens */
 bool auth_name_valid(const char *name);
@@ -129,18 +110,8 @@ int64_t pwwork_tick(void);
 void pwwork_forget(struct req *q);
 size_t pwwork_pending(void);
 
-/* request.c: reading JSON bodies */
-/* Parses a request body into an object, or fills r with the 400 error. */
-json_t *request_json(const struct buf *body, struct reply *r);
-/* The depth of nesting of JSON text (strings skipped). */
-int request_json_depth(const char *s, size_t len);
-/* Sets r to an error reply. Returns -1. */
-int reply_error(struct reply *r, unsigned status, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-/* A string field: 0, or -1 with r set (missing/wrong type, invalid text). */
-int request_string(json_t *o, const char *key, const char **s, size_t *len, struct reply *r);
-
-/* routes.c: endpoint handlers */
+/* routes.c: endpoint handlers (struct reply: codec.h) */
+struct reply;
 enum route_result { ROUTE_REPLY, ROUTE_SUSPEND, ROUTE_WORKING };
 enum endpoint route_endpoint(const char *url);
 enum route_result route(struct req *q, struct reply *r);
@@ -176,8 +147,6 @@ void ratelimit_init(double rate, int burst);
 /* 0 allowed, else seconds to wait. */
 int ratelimit_take(const struct sockaddr *sa, int64_t now);
 
-/* metrics.c: Prometheus counters */
-const char *metrics_label(enum endpoint ep);
 void metrics_request(enum endpoint ep, uint64_t reqbytes, uint64_t respbytes);
 void metrics_delivered(bool via_events, uint64_t n);
 void metrics_stored(void);

@@ -101,17 +101,6 @@ view_detach(struct view *v, size_t from, size_t *n)
 	return out;
 }
 
-/* The last message with client id cid. */
-struct view_msg *
-view_find_cid(const struct view *v, const char *cid)
-{
-	for (size_t i = v->n; i-- > 0;) {
-		if (v->msgs[i]->cid && strcmp(v->msgs[i]->cid, cid) == 0)
-			return v->msgs[i];
-	}
-	return NULL;
-}
-
 /* Puts the unread marker above message i. */
 void
 view_mark_unread(struct view *v, size_t i, const char *text)
@@ -251,16 +240,4 @@ view_layout(struct view *v, size_t width, size_t height, size_t *scroll, struct 
 		memmove(rows, rows + (height - filled), filled * sizeof(*rows));
 	}
 	return filled;
-}
-
-/* Rows from the top of message i to the bottom of the view. */
-size_t
-view_rows_from(struct view *v, size_t i, size_t width)
-{
-	size_t rows = 0;
-	if (width == 0)
-		return 0;
-	for (size_t k = i; k < v->n; k++)
-		rows += msg_rows(v, k, width);
-	return rows;
 }

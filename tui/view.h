@@ -79,8 +79,6 @@ void view_push(struct view *v, struct view_msg *m);
 struct view_msg **view_detach(struct view *v, size_t from, size_t *n);
 /* Frees one message taken out of a view. */
 void view_msg_free(struct view_msg *m);
-/* The last message whose client id is cid, or NULL. */
-struct view_msg *view_find_cid(const struct view *v, const char *cid);
 /* Puts the unread marker above message i (SIZE_MAX: no marker) with the given text. */
 void view_mark_unread(struct view *v, size_t i, const char *text);
 /*
@@ -95,7 +93,6 @@ size_t view_layout(
  * Rows from the top of message i (with its separators) to the bottom of the
  * view: the scroll that brings message i to the top is this minus height.
  */
-size_t view_rows_from(struct view *v, size_t i, size_t width);
 /* Formats the "HH:MM" of ts in local time into out (6 bytes). */
 void view_time(int64_t ts, char out[6]);
 

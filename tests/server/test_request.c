@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "server.h"
+#include "codec.h"
 
 /* Parses text as a request body; returns the object or NULL with r filled. */
 static json_t *

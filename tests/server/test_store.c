@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "server.h"
+#include "codec.h"
 
 /* A tiny deterministic generator, so a failure can be replayed. */
 static uint64_t rng = 88172645463325252ull;

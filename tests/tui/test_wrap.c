@@ -382,8 +382,11 @@ view__window__keeps_only_the_newest(void **state)
 		assert_true(v.n <= 8);
 	}
 	assert_string_equal(v.msgs[v.n - 1]->body, "m99");
-	assert_non_null(view_find_cid(&v, "cid98"));
-	assert_null(view_find_cid(&v, "cid3"));
+	assert_string_equal(v.msgs[v.n - 2]->cid, "cid98");
+	bool old = false;
+	for (size_t i = 0; i < v.n; i++)
+		old = old || strcmp(v.msgs[i]->cid, "cid3") == 0;
+	assert_false(old);
 	view_free(&v);
 }
 
@@ -418,7 +421,7 @@ view__layout__tiny_screens_do_not_overflow(void **state)
 }
 
 static void
-view__rows_from__brings_message_to_top(void **state)
+view__layout__scroll_counts_rows_from_the_bottom(void **state)
 {
 	(void)state;
 	struct view v;
@@ -426,9 +429,9 @@ view__rows_from__brings_message_to_top(void **state)
 	for (int i = 0; i < 20; i++)
 		view_append(&v, day_ms(0, 0), "bob", "x", 1, 0);
 	struct view_row rows[5];
-	size_t scroll = view_rows_from(&v, 10, 40) - 5;
+	size_t scroll = 5;
+	assert_int_equal(view_layout(&v, 40, 5, &scroll, rows), 5);
 	assert_int_equal(scroll, 5);
-	view_layout(&v, 40, 5, &scroll, rows);
 	assert_int_equal(rows[0].index, 10);
 	view_free(&v);
 }
@@ -481,7 +484,7 @@ main(void)
 	    cmocka_unit_test(view__append__sanitises_hostile_text),
 	    cmocka_unit_test(view__window__keeps_only_the_newest),
 	    cmocka_unit_test(view__layout__tiny_screens_do_not_overflow),
-	    cmocka_unit_test(view__rows_from__brings_message_to_top),
+	    cmocka_unit_test(view__layout__scroll_counts_rows_from_the_bottom),
 	    cmocka_unit_test(color__of_name__stable_and_spread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
