@@ -356,9 +356,8 @@ stop_server
 
 # 429 comes before everything but the HTTP layer.
 start_server --rate-limit 1 || exit 1
-req GET /v1/conversations "" ""
-req POST /v1/nothing "@$T_TMP/big" ""
-is "$HTTP_STATUS $ERR" "429 rate_limited" "429 before 413 and 404"
+many POST "" /v1/conversations "" /v1/nothing "@$T_TMP/big"
+is "${GOT[1]}" "429 rate_limited" "429 before 413 and 404"
 req GET /v1/health "" ""
 is "$HTTP_STATUS" 200 "health is not rate limited"
 stop_server
