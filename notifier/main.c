@@ -179,8 +179,9 @@ pick_server(const struct creds *cr, struct err *e)
 	return norm;
 }
 
-int
-main(int argc, char *argv[])
+/* Parses the command line into opts: -1 to go on, else the exit status. */
+static int
+parse_options(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 	    {"backend", required_argument, NULL, 'b'},
@@ -233,7 +234,16 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
+	return -1;
+}
 
+int
+main(int argc, char *argv[])
+{
+	int st = parse_options(argc, argv);
+	if (st >= 0)
+		return st;
+	struct err e = {0};
 	struct paths paths;
 	struct creds creds = {0};
 	struct notifyd d;

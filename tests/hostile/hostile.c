@@ -167,9 +167,15 @@ done:
 	deflateEnd(&z);
 }
 
-/* Serves one connection according to the fault named in the path. */
-static void
-serve(int fd)
+/* The longest fault name in a path. */
+#define MODE_MAX 64
+
+/*
+ * Reads one request (draining its body) and finds the fault its path names
+ * (/MODE/v1/...) and the endpoint. Returns 0, or -1 when there is none.
+ */
+static int
+read_request(int fd, char mode[MODE_MAX], enum ep *ep)
 {
 	char req[65536];
 	size_t len = 0;
@@ -177,14 +183,14 @@ serve(int fd)
 	while (len < sizeof(req) - 1) {
 		ssize_t r = read(fd, req + len, sizeof(req) - 1 - len);
 		if (r <= 0)
-			return;
+			return -1;
 		len += (size_t)r;
 		req[len] = '\0';
 		if ((end = strstr(req, "\r\n\r\n")) != NULL)
 			break;
 	}
 	if (end == NULL)
-		return;
+		return -1;
 	/* Drain the body, so the client is not cut off while it sends. */
 	const char *cl = strcasestr(req, "\r\ncontent-length:");
 	long want = cl ? atol(cl + 17) : 0;
@@ -198,27 +204,37 @@ serve(int fd)
 	}
 	char method[16], path[1024];
 	if (sscanf(req, "%15s %1023s", method, path) != 2)
-		return;
-	char mode[64] = "";
+		return -1;
+	mode[0] = '\0';
 	const char *rest = "";
 	if (path[0] == '/') {
 		size_t n = strcspn(path + 1, "/");
-		if (n < sizeof(mode)) {
+		if (n < MODE_MAX) {
 			memcpy(mode, path + 1, n);
 			mode[n] = '\0';
 		}
 		rest = path + 1 + n;
 	}
-	enum ep ep = EP_OTHER;
+	*ep = EP_OTHER;
 	if (strcmp(rest, "/v1/login") == 0 || strcmp(rest, "/v1/register") == 0)
-		ep = EP_AUTH;
+		*ep = EP_AUTH;
 	else if (strcmp(rest, "/v1/conversations") == 0)
-		ep = EP_CONVS;
+		*ep = EP_CONVS;
 	else if (strcmp(rest, "/v1/sync") == 0)
-		ep = EP_SYNC;
+		*ep = EP_SYNC;
 	else if (strncmp(rest, "/v1/events", 10) == 0)
-		ep = EP_EVENTS;
+		*ep = EP_EVENTS;
+	return 0;
+}
 
+/* Serves one connection according to the fault named in the path. */
+static void
+serve(int fd)
+{
+	char mode[MODE_MAX];
+	enum ep ep;
+	if (read_request(fd, mode, &ep) < 0)
+		return;
 	if (strcmp(mode, "ok") == 0) {
 		answer(fd, ep == EP_OTHER ? 404 : 200, good(ep), strlen(good(ep)));
 	} else if (strcmp(mode, "truncated") == 0) {
