@@ -208,7 +208,7 @@ sync_reply(struct store *s, const struct config *c, int64_t uid, const struct sy
 		err_set(&e, ERR_DB, "a stored message is not valid text");
 		route_internal(r, &e);
 	} else if (a.more && !c->protocol_10 &&
-		   (next = next_token(s, uid, q, jh, chain, a.last, &e)) == NULL) {
+	    (next = next_token(s, uid, q, jh, chain, a.last, &e)) == NULL) {
 		json_decref(messages);
 		route_internal(r, &e);
 	} else {
@@ -262,13 +262,14 @@ token_split(const char *tok, char id[33], int64_t *after)
 
 /* {"next": TOKEN}: continues a chain of uid. */
 static void
-sync_next(struct store *s, const struct config *c, int64_t uid, json_t *in, json_t *jn,
-    struct reply *r)
+sync_next(
+    struct store *s, const struct config *c, int64_t uid, json_t *in, json_t *jn, struct reply *r)
 {
 	struct sync_req q = {0};
 	if (json_object_get(in, "have") != NULL || json_object_get(in, "conversations") != NULL) {
 		reply_error(r, 400, "invalid_field",
-		    "\"next\" continues an earlier request: no \"have\" or \"conversations\" with it");
+		    "\"next\" continues an earlier request: no \"have\" or \"conversations\" with "
+		    "it");
 		return;
 	}
 	if (!json_is_string(jn)) {

@@ -5,8 +5,8 @@
 
 /* Reads the (conv, cursor, joined) rows of a changes statement into *out. */
 static int
-read_changes(struct sqlite_store *s, sqlite3_stmt *t, struct store_change **out, size_t *n,
-    struct err *e)
+read_changes(
+    struct sqlite_store *s, sqlite3_stmt *t, struct store_change **out, size_t *n, struct err *e)
 {
 	*out = NULL;
 	*n = 0;
@@ -71,8 +71,8 @@ sq_changes_log(struct store *base, int64_t uid, uint64_t since, struct store_cha
 
 /* Records a continuation, or refreshes its use time. */
 int
-sq_continuation_put(struct store *base, const char *id, int64_t uid, int64_t now,
-    const char *have, const char *scope, struct err *e)
+sq_continuation_put(struct store *base, const char *id, int64_t uid, int64_t now, const char *have,
+    const char *scope, struct err *e)
 {
 	struct sqlite_store *s = sq(base);
 	sqlite3_stmt *t = sq_st(s, Q_CONT_PUT, e);
@@ -88,8 +88,8 @@ sq_continuation_put(struct store *base, const char *id, int64_t uid, int64_t now
 
 /* A continuation by id: 0 found, 1 unknown. */
 int
-sq_continuation_get(struct store *base, const char *id, int64_t *uid, int64_t *used,
-    char **have, char **scope, struct err *e)
+sq_continuation_get(struct store *base, const char *id, int64_t *uid, int64_t *used, char **have,
+    char **scope, struct err *e)
 {
 	struct sqlite_store *s = sq(base);
 	sqlite3_stmt *t = sq_st(s, Q_CONT_GET, e);
