@@ -3,7 +3,7 @@
  * -d, else memory) holding users, tokens, conversations, messages, the event
  * log and each user's retained events. This file opens and migrates it,
  * keeps the prepared statements and runs transactions; the operations on
- * each object are in store-sqlite-{user,conv,message,event}.c.
+ * each object are in store-sqlite-{user,conv,message,event,changes}.c.
  */
 #include <stdlib.h>
 

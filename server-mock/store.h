@@ -5,9 +5,9 @@
  * turns them into JSON. No JSON is known here.
  *
  * Two layers:
- *  - store.c, store-user.c, store-conv.c, store-message.c, store-event.c:
- *    what each request does (which operations, in which transaction), the
- *    same for every backend;
+ *  - store.c, store-user.c, store-conv.c, store-message.c, store-event.c,
+ *    store-changes.c, store-sync-next.c: what each request does (which
+ *    operations, in which transaction), the same for every backend;
  *  - a backend: a `struct store_ops` table of small operations on one
  *    database. store-sqlite*.c is the one backend today (a file named by -d,
  *    or memory); store_open picks the backend from what -d names, so a
@@ -98,7 +98,9 @@ struct store;
  * Reads run in autocommit: the SQLite backend has one writer, this
  * process, so the several reads of one sync or long-poll see one state.
  * A backend shared by several processes needs a read snapshot there
- * (REPEATABLE READ around store_sync and store_events).
+ * (REPEATABLE READ around store_sync, store_events and store_changes).
+ * Continuations are rows of their own (id, user, last use, have and scope
+ * as opaque text), so any server process may continue any chain.
  *
  * Text is UTF-8 and compared bytewise: "ordered by name" is byte order
  * (SQLite's BINARY; PostgreSQL needs COLLATE "C"), and the digest of a
