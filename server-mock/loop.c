@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/select.h>
 #include <unistd.h>
@@ -19,6 +20,8 @@
 #include "server.h"
 
 static int wake_r = -1, wake_w = -1;
+static atomic_bool woken; /* a byte is in the pipe */
+static unsigned max_conns;
 
 /* The MHD flags for a back end named by NATTER_MHD_BACKEND. */
 int
@@ -49,10 +52,11 @@ pipe_flags(int fd)
 	return fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-/* Opens the self-pipe (pipe2 is not on macOS). */
+/* Opens the self-pipe (pipe2 is not on macOS); conn_limit is MHD's connection limit. */
 int
-loop_init(struct err *e)
+loop_init(unsigned conn_limit, struct err *e)
 {
+	max_conns = conn_limit;
 	int p[2];
 	if (pipe(p) < 0)
 		return err_set(e, ERR_SYSTEM, "cannot make a pipe: %s", strerror(errno));
@@ -70,11 +74,11 @@ loop_init(struct err *e)
 void
 loop_wake(void)
 {
+	if (wake_w < 0 || atomic_exchange(&woken, true))
+		return;
 	int saved = errno;
-	if (wake_w >= 0) {
-		ssize_t n = write(wake_w, "", 1);
-		(void)n; /* full: a wake-up is pending already */
-	}
+	ssize_t n = write(wake_w, "", 1);
+	(void)n; /* full: a wake-up is pending already */
 	errno = saved;
 }
 
@@ -83,6 +87,7 @@ static void
 unwake(void)
 {
 	char b[64];
+	atomic_store(&woken, false);
 	while (read(wake_r, b, sizeof(b)) > 0)
 		;
 }
@@ -99,6 +104,15 @@ timeout_ms(struct MHD_Daemon *d, int64_t ms)
 	return ms > INT_MAX ? -1 : (int)ms;
 }
 
+/* How many connections MHD holds. */
+static unsigned
+conns(struct MHD_Daemon *d)
+{
+	const union MHD_DaemonInfo *ci =
+	    MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return ci != NULL ? ci->num_connections : 0;
+}
+
 /* Waits on MHD's epoll fd and the self-pipe, then lets MHD work. */
 static void
 wait_epoll(struct MHD_Daemon *d, int epfd, int ms)
@@ -106,7 +120,13 @@ wait_epoll(struct MHD_Daemon *d, int epfd, int ms)
 	struct pollfd p[2] = {{.fd = epfd, .events = POLLIN}, {.fd = wake_r, .events = POLLIN}};
 	if (poll(p, 2, ms) > 0 && p[1].revents != 0)
 		unwake();
+	bool full = conns(d) >= max_conns;
 	MHD_run(d);
+	/* At the limit MHD takes its listening socket out of the epoll set and
+	 * puts it back only when a run starts below the limit: so one more run,
+	 * or new clients would wait until something else wakes us. */
+	if (full && conns(d) < max_conns)
+		MHD_run(d);
 }
 
 /* Waits with select() on MHD's sockets and the self-pipe, then lets MHD work. */
@@ -121,6 +141,11 @@ wait_select(struct MHD_Daemon *d, int ms)
 	FD_SET(wake_r, &rs);
 	/* With select, MHD only takes sockets that fit an fd_set: this cannot fail. */
 	MHD_get_fdset(d, &rs, &ws, &es, &max);
+	/* At the limit, new clients wait in the backlog as with epoll; MHD 0.9.75
+	 * would accept them and close them at once. */
+	const union MHD_DaemonInfo *li = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
+	if (li != NULL && li->listen_fd != MHD_INVALID_SOCKET && conns(d) >= max_conns)
+		FD_CLR(li->listen_fd, &rs);
 	struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
 	if (select(max + 1, &rs, &ws, &es, ms < 0 ? NULL : &tv) < 0) {
 		MHD_run(d); /* interrupted: the sets say nothing */

@@ -243,7 +243,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 
-	if (loop_init(&e) < 0 || pwwork_start(&e) < 0) {
+	if (loop_init(c.conn_limit, &e) < 0 || pwwork_start(&e) < 0) {
 		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
 		store_close(store);
 		freeaddrinfo(ai);

@@ -130,7 +130,7 @@ void http_completed(
 /* loop.c: the main loop's sleep, on MHD's sockets and a self-pipe */
 /* The MHD flags of NATTER_MHD_BACKEND: auto, epoll or select. */
 int loop_backend(const char *name, unsigned *flags, struct err *e);
-int loop_init(struct err *e);
+int loop_init(unsigned conn_limit, struct err *e);
 /* Wakes loop_wait: safe in a signal handler and on any thread. */
 void loop_wake(void);
 /* Sleeps until MHD has work, loop_wake, or ms pass (INT64_MAX: no limit); runs MHD. */
