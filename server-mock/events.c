@@ -31,6 +31,7 @@ resume(struct req *q)
 {
 	unlink_req(q);
 	MHD_resume_connection(q->conn);
+	loop_wake();
 }
 
 /* Suspends q's connection until a wake-up, its deadline or its release. */
@@ -66,11 +67,11 @@ events_wake_users(const int64_t *uids, size_t n)
 	}
 }
 
-/* Resumes what is due; returns the milliseconds until the next deadline (max 1000). */
+/* Resumes what is due; returns the milliseconds until the next deadline (INT64_MAX: none). */
 int64_t
 events_tick(int64_t now)
 {
-	int64_t next = 1000;
+	int64_t next = INT64_MAX;
 	struct req *q = head, *nq;
 	for (; q != NULL; q = nq) {
 		nq = q->next;

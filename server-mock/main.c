@@ -21,6 +21,7 @@ on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+	loop_wake();
 }
 
 /* Prints the usage. */
@@ -157,6 +158,11 @@ parse_flags(int argc, char *argv[], struct config *c)
 	const char *iv = getenv("NATTER_DEMO_INTERVAL");
 	if (iv != NULL && *iv != '\0')
 		c->demo_interval_ms = number("NATTER_DEMO_INTERVAL", iv, 100, 86400000);
+	const char *be = getenv("NATTER_MHD_BACKEND");
+	if (be != NULL && *be != '\0' && loop_backend(be, &c->mhd_backend, &e) < 0) {
+		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
+		return 2;
+	}
 	return -1;
 }
 
@@ -171,12 +177,8 @@ serve(struct MHD_Daemon *d, struct store *store, const struct config *c)
 			if (w < wait)
 				wait = w;
 		}
-		int64_t w = pwwork_tick();
-		if (w < wait)
-			wait = w;
-		if (wait > 250)
-			wait = 250;
-		MHD_run_wait(d, (int32_t)(wait < 0 ? 0 : wait));
+		pwwork_tick();
+		loop_wait(d, wait);
 	}
 }
 
@@ -218,6 +220,7 @@ main(int argc, char *argv[])
 	    .conn_limit = 1024,
 	    .per_ip_limit = 256,
 	    .conn_timeout = 60,
+	    .mhd_backend = MHD_USE_AUTO,
 	    .demo_interval_ms = 5000,
 	};
 	int st = parse_flags(argc, argv, &c);
@@ -250,7 +253,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 
-	if (pwwork_start(&e) < 0) {
+	if (loop_init(c.conn_limit, &e) < 0 || pwwork_start(&e) < 0) {
 		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
 		store_close(store);
 		freeaddrinfo(ai);
@@ -263,7 +266,7 @@ main(int argc, char *argv[])
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	unsigned flags = c.mhd_backend | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	struct MHD_Daemon *d = MHD_start_daemon(flags, (uint16_t)c.port, NULL, NULL, http_answer,

@@ -3,8 +3,9 @@
  * second on purpose; done inline it would stall every other client behind
  * each register or login (a flood of wrong logins froze the server). The
  * request's connection is suspended while one worker thread hashes; the main
- * loop resumes it when the job is done and the route runs again with the
- * result. One worker keeps the memory of hashing at one Argon2 instance.
+ * loop, woken by the worker (loop_wake), resumes it when the job is done and
+ * the route runs again with the result. One worker keeps the memory of
+ * hashing at one Argon2 instance.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -72,6 +73,7 @@ work(void *arg)
 		pthread_mutex_lock(&mu);
 		j->next = finished;
 		finished = j;
+		loop_wake();
 	}
 	pthread_mutex_unlock(&mu);
 	return NULL;
@@ -158,8 +160,8 @@ pwwork_result(struct req *q, char **out)
 	return rc;
 }
 
-/* Resumes the connections whose jobs are done; returns how long the loop may sleep. */
-int64_t
+/* Resumes the connections whose jobs are done. */
+void
 pwwork_tick(void)
 {
 	pthread_mutex_lock(&mu);
@@ -169,17 +171,17 @@ pwwork_tick(void)
 		j->handed = true;
 		in_flight--;
 	}
-	bool waiting = in_flight > 0;
 	pthread_mutex_unlock(&mu);
 	for (struct pwjob *j = done, *n; j != NULL; j = n) {
 		n = j->next;
 		j->next = NULL;
-		if (j->q != NULL)
+		if (j->q != NULL) {
 			MHD_resume_connection(j->q->conn);
-		else
+			loop_wake();
+		} else {
 			job_free(j);
+		}
 	}
-	return waiting ? 5 : INT64_MAX;
 }
 
 /* Drops q's job: freed now if it came back, else when it does. */

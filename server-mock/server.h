@@ -43,6 +43,7 @@ struct config {
 	unsigned conn_limit;
 	unsigned per_ip_limit;
 	unsigned conn_timeout;
+	unsigned mhd_backend; /* MHD_USE_AUTO, MHD_USE_EPOLL or 0 (select) */
 	int64_t demo_interval_ms;
 	bool protocol_10; /* --protocol 1.0: no /v1/changes, no sync continuations */
 };
@@ -109,8 +110,8 @@ void pwwork_hash(struct req *q, const char *pw);
 void pwwork_verify(struct req *q, const char *pw, const char *hash);
 /* After the job: 1 good (for a hash, *out is the new hash), 0 not. */
 int pwwork_result(struct req *q, char **out);
-/* Resumes finished requests; the longest the main loop may wait. */
-int64_t pwwork_tick(void);
+/* Resumes finished requests (the worker wakes the loop with loop_wake). */
+void pwwork_tick(void);
 void pwwork_forget(struct req *q);
 size_t pwwork_pending(void);
 
@@ -130,10 +131,19 @@ enum MHD_Result http_answer(void *cls, struct MHD_Connection *conn, const char *
 void http_completed(
     void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe);
 
+/* loop.c: the main loop's sleep, on MHD's sockets and a self-pipe */
+/* The MHD flags of NATTER_MHD_BACKEND: auto, epoll or select. */
+int loop_backend(const char *name, unsigned *flags, struct err *e);
+int loop_init(unsigned conn_limit, struct err *e);
+/* Wakes loop_wait: safe in a signal handler and on any thread. */
+void loop_wake(void);
+/* Sleeps until MHD has work, loop_wake, or ms pass (INT64_MAX: no limit); runs MHD. */
+void loop_wait(struct MHD_Daemon *d, int64_t ms);
+
 /* events.c: suspended connections (long-polls, delayed answers) */
 void events_suspend(struct req *q);
 void events_wake_users(const int64_t *uids, size_t n);
-/* Resumes every request whose deadline or release time passed; returns ms to the next. */
+/* Resumes every request whose deadline or release time passed; ms to the next (INT64_MAX: none). */
 int64_t events_tick(int64_t now);
 /* Resumes everything (shutdown); returns how many were suspended. */
 size_t events_stop_all(void);
