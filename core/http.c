@@ -464,9 +464,11 @@ http_request_flags(struct http *h, const char *method, const char *path, const c
 		CURLcode rc = perform(h, method, url, body, timeout_ms, &x, errbuf);
 		if (h->verbose) {
 			if (rc == CURLE_OK)
-				fprintf(stderr, "natter: %s %s -> %ld (%zu bytes, %lld ms)\n",
+				fprintf(stderr,
+				    "natter: %s %s -> %ld (%zu bytes, %lld ms, a body of %zu "
+				    "bytes sent)\n",
 				    method, url, r->status, r->body.len,
-				    (long long)(mono_ms() - t0));
+				    (long long)(mono_ms() - t0), body ? strlen(body) : 0);
 			else
 				fprintf(stderr, "natter: %s %s -> %s\n", method, url,
 				    *errbuf ? errbuf : curl_easy_strerror(rc));
