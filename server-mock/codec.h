@@ -22,11 +22,25 @@ struct reply {
 /* render.c: the store's answers as protocol JSON */
 json_t *render_conv(const struct store_conv *c, bool with_vector, bool with_digest);
 json_t *render_convs(const struct store_conv *c, size_t n, bool with_vector);
+/* A conversation of GET /v1/changes: id and digest, and its metadata when meta. */
+json_t *render_change(const struct store_conv *c, bool meta);
 /* The answer to a send when body is NULL. NULL when it cannot be rendered. */
 json_t *render_message(const struct store_message *m);
 json_t *render_messages(const struct store_message *m, size_t n);
 json_t *render_event(const struct store_event *ev);
 json_t *render_events(const struct store_event *ev, size_t n);
+
+/* routes.c: what the routes of other files share */
+/* Replies 500 after a store failure, logging the cause. */
+enum route_result route_internal(struct reply *r, const struct err *e);
+/* Sets a JSON reply (taking j). */
+enum route_result reply_json(struct reply *r, unsigned status, json_t *j);
+/* Looks up a conversation of the caller by public id: 0, or -1 with r set (404). */
+int route_member_conv(int64_t uid, const char *id, int64_t *conv, struct reply *r);
+
+/* routes-sync.c: POST /v1/sync, with its continuations */
+enum route_result route_sync(
+    struct store *s, const struct config *c, int64_t uid, json_t *in, struct reply *r);
 
 /* request.c: reading JSON bodies */
 /* Parses a request body into an object, or fills r with the 400 error. */

@@ -31,7 +31,8 @@ usage(FILE *f)
 	    "usage: natter-server-mock [-h] [--version] [-l addr] [-p port] [-d file] [--demo]\n"
 	    "                          [--faults spec] [--event-retention n] [--max-poll s]\n"
 	    "                          [--rate-limit n] [--max-connections n]\n"
-	    "                          [--max-connections-per-ip n] [--idle-timeout s]\n");
+	    "                          [--max-connections-per-ip n] [--idle-timeout s]\n"
+	    "                          [--protocol 1.0]\n");
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
@@ -73,6 +74,7 @@ parse_flags(int argc, char *argv[], struct config *c)
 		OPT_MAXCONN,
 		OPT_PERIP,
 		OPT_IDLE,
+		OPT_PROTOCOL,
 	};
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
@@ -85,6 +87,7 @@ parse_flags(int argc, char *argv[], struct config *c)
 	    {"max-connections", required_argument, NULL, OPT_MAXCONN},
 	    {"max-connections-per-ip", required_argument, NULL, OPT_PERIP},
 	    {"idle-timeout", required_argument, NULL, OPT_IDLE},
+	    {"protocol", required_argument, NULL, OPT_PROTOCOL},
 	    {NULL, 0, NULL, 0},
 	};
 	struct err e = {0};
@@ -117,6 +120,13 @@ parse_flags(int argc, char *argv[], struct config *c)
 			break;
 		case OPT_RETENTION:
 			c->event_retention = (int)number("--event-retention", optarg, 1, 10000000);
+			break;
+		case OPT_PROTOCOL:
+			if (strcmp(optarg, "1.0") != 0 && strcmp(optarg, "1.1") != 0) {
+				fprintf(stderr, "natter-server-mock: --protocol is 1.0 or 1.1\n");
+				return 2;
+			}
+			c->protocol_10 = strcmp(optarg, "1.0") == 0;
 			break;
 		case OPT_MAXPOLL:
 			c->max_poll = (int)number("--max-poll", optarg, 0, 3600);

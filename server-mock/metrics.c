@@ -9,6 +9,7 @@ static const char *const labels[EP_COUNT] = {
     [EP_MESSAGES] = "messages",
     [EP_SYNC] = "sync",
     [EP_EVENTS] = "events",
+    [EP_CHANGES] = "changes",
     [EP_HEALTH] = "health",
     [EP_METRICS] = "metrics",
     [EP_OTHER] = "other",

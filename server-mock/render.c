@@ -49,6 +49,19 @@ render_convs(const struct store_conv *c, size_t n, bool with_vector)
 	return a;
 }
 
+/* A conversation of GET /v1/changes: id and digest, then the metadata when meta. */
+json_t *
+render_change(const struct store_conv *c, bool meta)
+{
+	json_t *o = render_conv(c, false, true);
+	if (meta)
+		return o;
+	json_t *j = json_pack(
+	    "{s:O, s:O}", "id", json_object_get(o, "id"), "digest", json_object_get(o, "digest"));
+	json_decref(o);
+	return j;
+}
+
 /* The message object: conv, sender, seq, ts, and body unless it is NULL. */
 json_t *
 render_message(const struct store_message *m)

@@ -49,10 +49,12 @@ route_endpoint(const char *url)
 	    {"/v1/events", EP_EVENTS},
 	    {"/v1/health", EP_HEALTH},
 	    {"/v1/metrics", EP_METRICS},
+	    {"/v1/changes", EP_CHANGES},
 	};
 	for (size_t i = 0; i < nitems(fixed); i++)
 		if (strcmp(url, fixed[i].path) == 0)
-			return fixed[i].ep;
+			return fixed[i].ep == EP_CHANGES && cfg->protocol_10 ? EP_OTHER
+									     : fixed[i].ep;
 	char id[128];
 	if (path_id(url, "/v1/conversations/", "", id, sizeof(id)))
 		return EP_CONVERSATIONS;
@@ -62,8 +64,8 @@ route_endpoint(const char *url)
 }
 
 /* Replies 500 after a store failure, logging the cause. */
-static enum route_result
-internal(struct reply *r, const struct err *e)
+enum route_result
+route_internal(struct reply *r, const struct err *e)
 {
 	fprintf(stderr, "natter-server-mock: %s\n", e->msg);
 	reply_error(r, 500, "internal", "the server failed; retrying later is safe");
@@ -71,7 +73,7 @@ internal(struct reply *r, const struct err *e)
 }
 
 /* Sets a JSON reply. */
-static enum route_result
+enum route_result
 reply_json(struct reply *r, unsigned status, json_t *j)
 {
 	r->status = status;
@@ -94,7 +96,7 @@ authenticate(struct req *q, struct reply *r, int64_t *uid, char **name)
 	struct err e = {0};
 	int rc = store_token_user(store, hash, uid, name, &e);
 	if (rc < 0) {
-		internal(r, &e);
+		route_internal(r, &e);
 		return -1;
 	}
 	if (rc == 1)
@@ -126,7 +128,7 @@ give_token(struct reply *r, unsigned status, int64_t uid, const char *name)
 	auth_new_token(tok, hash);
 	struct err e = {0};
 	if (store_token_add(store, uid, hash, &e) < 0)
-		return internal(r, &e);
+		return route_internal(r, &e);
 	return reply_json(r, status, json_pack("{s:s, s:s}", "user", name, "token", tok));
 }
 
@@ -170,7 +172,7 @@ do_register(struct req *q, json_t *in, struct reply *r)
 	int rc = store_user_create(store, user, hash, &uid, &e);
 	free(hash);
 	if (rc < 0)
-		return internal(r, &e);
+		return route_internal(r, &e);
 	if (rc == 1) {
 		reply_error(r, 409, "user_exists", "the name %s is taken", user);
 		return ROUTE_REPLY;
@@ -192,7 +194,7 @@ do_login(struct req *q, json_t *in, struct reply *r)
 	char *hash = NULL;
 	int rc = store_user_find(store, user, &uid, &hash, &e);
 	if (rc < 0)
-		return internal(r, &e);
+		return route_internal(r, &e);
 	if (q->pw == NULL) {
 		/* An unknown user costs the same time as a known one. */
 		pwwork_verify(q, pw, rc == 1 ? NULL : hash);
@@ -219,7 +221,7 @@ do_logout(struct req *q, struct reply *r)
 	auth_token_hash(tok, len, hash);
 	struct err e = {0};
 	if (store_token_revoke(store, hash, &e) < 0)
-		return internal(r, &e);
+		return route_internal(r, &e);
 	return reply_json(r, 200, json_object());
 }
 
@@ -274,7 +276,7 @@ do_conv_create(int64_t uid, const char *me, json_t *in, struct reply *r)
 	int rc =
 	    store_conv_create(store, uid, title, names, nn, &conv, &unknown, &woken, &nwoken, &e);
 	if (rc < 0) {
-		internal(r, &e);
+		route_internal(r, &e);
 	} else if (rc == 1) {
 		reply_error(r, 400, "unknown_user", "no user is called %s", unknown);
 		free(unknown);
@@ -290,13 +292,13 @@ out:
 }
 
 /* Looks up a conversation of the caller by id: 0, or -1 with r set (404). */
-static int
-member_conv(int64_t uid, const char *id, int64_t *conv, struct reply *r)
+int
+route_member_conv(int64_t uid, const char *id, int64_t *conv, struct reply *r)
 {
 	struct err e = {0};
 	int rc = id_valid(id, strlen(id)) ? store_conv_member(store, uid, id, conv, &e) : 1;
 	if (rc < 0) {
-		internal(r, &e);
+		route_internal(r, &e);
 		return -1;
 	}
 	if (rc == 1)
@@ -309,12 +311,12 @@ static enum route_result
 do_conv_get(int64_t uid, const char *id, struct reply *r)
 {
 	int64_t conv;
-	if (member_conv(uid, id, &conv, r) < 0)
+	if (route_member_conv(uid, id, &conv, r) < 0)
 		return ROUTE_REPLY;
 	struct err e = {0};
 	struct store_conv c;
 	if (store_conv_get(store, conv, &c, &e) < 0)
-		return internal(r, &e);
+		return route_internal(r, &e);
 	reply_json(r, 200, render_conv(&c, true, true));
 	store_conv_free(&c);
 	return ROUTE_REPLY;
@@ -328,7 +330,7 @@ do_conv_list(int64_t uid, struct reply *r)
 	struct store_conv *c;
 	size_t n;
 	if (store_conv_list(store, uid, &c, &n, &e) < 0)
-		return internal(r, &e);
+		return route_internal(r, &e);
 	reply_json(r, 200, json_pack("{s:o}", "conversations", render_convs(c, n, true)));
 	store_convs_free(c, n);
 	return ROUTE_REPLY;
@@ -339,7 +341,7 @@ static enum route_result
 do_send(int64_t uid, const char *me, const char *id, json_t *in, struct reply *r)
 {
 	int64_t conv;
-	if (member_conv(uid, id, &conv, r) < 0)
+	if (route_member_conv(uid, id, &conv, r) < 0)
 		return ROUTE_REPLY;
 	const char *cid, *body;
 	size_t clen, blen;
@@ -366,7 +368,7 @@ do_send(int64_t uid, const char *me, const char *id, json_t *in, struct reply *r
 	int64_t *woken;
 	size_t nwoken;
 	if (store_send(store, uid, conv, cid, body, blen, &out, &created, &woken, &nwoken, &e) < 0)
-		return internal(r, &e);
+		return route_internal(r, &e);
 	if (created) {
 		metrics_stored();
 		events_wake_users(woken, nwoken);
@@ -376,167 +378,6 @@ do_send(int64_t uid, const char *me, const char *id, json_t *in, struct reply *r
 	free(woken);
 	reply_json(r, created ? 201 : 200, render_message(&out));
 	store_message_free(&out);
-	return ROUTE_REPLY;
-}
-
-/* Frees a parsed sync request. */
-static void
-sync_free(struct sync_req *q)
-{
-	for (size_t i = 0; i < q->n; i++)
-		vector_free(&q->convs[i].have);
-	free(q->convs);
-	q->convs = NULL;
-	q->n = 0;
-}
-
-/* Adds conv to the scope unless it is there; returns its entry. */
-static struct sync_conv *
-scope_add(struct sync_req *q, int64_t conv)
-{
-	for (size_t i = 0; i < q->n; i++)
-		if (q->convs[i].conv == conv)
-			return &q->convs[i];
-	q->convs = xreallocarray(q->convs, q->n + 1, sizeof(*q->convs));
-	struct sync_conv *c = &q->convs[q->n++];
-	memset(c, 0, sizeof(*c));
-	c->conv = conv;
-	return c;
-}
-
-/* Reads "have": per conversation of uid, the ranges held of each sender. 0, or -1 with r set. */
-static int
-sync_have(int64_t uid, json_t *jh, struct sync_req *have, struct reply *r)
-{
-	const char *cid;
-	json_t *jv;
-	json_object_foreach(jh, cid, jv)
-	{
-		int64_t conv;
-		if (member_conv(uid, cid, &conv, r) < 0)
-			return -1;
-		if (!json_is_object(jv))
-			return reply_error(
-			    r, 400, "invalid_field", "have[\"%.64s\"] must be an object", cid);
-		struct sync_conv *sc = scope_add(have, conv);
-		const char *sender;
-		json_t *js;
-		json_object_foreach(jv, sender, js)
-		{
-			if (!json_is_string(js))
-				return reply_error(
-				    r, 400, "invalid_field", "ranges must be strings");
-			struct seqset set = {0};
-			size_t pos = 0;
-			struct err e = {0};
-			if (seqset_parse(&set, json_string_value(js), json_string_length(js), &pos,
-				&e) < 0) {
-				seqset_free(&set);
-				return reply_error(r, 400, "invalid_ranges",
-				    "bad range string for %.32s in %.64s at byte %zu", sender, cid,
-				    pos);
-			}
-			seqset_union(vector_row(&sc->have, sender), &set);
-			seqset_free(&set);
-		}
-	}
-	return 0;
-}
-
-/* Reads the scope: "conversations" (jc) when given, else all of uid's. 0, or -1 with r set. */
-static int
-sync_scope(int64_t uid, json_t *jc, struct sync_req *q, struct reply *r)
-{
-	if (jc == NULL) {
-		struct err e = {0};
-		int64_t *ids;
-		size_t n;
-		if (store_conv_ids(store, uid, &ids, &n, &e) < 0) {
-			internal(r, &e);
-			return -1;
-		}
-		for (size_t i = 0; i < n; i++)
-			scope_add(q, ids[i]);
-		free(ids);
-		return 0;
-	}
-	if (!json_is_array(jc))
-		return reply_error(r, 400, "invalid_field", "\"conversations\" must be an array");
-	size_t i;
-	json_t *v;
-	json_array_foreach(jc, i, v)
-	{
-		int64_t conv;
-		if (!json_is_string(v))
-			return reply_error(r, 400, "invalid_field", "\"conversations\" holds ids");
-		if (member_conv(uid, json_string_value(v), &conv, r) < 0)
-			return -1;
-		scope_add(q, conv);
-	}
-	return 0;
-}
-
-/* Replies with the sync answer of q. */
-static void
-sync_reply(const struct sync_req *q, struct reply *r)
-{
-	struct err e = {0};
-	struct sync_answer a;
-	if (store_sync(store, q, &a, &e) < 0) {
-		internal(r, &e);
-		return;
-	}
-	json_t *messages = render_messages(a.msgs, a.nmsgs);
-	if (messages == NULL) {
-		err_set(&e, ERR_DB, "a stored message is not valid text");
-		internal(r, &e);
-	} else {
-		metrics_delivered(false, a.nmsgs);
-		reply_json(r, 200,
-		    json_pack("{s:o, s:b, s:I, s:o}", "messages", messages, "more", a.more,
-			"cursor", (json_int_t)store_cursor(store), "conversations",
-			render_convs(a.convs, a.nconvs, false)));
-	}
-	store_sync_free(&a);
-}
-
-/* POST /v1/sync */
-static enum route_result
-do_sync(int64_t uid, json_t *in, struct reply *r)
-{
-	struct sync_req q = {0};
-	struct sync_req have = {0};
-	json_t *jh = json_object_get(in, "have");
-	if (!json_is_object(jh)) {
-		reply_error(r, 400, "invalid_field", "\"have\" must be an object");
-		return ROUTE_REPLY;
-	}
-	json_t *jl = json_object_get(in, "limit");
-	q.limit = SYNC_LIMIT_DEFAULT;
-	if (jl != NULL) {
-		if (!json_is_integer(jl) || json_integer_value(jl) < 1) {
-			reply_error(r, 400, "invalid_field", "\"limit\" must be an integer >= 1");
-			return ROUTE_REPLY;
-		}
-		json_int_t l = json_integer_value(jl);
-		q.limit = l > SYNC_LIMIT_MAX ? SYNC_LIMIT_MAX : (int)l;
-	}
-	if (sync_have(uid, jh, &have, r) < 0 ||
-	    sync_scope(uid, json_object_get(in, "conversations"), &q, r) < 0)
-		goto out;
-	for (size_t i = 0; i < have.n; i++) {
-		for (size_t j = 0; j < q.n; j++) {
-			if (q.convs[j].conv == have.convs[i].conv) {
-				struct vector tmp = q.convs[j].have;
-				q.convs[j].have = have.convs[i].have;
-				have.convs[i].have = tmp;
-			}
-		}
-	}
-	sync_reply(&q, r);
-out:
-	sync_free(&q);
-	sync_free(&have);
 	return ROUTE_REPLY;
 }
 
@@ -566,7 +407,7 @@ events_poll(struct req *q, struct reply *r, bool final)
 	struct event_answer a;
 	int n = store_events(store, q->uid, q->after, EVENTS_PER_ANSWER, &a, &e);
 	if (n < 0)
-		return internal(r, &e);
+		return route_internal(r, &e);
 	if (n == 0 && !a.gap && !final) {
 		store_events_free(&a);
 		q->polling = true;
@@ -577,7 +418,7 @@ events_poll(struct req *q, struct reply *r, bool final)
 	if (events == NULL) {
 		store_events_free(&a);
 		err_set(&e, ERR_DB, "a stored message is not valid text");
-		return internal(r, &e);
+		return route_internal(r, &e);
 	}
 	size_t nm = 0;
 	for (size_t i = 0; i < a.n; i++)
@@ -587,6 +428,30 @@ events_poll(struct req *q, struct reply *r, bool final)
 	    json_pack(
 		"{s:I, s:b, s:o}", "cursor", (json_int_t)a.cursor, "gap", a.gap, "events", events));
 	store_events_free(&a);
+	return ROUTE_REPLY;
+}
+
+/* GET /v1/changes */
+static enum route_result
+do_changes(struct req *q, int64_t uid, struct reply *r)
+{
+	uint64_t since = 0;
+	bool has_since;
+	if (query_uint(q, "since", &since, &has_since) < 0) {
+		reply_error(r, 400, "invalid_field", "since is a non-negative integer");
+		return ROUTE_REPLY;
+	}
+	struct err e = {0};
+	struct changes_answer a;
+	if (store_changes(store, uid, since, &a, &e) < 0)
+		return route_internal(r, &e);
+	json_t *convs = json_array();
+	for (size_t i = 0; i < a.n; i++)
+		json_array_append_new(convs, render_change(&a.convs[i], a.meta[i]));
+	reply_json(r, 200,
+	    json_pack("{s:I, s:b, s:o}", "cursor", (json_int_t)a.cursor, "full", a.full,
+		"conversations", convs));
+	store_changes_free(&a);
 	return ROUTE_REPLY;
 }
 
@@ -643,6 +508,7 @@ route(struct req *q, struct reply *r)
 	case EP_HEALTH:
 	case EP_METRICS:
 	case EP_EVENTS:
+	case EP_CHANGES:
 		allowed = get;
 		break;
 	default:
@@ -695,7 +561,10 @@ route(struct req *q, struct reply *r)
 		res = do_send(uid, me, id, in, r);
 		break;
 	case EP_SYNC:
-		res = do_sync(uid, in, r);
+		res = route_sync(store, cfg, uid, in, r);
+		break;
+	case EP_CHANGES:
+		res = do_changes(q, uid, r);
 		break;
 	case EP_EVENTS:
 		res = do_events(q, uid, r);

@@ -23,7 +23,9 @@
 #define MAX_TITLE 256
 #define MAX_MEMBERS 256
 #define SYNC_LIMIT_DEFAULT 500
-#define SYNC_LIMIT_MAX 1000
+#define SYNC_LIMIT_MAX 5000
+#define SYNC_LIMIT_MAX_10 1000 /* --protocol 1.0 */
+#define SYNC_BODIES_MAX (4 * 1024 * 1024) /* message body bytes in one sync answer */
 #define POLL_DEFAULT 30
 #define EVENTS_PER_ANSWER 1000
 #define GZIP_MIN 256
@@ -42,6 +44,7 @@ struct config {
 	unsigned per_ip_limit;
 	unsigned conn_timeout;
 	int64_t demo_interval_ms;
+	bool protocol_10; /* --protocol 1.0: no /v1/changes, no sync continuations */
 };
 
 /* The metrics label of a request. */
@@ -53,6 +56,7 @@ enum endpoint {
 	EP_MESSAGES,
 	EP_SYNC,
 	EP_EVENTS,
+	EP_CHANGES,
 	EP_HEALTH,
 	EP_METRICS,
 	EP_OTHER,

@@ -95,6 +95,56 @@ sender_missing(struct store *s, int64_t conv, const struct store_sender *snd,
 }
 
 /*
+ * The highest seq of snd in conv whose message id is at most `after` (0:
+ * none): a sender's seqs and ids grow together, so a binary search of
+ * point lookups finds it in O(log last_seq).
+ */
+static int
+seq_upto(struct store *s, int64_t conv, const struct store_sender *snd, int64_t after,
+    uint64_t *out, struct err *e)
+{
+	uint64_t lo = 0, hi = snd->last_seq;
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo + 1) / 2;
+		int64_t *ids = NULL;
+		size_t n = 0;
+		if (s->ops->message_range(s, conv, snd->uid, mid, mid, 1, &ids, &n, e) < 0)
+			return -1;
+		bool held = n > 0 && ids[0] <= after;
+		free(ids);
+		if (held)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	*out = lo;
+	return 0;
+}
+
+/*
+ * What the caller holds of one sender: `have`'s row, plus (a continuation)
+ * every message up to id q->after. *held points into have or at *tmp.
+ */
+static int
+sender_held(struct store *s, const struct sync_req *q, const struct sync_conv *sc,
+    const struct store_sender *snd, const struct seqset **held, struct seqset *tmp, struct err *e)
+{
+	*held = vector_get(&sc->have, snd->name);
+	uint64_t upto = 0;
+	if (q->after <= 0)
+		return 0;
+	if (seq_upto(s, sc->conv, snd, q->after, &upto, e) < 0)
+		return -1;
+	if (upto == 0)
+		return 0;
+	if (*held != NULL)
+		seqset_copy(tmp, *held);
+	seqset_add_range(tmp, 1, upto);
+	*held = tmp;
+	return 0;
+}
+
+/*
  * The messages of the scope not in `have`: for each (conv, sender) the
  * complement of the held set within 1..last_seq is walked range by range,
  * keeping at most limit+1 per sender; the first `limit` of their union by
@@ -113,9 +163,15 @@ store_sync_ids(struct store *s, const struct sync_req *q, int64_t **idsp, size_t
 		if (s->ops->conv_senders(s, sc->conv, &snd, &ns, e) < 0)
 			goto fail;
 		int rc = 0;
-		for (size_t i = 0; rc == 0 && i < ns; i++)
-			rc = sender_missing(s, sc->conv, &snd[i],
-			    vector_get(&sc->have, snd[i].name), q->limit, &ids, &n, e);
+		for (size_t i = 0; rc == 0 && i < ns; i++) {
+			const struct seqset *held;
+			struct seqset tmp = {0};
+			rc = sender_held(s, q, sc, &snd[i], &held, &tmp, e);
+			if (rc == 0)
+				rc = sender_missing(
+				    s, sc->conv, &snd[i], held, q->limit, &ids, &n, e);
+			seqset_free(&tmp);
+		}
 		store_senders_free(snd, ns);
 		if (rc < 0)
 			goto fail;
@@ -143,9 +199,19 @@ store_sync(struct store *s, const struct sync_req *q, struct sync_answer *out, s
 	if (store_sync_ids(s, q, &ids, &n, &out->more, e) < 0)
 		return -1;
 	out->msgs = xcalloc(n + 1, sizeof(*out->msgs));
-	for (; out->nmsgs < n; out->nmsgs++)
-		if (s->ops->message_get(s, ids[out->nmsgs], &out->msgs[out->nmsgs], e) < 0)
+	size_t bytes = 0;
+	for (; out->nmsgs < n; out->nmsgs++) {
+		struct store_message *m = &out->msgs[out->nmsgs];
+		if (s->ops->message_get(s, ids[out->nmsgs], m, e) < 0)
 			goto fail;
+		bytes += m->bodylen;
+		if (q->max_bytes > 0 && bytes > q->max_bytes && out->nmsgs > 0) {
+			store_message_free(m);
+			out->more = true;
+			break;
+		}
+	}
+	out->last = out->nmsgs > 0 ? ids[out->nmsgs - 1] : 0;
 	out->convs = xcalloc(q->n + 1, sizeof(*out->convs));
 	for (; out->nconvs < q->n; out->nconvs++)
 		if (s->ops->conv_get(s, q->convs[out->nconvs].conv, &out->convs[out->nconvs], e) <

@@ -30,6 +30,12 @@ static const char *const migrations[] = {
     "CREATE TABLE inbox(user INTEGER NOT NULL, cursor INTEGER NOT NULL,"
     " PRIMARY KEY(user, cursor)) WITHOUT ROWID;"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    /* 2: GET /v1/changes after retention (the latest event of a conversation), continuations. */
+    "CREATE INDEX IF NOT EXISTS events_conv ON events(conv, cursor);"
+    "CREATE TABLE IF NOT EXISTS sync_continuations(id TEXT PRIMARY KEY,"
+    " user INTEGER NOT NULL REFERENCES users(id), created INTEGER NOT NULL,"
+    " used INTEGER NOT NULL, have TEXT NOT NULL, scope TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS sync_continuations_used ON sync_continuations(used);",
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -74,6 +80,17 @@ static const char *const sql[Q_COUNT] = {
     [Q_INBOX_AFTER] = "SELECT i.cursor, e.type, e.conv, e.msg FROM inbox i"
 		      " JOIN events e ON e.cursor = i.cursor"
 		      " WHERE i.user = ?1 AND i.cursor > ?2 ORDER BY i.cursor LIMIT ?3",
+    [Q_CHANGES_INBOX] = "SELECT e.conv, max(e.cursor), max(e.type = ?3) FROM inbox i"
+			" JOIN events e ON e.cursor = i.cursor WHERE i.user = ?1 AND i.cursor > ?2"
+			" GROUP BY e.conv ORDER BY 2",
+    [Q_CHANGES_LOG] = "SELECT conv, c, EXISTS(SELECT 1 FROM events e WHERE e.conv = x.conv"
+		      " AND e.cursor > ?2 AND e.type = ?3) FROM (SELECT m.conv AS conv,"
+		      " (SELECT max(e.cursor) FROM events e WHERE e.conv = m.conv) AS c"
+		      " FROM members m WHERE m.user = ?1) x WHERE c > ?2 ORDER BY c",
+    [Q_CONT_PUT] = "INSERT INTO sync_continuations(id, user, created, used, have, scope)"
+		   " VALUES (?1, ?2, ?3, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET used = ?3",
+    [Q_CONT_GET] = "SELECT user, used, have, scope FROM sync_continuations WHERE id = ?1",
+    [Q_CONT_EXPIRE] = "DELETE FROM sync_continuations WHERE used < ?1",
     [Q_CURSOR] = "SELECT coalesce(max(cursor), 0) FROM events",
     [Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [Q_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2)"
@@ -218,6 +235,11 @@ const struct store_ops store_sqlite_ops = {
     .event_append = sq_event_append,
     .event_list = sq_event_list,
     .cursor = sq_cursor,
+    .changes_inbox = sq_changes_inbox,
+    .changes_log = sq_changes_log,
+    .continuation_put = sq_continuation_put,
+    .continuation_get = sq_continuation_get,
+    .continuation_expire = sq_continuation_expire,
     .meta_get = sq_meta_get,
     .meta_set = sq_meta_set,
 };

@@ -37,6 +37,11 @@ enum q {
 	Q_INBOX_DELETE,
 	Q_INBOX_DROPPED,
 	Q_INBOX_AFTER,
+	Q_CHANGES_INBOX,
+	Q_CHANGES_LOG,
+	Q_CONT_PUT,
+	Q_CONT_GET,
+	Q_CONT_EXPIRE,
 	Q_CURSOR,
 	Q_META_GET,
 	Q_META_SET,
@@ -94,5 +99,16 @@ int sq_event_append(struct store *s, enum store_event_type type, int64_t conv, i
 int sq_event_list(struct store *s, int64_t uid, uint64_t after, size_t limit,
     struct store_event_ref **out, size_t *n, uint64_t *dropped, struct err *e);
 uint64_t sq_cursor(struct store *s);
+
+/* store-sqlite-changes.c */
+int sq_changes_inbox(struct store *s, int64_t uid, uint64_t since, struct store_change **out,
+    size_t *n, uint64_t *dropped, struct err *e);
+int sq_changes_log(struct store *s, int64_t uid, uint64_t since, struct store_change **out,
+    size_t *n, struct err *e);
+int sq_continuation_put(struct store *s, const char *id, int64_t uid, int64_t now, const char *have,
+    const char *scope, struct err *e);
+int sq_continuation_get(struct store *s, const char *id, int64_t *uid, int64_t *used, char **have,
+    char **scope, struct err *e);
+int sq_continuation_expire(struct store *s, int64_t before, struct err *e);
 
 #endif

@@ -78,6 +78,13 @@ struct store_event_ref {
 	int64_t msg; /* 0 for a conversation event */
 };
 
+/* A conversation in which something happened for a user (GET /v1/changes). */
+struct store_change {
+	int64_t conv;
+	uint64_t cursor; /* of the latest such event */
+	bool joined; /* the user was made a member: metadata is sent */
+};
+
 struct store;
 
 /*
@@ -203,6 +210,40 @@ struct store_ops {
 	 */
 	uint64_t (*cursor)(struct store *s);
 
+	/* Changes (GET /v1/changes). */
+	/*
+	 * From uid's retained events: the conversations with an event of uid
+	 * after `since`, once each, with the cursor of the latest and whether
+	 * one was a conversation event (joined), ordered by that cursor
+	 * (allocated); and uid's dropped cursor as event_list gives it. Cost:
+	 * O(events of uid after since); none is one index probe.
+	 */
+	int (*changes_inbox)(struct store *s, int64_t uid, uint64_t since,
+	    struct store_change **out, size_t *n, uint64_t *dropped, struct err *e);
+	/*
+	 * The same from the whole log, for when uid's retained events no
+	 * longer reach back to `since`: each conversation of uid whose latest
+	 * event (of any member) is after since, joined when a conversation
+	 * event of it is after since, ordered by that cursor. Cost: one index
+	 * probe per conversation of uid (SQLite: events(conv, cursor)).
+	 */
+	int (*changes_log)(struct store *s, int64_t uid, uint64_t since, struct store_change **out,
+	    size_t *n, struct err *e);
+
+	/* Sync continuations (POST /v1/sync with "next"). */
+	/*
+	 * Records continuation `id` of uid with the first request's have and
+	 * scope (text the store does not read), used at `now` (ms); when id
+	 * exists, only its use time is refreshed.
+	 */
+	int (*continuation_put)(struct store *s, const char *id, int64_t uid, int64_t now,
+	    const char *have, const char *scope, struct err *e);
+	/* Continuation id: 0 found (*uid, *used; have and scope allocated), 1 unknown, -1. */
+	int (*continuation_get)(struct store *s, const char *id, int64_t *uid, int64_t *used,
+	    char **have, char **scope, struct err *e);
+	/* Deletes the continuations not used since `before` (ms). */
+	int (*continuation_expire)(struct store *s, int64_t before, struct err *e);
+
 	/* Server settings (the demo's ids): 0 found (allocated), 1 absent, -1. */
 	int (*meta_get)(struct store *s, const char *key, char **value, struct err *e);
 	int (*meta_set)(struct store *s, const char *key, const char *value, struct err *e);
@@ -284,12 +325,15 @@ struct sync_req {
 	struct sync_conv *convs;
 	size_t n;
 	int limit;
+	int64_t after; /* a continuation: messages with an id up to this one are held too */
+	size_t max_bytes; /* the answer's bodies stop at this many bytes (0: no cut) */
 };
 /* What a sync answers: missing messages (oldest first), more, the scope's metadata. */
 struct sync_answer {
 	struct store_message *msgs;
 	size_t nmsgs;
 	bool more;
+	int64_t last; /* the id of the last message (0: none) */
 	struct store_conv *convs;
 	size_t nconvs;
 };
@@ -298,6 +342,32 @@ void store_sync_free(struct sync_answer *a);
 /* The sync selection alone: message row ids, acceptance order. */
 int store_sync_ids(
     struct store *s, const struct sync_req *q, int64_t **ids, size_t *n, bool *more, struct err *e);
+
+/* store-sync-next.c: sync continuations */
+/* How long a continuation lives after its last use (ms). */
+#define STORE_CONTINUATION_TTL (10 * 60 * 1000)
+/* A new continuation of uid for a request's have and scope: its id (allocated, 32 hex). */
+int store_continuation_new(
+    struct store *s, int64_t uid, const char *have, const char *scope, char **id, struct err *e);
+/*
+ * Continuation id for uid, its life renewed: 0 (have and scope allocated),
+ * 1 unknown or expired, 2 another user's, -1.
+ */
+int store_continuation_get(
+    struct store *s, const char *id, int64_t uid, char **have, char **scope, struct err *e);
+
+/* store-changes.c: what changed for a user (GET /v1/changes) */
+struct changes_answer {
+	uint64_t cursor; /* the newest cursor when the answer was made */
+	bool full; /* the store cannot tell what changed: every conversation is listed */
+	struct store_conv *convs;
+	bool *meta; /* per conversation: its title, members and created are sent */
+	size_t n;
+};
+/* The conversations of uid changed after since (0: know nothing), by latest event. */
+int store_changes(
+    struct store *s, int64_t uid, uint64_t since, struct changes_answer *out, struct err *e);
+void store_changes_free(struct changes_answer *a);
 
 /* store-event.c: the event log */
 uint64_t store_cursor(struct store *s);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "codec.h"
+#include "db.h"
 
 /* A tiny deterministic generator, so a failure can be replayed. */
 static uint64_t rng = 88172645463325252ull;
@@ -229,6 +230,284 @@ server__store__send_idempotent_and_conv_members(void **state)
 	assert_int_equal(e.kind, ERR_USAGE);
 }
 
+/* Creates a conversation of a with the named others; returns its internal id. */
+static int64_t
+new_conv(struct store *s, int64_t a, const char *title, const char *other, char **pubid)
+{
+	struct err e = {0};
+	struct store_conv conv;
+	char *unknown;
+	int64_t *woken, cid;
+	size_t nw;
+	const char *others[] = {other};
+	assert_int_equal(
+	    store_conv_create(s, a, title, others, 1, &conv, &unknown, &woken, &nw, &e), 0);
+	free(woken);
+	assert_int_equal(store_conv_member(s, a, conv.id, &cid, &e), 0);
+	if (pubid != NULL)
+		*pubid = xstrdup(conv.id);
+	store_conv_free(&conv);
+	return cid;
+}
+
+/* Sends body as uid in conv with a fresh client id. */
+static void
+send_one(struct store *s, int64_t uid, int64_t conv, const char *body)
+{
+	static int n;
+	char client[32];
+	snprintf(client, sizeof(client), "u%d", ++n);
+	struct err e = {0};
+	struct store_message out;
+	bool created;
+	int64_t *woken;
+	size_t nw;
+	assert_int_equal(
+	    store_send(s, uid, conv, client, body, strlen(body), &out, &created, &woken, &nw, &e),
+	    0);
+	assert_true(created);
+	free(woken);
+	store_message_free(&out);
+}
+
+/* The titles of a changes answer, and their meta flags as + or -. */
+static char *
+changes_text(const struct changes_answer *a)
+{
+	struct buf b = {0};
+	buf_printf(&b, "%s", a->full ? "full:" : "");
+	for (size_t i = 0; i < a->n; i++)
+		buf_printf(
+		    &b, "%s%s%c", i > 0 ? " " : "", a->convs[i].title, a->meta[i] ? '+' : '-');
+	return b.data != NULL ? b.data : xstrdup("");
+}
+
+/* Checks store_changes(uid, since) against the expected text. */
+static void
+expect_changes(struct store *s, int64_t uid, uint64_t since, const char *want)
+{
+	struct err e = {0};
+	struct changes_answer a;
+	assert_int_equal(store_changes(s, uid, since, &a, &e), 0);
+	assert_int_equal(a.cursor, store_cursor(s));
+	char *got = changes_text(&a);
+	assert_string_equal(got, want);
+	free(got);
+	store_changes_free(&a);
+}
+
+/* Changes: full, unchanged, from the inbox, and from the log after retention. */
+static void
+server__changes__inbox_and_after_retention(void **state)
+{
+	(void)state;
+	struct store *s;
+	struct err e = {0};
+	assert_int_equal(store_open(&s, NULL, 3, &e), 0);
+	int64_t a, b, c, conv[5];
+	assert_int_equal(store_user_create(s, "ann", "x", &a, &e), 0);
+	assert_int_equal(store_user_create(s, "ben", "x", &b, &e), 0);
+	assert_int_equal(store_user_create(s, "cid", "x", &c, &e), 0);
+	const char *titles[] = {"t0", "t1", "t2", "t3", "t4"};
+	for (int i = 0; i < 5; i++)
+		conv[i] = new_conv(s, a, titles[i], "ben", NULL);
+	uint64_t c0 = store_cursor(s);
+	expect_changes(s, a, 0, "full:t0+ t1+ t2+ t3+ t4+");
+	expect_changes(s, a, c0 + 1, "full:t0+ t1+ t2+ t3+ t4+");
+	expect_changes(s, a, c0, "");
+	expect_changes(s, c, 0, "full:");
+	send_one(s, b, conv[2], "x");
+	expect_changes(s, a, c0, "t2-");
+	expect_changes(s, b, c0, "t2-");
+	expect_changes(s, c, c0, "");
+	/* Inside the retention: the inbox answers, ordered by the latest event. */
+	send_one(s, a, conv[4], "y");
+	send_one(s, b, conv[2], "z");
+	expect_changes(s, a, c0, "t4- t2-");
+	/* Beyond it (3 events per user): the log answers the same. */
+	uint64_t c1 = store_cursor(s);
+	new_conv(s, c, "late", "ann", NULL);
+	for (int i = 0; i < 4; i++)
+		send_one(s, b, conv[1], "w");
+	send_one(s, a, conv[3], "v");
+	struct event_answer ev;
+	assert_true(store_events(s, a, c0, EVENTS_PER_ANSWER, &ev, &e) >= 0);
+	assert_true(ev.gap);
+	store_events_free(&ev);
+	expect_changes(s, a, c0, "t4- t2- late+ t1- t3-");
+	expect_changes(s, a, c1, "late+ t1- t3-");
+	expect_changes(s, c, c1, "late+");
+	expect_changes(s, a, store_cursor(s), "");
+	/* The digest of a listed conversation is of its current vector. */
+	struct changes_answer ans;
+	assert_int_equal(store_changes(s, a, c1, &ans, &e), 0);
+	assert_int_equal(ans.convs[1].nmembers, 2);
+	assert_int_equal(ans.convs[1].members[1].last_seq, 4);
+	store_changes_free(&ans);
+	/* The backend's two ways agree where both can answer. */
+	struct store_change *x, *y;
+	size_t nx, ny;
+	uint64_t dropped;
+	uint64_t c2 = store_cursor(s) - 2;
+	assert_int_equal(s->ops->changes_inbox(s, a, c2, &x, &nx, &dropped, &e), 0);
+	assert_true(dropped <= c2);
+	assert_int_equal(s->ops->changes_log(s, a, c2, &y, &ny, &e), 0);
+	assert_int_equal(nx, ny);
+	for (size_t i = 0; i < nx; i++) {
+		assert_int_equal(x[i].conv, y[i].conv);
+		assert_int_equal(x[i].cursor, y[i].cursor);
+		assert_int_equal(x[i].joined, y[i].joined);
+	}
+	free(x);
+	free(y);
+	store_close(s);
+}
+
+/* A chain of continuations returns what one unlimited sync would, once each, in order. */
+static void
+server__sync__continuation_chain_matches_naive(void **state)
+{
+	(void)state;
+	struct store *s;
+	struct err e = {0};
+	assert_int_equal(store_open(&s, NULL, 1000, &e), 0);
+	const char *names[] = {"ann", "ben"};
+	int64_t uids[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(store_user_create(s, names[i], "x", &uids[i], &e), 0);
+	int64_t cid = new_conv(s, uids[0], "t", "ben", NULL);
+	enum { N = 200 };
+	struct model_msg msgs[N];
+	uint64_t last[2] = {0};
+	for (int i = 0; i < N; i++) {
+		int who = (int)(next_rand() % 2);
+		send_one(s, uids[who], cid, who == 0 ? "aa" : "b");
+		msgs[i] = (struct model_msg){.id = i + 1, .sender = who, .seq = ++last[who]};
+	}
+	for (int round = 0; round < 40; round++) {
+		struct sync_conv sc = {.conv = cid};
+		for (int w = 0; w < 2; w++)
+			for (uint64_t x = 1; x <= last[w]; x++)
+				if (next_rand() % 3 == 0)
+					seqset_add(vector_row(&sc.have, names[w]), x);
+		struct sync_req q = {.convs = &sc, .n = 1, .limit = 1 + (int)(next_rand() % 40)};
+		q.max_bytes = next_rand() % 2 ? 0 : 1 + next_rand() % 30;
+		int wi = 0, pages = 0;
+		bool more = true;
+		while (more) {
+			struct sync_answer ans;
+			assert_int_equal(store_sync(s, &q, &ans, &e), 0);
+			assert_true(ans.nmsgs > 0 || !ans.more);
+			for (size_t k = 0; k < ans.nmsgs; k++) {
+				while (wi < N &&
+				    seqset_contains(
+					vector_get(&sc.have, names[msgs[wi].sender]), msgs[wi].seq))
+					wi++;
+				assert_true(wi < N);
+				assert_string_equal(ans.msgs[k].sender, names[msgs[wi].sender]);
+				assert_int_equal(ans.msgs[k].seq, msgs[wi].seq);
+				wi++;
+			}
+			more = ans.more;
+			q.after = ans.last;
+			store_sync_free(&ans);
+			pages++;
+		}
+		while (wi < N &&
+		    seqset_contains(vector_get(&sc.have, names[msgs[wi].sender]), msgs[wi].seq))
+			wi++;
+		assert_int_equal(wi, N);
+		assert_true(pages >= 1);
+		vector_free(&sc.have);
+	}
+	store_close(s);
+}
+
+/* Continuations: found by their user only, refreshed, expired. */
+static void
+server__sync__continuation_owner_and_expiry(void **state)
+{
+	(void)state;
+	struct store *s;
+	struct err e = {0};
+	assert_int_equal(store_open(&s, NULL, 1000, &e), 0);
+	int64_t a, b;
+	assert_int_equal(store_user_create(s, "ann", "x", &a, &e), 0);
+	assert_int_equal(store_user_create(s, "ben", "x", &b, &e), 0);
+	char *id, *have, *scope;
+	assert_int_equal(store_continuation_new(s, a, "{\"h\":1}", "[1]", &id, &e), 0);
+	assert_int_equal(strlen(id), 32);
+	assert_int_equal(store_continuation_get(s, id, a, &have, &scope, &e), 0);
+	assert_string_equal(have, "{\"h\":1}");
+	assert_string_equal(scope, "[1]");
+	free(have);
+	free(scope);
+	assert_int_equal(store_continuation_get(s, id, b, &have, &scope, &e), 2);
+	assert_int_equal(store_continuation_get(s, "0123", a, &have, &scope, &e), 1);
+	/* Not used for longer than its life: unknown, then deleted by the next chain. */
+	int64_t old = now_ms() - STORE_CONTINUATION_TTL - 1;
+	assert_int_equal(s->ops->continuation_put(s, "old", a, old, "{}", "[]", &e), 0);
+	int64_t owner, used;
+	assert_int_equal(s->ops->continuation_get(s, "old", &owner, &used, &have, &scope, &e), 0);
+	assert_int_equal(used, old);
+	free(have);
+	free(scope);
+	assert_int_equal(store_continuation_get(s, "old", a, &have, &scope, &e), 1);
+	char *id2;
+	assert_int_equal(store_continuation_new(s, a, "{}", "[]", &id2, &e), 0);
+	assert_string_not_equal(id, id2);
+	assert_int_equal(s->ops->continuation_get(s, "old", &owner, &used, &have, &scope, &e), 1);
+	assert_int_equal(s->ops->continuation_get(s, id, &owner, &used, &have, &scope, &e), 0);
+	free(have);
+	free(scope);
+	free(id);
+	free(id2);
+	store_close(s);
+}
+
+/* A database of the first schema (no continuations, no events(conv) index) is upgraded. */
+static void
+server__store__upgrades_first_schema(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/natter-storetest.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *path = xasprintf("%s/server.db", dir);
+	struct store *s;
+	struct err e = {0};
+	assert_int_equal(store_open(&s, path, 1000, &e), 0);
+	int64_t a, b;
+	assert_int_equal(store_user_create(s, "ann", "x", &a, &e), 0);
+	assert_int_equal(store_user_create(s, "ben", "x", &b, &e), 0);
+	int64_t cid = new_conv(s, a, "t", "ben", NULL);
+	send_one(s, b, cid, "kept");
+	store_close(s);
+	/* Back to version 1, as a server from before this change left it. */
+	struct db db;
+	const char *const as_is[] = {"", ""};
+	assert_int_equal(db_open(&db, path, as_is, 2, 0, &e), 0);
+	assert_int_equal(db_exec(&db,
+			     "DROP TABLE sync_continuations; DROP INDEX events_conv;"
+			     " PRAGMA user_version = 1;",
+			     &e),
+	    0);
+	db_close(&db);
+	assert_int_equal(store_open(&s, path, 1000, &e), 0);
+	expect_changes(s, a, 0, "full:t+");
+	expect_changes(s, a, 1, "t-");
+	char *id, *have, *scope;
+	assert_int_equal(store_continuation_new(s, a, "{}", "[]", &id, &e), 0);
+	assert_int_equal(store_continuation_get(s, id, a, &have, &scope, &e), 0);
+	free(have);
+	free(scope);
+	free(id);
+	store_close(s);
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(path);
+}
+
 /* JSON depth counts brackets outside strings. */
 static void
 server__json_depth__skips_strings(void **state)
@@ -295,6 +574,10 @@ main(void)
 	    cmocka_unit_test(server__sync__matches_naive_model),
 	    cmocka_unit_test(server__events__gap_after_retention),
 	    cmocka_unit_test(server__store__send_idempotent_and_conv_members),
+	    cmocka_unit_test(server__changes__inbox_and_after_retention),
+	    cmocka_unit_test(server__sync__continuation_chain_matches_naive),
+	    cmocka_unit_test(server__sync__continuation_owner_and_expiry),
+	    cmocka_unit_test(server__store__upgrades_first_schema),
 	    cmocka_unit_test(server__json_depth__skips_strings),
 	    cmocka_unit_test(server__names__grammar),
 	    cmocka_unit_test(server__faults__parse),
