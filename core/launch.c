@@ -118,7 +118,16 @@ request(struct fetch *f, size_t first, size_t *last, const char *next, int limit
 	if (next != NULL)
 		return client_sync_next(f->c, next, limit, sr, e);
 	*last = group_end(f, first, *last);
-	int rc = client_sync(f->c, f->entries + first, f->ids + first, *last - first, limit, sr, e);
+	/* A conversation absent from `have` is one of which nothing is held. */
+	char **have = xcalloc(*last - first, sizeof(*have));
+	size_t nhave = 0;
+	for (size_t i = first; i < *last; i++) {
+		size_t n = strlen(f->entries[i]);
+		if (n < 3 || strcmp(f->entries[i] + n - 3, ":{}") != 0)
+			have[nhave++] = f->entries[i];
+	}
+	int rc = client_sync(f->c, have, nhave, f->ids + first, *last - first, limit, sr, e);
+	free(have);
 	drop_entries(f, first, *last);
 	return rc;
 }
