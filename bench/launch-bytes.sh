@@ -131,5 +131,6 @@ for p in changes v1; do
 	awk -v p="$p" -v u="${UP[$p]}" -v d="${DOWN[$p]}" -v r="${REQ[$p]}" -v m="${MS[$p]}" \
 		'BEGIN { printf "%-10s %12d %12d %7.2f%% %9d %9d\n", p, u, d, 100 * u / d, r, m }'
 done
-echo "changes: GET /v1/changes then /v1/sync continuations (next); v1: GET /v1/conversations"
-echo "then /v1/sync re-sending have (the same server with --protocol 1.0). Target: up/down <= 3%."
+echo "changes: GET /v1/changes then /v1/sync continuations (next); v1: this natter against the"
+echo "same server with --protocol 1.0 (its 404 probe of changes, GET /v1/conversations, then"
+echo "/v1/sync re-sending have). Target: up/down <= 3%."
