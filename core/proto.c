@@ -557,14 +557,16 @@ proto_parse_changes(const char *body, size_t len, struct changes_reply *r, struc
 	int64_t cursor;
 	json_t *full = json_object_get(j, "full");
 	json_t *convs = json_object_get(j, "conversations");
-	if (get_int(j, "a changes answer", "cursor", 0, (int64_t)SEQ_MAX, &cursor, e) < 0)
+	/* The same words as for the conversation list, which this answer replaces. */
+	if (convs == NULL)
+		err_set(e, ERR_PROTOCOL, "server sent no \"conversations\"");
+	else if (!json_is_array(convs))
+		err_set(e, ERR_PROTOCOL, "server sent \"conversations\" that is not an array");
+	else if (get_int(j, "a changes answer", "cursor", 0, (int64_t)SEQ_MAX, &cursor, e) < 0)
 		;
 	else if (full == NULL || !json_is_boolean(full))
 		err_set(
 		    e, ERR_PROTOCOL, "server sent a changes answer without a true/false \"full\"");
-	else if (convs == NULL || !json_is_array(convs))
-		err_set(e, ERR_PROTOCOL,
-		    "server sent a changes answer without a \"conversations\" array");
 	else {
 		r->cursor = (uint64_t)cursor;
 		r->full = json_is_true(full);
