@@ -233,11 +233,11 @@ client_post_message(struct client *c, const char *conv, const char *client_id, c
 
 /* POST /v1/sync. */
 int
-client_sync(struct client *c, char *const *have, char *const *ids, size_t nids, int limit,
-    struct sync_reply *out, struct err *e)
+client_sync(struct client *c, char *const *have, size_t nhave, char *const *ids, size_t nids,
+    int limit, struct sync_reply *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
-	char *req = proto_sync_request(have, nids, ids, nids, limit);
+	char *req = proto_sync_request(have, nhave, ids, nids, limit);
 	struct http_response r;
 	int ret = client_call(c, "POST", "/v1/sync", req, 0,
 	    nids == 1 ? "such conversation" : "conversation among those asked for", &r, e);
@@ -245,6 +245,49 @@ client_sync(struct client *c, char *const *have, char *const *ids, size_t nids, 
 	if (ret < 0)
 		return -1;
 	ret = proto_parse_sync(r.body.data, r.body.len, out, e);
+	http_response_free(&r);
+	return ret;
+}
+
+/* POST /v1/sync with a continuation token. */
+int
+client_sync_next(
+    struct client *c, const char *next, int limit, struct sync_reply *out, struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	char *req = proto_sync_next_request(next, limit);
+	struct http_response r;
+	int ret = client_call(c, "POST", "/v1/sync", req, 0, NULL, &r, e);
+	free(req);
+	if (ret < 0) {
+		if (e != NULL && e->status == 410) /* status stays 410 */
+			err_set(e, ERR_NOTFOUND, "%s forgot where the sync was (410)", c->server);
+		return -1;
+	}
+	ret = proto_parse_sync(r.body.data, r.body.len, out, e);
+	http_response_free(&r);
+	return ret;
+}
+
+/* GET /v1/changes. */
+int
+client_changes(
+    struct client *c, uint64_t since, bool *missing, struct changes_reply *out, struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	*missing = false;
+	char *path = xasprintf("/v1/changes?since=%llu", (unsigned long long)since);
+	struct http_response r;
+	int ret = client_call(c, "GET", path, NULL, 0, NULL, &r, e);
+	free(path);
+	if (ret < 0) {
+		if (e == NULL || e->status != 404)
+			return -1;
+		*missing = true;
+		memset(e, 0, sizeof(*e));
+		return 0;
+	}
+	ret = proto_parse_changes(r.body.data, r.body.len, out, e);
 	http_response_free(&r);
 	return ret;
 }

@@ -49,11 +49,24 @@ int client_new_conversation(struct client *c, const char *title, char *const *me
 int client_post_message(struct client *c, const char *conv, const char *client_id, const char *body,
     struct message *a, struct err *e);
 /*
- * POST /v1/sync of the conversations ids, have[i] being ids[i]'s entry
- * encoded by proto_have_entry; limit 0 for the server's default.
+ * POST /v1/sync of the conversations ids, have being entries encoded by
+ * proto_have_entry (of those ids whose vector is not empty); limit 0 for
+ * the server's default.
  */
-int client_sync(struct client *c, char *const *have, char *const *ids, size_t nids, int limit,
-    struct sync_reply *r, struct err *e);
+int client_sync(struct client *c, char *const *have, size_t nhave, char *const *ids, size_t nids,
+    int limit, struct sync_reply *r, struct err *e);
+/*
+ * POST /v1/sync continuing an earlier answer by its `next` token. An
+ * unknown or expired token is ERR_NOTFOUND with e->status 410.
+ */
+int client_sync_next(
+    struct client *c, const char *next, int limit, struct sync_reply *r, struct err *e);
+/*
+ * GET /v1/changes?since=SINCE. A server without it answers 404: then
+ * *missing is true and 0 is returned, so the caller falls back.
+ */
+int client_changes(
+    struct client *c, uint64_t since, bool *missing, struct changes_reply *r, struct err *e);
 /* GET /v1/events; after < 0 means "from now"; the HTTP timeout is timeout_s + margin. */
 int client_events(
     struct client *c, int64_t after, int timeout_s, struct events_reply *r, struct err *e);

@@ -171,7 +171,51 @@ history_bind(
 	return ret;
 }
 
-/* Writes one conversation and its members (in the caller's transaction). */
+/* True when user is one of c's members. */
+static bool
+is_member(const struct conversation *c, const char *user)
+{
+	for (size_t i = 0; i < c->nmembers; i++)
+		if (strcmp(c->members[i], user) == 0)
+			return true;
+	return false;
+}
+
+/* Deletes the member rows of c that c no longer lists; rows kept are not written. */
+static int
+drop_old_members(struct history *h, const struct conversation *c, struct err *e)
+{
+	sqlite3_stmt *st, *del;
+	if (db_prepare(&h->db, &st, "SELECT user FROM members WHERE conv = ?1", e) < 0)
+		return -1;
+	if (db_prepare(&h->db, &del, "DELETE FROM members WHERE conv = ?1 AND user = ?2", e) < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	db_bind_text(st, 1, c->id);
+	int rc;
+	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
+		const char *user = (const char *)sqlite3_column_text(st, 0);
+		if (user == NULL || is_member(c, user))
+			continue;
+		sqlite3_reset(del);
+		db_bind_text(del, 1, c->id);
+		db_bind_text(del, 2, user);
+		if (db_step(&h->db, del, e) != SQLITE_DONE) {
+			rc = -1;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(del);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Writes one conversation and its members (in the caller's transaction).
+ * What is unchanged is not rewritten: a launch that learns nothing new
+ * writes no page.
+ */
 static int
 put_conv(struct history *h, const struct conversation *c, struct err *e)
 {
@@ -179,7 +223,9 @@ put_conv(struct history *h, const struct conversation *c, struct err *e)
 	if (db_prepare(&h->db, &st,
 		"INSERT INTO conversations (id, title, created) VALUES (?1, ?2, ?3)"
 		" ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
-		" created = CASE WHEN excluded.created > 0 THEN excluded.created ELSE created END",
+		" created = CASE WHEN excluded.created > 0 THEN excluded.created ELSE created END"
+		" WHERE title IS NOT excluded.title"
+		" OR (excluded.created > 0 AND created IS NOT excluded.created)",
 		e) < 0)
 		return -1;
 	db_bind_text(st, 1, c->id);
@@ -187,14 +233,7 @@ put_conv(struct history *h, const struct conversation *c, struct err *e)
 	sqlite3_bind_int64(st, 3, c->created);
 	int rc = db_step(&h->db, st, e);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return -1;
-	if (db_prepare(&h->db, &st, "DELETE FROM members WHERE conv = ?1", e) < 0)
-		return -1;
-	db_bind_text(st, 1, c->id);
-	rc = db_step(&h->db, st, e);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE || drop_old_members(h, c, e) < 0)
 		return -1;
 	if (db_prepare(&h->db, &st,
 		"INSERT INTO members (conv, user) VALUES (?1, ?2) ON CONFLICT DO NOTHING", e) < 0)
@@ -227,6 +266,21 @@ history_put_convs(struct history *h, const struct conversation *v, size_t n, str
 		}
 	}
 	return db_commit(&h->db, e);
+}
+
+/* Counts the known conversations. */
+int
+history_count_convs(struct history *h, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st;
+	*n = 0;
+	if (db_prepare(&h->db, &st, "SELECT count(*) FROM conversations", e) < 0)
+		return -1;
+	int rc = db_step(&h->db, st, e);
+	if (rc == SQLITE_ROW)
+		*n = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 /* Lists conversations with their members and counts. */

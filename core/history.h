@@ -55,11 +55,16 @@ int history_bind(
 char *history_meta_get(struct history *h, const char *key, struct err *e);
 int history_meta_set(struct history *h, const char *key, const char *value, struct err *e);
 
-/* Inserts or updates conversations (title, created, members) in one transaction. */
+/*
+ * Inserts or updates conversations (title, created, members) in one
+ * transaction; rows that are unchanged are not rewritten.
+ */
 int history_put_convs(struct history *h, const struct conversation *v, size_t n, struct err *e);
 /* Every known conversation, oldest first, with counts (messages, unread, last_ts); me is the reader. */
 int history_list_convs(
     struct history *h, const char *me, struct conversation **v, size_t *n, struct err *e);
+/* The number of known conversations. */
+int history_count_convs(struct history *h, size_t *n, struct err *e);
 /* True when the conversation id is known. */
 bool history_has_conv(struct history *h, const char *id);
 /*

@@ -323,6 +323,28 @@ run_transfer(struct http *h, CURL *c)
 	return rc;
 }
 
+/* Adds the wire bytes of the transfer just made to the counters. */
+static void
+count_bytes(struct http *h, CURL *c)
+{
+	curl_off_t down = 0, up = 0;
+	long hsize = 0, reqsize = 0;
+	if (curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &down) == CURLE_OK && down > 0)
+		h->bytes_received += (uint64_t)down;
+	if (curl_easy_getinfo(c, CURLINFO_HEADER_SIZE, &hsize) == CURLE_OK && hsize > 0)
+		h->bytes_received += (uint64_t)hsize;
+	if (curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &reqsize) != CURLE_OK || reqsize < 0)
+		reqsize = 0;
+	if (curl_easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &up) != CURLE_OK || up < 0)
+		up = 0;
+	/*
+	 * The request size holds the headers, and the body when curl sent it
+	 * in the same buffer (bodies of up to about 64 KiB); a larger body
+	 * went apart and only counts as uploaded.
+	 */
+	h->bytes_sent += (uint64_t)reqsize + (reqsize < up ? (uint64_t)up : 0);
+}
+
 /* One attempt: configures the handle and performs the transfer. */
 static CURLcode
 perform(struct http *h, const char *method, const char *url, const char *body, long timeout_ms,
@@ -392,12 +414,7 @@ perform(struct http *h, const char *method, const char *url, const char *body, l
 	errbuf[0] = '\0';
 	CURLcode rc = run_transfer(h, c);
 
-	curl_off_t down = 0;
-	long hsize = 0;
-	if (curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &down) == CURLE_OK && down > 0)
-		h->bytes_received += (uint64_t)down;
-	if (curl_easy_getinfo(c, CURLINFO_HEADER_SIZE, &hsize) == CURLE_OK && hsize > 0)
-		h->bytes_received += (uint64_t)hsize;
+	count_bytes(h, c);
 	h->requests++;
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &x->r->status);
@@ -447,9 +464,11 @@ http_request_flags(struct http *h, const char *method, const char *path, const c
 		CURLcode rc = perform(h, method, url, body, timeout_ms, &x, errbuf);
 		if (h->verbose) {
 			if (rc == CURLE_OK)
-				fprintf(stderr, "natter: %s %s -> %ld (%zu bytes, %lld ms)\n",
+				fprintf(stderr,
+				    "natter: %s %s -> %ld (%zu bytes, %lld ms, a body of %zu "
+				    "bytes sent)\n",
 				    method, url, r->status, r->body.len,
-				    (long long)(mono_ms() - t0));
+				    (long long)(mono_ms() - t0), body ? strlen(body) : 0);
 			else
 				fprintf(stderr, "natter: %s %s -> %s\n", method, url,
 				    *errbuf ? errbuf : curl_easy_strerror(rc));

@@ -2,7 +2,7 @@
  * The HTTP client on libcurl: one handle per server, timeouts, a response
  * size cap, TLS verification always on, http/https only and no redirects,
  * retries with exponential backoff and jitter on connection errors, 429 and
- * 5xx (Retry-After honoured), a count of wire bytes received, and an abort
+ * 5xx (Retry-After honoured), counts of wire bytes sent and received, and an abort
  * flag checked while a transfer runs (for SIGTERM during a long-poll).
  */
 #ifndef NATTER_HTTP_H
@@ -45,6 +45,7 @@ struct http {
 	 */
 	bool quiet_wait;
 	uint64_t bytes_received; /* wire bytes: headers + body before decompression */
+	uint64_t bytes_sent; /* wire bytes of every request: headers + body */
 	uint64_t requests; /* attempts made, retries included */
 };
 

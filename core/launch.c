@@ -1,6 +1,7 @@
-/* The launch sync: merge from sync.db, outbox, digests, then only the missing messages. */
+/* The launch sync: merge from sync.db, outbox, what changed, then only the missing messages. */
 #include "launch.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,22 @@
 
 /* A bound on sync rounds, so a server that keeps saying `more` cannot loop us forever. */
 #define MAX_ROUNDS 100000
+/* Where history.db keeps the cursor of the last complete launch. */
+#define CHANGES_CURSOR_KEY "changes_cursor"
+
+/* One launch_fetch: the conversations asked about, their vectors, their encoded `have`. */
+struct fetch {
+	struct client *c;
+	struct history *h;
+	struct syncstore *ss;
+	char *const *ids;
+	size_t nids;
+	struct vmap have;
+	char **entries; /* entries[i]: ids[i]'s `have` entry, NULL until encoded */
+	launch_progress_fn progress;
+	void *arg;
+	struct launch_report *r;
+};
 
 /* Loads the vectors of ids from history into have. */
 static int
@@ -25,92 +42,145 @@ load_have(struct history *h, char *const *ids, size_t nids, struct vmap *have, s
 	return 0;
 }
 
-/* Encodes the `have` entries of ids[0..n) from the vectors in have. */
-static char **
-encode_have(struct vmap *have, char *const *ids, size_t n)
+/*
+ * The end of the group that starts at first and ends at most at end: as
+ * many conversations as fit in LAUNCH_REQUEST_BUDGET bytes of `have`, at
+ * least one. Entries are encoded here, from the vectors as they are now,
+ * and kept for the request that sends them.
+ */
+static size_t
+group_end(struct fetch *f, size_t first, size_t end)
 {
-	char **entries = xcalloc(n ? n : 1, sizeof(*entries));
-	for (size_t i = 0; i < n; i++)
-		entries[i] = proto_have_entry(ids[i], vmap_get(have, ids[i]));
-	return entries;
+	size_t budget = 0, last = first;
+	while (last < end) {
+		if (f->entries[last] == NULL)
+			f->entries[last] =
+			    proto_have_entry(f->ids[last], vmap_get(&f->have, f->ids[last]));
+		size_t n = strlen(f->entries[last]) + 1;
+		if (last > first && budget + n > LAUNCH_REQUEST_BUDGET)
+			break;
+		budget += n;
+		last++;
+	}
+	return last;
 }
 
-/* Frees n encoded entries. */
+/* Frees the encoded entries of [first, last): they are stale once sent. */
 static void
-free_entries(char **entries, size_t n)
+drop_entries(struct fetch *f, size_t first, size_t last)
 {
-	for (size_t i = 0; i < n; i++)
-		free(entries[i]);
-	free(entries);
+	for (size_t i = first; i < last; i++) {
+		free(f->entries[i]);
+		f->entries[i] = NULL;
+	}
+}
+
+/* Stores one sync answer: history, the notifier's store, the vectors, the report. */
+static int
+store_reply(struct fetch *f, struct sync_reply *sr, struct err *e)
+{
+	size_t added = 0;
+	if (db_begin(&f->h->db, e) < 0)
+		return -1;
+	if (history_insert_in_tx(f->h, sr->msgs, sr->nmsgs, &added, e) < 0) {
+		db_rollback(&f->h->db);
+		return -1;
+	}
+	if (db_commit(&f->h->db, e) < 0 || history_put_convs(f->h, sr->convs, sr->nconvs, e) < 0)
+		return -1;
+	/*
+	 * The notifier's store learns what we fetched, so neither program
+	 * asks for it again. It is only a cache: a failure costs nothing.
+	 */
+	if (f->ss != NULL)
+		syncstore_insert(f->ss, sr->msgs, sr->nmsgs, NULL, NULL, NULL);
+	for (size_t i = 0; i < sr->nmsgs; i++)
+		vector_add(
+		    vmap_get(&f->have, sr->msgs[i].conv), sr->msgs[i].sender, sr->msgs[i].seq);
+	f->r->fetched_from_server += added;
+	f->r->cursor = sr->cursor;
+	f->r->bytes_received = f->c->http.bytes_received;
+	f->r->bytes_sent = f->c->http.bytes_sent;
+	if (f->progress != NULL)
+		f->progress(f->arg, f->r);
+	return 0;
 }
 
 /*
- * Fetches what history lacks of the conversations ids, while the server
- * says more. entries (taken) are the `have` of the first request; later
- * ones are encoded from have as it grows with what arrives.
+ * One round of the group [first, *last): with next, a continuation;
+ * without, the group's `have`, regrouped first when it no longer fits
+ * (then *last moves back and the rest waits for a later group).
  */
 static int
-fetch_scope(struct client *c, struct history *h, struct syncstore *ss, struct vmap *have,
-    char *const *ids, size_t nids, char **entries, launch_progress_fn progress, void *arg,
-    struct launch_report *r, struct err *e)
+request(struct fetch *f, size_t first, size_t *last, const char *next, int limit,
+    struct sync_reply *sr, struct err *e)
 {
+	if (next != NULL)
+		return client_sync_next(f->c, next, limit, sr, e);
+	*last = group_end(f, first, *last);
+	/* A conversation absent from `have` is one of which nothing is held. */
+	char **have = xcalloc(*last - first, sizeof(*have));
+	size_t nhave = 0;
+	for (size_t i = first; i < *last; i++) {
+		size_t n = strlen(f->entries[i]);
+		if (n < 3 || strcmp(f->entries[i] + n - 3, ":{}") != 0)
+			have[nhave++] = f->entries[i];
+	}
+	int rc = client_sync(f->c, have, nhave, f->ids + first, *last - first, limit, sr, e);
+	free(have);
+	drop_entries(f, first, *last);
+	return rc;
+}
+
+/*
+ * Fetches what history lacks of the group [first, *last) while the server
+ * says more: it follows the server's `next` when given (tiny requests),
+ * else sends the group's grown `have` again; an expired `next` (410) falls
+ * back to `have`. Every request stays under the budget.
+ */
+static int
+fetch_group(struct fetch *f, size_t first, size_t *last, struct err *e)
+{
+	char *next = NULL;
 	int ret = -1;
 	for (int round = 0;; round++) {
 		if (round >= MAX_ROUNDS) {
 			err_set(e, ERR_PROTOCOL, "server at %s keeps saying there is more; stopped",
-			    c->server);
+			    f->c->server);
 			break;
 		}
-		if (entries == NULL)
-			entries = encode_have(have, ids, nids);
 		struct sync_reply sr;
-		int rc = client_sync(c, entries, ids, nids, LAUNCH_SYNC_LIMIT, &sr, e);
-		free_entries(entries, nids);
-		entries = NULL;
-		if (rc < 0)
-			break;
-		size_t added = 0;
-		if (db_begin(&h->db, e) < 0) {
-			sync_reply_free(&sr);
-			break;
-		}
-		if (history_insert_in_tx(h, sr.msgs, sr.nmsgs, &added, e) < 0) {
-			db_rollback(&h->db);
-			sync_reply_free(&sr);
+		struct err re = {0};
+		int limit = round == 0 ? LAUNCH_SYNC_LIMIT : LAUNCH_FOLLOW_LIMIT;
+		if (request(f, first, last, next, limit, &sr, &re) < 0) {
+			if (next != NULL && re.status == 410) {
+				free(next);
+				next = NULL;
+				continue;
+			}
+			*e = re;
 			break;
 		}
-		if (db_commit(&h->db, e) < 0 || history_put_convs(h, sr.convs, sr.nconvs, e) < 0) {
-			sync_reply_free(&sr);
-			break;
-		}
-		/*
-		 * The notifier's store learns what we fetched, so neither program
-		 * asks for it again. It is only a cache: a failure costs nothing.
-		 */
-		if (ss != NULL)
-			syncstore_insert(ss, sr.msgs, sr.nmsgs, NULL, NULL, NULL);
-		for (size_t i = 0; i < sr.nmsgs; i++)
-			vector_add(
-			    vmap_get(have, sr.msgs[i].conv), sr.msgs[i].sender, sr.msgs[i].seq);
-		r->fetched_from_server += added;
-		r->cursor = sr.cursor;
+		int rc = store_reply(f, &sr, e);
 		bool more = sr.more;
 		size_t got = sr.nmsgs;
+		free(next);
+		next = sr.next;
+		sr.next = NULL;
 		sync_reply_free(&sr);
-		r->bytes_received = c->http.bytes_received;
-		if (progress != NULL)
-			progress(arg, r);
+		if (rc < 0)
+			break;
 		if (!more) {
 			ret = 0;
 			break;
 		}
 		if (got == 0) {
 			err_set(e, ERR_PROTOCOL,
-			    "server at %s says there is more but sends nothing", c->server);
+			    "server at %s says there is more but sends nothing", f->c->server);
 			break;
 		}
 	}
-	free_entries(entries, entries != NULL ? nids : 0);
+	free(next);
 	return ret;
 }
 
@@ -124,43 +194,151 @@ int
 launch_fetch(struct client *c, struct history *h, struct syncstore *ss, char *const *ids,
     size_t nids, launch_progress_fn progress, void *arg, struct launch_report *r, struct err *e)
 {
-	struct vmap have = {0};
-	char **entries = NULL;
+	struct fetch f = {.c = c,
+	    .h = h,
+	    .ss = ss,
+	    .ids = ids,
+	    .nids = nids,
+	    .progress = progress,
+	    .arg = arg,
+	    .r = r};
+	f.entries = xcalloc(nids ? nids : 1, sizeof(*f.entries));
 	int ret = -1;
-	if (load_have(h, ids, nids, &have, e) < 0)
+	if (load_have(h, ids, nids, &f.have, e) < 0)
 		goto out;
-	entries = encode_have(&have, ids, nids);
 	for (size_t first = 0; first < nids;) {
-		size_t budget = 0, last = first;
-		while (last < nids) {
-			size_t n = strlen(entries[last]) + 1;
-			if (last > first && budget + n > LAUNCH_REQUEST_BUDGET)
-				break;
-			budget += n;
-			last++;
-		}
-		struct vmap part = {0};
-		/* Moved, not copied: each vector and entry belongs to one group only. */
-		char **group = xcalloc(last - first, sizeof(*group));
-		for (size_t i = first; i < last; i++) {
-			struct vector *from = vmap_get(&have, ids[i]);
-			*vmap_get(&part, ids[i]) = *from;
-			*from = (struct vector){0};
-			group[i - first] = entries[i];
-			entries[i] = NULL;
-		}
-		int rc = fetch_scope(
-		    c, h, ss, &part, ids + first, last - first, group, progress, arg, r, e);
-		vmap_free(&part);
-		if (rc < 0)
+		size_t last = group_end(&f, first, nids);
+		if (fetch_group(&f, first, &last, e) < 0)
 			goto out;
 		first = last;
 	}
 	ret = 0;
 out:
-	free_entries(entries, entries != NULL ? nids : 0);
-	vmap_free(&have);
+	drop_entries(&f, 0, nids);
+	free(f.entries);
+	vmap_free(&f.have);
 	return ret;
+}
+
+/* True when the local vector of conv has the digest the server gave (or, lacking one, vector). */
+static int
+up_to_date(struct history *h, const struct conversation *conv, bool *same, struct err *e)
+{
+	struct vector v;
+	if (history_vector(h, conv->id, &v, e) < 0)
+		return -1;
+	if (conv->digest[0] != '\0') {
+		char d[DIGEST_HEXLEN + 1];
+		vector_digest(&v, d);
+		*same = strcmp(d, conv->digest) == 0;
+	} else
+		*same = conv->has_vector && vector_equal(&v, &conv->vector);
+	vector_free(&v);
+	return 0;
+}
+
+/* Fetches the conversations of convs whose digest differs from the local one. */
+static int
+fetch_differing(struct client *c, struct history *h, struct syncstore *ss,
+    const struct conversation *convs, size_t nconvs, launch_progress_fn progress, void *arg,
+    struct launch_report *r, struct err *e)
+{
+	char **ids = xcalloc(nconvs ? nconvs : 1, sizeof(*ids));
+	size_t nids = 0;
+	int ret = -1;
+	for (size_t i = 0; i < nconvs; i++) {
+		bool same;
+		if (up_to_date(h, &convs[i], &same, e) < 0)
+			goto out;
+		if (!same)
+			ids[nids++] = convs[i].id;
+	}
+	r->conversations_changed = nids;
+	ret = nids > 0 ? launch_fetch(c, h, ss, ids, nids, progress, arg, r, e) : 0;
+out:
+	free(ids);
+	return ret;
+}
+
+/* The version-1 launch: every conversation with its digest, then the differing ones. */
+static int
+launch_list(struct client *c, struct history *h, struct syncstore *ss, launch_progress_fn progress,
+    void *arg, struct launch_report *r, struct err *e)
+{
+	struct conversation *convs = NULL;
+	size_t nconvs = 0;
+	if (client_conversations(c, &convs, &nconvs, e) < 0)
+		return -1;
+	r->conversations = nconvs;
+	int ret = history_put_convs(h, convs, nconvs, e);
+	/* The notifier names conversations by these titles; only a cache. */
+	if (ret == 0 && ss != NULL)
+		syncstore_put_conversations(ss, convs, nconvs, NULL);
+	if (ret == 0)
+		ret = fetch_differing(c, h, ss, convs, nconvs, progress, arg, r, e);
+	conversations_free(convs, nconvs);
+	return ret;
+}
+
+/* Stores the metadata the changes answer carried, and only that. */
+static int
+put_listed_metadata(
+    struct history *h, struct syncstore *ss, const struct changes_reply *cr, struct err *e)
+{
+	struct conversation *meta = xcalloc(cr->nconvs ? cr->nconvs : 1, sizeof(*meta));
+	size_t n = 0;
+	for (size_t i = 0; i < cr->nconvs; i++)
+		if (cr->has_meta[i])
+			meta[n++] = cr->convs[i]; /* borrowed: freed shallowly */
+	int ret = history_put_convs(h, meta, n, e);
+	if (ret == 0 && ss != NULL)
+		syncstore_put_conversations(ss, meta, n, NULL);
+	free(meta);
+	return ret;
+}
+
+/*
+ * The launch by changes: only the conversations in which something
+ * happened since the last complete launch are looked at; when nothing
+ * did, this one request is the whole launch and nothing is written.
+ */
+static int
+launch_changes(struct client *c, struct history *h, struct syncstore *ss, uint64_t since,
+    const struct changes_reply *cr, launch_progress_fn progress, void *arg, struct launch_report *r,
+    struct err *e)
+{
+	if (put_listed_metadata(h, ss, cr, e) < 0 ||
+	    history_count_convs(h, &r->conversations, e) < 0 ||
+	    fetch_differing(c, h, ss, cr->convs, cr->nconvs, progress, arg, r, e) < 0)
+		return -1;
+	/* Everything before cr->cursor is here: the events may start from it. */
+	r->cursor = cr->cursor;
+	if (cr->cursor == since)
+		return 0;
+	char s[24];
+	snprintf(s, sizeof(s), "%llu", (unsigned long long)cr->cursor);
+	return history_meta_set(h, CHANGES_CURSOR_KEY, s, e);
+}
+
+/* The cursor of the last complete launch, 0 when none. */
+static int
+stored_cursor(struct history *h, uint64_t *since, struct err *e)
+{
+	struct err ge = {0};
+	char *s = history_meta_get(h, CHANGES_CURSOR_KEY, &ge);
+	*since = 0;
+	if (ge.kind != 0) {
+		*e = ge;
+		return -1;
+	}
+	if (s != NULL) {
+		char *end;
+		unsigned long long v = strtoull(s, &end, 10);
+		if (*s != '\0' && *end == '\0')
+			*since = v;
+		free(s);
+	}
+	return 0;
 }
 
 /* Runs the launch sequence against the server. */
@@ -170,11 +348,9 @@ launch_sync(struct client *c, struct history *h, struct syncstore *ss, launch_pr
 {
 	memset(r, 0, sizeof(*r));
 	int64_t t0 = mono_ms();
-	uint64_t bytes0 = c->http.bytes_received, req0 = c->http.requests;
-	struct conversation *convs = NULL;
-	size_t nconvs = 0;
-	char **ids = NULL;
-	size_t nids = 0;
+	uint64_t bytes0 = c->http.bytes_received, sent0 = c->http.bytes_sent;
+	uint64_t req0 = c->http.requests;
+	struct changes_reply cr = {0};
 	int ret = -1;
 
 	/* First what the notifier already has: this needs no network at all. */
@@ -186,32 +362,12 @@ launch_sync(struct client *c, struct history *h, struct syncstore *ss, launch_pr
 	}
 	if (outbox_flush(c, h, &r->outbox, e) < 0)
 		goto out;
-	if (client_conversations(c, &convs, &nconvs, e) < 0)
+	uint64_t since;
+	bool missing;
+	if (stored_cursor(h, &since, e) < 0 || client_changes(c, since, &missing, &cr, e) < 0)
 		goto out;
-	r->conversations = nconvs;
-	if (history_put_convs(h, convs, nconvs, e) < 0)
-		goto out;
-	/* The notifier names conversations by these titles; only a cache. */
-	if (ss != NULL)
-		syncstore_put_conversations(ss, convs, nconvs, NULL);
-	ids = xcalloc(nconvs ? nconvs : 1, sizeof(*ids));
-	for (size_t i = 0; i < nconvs; i++) {
-		struct vector v;
-		if (history_vector(h, convs[i].id, &v, e) < 0)
-			goto out;
-		bool same;
-		if (convs[i].digest[0] != '\0') {
-			char d[DIGEST_HEXLEN + 1];
-			vector_digest(&v, d);
-			same = strcmp(d, convs[i].digest) == 0;
-		} else
-			same = convs[i].has_vector && vector_equal(&v, &convs[i].vector);
-		vector_free(&v);
-		if (!same)
-			ids[nids++] = convs[i].id;
-	}
-	r->conversations_changed = nids;
-	if (nids > 0 && launch_fetch(c, h, ss, ids, nids, progress, arg, r, e) < 0)
+	if (missing ? launch_list(c, h, ss, progress, arg, r, e) < 0
+		    : launch_changes(c, h, ss, since, &cr, progress, arg, r, e) < 0)
 		goto out;
 	/* history.db now holds everything the server has: a gap is filled. */
 	if (ss != NULL)
@@ -221,9 +377,9 @@ out:
 	if (ret < 0 && e != NULL && e->kind == ERR_OFFLINE)
 		r->offline = true;
 	r->bytes_received = c->http.bytes_received - bytes0;
+	r->bytes_sent = c->http.bytes_sent - sent0;
 	r->requests = c->http.requests - req0;
 	r->duration_ms = (uint64_t)(mono_ms() - t0);
-	free(ids);
-	conversations_free(convs, nconvs);
+	changes_reply_free(&cr);
 	return ret;
 }

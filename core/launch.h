@@ -1,10 +1,12 @@
 /*
  * The launch sync of natter (every start of the TUI, and `natter sync`):
  * merge from sync.db what the notifier received and history.db lacks (by
- * vector diff, no network), flush the outbox, compare each conversation's
- * digest with the server's, and fetch by vector only what is still missing,
- * looping while the server says `more`; what is fetched is written back to
- * sync.db.
+ * vector diff, no network), flush the outbox, ask the server what changed
+ * since the last complete launch (GET /v1/changes; a server without it
+ * lists every conversation instead), compare the digests of those
+ * conversations with the local ones, and fetch by vector only what is
+ * still missing, following the server's continuation while it says `more`;
+ * what is fetched is written back to sync.db.
  */
 #ifndef NATTER_LAUNCH_H
 #define NATTER_LAUNCH_H
@@ -18,6 +20,8 @@
 #include "syncstore.h"
 
 #define LAUNCH_SYNC_LIMIT 1000
+/* The limit of the later rounds of a download (servers may send fewer). */
+#define LAUNCH_FOLLOW_LIMIT 5000
 /* Bytes of `have` per sync request, under the servers' 64 KiB request limit. */
 #define LAUNCH_REQUEST_BUDGET (48 * 1024)
 
@@ -25,12 +29,17 @@ struct launch_report {
 	uint64_t merged_from_store; /* messages copied from sync.db */
 	uint64_t fetched_from_server; /* new messages received by /v1/sync */
 	uint64_t bytes_received; /* wire bytes of every response, headers included */
+	uint64_t bytes_sent; /* wire bytes of every request, headers included */
 	uint64_t duration_ms;
 	uint64_t requests; /* HTTP attempts */
-	size_t conversations; /* known to the server */
+	size_t conversations; /* known to the server (after a changes launch: held here) */
 	size_t conversations_changed; /* whose digest differed */
 	struct outbox_report outbox;
-	uint64_t cursor; /* the events cursor of the last sync answer (0 if none) */
+	/*
+	 * Where events may start: the cursor of the changes answer, or with a
+	 * server without changes the last sync answer's (0 if none).
+	 */
+	uint64_t cursor;
 	bool offline; /* the server could not be reached: remote steps skipped */
 };
 

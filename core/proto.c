@@ -17,6 +17,16 @@ sync_reply_free(struct sync_reply *r)
 {
 	messages_free(r->msgs, r->nmsgs);
 	conversations_free(r->convs, r->nconvs);
+	free(r->next);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Frees a changes answer. */
+void
+changes_reply_free(struct changes_reply *r)
+{
+	conversations_free(r->convs, r->nconvs);
+	free(r->has_meta);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -70,6 +80,20 @@ proto_valid_id(const char *s)
 			return false;
 	}
 	return n >= 1 && n <= 64;
+}
+
+/* True for [A-Za-z0-9._-]{1,128}. */
+bool
+proto_valid_token(const char *s)
+{
+	size_t n = 0;
+	for (const char *p = s; *p; p++, n++) {
+		char c = *p;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			c == '.' || c == '_' || c == '-'))
+			return false;
+	}
+	return n >= 1 && n <= 128;
 }
 
 /* Parses a whole body as a JSON object. */
@@ -205,6 +229,20 @@ proto_vector_from_json(json_t *j, struct vector *v, struct err *e)
 	return 0;
 }
 
+/* Copies a digest (DIGEST_HEXLEN lowercase hex digits) into out; -1 if it is not one. */
+static int
+get_digest(json_t *dg, char out[DIGEST_HEXLEN + 1])
+{
+	const char *d = json_string_value(dg);
+	bool ok = d != NULL && strlen(d) == DIGEST_HEXLEN;
+	for (size_t i = 0; ok && i < DIGEST_HEXLEN; i++)
+		ok = (d[i] >= '0' && d[i] <= '9') || (d[i] >= 'a' && d[i] <= 'f');
+	if (!ok)
+		return -1;
+	memcpy(out, d, DIGEST_HEXLEN + 1);
+	return 0;
+}
+
 /* Decodes a conversation object (with or without vector and digest). */
 int
 proto_conv_from_json(json_t *j, struct conversation *c, struct err *e)
@@ -258,17 +296,10 @@ proto_conv_from_json(json_t *j, struct conversation *c, struct err *e)
 		c->has_vector = true;
 	}
 	json_t *dg = json_object_get(j, "digest");
-	if (dg != NULL) {
-		const char *d = json_string_value(dg);
-		bool ok = d != NULL && strlen(d) == DIGEST_HEXLEN;
-		for (size_t i = 0; ok && i < DIGEST_HEXLEN; i++)
-			ok = (d[i] >= '0' && d[i] <= '9') || (d[i] >= 'a' && d[i] <= 'f');
-		if (!ok) {
-			conversation_free(c);
-			return err_set(
-			    e, ERR_PROTOCOL, "server sent conversation %s with a bad digest", id);
-		}
-		memcpy(c->digest, d, DIGEST_HEXLEN + 1);
+	if (dg != NULL && get_digest(dg, c->digest) < 0) {
+		conversation_free(c);
+		return err_set(
+		    e, ERR_PROTOCOL, "server sent conversation %s with a bad digest", id);
 	}
 	return 0;
 }
@@ -413,6 +444,15 @@ proto_parse_sync(const char *body, size_t len, struct sync_reply *r, struct err 
 		json_t *convs = json_object_get(j, "conversations");
 		if (ret == 0 && convs != NULL)
 			ret = convs_from_json(convs, &r->convs, &r->nconvs, e);
+		json_t *next = json_object_get(j, "next");
+		if (ret == 0 && next != NULL && r->more) {
+			const char *t = json_string_value(next);
+			if (t == NULL || !proto_valid_token(t))
+				ret = err_set(e, ERR_PROTOCOL,
+				    "server sent a sync answer with an invalid \"next\"");
+			else
+				r->next = xstrdup(t);
+		}
 	}
 	json_decref(j);
 	if (ret < 0)
@@ -466,6 +506,92 @@ proto_parse_events(const char *body, size_t len, struct events_reply *r, struct 
 	json_decref(j);
 	if (ret < 0)
 		events_reply_free(r);
+	return ret;
+}
+
+/* Checks that a changed conversation came with its digest; frees it if not. */
+static int
+need_digest(struct conversation *c, struct err *e)
+{
+	if (c->digest[0] != '\0')
+		return 0;
+	err_set(e, ERR_PROTOCOL, "server sent changed conversation %s without a digest", c->id);
+	conversation_free(c);
+	return -1;
+}
+
+/* Decodes one conversation of a changes answer: id and digest, maybe metadata. */
+static int
+changed_from_json(json_t *j, struct conversation *c, bool *has_meta, struct err *e)
+{
+	memset(c, 0, sizeof(*c));
+	if (!json_is_object(j))
+		return err_set(
+		    e, ERR_PROTOCOL, "server sent a changed conversation that is not an object");
+	*has_meta = json_object_get(j, "title") != NULL;
+	if (*has_meta)
+		return proto_conv_from_json(j, c, e) < 0 ? -1 : need_digest(c, e);
+	const char *id = get_str(j, "a changed conversation", "id", e);
+	if (id == NULL)
+		return -1;
+	if (!proto_valid_id(id))
+		return err_set(e, ERR_PROTOCOL, "server sent a conversation with an invalid id");
+	json_t *dg = json_object_get(j, "digest");
+	if (dg != NULL && get_digest(dg, c->digest) < 0)
+		return err_set(
+		    e, ERR_PROTOCOL, "server sent conversation %s with a bad digest", id);
+	c->id = xstrdup(id);
+	c->members = xcalloc(1, sizeof(char *));
+	return need_digest(c, e);
+}
+
+/* Decodes the changes answer. */
+int
+proto_parse_changes(const char *body, size_t len, struct changes_reply *r, struct err *e)
+{
+	memset(r, 0, sizeof(*r));
+	json_t *j = load(body, len, e);
+	if (j == NULL)
+		return -1;
+	int ret = -1;
+	int64_t cursor;
+	json_t *full = json_object_get(j, "full");
+	json_t *convs = json_object_get(j, "conversations");
+	/* The same words as for the conversation list, which this answer replaces. */
+	if (convs == NULL)
+		err_set(e, ERR_PROTOCOL, "server sent no \"conversations\"");
+	else if (!json_is_array(convs))
+		err_set(e, ERR_PROTOCOL, "server sent \"conversations\" that is not an array");
+	else if (get_int(j, "a changes answer", "cursor", 0, (int64_t)SEQ_MAX, &cursor, e) < 0)
+		;
+	else if (full == NULL || !json_is_boolean(full))
+		err_set(
+		    e, ERR_PROTOCOL, "server sent a changes answer without a true/false \"full\"");
+	else {
+		r->cursor = (uint64_t)cursor;
+		r->full = json_is_true(full);
+		size_t n = json_array_size(convs);
+		r->convs = xcalloc(n ? n : 1, sizeof(*r->convs));
+		r->has_meta = xcalloc(n ? n : 1, sizeof(*r->has_meta));
+		ret = 0;
+		for (size_t i = 0; i < n && ret == 0; i++) {
+			ret = changed_from_json(
+			    json_array_get(convs, i), &r->convs[i], &r->has_meta[i], e);
+			if (ret == 0)
+				r->nconvs++;
+		}
+		if (ret == 0 && r->full) {
+			for (size_t i = 0; i < r->nconvs && ret == 0; i++)
+				if (!r->has_meta[i])
+					ret = err_set(e, ERR_PROTOCOL,
+					    "server sent a full changes answer without the "
+					    "title of %s",
+					    r->convs[i].id);
+		}
+	}
+	json_decref(j);
+	if (ret < 0)
+		changes_reply_free(r);
 	return ret;
 }
 
@@ -582,4 +708,14 @@ proto_sync_request(char *const *have, size_t nhave, char *const *ids, size_t nid
 		buf_printf(&b, ",\"limit\":%d", limit);
 	buf_puts(&b, "}");
 	return b.data;
+}
+
+/* Encodes {"next", "limit"}: a sync request continuing an earlier answer. */
+char *
+proto_sync_next_request(const char *next, int limit)
+{
+	json_t *o = json_pack("{s:s}", "next", next);
+	if (o != NULL && limit > 0)
+		json_object_set_new(o, "limit", json_integer(limit));
+	return dump(o);
 }

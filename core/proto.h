@@ -23,6 +23,20 @@ struct sync_reply {
 	uint64_t cursor;
 	struct conversation *convs;
 	size_t nconvs;
+	char *next; /* continuation token (with more), or NULL */
+};
+
+/*
+ * The answer to GET /v1/changes: the conversations in which something
+ * happened after `since`, each with its digest; those whose metadata the
+ * client may lack (or every one, when full) have title and members too.
+ */
+struct changes_reply {
+	uint64_t cursor;
+	bool full;
+	struct conversation *convs;
+	bool *has_meta; /* per conversation: title, members and created were sent */
+	size_t nconvs;
 };
 
 /* The answer to register and login. */
@@ -54,6 +68,7 @@ struct api_error {
 void sync_reply_free(struct sync_reply *r);
 void auth_reply_free(struct auth_reply *a);
 void events_reply_free(struct events_reply *r);
+void changes_reply_free(struct changes_reply *r);
 
 /* Grammar checks of docs/protocol.md. */
 bool proto_valid_user(const char *s);
@@ -73,6 +88,7 @@ int proto_parse_conversation(const char *body, size_t len, struct conversation *
 int proto_parse_ack(const char *body, size_t len, struct message *a, struct err *e);
 int proto_parse_sync(const char *body, size_t len, struct sync_reply *r, struct err *e);
 int proto_parse_events(const char *body, size_t len, struct events_reply *r, struct err *e);
+int proto_parse_changes(const char *body, size_t len, struct changes_reply *r, struct err *e);
 /* Never fails: fields that are missing or wrong stay empty. */
 void proto_parse_error(const char *body, size_t len, struct api_error *ae);
 
@@ -90,5 +106,9 @@ char *proto_message_request(const char *client_id, const char *body);
  */
 char *proto_have_entry(const char *conv, const struct vector *v);
 char *proto_sync_request(char *const *have, size_t nhave, char *const *ids, size_t nids, int limit);
+/* Encodes {"next": TOKEN} (with limit when > 0): a sync continuing an earlier one. */
+char *proto_sync_next_request(const char *next, int limit);
+/* True for a continuation token: 1-128 characters of [A-Za-z0-9._-]. */
+bool proto_valid_token(const char *s);
 
 #endif

@@ -96,23 +96,24 @@ void
 output_sync(const struct launch_report *r, bool json)
 {
 	if (json) {
-		print_json(json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
+		print_json(json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I}",
 		    "merged_from_store", (json_int_t)r->merged_from_store, "fetched_from_server",
 		    (json_int_t)r->fetched_from_server, "bytes_received",
 		    (json_int_t)r->bytes_received, "duration_ms", (json_int_t)r->duration_ms,
 		    "sent", (json_int_t)r->outbox.sent, "queued", (json_int_t)r->outbox.queued,
 		    "dropped", (json_int_t)r->outbox.dropped, "conversations",
 		    (json_int_t)r->conversations, "conversations_changed",
-		    (json_int_t)r->conversations_changed, "offline", r->offline));
+		    (json_int_t)r->conversations_changed, "offline", r->offline, "requests",
+		    (json_int_t)r->requests, "bytes_sent", (json_int_t)r->bytes_sent));
 		return;
 	}
 	printf("merged %llu from the sync store, fetched %llu from the server "
 	       "(%zu of %zu conversations changed), sent %zu queued, %zu still queued; "
-	       "%llu bytes received in %llu ms%s\n",
+	       "%llu bytes received in %llu ms%s, %llu bytes sent\n",
 	    (unsigned long long)r->merged_from_store, (unsigned long long)r->fetched_from_server,
 	    r->conversations_changed, r->conversations, r->outbox.sent, r->outbox.queued,
 	    (unsigned long long)r->bytes_received, (unsigned long long)r->duration_ms,
-	    r->offline ? " (offline)" : "");
+	    r->offline ? " (offline)" : "", (unsigned long long)r->bytes_sent);
 }
 
 /* Prints what happened to sends refused for good. */

@@ -280,6 +280,46 @@ history__resolve__id_title_ambiguous_unknown(void **state)
 	history_close(&h);
 }
 
+/* Putting a conversation again writes only what changed: members added, members gone, the title. */
+static void
+history__put_convs__rewrites_only_changes(void **state)
+{
+	(void)state;
+	struct history h;
+	open_mem(&h);
+	char *mem[] = {"alice", "bob", "carol"};
+	struct conversation c = {
+	    .id = "c1", .title = "t", .members = mem, .nmembers = 3, .created = 5};
+	struct err e = {0};
+	assert_int_equal(history_put_convs(&h, &c, 1, &e), 0);
+	int before = sqlite3_total_changes(h.db.h);
+	assert_int_equal(history_put_convs(&h, &c, 1, &e), 0);
+	assert_int_equal(sqlite3_total_changes(h.db.h), before);
+	/* created 0 (unknown) keeps the stored one and writes nothing either. */
+	c.created = 0;
+	assert_int_equal(history_put_convs(&h, &c, 1, &e), 0);
+	assert_int_equal(sqlite3_total_changes(h.db.h), before);
+	char *mem2[] = {"alice", "dave"};
+	c.members = mem2;
+	c.nmembers = 2;
+	c.title = "u";
+	assert_int_equal(history_put_convs(&h, &c, 1, &e), 0);
+	/* The title, bob and carol out, dave in. */
+	assert_int_equal(sqlite3_total_changes(h.db.h), before + 4);
+	struct conversation *v;
+	size_t n;
+	size_t count;
+	assert_int_equal(history_count_convs(&h, &count, &e), 0);
+	assert_int_equal(count, 1);
+	assert_int_equal(history_list_convs(&h, "alice", &v, &n, &e), 0);
+	assert_string_equal(v[0].title, "u");
+	assert_int_equal(v[0].created, 5);
+	assert_int_equal(v[0].nmembers, 2);
+	assert_string_equal(v[0].members[1], "dave");
+	conversations_free(v, n);
+	history_close(&h);
+}
+
 /* Unread counts others' messages after the read position; mark_read clears them. */
 static void
 history__unread__counts_and_clears(void **state)
@@ -371,6 +411,7 @@ main(void)
 	    cmocka_unit_test(history__open__migrates_and_reopens),
 	    cmocka_unit_test(history__vector__ranges_merge_and_keep_holes),
 	    cmocka_unit_test(history__insert__ignores_duplicates),
+	    cmocka_unit_test(history__put_convs__rewrites_only_changes),
 	    cmocka_unit_test(history__vector__matches_naive_scan),
 	    cmocka_unit_test(history__outbox__keeps_order_and_moves_acked),
 	    cmocka_unit_test(history__bind__refuses_another_account),

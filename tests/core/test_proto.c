@@ -249,6 +249,128 @@ proto__parse__invalid_json_error_is_sanitized(void **state)
 	assert_null(strchr(e.msg, 0x07));
 }
 
+#define DG "5b0e0000000000000000000000000000"
+
+/* A changes answer: digests alone, or with metadata for a new member; a full one has every title. */
+static void
+proto__changes__decodes_listed_conversations(void **state)
+{
+	(void)state;
+	const char *body =
+	    "{\"cursor\":1240,\"full\":false,\"conversations\":["
+	    "{\"id\":\"c5d1e0f3a9b27c4e1\",\"digest\":\"" DG "\"},"
+	    "{\"id\":\"c77aa01b2c3d4e5f6\",\"digest\":\"" DG "\",\"title\":\"lunch\","
+	    "\"members\":[\"alice\",\"carol\"],\"created\":1795300001001}],"
+	    "\"later\":true}";
+	struct changes_reply r;
+	struct err e = {0};
+	assert_int_equal(proto_parse_changes(S(body), &r, &e), 0);
+	assert_int_equal(r.cursor, 1240);
+	assert_false(r.full);
+	assert_int_equal(r.nconvs, 2);
+	assert_false(r.has_meta[0]);
+	assert_string_equal(r.convs[0].id, "c5d1e0f3a9b27c4e1");
+	assert_string_equal(r.convs[0].digest, DG);
+	assert_null(r.convs[0].title);
+	assert_true(r.has_meta[1]);
+	assert_string_equal(r.convs[1].title, "lunch");
+	assert_int_equal(r.convs[1].nmembers, 2);
+	assert_int_equal(r.convs[1].created, 1795300001001);
+	changes_reply_free(&r);
+
+	assert_int_equal(
+	    proto_parse_changes(S("{\"cursor\":7,\"full\":false,\"conversations\":[]}"), &r, &e),
+	    0);
+	assert_int_equal(r.nconvs, 0);
+	assert_int_equal(r.cursor, 7);
+	changes_reply_free(&r);
+}
+
+/* Changes answers without a field, with a bad digest, or full without titles are refused. */
+static void
+proto__changes__refuses_bad_answers(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+	    "{\"full\":false,\"conversations\":[]}",
+	    "{\"cursor\":-1,\"full\":false,\"conversations\":[]}",
+	    "{\"cursor\":1,\"conversations\":[]}",
+	    "{\"cursor\":1,\"full\":0,\"conversations\":[]}",
+	    "{\"cursor\":1,\"full\":false}",
+	    "{\"cursor\":1,\"full\":false,\"conversations\":{}}",
+	    "{\"cursor\":1,\"full\":false,\"conversations\":[7]}",
+	    "{\"cursor\":1,\"full\":false,\"conversations\":[{\"id\":\"c1\"}]}",
+	    "{\"cursor\":1,\"full\":false,\"conversations\":[{\"id\":\"c/1\",\"digest\":\"" DG
+	    "\"}]}",
+	    "{\"cursor\":1,\"full\":false,\"conversations\":[{\"id\":\"c1\",\"digest\":\"5B0E\"}]}",
+	    "{\"cursor\":1,\"full\":false,\"conversations\":[{\"id\":\"c1\",\"title\":\"t\","
+	    "\"members\":[]}]}",
+	    "{\"cursor\":1,\"full\":true,\"conversations\":[{\"id\":\"c1\",\"digest\":\"" DG
+	    "\"}]}",
+	};
+	for (size_t i = 0; i < nitems(bad); i++) {
+		struct changes_reply r;
+		struct err e = {0};
+		if (proto_parse_changes(S(bad[i]), &r, &e) != -1)
+			fail_msg("accepted bad changes answer %s", bad[i]);
+		assert_int_equal(e.kind, ERR_PROTOCOL);
+		assert_int_equal(r.nconvs, 0);
+		assert_null(r.convs);
+	}
+}
+
+/* A sync answer's `next` is kept with more, checked against the token grammar, ignored without more. */
+static void
+proto__sync__continuation_token(void **state)
+{
+	(void)state;
+	struct sync_reply r;
+	struct err e = {0};
+	assert_int_equal(proto_parse_sync(S("{\"messages\":[],\"more\":true,\"cursor\":3,"
+					    "\"next\":\"9f0a.c-d_E.7\"}"),
+			     &r, &e),
+	    0);
+	assert_string_equal(r.next, "9f0a.c-d_E.7");
+	sync_reply_free(&r);
+	assert_int_equal(proto_parse_sync(S("{\"messages\":[],\"more\":false,\"cursor\":3,"
+					    "\"next\":\"x\"}"),
+			     &r, &e),
+	    0);
+	assert_null(r.next);
+	sync_reply_free(&r);
+	assert_int_equal(
+	    proto_parse_sync(S("{\"messages\":[],\"more\":true,\"cursor\":3}"), &r, &e), 0);
+	assert_null(r.next);
+	sync_reply_free(&r);
+	static const char *const bad[] = {"\"\"", "\"a b\"", "\"a/b\"", "7", "null"};
+	for (size_t i = 0; i < nitems(bad); i++) {
+		char *body =
+		    xasprintf("{\"messages\":[],\"more\":true,\"cursor\":3,\"next\":%s}", bad[i]);
+		if (proto_parse_sync(body, strlen(body), &r, &e) != -1)
+			fail_msg("accepted bad next %s", bad[i]);
+		free(body);
+	}
+	char *longest = xcalloc(1, 130);
+	memset(longest, 'a', 128);
+	assert_true(proto_valid_token(longest));
+	longest[128] = 'a';
+	assert_false(proto_valid_token(longest));
+	free(longest);
+}
+
+/* A continuation request is {"next"} with an optional limit. */
+static void
+proto__encode__sync_next(void **state)
+{
+	(void)state;
+	char *s = proto_sync_next_request("ab.12", 5000);
+	assert_string_equal(s, "{\"next\":\"ab.12\",\"limit\":5000}");
+	free(s);
+	s = proto_sync_next_request("ab.12", 0);
+	assert_string_equal(s, "{\"next\":\"ab.12\"}");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -261,6 +383,10 @@ main(void)
 	    cmocka_unit_test(proto__misc__ack_auth_events_error),
 	    cmocka_unit_test(proto__encode__requests),
 	    cmocka_unit_test(proto__grammar__names_and_ids),
+	    cmocka_unit_test(proto__changes__decodes_listed_conversations),
+	    cmocka_unit_test(proto__changes__refuses_bad_answers),
+	    cmocka_unit_test(proto__sync__continuation_token),
+	    cmocka_unit_test(proto__encode__sync_next),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,7 +35,7 @@
 	"{\"conv\":\"c5d1e0f3a9b27c4e1\",\"sender\":\"bob\",\"seq\":1,\"ts\":1795300000999," \
 	"\"body\":\"hi\"}"
 
-enum ep { EP_AUTH, EP_CONVS, EP_SYNC, EP_EVENTS, EP_OTHER };
+enum ep { EP_AUTH, EP_CONVS, EP_CHANGES, EP_SYNC, EP_EVENTS, EP_OTHER };
 
 /* Writes all of p, or returns -1 (the client went away). */
 static int
@@ -92,6 +92,7 @@ wrong_types(enum ep ep)
 	case EP_AUTH:
 		return "{\"user\":42,\"token\":[\"" TOKEN "\"]}";
 	case EP_CONVS:
+	case EP_CHANGES:
 		return "{\"conversations\":{\"id\":1,\"title\":true,\"members\":\"alice\"}}";
 	case EP_SYNC:
 		return "{\"messages\":[{\"conv\":7,\"sender\":null,\"seq\":\"1\",\"ts\":1.5,"
@@ -220,6 +221,8 @@ read_request(int fd, char mode[MODE_MAX], enum ep *ep)
 		*ep = EP_AUTH;
 	else if (strcmp(rest, "/v1/conversations") == 0)
 		*ep = EP_CONVS;
+	else if (strncmp(rest, "/v1/changes", 11) == 0)
+		*ep = EP_CHANGES; /* as a server without it when ok: the fallback */
 	else if (strcmp(rest, "/v1/sync") == 0)
 		*ep = EP_SYNC;
 	else if (strncmp(rest, "/v1/events", 10) == 0)
@@ -236,7 +239,8 @@ serve(int fd)
 	if (read_request(fd, mode, &ep) < 0)
 		return;
 	if (strcmp(mode, "ok") == 0) {
-		answer(fd, ep == EP_OTHER ? 404 : 200, good(ep), strlen(good(ep)));
+		answer(
+		    fd, ep == EP_OTHER || ep == EP_CHANGES ? 404 : 200, good(ep), strlen(good(ep)));
 	} else if (strcmp(mode, "truncated") == 0) {
 		const char *g = good(ep);
 		answer(fd, 200, g, strlen(g) / 2);
