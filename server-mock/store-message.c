@@ -156,6 +156,13 @@ store_sync_ids(struct store *s, const struct sync_req *q, int64_t **idsp, size_t
 {
 	int64_t *ids = NULL;
 	size_t n = 0;
+	size_t keep = (size_t)q->limit + 1;
+	/*
+	 * Only the keep smallest ids can be in the answer: once that many are
+	 * collected, a later sender is read only up to the keep-th smallest id
+	 * (its ids grow with its seqs), not limit + 1 messages deep.
+	 */
+	int64_t bound = INT64_MAX;
 	for (size_t c = 0; c < q->n; c++) {
 		const struct sync_conv *sc = &q->convs[c];
 		struct store_sender *snd;
@@ -166,11 +173,20 @@ store_sync_ids(struct store *s, const struct sync_req *q, int64_t **idsp, size_t
 		for (size_t i = 0; rc == 0 && i < ns; i++) {
 			const struct seqset *held;
 			struct seqset tmp = {0};
-			rc = sender_held(s, q, sc, &snd[i], &held, &tmp, e);
+			struct store_sender upto = snd[i];
+			if (bound != INT64_MAX)
+				rc = seq_upto(s, sc->conv, &snd[i], bound, &upto.last_seq, e);
 			if (rc == 0)
-				rc = sender_missing(
-				    s, sc->conv, &snd[i], held, q->limit, &ids, &n, e);
+				rc = sender_held(s, q, sc, &snd[i], &held, &tmp, e);
+			if (rc == 0)
+				rc =
+				    sender_missing(s, sc->conv, &upto, held, q->limit, &ids, &n, e);
 			seqset_free(&tmp);
+			if (rc == 0 && n >= keep) {
+				qsort(ids, n, sizeof(*ids), cmp_id);
+				n = keep;
+				bound = ids[keep - 1];
+			}
 		}
 		store_senders_free(snd, ns);
 		if (rc < 0)
