@@ -2,8 +2,10 @@
  * Fuzzes natter-server-mock's decoding of requests: request_json and
  * request_string for every body, and route() itself, against an in-memory
  * store holding two users and a conversation, for the bodies of POST
- * /v1/conversations, .../messages and /v1/sync and the query of GET
- * /v1/events. The first byte picks the request. Register and login bodies
+ * /v1/conversations, .../messages and /v1/sync, the queries of GET
+ * /v1/events and GET /v1/changes, and sync continuations: a body in which
+ * NEXT stands for a live `next` token. The first byte picks the request.
+ * Register and login bodies
  * go through request_json and request_string only: their route spends an
  * Argon2 hash on every well-formed body.
  *
@@ -27,7 +29,7 @@ static struct store *store;
 static struct config cfg = {.max_poll = 60, .event_retention = 1000};
 static char conv_id[80];
 static char authz[] = "Bearer " TOKEN;
-static const char *arg_after, *arg_timeout;
+static const char *arg_after, *arg_timeout, *arg_since;
 
 /* The stand-in for libmicrohttpd's header and argument lookup. */
 const char *
@@ -40,8 +42,12 @@ MHD_lookup_connection_value(struct MHD_Connection *conn, enum MHD_ValueKind kind
 		return arg_after;
 	if (kind == MHD_GET_ARGUMENT_KIND && strcmp(key, "timeout") == 0)
 		return arg_timeout;
+	if (kind == MHD_GET_ARGUMENT_KIND && strcmp(key, "since") == 0)
+		return arg_since;
 	return NULL;
 }
+
+static int call_route(const char *method, const char *url, const char *body, size_t len, char **next);
 
 /* Opens a fresh in-memory store with alice (the caller), bob and one conversation. */
 static void
@@ -74,11 +80,25 @@ setup(void)
 	store_conv_free(&conv);
 	free(woken);
 	routes_init(store, &cfg);
+	char url[200];
+	snprintf(url, sizeof(url), "/v1/conversations/%s/messages", conv_id);
+	for (int i = 0; i < 3; i++) {
+		char body[64];
+		snprintf(body, sizeof(body), "{\"client_id\":\"seed%d\",\"body\":\"m%d\"}", i, i);
+		int st = call_route("POST", url, body, strlen(body), NULL);
+		if (st != 201) {
+			fprintf(stderr, "fuzz_server_request: a send in setup got %d\n", st);
+			abort();
+		}
+	}
 }
 
-/* Runs one request through route() and checks the reply is a whole answer. */
-static void
-run_route(const char *method, const char *url, const char *body, size_t len)
+/*
+ * Runs one request through route(), checks the reply is a whole answer and
+ * returns its status; next, when not NULL, gets a copy of the answer's `next`.
+ */
+static int
+call_route(const char *method, const char *url, const char *body, size_t len, char **next)
 {
 	struct req q = {0};
 	q.method = (char *)method;
@@ -93,9 +113,45 @@ run_route(const char *method, const char *url, const char *body, size_t len)
 		abort();
 	if (r.status >= 400 && !json_is_string(json_object_get(r.json, "error")))
 		abort();
+	if (next != NULL) {
+		const char *t = json_string_value(json_object_get(r.json, "next"));
+		*next = t != NULL ? xstrdup(t) : NULL;
+	}
 	json_decref(r.json);
 	free(r.text);
 	buf_free(&q.body);
+	return r.status;
+}
+
+/* Runs one request through route() and checks the reply is a whole answer. */
+static void
+run_route(const char *method, const char *url, const char *body, size_t len)
+{
+	(void)call_route(method, url, body, len, NULL);
+}
+
+/* Runs a sync body in which each NEXT is replaced by a live continuation token. */
+static void
+run_continuation(const char *body, size_t len)
+{
+	static const char first[] = "{\"have\":{},\"limit\":1}";
+	char *next;
+	if (call_route("POST", "/v1/sync", first, strlen(first), &next) != 200 || next == NULL)
+		abort(); /* three messages and a limit of 1: there must be a next */
+	struct buf b = {0};
+	size_t tl = strlen(next);
+	for (size_t i = 0; i < len;) {
+		if (len - i >= 4 && memcmp(body + i, "NEXT", 4) == 0) {
+			buf_append(&b, next, tl);
+			i += 4;
+		} else {
+			buf_append(&b, body + i, 1);
+			i++;
+		}
+	}
+	run_route("POST", "/v1/sync", b.data != NULL ? b.data : "", b.len);
+	buf_free(&b);
+	free(next);
 }
 
 /* The body decoding of register and login, as their route does it before hashing. */
@@ -136,7 +192,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *body = (const char *)data + 1;
 	size_t len = size - 1;
 	char url[200];
-	switch (data[0] % 6) {
+	switch (data[0] % 8) {
 	case 0:
 		run_credentials(body, len);
 		break;
@@ -163,6 +219,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(s);
 		break;
 	}
+	case 5: {
+		char *s = xstrndup(body, len);
+		arg_since = s;
+		run_route("GET", "/v1/changes", NULL, 0);
+		arg_since = NULL;
+		free(s);
+		break;
+	}
+	case 6:
+		run_continuation(body, len);
+		break;
 	default: {
 		/* A URL of the client's choosing, GET or POST by its parity. */
 		char *u = xstrndup(body, len);
