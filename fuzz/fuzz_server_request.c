@@ -47,7 +47,8 @@ MHD_lookup_connection_value(struct MHD_Connection *conn, enum MHD_ValueKind kind
 	return NULL;
 }
 
-static int call_route(const char *method, const char *url, const char *body, size_t len, char **next);
+static int call_route(
+    const char *method, const char *url, const char *body, size_t len, char **next);
 
 /* Opens a fresh in-memory store with alice (the caller), bob and one conversation. */
 static void
