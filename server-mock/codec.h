@@ -22,8 +22,10 @@ struct reply {
 /* render.c: the store's answers as protocol JSON */
 json_t *render_conv(const struct store_conv *c, bool with_vector, bool with_digest);
 json_t *render_convs(const struct store_conv *c, size_t n, bool with_vector);
-/* A conversation of GET /v1/changes: id and digest, and its metadata when meta. */
-json_t *render_change(const struct store_conv *c, bool meta);
+/* A conversation of GET /v1/changes: id, digest, read, and its metadata when meta. */
+json_t *render_change(const struct store_conv *c, bool meta, const struct store_marks *read);
+/* Read marks as an object {sender: seq}. */
+json_t *render_marks(const struct store_marks *m);
 /* The answer to a send when body is NULL. NULL when it cannot be rendered. */
 json_t *render_message(const struct store_message *m);
 json_t *render_messages(const struct store_message *m, size_t n);
@@ -41,6 +43,10 @@ int route_member_conv(int64_t uid, const char *id, int64_t *conv, struct reply *
 /* routes-sync.c: POST /v1/sync, with its continuations */
 enum route_result route_sync(
     struct store *s, const struct config *c, int64_t uid, json_t *in, struct reply *r);
+
+/* routes-read.c: POST /v1/conversations/{id}/read */
+enum route_result route_read(
+    struct store *s, int64_t uid, const char *id, json_t *in, struct reply *r);
 
 /* request.c: reading JSON bodies */
 /* Parses a request body into an object, or fills r with the 400 error. */

@@ -10,6 +10,7 @@ static const char *const labels[EP_COUNT] = {
     [EP_SYNC] = "sync",
     [EP_EVENTS] = "events",
     [EP_CHANGES] = "changes",
+    [EP_READ] = "read",
     [EP_HEALTH] = "health",
     [EP_METRICS] = "metrics",
     [EP_OTHER] = "other",

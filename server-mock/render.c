@@ -49,17 +49,29 @@ render_convs(const struct store_conv *c, size_t n, bool with_vector)
 	return a;
 }
 
-/* A conversation of GET /v1/changes: id and digest, then the metadata when meta. */
+/* Read marks as an object {sender: seq}. */
 json_t *
-render_change(const struct store_conv *c, bool meta)
+render_marks(const struct store_marks *m)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < m->n; i++)
+		json_object_set_new(o, m->v[i].sender, json_integer((json_int_t)m->v[i].seq));
+	return o;
+}
+
+/* A conversation of GET /v1/changes: id, digest and read, then the metadata when meta. */
+json_t *
+render_change(const struct store_conv *c, bool meta, const struct store_marks *read)
 {
 	json_t *o = render_conv(c, false, true);
-	if (meta)
-		return o;
-	json_t *j = json_pack(
-	    "{s:O, s:O}", "id", json_object_get(o, "id"), "digest", json_object_get(o, "digest"));
-	json_decref(o);
-	return j;
+	if (!meta) {
+		json_t *j = json_pack("{s:O, s:O}", "id", json_object_get(o, "id"), "digest",
+		    json_object_get(o, "digest"));
+		json_decref(o);
+		o = j;
+	}
+	json_object_set_new(o, "read", render_marks(read));
+	return o;
 }
 
 /* The message object: conv, sender, seq, ts, and body unless it is NULL. */
@@ -93,6 +105,9 @@ render_messages(const struct store_message *m, size_t n)
 json_t *
 render_event(const struct store_event *ev)
 {
+	if (ev->type == STORE_EV_READ)
+		return json_pack("{s:s, s:s, s:o}", "type", "read", "conv", ev->conv.id, "read",
+		    render_marks(&ev->read));
 	bool msg = ev->type == STORE_EV_MESSAGE;
 	json_t *o = msg ? render_message(&ev->msg) : render_conv(&ev->conv, false, false);
 	if (o == NULL)

@@ -60,6 +60,8 @@ route_endpoint(const char *url)
 		return EP_CONVERSATIONS;
 	if (path_id(url, "/v1/conversations/", "/messages", id, sizeof(id)))
 		return EP_MESSAGES;
+	if (path_id(url, "/v1/conversations/", "/read", id, sizeof(id)))
+		return cfg->protocol_10 ? EP_OTHER : EP_READ;
 	return EP_OTHER;
 }
 
@@ -447,7 +449,7 @@ do_changes(struct req *q, int64_t uid, struct reply *r)
 		return route_internal(r, &e);
 	json_t *convs = json_array();
 	for (size_t i = 0; i < a.n; i++)
-		json_array_append_new(convs, render_change(&a.convs[i], a.meta[i]));
+		json_array_append_new(convs, render_change(&a.convs[i], a.meta[i], &a.read[i]));
 	reply_json(r, 200,
 	    json_pack("{s:I, s:b, s:o}", "cursor", (json_int_t)a.cursor, "full", a.full,
 		"conversations", convs));
@@ -493,8 +495,8 @@ route(struct req *q, struct reply *r)
 	bool get = strcmp(m, "GET") == 0, post = strcmp(m, "POST") == 0;
 	char id[128];
 	bool conv_one = path_id(url, "/v1/conversations/", "", id, sizeof(id));
-	if (!conv_one)
-		path_id(url, "/v1/conversations/", "/messages", id, sizeof(id));
+	if (!conv_one && !path_id(url, "/v1/conversations/", "/messages", id, sizeof(id)))
+		path_id(url, "/v1/conversations/", "/read", id, sizeof(id));
 
 	if (q->ep == EP_OTHER) {
 		reply_error(r, 404, "not_found", "no such endpoint");
@@ -559,6 +561,9 @@ route(struct req *q, struct reply *r)
 		break;
 	case EP_MESSAGES:
 		res = do_send(uid, me, id, in, r);
+		break;
+	case EP_READ:
+		res = route_read(store, uid, id, in, r);
 		break;
 	case EP_SYNC:
 		res = route_sync(store, cfg, uid, in, r);

@@ -58,6 +58,7 @@ enum endpoint {
 	EP_SYNC,
 	EP_EVENTS,
 	EP_CHANGES,
+	EP_READ,
 	EP_HEALTH,
 	EP_METRICS,
 	EP_OTHER,

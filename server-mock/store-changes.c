@@ -3,17 +3,38 @@
 
 #include "store.h"
 
+/* Fills out with the conversations ids (metadata when meta[i]) and uid's read marks. */
+static int
+load(struct store *s, int64_t uid, const int64_t *ids, size_t n, struct changes_answer *out,
+    struct err *e)
+{
+	out->convs = xcalloc(n + 1, sizeof(*out->convs));
+	out->read = xcalloc(n + 1, sizeof(*out->read));
+	for (; out->n < n; out->n++)
+		if (s->ops->conv_get(s, ids[out->n], &out->convs[out->n], e) < 0 ||
+		    s->ops->read_get(s, uid, ids[out->n], &out->read[out->n], e) < 0) {
+			store_conv_free(&out->convs[out->n]);
+			store_changes_free(out);
+			return -1;
+		}
+	return 0;
+}
+
 /* Every conversation of uid with its metadata, oldest first: a full answer. */
 static int
 full(struct store *s, int64_t uid, struct changes_answer *out, struct err *e)
 {
 	out->full = true;
-	if (store_conv_list(s, uid, &out->convs, &out->n, e) < 0)
+	int64_t *ids;
+	size_t n;
+	if (s->ops->conv_ids(s, uid, &ids, &n, e) < 0)
 		return -1;
-	out->meta = xcalloc(out->n + 1, sizeof(*out->meta));
-	for (size_t i = 0; i < out->n; i++)
+	out->meta = xcalloc(n + 1, sizeof(*out->meta));
+	for (size_t i = 0; i < n; i++)
 		out->meta[i] = true;
-	return 0;
+	int rc = load(s, uid, ids, n, out, e);
+	free(ids);
+	return rc;
 }
 
 /*
@@ -38,24 +59,25 @@ store_changes(
 		if (s->ops->changes_log(s, uid, since, &ch, &n, e) < 0)
 			return -1;
 	}
-	out->convs = xcalloc(n + 1, sizeof(*out->convs));
+	int64_t *ids = xcalloc(n + 1, sizeof(*ids));
 	out->meta = xcalloc(n + 1, sizeof(*out->meta));
-	for (; out->n < n; out->n++) {
-		if (s->ops->conv_get(s, ch[out->n].conv, &out->convs[out->n], e) < 0) {
-			free(ch);
-			store_changes_free(out);
-			return -1;
-		}
-		out->meta[out->n] = ch[out->n].joined;
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = ch[i].conv;
+		out->meta[i] = ch[i].joined;
 	}
 	free(ch);
-	return 0;
+	int rc = load(s, uid, ids, n, out, e);
+	free(ids);
+	return rc;
 }
 
 /* Frees a changes answer. */
 void
 store_changes_free(struct changes_answer *a)
 {
+	for (size_t i = 0; a->read != NULL && i < a->n; i++)
+		store_marks_free(&a->read[i]);
+	free(a->read);
 	store_convs_free(a->convs, a->n);
 	free(a->meta);
 	*a = (struct changes_answer){0};

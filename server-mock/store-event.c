@@ -10,14 +10,20 @@ store_cursor(struct store *s)
 	return s->ops->cursor(s);
 }
 
-/* Loads what an event refers to: its message or its conversation. */
+/* Loads what an event of uid refers to: its message, its conversation, uid's marks. */
 static int
-load(struct store *s, const struct store_event_ref *ref, struct store_event *ev, struct err *e)
+load(struct store *s, int64_t uid, const struct store_event_ref *ref, struct store_event *ev,
+    struct err *e)
 {
 	*ev = (struct store_event){.cursor = ref->cursor, .type = ref->type};
 	if (ref->type == STORE_EV_MESSAGE)
 		return s->ops->message_get(s, ref->msg, &ev->msg, e);
-	return s->ops->conv_get(s, ref->conv, &ev->conv, e);
+	if (s->ops->conv_get(s, ref->conv, &ev->conv, e) < 0)
+		return -1;
+	/* Marks only go up: the marks now are at least those of the event. */
+	if (ref->type == STORE_EV_READ)
+		return s->ops->read_get(s, uid, ref->conv, &ev->read, e);
+	return 0;
 }
 
 /* uid's retained events after `after`, with the gap flag and the next cursor. */
@@ -42,7 +48,7 @@ store_events(struct store *s, int64_t uid, uint64_t after, size_t limit, struct 
 	}
 	out->ev = xcalloc(n + 1, sizeof(*out->ev));
 	for (; out->n < n; out->n++) {
-		if (load(s, &refs[out->n], &out->ev[out->n], e) < 0) {
+		if (load(s, uid, &refs[out->n], &out->ev[out->n], e) < 0) {
 			free(refs);
 			store_events_free(out);
 			return -1;
@@ -59,6 +65,7 @@ store_events_free(struct event_answer *a)
 	for (size_t i = 0; i < a->n; i++) {
 		store_message_free(&a->ev[i].msg);
 		store_conv_free(&a->ev[i].conv);
+		store_marks_free(&a->ev[i].read);
 	}
 	free(a->ev);
 	*a = (struct event_answer){0};

@@ -36,6 +36,10 @@ static const char *const migrations[] = {
     " user INTEGER NOT NULL REFERENCES users(id), created INTEGER NOT NULL,"
     " used INTEGER NOT NULL, have TEXT NOT NULL, scope TEXT NOT NULL) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS sync_continuations_used ON sync_continuations(used);",
+    /* 3: read state, keyed by conversation first like the messages. */
+    "CREATE TABLE IF NOT EXISTS reads(conv INTEGER NOT NULL, user INTEGER NOT NULL,"
+    " sender INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    " PRIMARY KEY(conv, user, sender)) WITHOUT ROWID;",
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -95,6 +99,11 @@ static const char *const sql[Q_COUNT] = {
     [Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [Q_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2)"
 		   " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    [Q_READ_GET] = "SELECT u.name, r.seq FROM reads r JOIN users u ON u.id = r.sender"
+		   " WHERE r.conv = ?1 AND r.user = ?2 AND r.seq > 0 ORDER BY u.name",
+    [Q_READ_RAISE] = "INSERT INTO reads(conv, user, sender, seq) VALUES (?1, ?2, ?3, ?4)"
+		     " ON CONFLICT(conv, user, sender) DO UPDATE SET seq = excluded.seq"
+		     " WHERE excluded.seq > reads.seq",
 };
 
 /* The SQLite state of a store opened by this backend. */
@@ -240,6 +249,8 @@ const struct store_ops store_sqlite_ops = {
     .continuation_put = sq_continuation_put,
     .continuation_get = sq_continuation_get,
     .continuation_expire = sq_continuation_expire,
+    .read_get = sq_read_get,
+    .read_raise = sq_read_raise,
     .meta_get = sq_meta_get,
     .meta_set = sq_meta_set,
 };

@@ -45,6 +45,8 @@ enum q {
 	Q_CURSOR,
 	Q_META_GET,
 	Q_META_SET,
+	Q_READ_GET,
+	Q_READ_RAISE,
 	Q_COUNT,
 };
 
@@ -110,5 +112,10 @@ int sq_continuation_put(struct store *s, const char *id, int64_t uid, int64_t no
 int sq_continuation_get(struct store *s, const char *id, int64_t *uid, int64_t *used, char **have,
     char **scope, struct err *e);
 int sq_continuation_expire(struct store *s, int64_t before, struct err *e);
+
+/* store-sqlite-read.c */
+int sq_read_get(struct store *s, int64_t uid, int64_t conv, struct store_marks *out, struct err *e);
+int sq_read_raise(struct store *s, int64_t uid, int64_t conv, int64_t sender, uint64_t seq,
+    bool *moved, struct err *e);
 
 #endif

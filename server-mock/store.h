@@ -53,14 +53,26 @@ struct store_message {
 	size_t bodylen;
 };
 
-enum store_event_type { STORE_EV_MESSAGE = 1, STORE_EV_CONVERSATION = 2 };
+enum store_event_type { STORE_EV_MESSAGE = 1, STORE_EV_CONVERSATION = 2, STORE_EV_READ = 3 };
 
-/* One event of a user's log: a new message or a conversation joined. */
+/* A read mark: the reader has read sender's messages up to seq (read state). */
+struct store_mark {
+	char *sender;
+	uint64_t seq;
+};
+/* A reader's marks in one conversation, by sender name. */
+struct store_marks {
+	struct store_mark *v;
+	size_t n;
+};
+
+/* One event of a user's log: a new message, a conversation joined, a read mark moved. */
 struct store_event {
 	uint64_t cursor;
 	enum store_event_type type;
 	struct store_message msg; /* STORE_EV_MESSAGE */
-	struct store_conv conv; /* STORE_EV_CONVERSATION */
+	struct store_conv conv; /* STORE_EV_CONVERSATION, STORE_EV_READ (its id) */
+	struct store_marks read; /* STORE_EV_READ: the reader's marks now */
 };
 
 /* A sender of a conversation as the sync selection needs it (last_seq > 0). */
@@ -246,6 +258,17 @@ struct store_ops {
 	/* Deletes the continuations not used since `before` (ms). */
 	int (*continuation_expire)(struct store *s, int64_t before, struct err *e);
 
+	/* Read state. */
+	/* uid's read marks in conv, by sender name, marks above 0 only (allocated). */
+	int (*read_get)(
+	    struct store *s, int64_t uid, int64_t conv, struct store_marks *out, struct err *e);
+	/*
+	 * Raises uid's mark of sender in conv to seq; *moved false when it was
+	 * already at least seq (marks never go down).
+	 */
+	int (*read_raise)(struct store *s, int64_t uid, int64_t conv, int64_t sender, uint64_t seq,
+	    bool *moved, struct err *e);
+
 	/* Server settings (the demo's ids): 0 found (allocated), 1 absent, -1. */
 	int (*meta_get)(struct store *s, const char *key, char **value, struct err *e);
 	int (*meta_set)(struct store *s, const char *key, const char *value, struct err *e);
@@ -364,12 +387,27 @@ struct changes_answer {
 	bool full; /* the store cannot tell what changed: every conversation is listed */
 	struct store_conv *convs;
 	bool *meta; /* per conversation: its title, members and created are sent */
+	struct store_marks *read; /* per conversation: the caller's read marks */
 	size_t n;
 };
 /* The conversations of uid changed after since (0: know nothing), by latest event. */
 int store_changes(
     struct store *s, int64_t uid, uint64_t since, struct changes_answer *out, struct err *e);
 void store_changes_free(struct changes_answer *a);
+
+/* store-read.c: read state, each user's per-sender marks of what was read */
+/* uid's marks in conv. */
+int store_read_get(
+    struct store *s, int64_t uid, int64_t conv, struct store_marks *out, struct err *e);
+/*
+ * Raises uid's marks in conv to those asked (each lowered to its sender's
+ * last seq; senders who never sent are ignored), in one transaction with a
+ * read event for uid alone when one moved (*moved). *out gets the marks
+ * now; *woken uid when an event was added.
+ */
+int store_read_raise(struct store *s, int64_t uid, int64_t conv, const struct store_mark *in,
+    size_t n, bool *moved, struct store_marks *out, int64_t **woken, size_t *nwoken, struct err *e);
+void store_marks_free(struct store_marks *m);
 
 /* store-event.c: the event log */
 uint64_t store_cursor(struct store *s);

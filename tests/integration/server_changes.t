@@ -62,7 +62,7 @@ api POST "/v1/conversations/${CONVS[16]}/messages" '{"client_id":"x1","body":"he
 changes "$CUR" "$A"
 is "$(jx "$OUT" '($d->{full} ? "full" : "part") . " " . $d->{cursor}')" "part $((CUR + 1))" "not full, cursor moved"
 is "$(ids)" "${CONVS[16]}" "only the changed conversation"
-is "$(jx "$OUT" 'join ",", sort keys %{$d->{conversations}[0]}')" "digest,id" "id and digest only"
+is "$(jx "$OUT" 'join ",", sort keys %{$d->{conversations}[0]}')" "digest,id,read" "id, digest and read marks only: no metadata"
 is "$(jx "$OUT" '$d->{conversations}[0]{digest}')" \
 	"$(jx "$(api GET "/v1/conversations/${CONVS[16]}" "" "$A")" '$d->{digest}')" \
 	"digest as GET /v1/conversations/ID gives it"

@@ -465,7 +465,7 @@ server__sync__continuation_owner_and_expiry(void **state)
 	store_close(s);
 }
 
-/* A database of the first schema (no continuations, no events(conv) index) is upgraded. */
+/* A database of the first schema (no continuations, no events(conv) index, no reads) is upgraded. */
 static void
 server__store__upgrades_first_schema(void **state)
 {
@@ -484,12 +484,13 @@ server__store__upgrades_first_schema(void **state)
 	store_close(s);
 	/* Back to version 1, as a server from before this change left it. */
 	struct db db;
-	const char *const as_is[] = {"", ""};
-	assert_int_equal(db_open(&db, path, as_is, 2, 0, &e), 0);
-	assert_int_equal(db_exec(&db,
-			     "DROP TABLE sync_continuations; DROP INDEX events_conv;"
-			     " PRAGMA user_version = 1;",
-			     &e),
+	const char *const as_is[] = {"", "", ""};
+	assert_int_equal(db_open(&db, path, as_is, 3, 0, &e), 0);
+	assert_int_equal(
+	    db_exec(&db,
+		"DROP TABLE sync_continuations; DROP INDEX events_conv; DROP TABLE reads;"
+		" PRAGMA user_version = 1;",
+		&e),
 	    0);
 	db_close(&db);
 	assert_int_equal(store_open(&s, path, 1000, &e), 0);
@@ -501,6 +502,9 @@ server__store__upgrades_first_schema(void **state)
 	free(have);
 	free(scope);
 	free(id);
+	struct store_marks m;
+	assert_int_equal(store_read_get(s, a, cid, &m, &e), 0);
+	assert_int_equal(m.n, 0);
 	store_close(s);
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
@@ -567,6 +571,97 @@ server__ratelimit__bucket(void **state)
 }
 
 /* Runs the server's unit tests. */
+/* Read marks equal the model "max of min(asked, last seq)"; only a move makes an event. */
+static void
+server__read__marks_rise_like_the_model(void **state)
+{
+	(void)state;
+	struct store *s;
+	struct err e = {0};
+	assert_int_equal(store_open(&s, NULL, 1000, &e), 0);
+	const char *names[] = {"ann", "ben", "cid"};
+	int64_t uids[3];
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(store_user_create(s, names[i], "x", &uids[i], &e), 0);
+	struct store_conv conv;
+	char *unknown;
+	int64_t *woken, cid;
+	size_t nw;
+	const char *others[] = {"ben", "cid"};
+	assert_int_equal(
+	    store_conv_create(s, uids[0], "t", others, 2, &conv, &unknown, &woken, &nw, &e), 0);
+	free(woken);
+	assert_int_equal(store_conv_member(s, uids[0], conv.id, &cid, &e), 0);
+	store_conv_free(&conv);
+	uint64_t last[3] = {0}, model[3] = {0};
+	struct event_answer ea;
+	assert_true(store_events(s, uids[0], 0, 1000, &ea, &e) >= 0);
+	uint64_t after = ea.cursor;
+	store_events_free(&ea);
+	int moves = 0;
+	for (int round = 0; round < 400; round++) {
+		int who = 1 + (int)(next_rand() % 2);
+		if (next_rand() % 3 == 0) {
+			char cl[32];
+			snprintf(cl, sizeof(cl), "m%d", round);
+			struct store_message out;
+			bool created;
+			assert_int_equal(store_send(s, uids[who], cid, cl, "x", 1, &out, &created,
+					     &woken, &nw, &e),
+			    0);
+			last[who] = out.seq;
+			store_message_free(&out);
+			free(woken);
+			continue;
+		}
+		/* ann marks ben, cid and herself at random heights, past the end too. */
+		struct store_mark in[3];
+		for (int i = 0; i < 3; i++)
+			in[i] = (struct store_mark){(char *)names[i], next_rand() % 40};
+		bool moved, want = false;
+		for (int i = 1; i < 3; i++) {
+			uint64_t v = in[i].seq < last[i] ? in[i].seq : last[i];
+			if (v > model[i]) {
+				model[i] = v;
+				want = true;
+			}
+		}
+		struct store_marks now;
+		assert_int_equal(
+		    store_read_raise(s, uids[0], cid, in, 3, &moved, &now, &woken, &nw, &e), 0);
+		assert_int_equal(moved, want);
+		assert_int_equal(nw, want ? 1 : 0);
+		if (want)
+			assert_int_equal(woken[0], uids[0]);
+		free(woken);
+		moves += want;
+		size_t k = 0;
+		for (int i = 1; i < 3; i++) {
+			if (model[i] == 0)
+				continue;
+			assert_true(k < now.n);
+			assert_string_equal(now.v[k].sender, names[i]);
+			assert_int_equal(now.v[k].seq, model[i]);
+			k++;
+		}
+		assert_int_equal(now.n, k);
+		store_marks_free(&now);
+	}
+	assert_true(moves > 10);
+	/* ann's log has one read event per move; ben's has none. */
+	assert_true(store_events(s, uids[0], after, 1000, &ea, &e) >= 0);
+	int reads = 0;
+	for (size_t i = 0; i < ea.n; i++)
+		reads += ea.ev[i].type == STORE_EV_READ;
+	assert_int_equal(reads, moves);
+	store_events_free(&ea);
+	assert_true(store_events(s, uids[1], after, 1000, &ea, &e) >= 0);
+	for (size_t i = 0; i < ea.n; i++)
+		assert_int_not_equal(ea.ev[i].type, STORE_EV_READ);
+	store_events_free(&ea);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -575,6 +670,7 @@ main(void)
 	    cmocka_unit_test(server__events__gap_after_retention),
 	    cmocka_unit_test(server__store__send_idempotent_and_conv_members),
 	    cmocka_unit_test(server__changes__inbox_and_after_retention),
+	    cmocka_unit_test(server__read__marks_rise_like_the_model),
 	    cmocka_unit_test(server__sync__continuation_chain_matches_naive),
 	    cmocka_unit_test(server__sync__continuation_owner_and_expiry),
 	    cmocka_unit_test(server__store__upgrades_first_schema),
