@@ -311,3 +311,28 @@ client_events(
 	http_response_free(&r);
 	return ret;
 }
+
+/* POST /v1/conversations/{conv}/read; *missing when the server has no read state. */
+int
+client_read(struct client *c, const char *conv, const struct marks *m, bool *missing,
+    struct marks *out, struct err *e)
+{
+	*out = (struct marks){0};
+	*missing = false;
+	char *path = xasprintf("/v1/conversations/%s/read", conv);
+	char *body = proto_read_request(m);
+	struct http_response r;
+	int ret = client_call(c, "POST", path, body, strlen(body), NULL, &r, e);
+	free(path);
+	free(body);
+	if (ret < 0) {
+		if (e == NULL || e->status != 404)
+			return -1;
+		*missing = true; /* no read state, or no longer a member */
+		memset(e, 0, sizeof(*e));
+		return 0;
+	}
+	ret = proto_parse_read(r.body.data, r.body.len, out, e);
+	http_response_free(&r);
+	return ret;
+}

@@ -65,6 +65,9 @@ int client_sync_next(
  * GET /v1/changes?since=SINCE. A server without it answers 404: then
  * *missing is true and 0 is returned, so the caller falls back.
  */
+/* Raises the reader's marks in conv; *missing (and 0) on 404. */
+int client_read(struct client *c, const char *conv, const struct marks *m, bool *missing,
+    struct marks *out, struct err *e);
 int client_changes(
     struct client *c, uint64_t since, bool *missing, struct changes_reply *r, struct err *e);
 /* GET /v1/events; after < 0 means "from now"; the HTTP timeout is timeout_s + margin. */

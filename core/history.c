@@ -1,4 +1,4 @@
-/* history.db: messages, range vectors, conversations, read positions, outbox. */
+/* history.db: messages, range vectors, conversations, outbox (read marks: readmark.c). */
 #include "history.h"
 
 #include <stdlib.h>
@@ -21,6 +21,15 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (conv, sender, lo)) WITHOUT ROWID;"
     "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, conv TEXT NOT NULL,"
     "  client_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL, created INTEGER NOT NULL);",
+    /*
+     * 2: read state as per-sender marks (core/readmark.c); `sent` is the
+     * mark the server has. The old read position becomes marks.
+     */
+    "CREATE TABLE reads (conv TEXT NOT NULL, sender TEXT NOT NULL, seq INTEGER NOT NULL,"
+    "  sent INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (conv, sender)) WITHOUT ROWID;"
+    "INSERT INTO reads (conv, sender, seq) SELECT m.conv, m.sender, max(m.seq)"
+    "  FROM messages m JOIN conversations c ON c.id = m.conv"
+    "  WHERE (m.ts, m.id) <= (c.read_ts, c.read_id) GROUP BY m.conv, m.sender;",
 };
 
 /* The SQL of the ranges table, for core/ranges.c. */
@@ -294,9 +303,10 @@ history_list_convs(
 	if (db_prepare(&h->db, &st,
 		"SELECT c.id, c.title, c.created,"
 		" (SELECT coalesce(sum(hi - lo + 1), 0) FROM ranges r WHERE r.conv = c.id),"
-		" (SELECT count(*) FROM (SELECT 1 FROM messages m WHERE m.conv = c.id"
-		"   AND m.sender != ?1 AND m.ts >= c.read_ts"
-		"   AND (m.ts, m.id) > (c.read_ts, c.read_id) LIMIT ?2)),"
+		" (SELECT count(*) FROM (SELECT 1 FROM (SELECT DISTINCT sender FROM ranges"
+		"   WHERE conv = c.id AND sender != ?1) s JOIN messages m ON m.conv = c.id"
+		"   AND m.sender = s.sender AND m.seq > coalesce((SELECT seq FROM reads r"
+		"   WHERE r.conv = c.id AND r.sender = s.sender), 0) LIMIT ?2)),"
 		" (SELECT max(ts) FROM messages m WHERE m.conv = c.id)"
 		" FROM conversations c ORDER BY c.created, c.id",
 		e) < 0)
@@ -502,23 +512,6 @@ history_messages(struct history *h, const char *conv, int64_t before, size_t lim
 	*out = v;
 	*nout = n;
 	return 0;
-}
-
-/* Marks everything in conv as read. */
-int
-history_mark_read(struct history *h, const char *conv, struct err *e)
-{
-	sqlite3_stmt *st;
-	if (db_prepare(&h->db, &st,
-		"UPDATE conversations SET (read_ts, read_id) = (SELECT ts, id FROM messages"
-		" WHERE conv = ?1 ORDER BY ts DESC, id DESC LIMIT 1)"
-		" WHERE id = ?1 AND EXISTS (SELECT 1 FROM messages WHERE conv = ?1)",
-		e) < 0)
-		return -1;
-	db_bind_text(st, 1, conv);
-	int rc = db_step(&h->db, st, e);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Frees one outbox item. */

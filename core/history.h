@@ -90,8 +90,14 @@ int history_vector(struct history *h, const char *conv, struct vector *v, struct
  */
 int history_messages(struct history *h, const char *conv, int64_t before, size_t limit,
     struct message **v, size_t *n, struct err *e);
-/* Moves the read position of conv to its newest message. */
+/*
+ * Read state (readmark.c): marks conv read up to the newest held message of
+ * each sender, queued for the server until readmark_flush delivers it.
+ */
 int history_mark_read(struct history *h, const char *conv, struct err *e);
+/* Raises conv's marks to those the server sent (marks only go up); *moved when one did. */
+int history_read_merge(
+    struct history *h, const char *conv, const struct marks *m, bool *moved, struct err *e);
 
 /*
  * Commits a send to the outbox durably (synchronous=FULL) with a fresh

@@ -7,6 +7,7 @@
 
 #include "merge.h"
 #include "proto.h"
+#include "readmark.h"
 
 /* A bound on sync rounds, so a server that keeps saying `more` cannot loop us forever. */
 #define MAX_ROUNDS 100000
@@ -280,7 +281,7 @@ launch_list(struct client *c, struct history *h, struct syncstore *ss, launch_pr
 	return ret;
 }
 
-/* Stores the metadata the changes answer carried, and only that. */
+/* Stores the metadata the changes answer carried, and only that, and the read marks. */
 static int
 put_listed_metadata(
     struct history *h, struct syncstore *ss, const struct changes_reply *cr, struct err *e)
@@ -294,6 +295,12 @@ put_listed_metadata(
 	if (ret == 0 && ss != NULL)
 		syncstore_put_conversations(ss, meta, n, NULL);
 	free(meta);
+	/* Read marks made on other devices (and this one's, as the server has them). */
+	for (size_t i = 0; i < cr->nconvs && ret == 0; i++) {
+		bool moved;
+		if (cr->convs[i].has_read)
+			ret = history_read_merge(h, cr->convs[i].id, &cr->convs[i].read, &moved, e);
+	}
 	return ret;
 }
 
@@ -360,7 +367,7 @@ launch_sync(struct client *c, struct history *h, struct syncstore *ss, launch_pr
 		if (progress != NULL && r->merged_from_store > 0)
 			progress(arg, r);
 	}
-	if (outbox_flush(c, h, &r->outbox, e) < 0)
+	if (outbox_flush(c, h, &r->outbox, e) < 0 || readmark_flush(c, h, &r->reads_sent, e) < 0)
 		goto out;
 	uint64_t since;
 	bool missing;

@@ -35,6 +35,7 @@ struct launch_report {
 	size_t conversations; /* known to the server (after a changes launch: held here) */
 	size_t conversations_changed; /* whose digest differed */
 	struct outbox_report outbox;
+	size_t reads_sent; /* conversations whose queued read marks were delivered */
 	/*
 	 * Where events may start: the cursor of the changes answer, or with a
 	 * server without changes the last sync answer's (0 if none).

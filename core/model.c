@@ -56,7 +56,32 @@ conversation_free(struct conversation *c)
 		free(c->members[i]);
 	free(c->members);
 	vector_free(&c->vector);
+	marks_free(&c->read);
 	memset(c, 0, sizeof(*c));
+}
+
+/* Raises one mark, adding the sender when new. */
+void
+marks_raise(struct marks *m, const char *sender, uint64_t seq)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->v[i].sender, sender) == 0) {
+			if (seq > m->v[i].seq)
+				m->v[i].seq = seq;
+			return;
+		}
+	m->v = xreallocarray(m->v, m->n + 1, sizeof(*m->v));
+	m->v[m->n++] = (struct mark){.sender = xstrdup(sender), .seq = seq};
+}
+
+/* Frees a reader's marks. */
+void
+marks_free(struct marks *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->v[i].sender);
+	free(m->v);
+	*m = (struct marks){0};
 }
 
 /* Frees an array of conversations. */

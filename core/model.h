@@ -32,6 +32,17 @@ struct message_list {
 	size_t n, cap;
 };
 
+/* A read mark: the reader has read sender's messages up to seq. */
+struct mark {
+	char *sender;
+	uint64_t seq;
+};
+/* A reader's marks in one conversation, one per sender (read state). */
+struct marks {
+	struct mark *v;
+	size_t n;
+};
+
 /*
  * A conversation. Who fills what: the server sends id, title, members and
  * created (vector and digest in the conversation list); sync.db may lack
@@ -49,6 +60,8 @@ struct conversation {
 	bool has_vector;
 	struct vector vector;
 	char digest[DIGEST_HEXLEN + 1]; /* "" when absent */
+	bool has_read; /* the server sent the reader's read marks */
+	struct marks read;
 };
 
 /* A growable array of conversations. Zero-initialise for the empty list. */
@@ -74,6 +87,10 @@ void messages_free(struct message *v, size_t n);
 /* A new zeroed message at the end of l. */
 struct message *message_list_push(struct message_list *l);
 void message_list_free(struct message_list *l);
+
+/* Raises sender's mark to seq (adding it); a lower seq changes nothing. */
+void marks_raise(struct marks *m, const char *sender, uint64_t seq);
+void marks_free(struct marks *m);
 
 void conversation_free(struct conversation *c);
 /* Frees an array of n conversations and the array. */

@@ -460,6 +460,23 @@ proto_parse_sync(const char *body, size_t len, struct sync_reply *r, struct err 
 	return ret;
 }
 
+/* Decodes a read event: the conversation's id and the reader's marks. */
+static int
+read_event(json_t *j, struct conversation *c, struct err *e)
+{
+	const char *id = get_str(j, "a read event", "conv", e);
+	if (id == NULL)
+		return -1;
+	if (!proto_valid_id(id))
+		return err_set(e, ERR_PROTOCOL, "server sent a read event with an invalid id");
+	if (proto_marks_from_json(json_object_get(j, "read"), &c->read, e) < 0)
+		return -1;
+	c->id = xstrdup(id);
+	c->members = xcalloc(1, sizeof(char *));
+	c->has_read = true;
+	return 0;
+}
+
 /* Decodes the events answer. */
 int
 proto_parse_events(const char *body, size_t len, struct events_reply *r, struct err *e)
@@ -497,6 +514,9 @@ proto_parse_events(const char *body, size_t len, struct events_reply *r, struct 
 			} else if (t != NULL && strcmp(t, "conversation") == 0) {
 				out->type = EVENT_CONVERSATION;
 				ret = proto_conv_from_json(ev, &out->conv, e);
+			} else if (t != NULL && strcmp(t, "read") == 0) {
+				out->type = EVENT_READ;
+				ret = read_event(ev, &out->conv, e);
 			} else
 				continue; /* unknown event types are for newer clients */
 			if (ret == 0)
@@ -507,6 +527,21 @@ proto_parse_events(const char *body, size_t len, struct events_reply *r, struct 
 	if (ret < 0)
 		events_reply_free(r);
 	return ret;
+}
+
+/* Decodes the read marks a changed conversation may carry. */
+static int
+changed_read(json_t *j, struct conversation *c, struct err *e)
+{
+	json_t *r = json_object_get(j, "read");
+	if (r == NULL)
+		return 0;
+	if (proto_marks_from_json(r, &c->read, e) < 0) {
+		conversation_free(c);
+		return -1;
+	}
+	c->has_read = true;
+	return 0;
 }
 
 /* Checks that a changed conversation came with its digest; frees it if not. */
@@ -530,7 +565,9 @@ changed_from_json(json_t *j, struct conversation *c, bool *has_meta, struct err 
 		    e, ERR_PROTOCOL, "server sent a changed conversation that is not an object");
 	*has_meta = json_object_get(j, "title") != NULL;
 	if (*has_meta)
-		return proto_conv_from_json(j, c, e) < 0 ? -1 : need_digest(c, e);
+		return proto_conv_from_json(j, c, e) < 0 || need_digest(c, e) < 0
+		    ? -1
+		    : changed_read(j, c, e);
 	const char *id = get_str(j, "a changed conversation", "id", e);
 	if (id == NULL)
 		return -1;
@@ -542,7 +579,7 @@ changed_from_json(json_t *j, struct conversation *c, bool *has_meta, struct err 
 		    e, ERR_PROTOCOL, "server sent conversation %s with a bad digest", id);
 	c->id = xstrdup(id);
 	c->members = xcalloc(1, sizeof(char *));
-	return need_digest(c, e);
+	return need_digest(c, e) < 0 ? -1 : changed_read(j, c, e);
 }
 
 /* Decodes the changes answer. */

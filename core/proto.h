@@ -45,11 +45,12 @@ struct auth_reply {
 	char *token;
 };
 
-enum event_type { EVENT_MESSAGE, EVENT_CONVERSATION };
+enum event_type { EVENT_MESSAGE, EVENT_CONVERSATION, EVENT_READ };
 struct event {
 	enum event_type type;
 	struct message msg; /* EVENT_MESSAGE */
-	struct conversation conv; /* EVENT_CONVERSATION (no vector) */
+	/* EVENT_CONVERSATION (no vector); EVENT_READ: only id and read */
+	struct conversation conv;
 };
 /* The answer to GET /v1/events. */
 struct events_reply {
@@ -79,6 +80,9 @@ int proto_msg_from_json(json_t *j, struct message *m, struct err *e);
 int proto_conv_from_json(json_t *j, struct conversation *c, struct err *e);
 int proto_vector_from_json(json_t *j, struct vector *v, struct err *e);
 
+/* Read marks {"sender": seq, ...} (proto-read.c). */
+int proto_marks_from_json(json_t *j, struct marks *m, struct err *e);
+
 /* Decoders of a whole response body. */
 int proto_parse_auth(const char *body, size_t len, struct auth_reply *a, struct err *e);
 int proto_parse_conversations(
@@ -89,6 +93,8 @@ int proto_parse_ack(const char *body, size_t len, struct message *a, struct err 
 int proto_parse_sync(const char *body, size_t len, struct sync_reply *r, struct err *e);
 int proto_parse_events(const char *body, size_t len, struct events_reply *r, struct err *e);
 int proto_parse_changes(const char *body, size_t len, struct changes_reply *r, struct err *e);
+/* The answer to POST /v1/conversations/{id}/read: the marks now. */
+int proto_parse_read(const char *body, size_t len, struct marks *m, struct err *e);
 /* Never fails: fields that are missing or wrong stay empty. */
 void proto_parse_error(const char *body, size_t len, struct api_error *ae);
 
@@ -106,6 +112,8 @@ char *proto_message_request(const char *client_id, const char *body);
  */
 char *proto_have_entry(const char *conv, const struct vector *v);
 char *proto_sync_request(char *const *have, size_t nhave, char *const *ids, size_t nids, int limit);
+/* Encodes {"read": {sender: seq, ...}}. */
+char *proto_read_request(const struct marks *m);
 /* Encodes {"next": TOKEN} (with limit when > 0): a sync continuing an earlier one. */
 char *proto_sync_next_request(const char *next, int limit);
 /* True for a continuation token: 1-128 characters of [A-Za-z0-9._-]. */

@@ -88,7 +88,10 @@ struct cmd_entry {
 	const char *usage; /* the usage line, after "natter " */
 	const char *help; /* one line for --help */
 	struct {
-		/* Its own options, as getopt letters: j --json, l --lines, n: -n/--lines N. */
+		/*
+		 * Its own options, as getopt letters: j --json, l --lines,
+		 * n: -n/--lines N, a --all.
+		 */
 		const char *template;
 		int lower, upper; /* how many operands; upper -1: no limit */
 	} args;
@@ -101,6 +104,7 @@ struct cmd {
 	const struct cmd_entry *entry;
 	bool json; /* -j, --json */
 	bool lines; /* -l, --lines */
+	bool all; /* -a, --all */
 	size_t limit; /* -n N; SIZE_MAX without it */
 	int argc; /* the operands */
 	char **argv;
@@ -114,7 +118,7 @@ void cli_usage(FILE *f);
 /* Fails with the command's usage line. */
 int cmd_usage(const struct cmd *self, struct err *e);
 
-/* cmd-account.c, cmd-conv.c, cmd-message.c, cmd-sync.c: the commands. */
+/* cmd-account.c, cmd-conv.c, cmd-message.c, cmd-read.c, cmd-sync.c: the commands. */
 extern const struct cmd_entry cmd_register_entry;
 extern const struct cmd_entry cmd_login_entry;
 extern const struct cmd_entry cmd_logout_entry;
@@ -123,6 +127,7 @@ extern const struct cmd_entry cmd_conversations_entry;
 extern const struct cmd_entry cmd_send_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_log_entry;
+extern const struct cmd_entry cmd_read_entry;
 
 /* net.c: the launch sync, live events and sends, on two threads */
 enum net_state {

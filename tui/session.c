@@ -10,6 +10,7 @@
 #include "launch.h"
 #include "natter.h"
 #include "outbox.h"
+#include "readmark.h"
 
 /* Loads paths, config and credentials, opens history and picks the server. */
 int
@@ -130,7 +131,7 @@ ctx_free(struct ctx *c)
 	c->cl_open = c->hist_open = c->setup = false;
 }
 
-/* After the server answered: deliver what waits in the outbox, once per run. */
+/* After the server answered: deliver the outbox and queued read marks, once per run. */
 void
 ctx_reached(struct ctx *c)
 {
@@ -141,6 +142,8 @@ ctx_reached(struct ctx *c)
 	struct err e = {0};
 	outbox_flush(&c->cl, &c->hist, &r, &e);
 	output_drops(&r);
+	size_t reads;
+	readmark_flush(&c->cl, &c->hist, &reads, &e);
 	if (r.sent > 0 && c->verbose)
 		fprintf(stderr, "natter: delivered %zu queued message%s\n", r.sent,
 		    r.sent == 1 ? "" : "s");

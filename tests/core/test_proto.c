@@ -371,6 +371,58 @@ proto__encode__sync_next(void **state)
 	free(s);
 }
 
+/* Read state: the read event, marks in changes, the request and its answer. */
+static void
+proto__read__events_changes_request(void **state)
+{
+	(void)state;
+	struct err e = {0};
+	struct events_reply r;
+	const char *ev = "{\"cursor\":9,\"gap\":false,\"events\":[{\"type\":\"read\","
+			 "\"conv\":\"c1\",\"read\":{\"bob\":8,\"carol\":0}}]}";
+	assert_int_equal(proto_parse_events(S(ev), &r, &e), 0);
+	assert_int_equal(r.nevents, 1);
+	assert_int_equal(r.events[0].type, EVENT_READ);
+	assert_string_equal(r.events[0].conv.id, "c1");
+	assert_int_equal(r.events[0].conv.read.n, 1); /* a 0 mark is no mark */
+	assert_string_equal(r.events[0].conv.read.v[0].sender, "bob");
+	assert_int_equal(r.events[0].conv.read.v[0].seq, 8);
+	events_reply_free(&r);
+	const char *bad[] = {
+	    "{\"cursor\":9,\"events\":[{\"type\":\"read\",\"conv\":\"c1\"}]}",
+	    "{\"cursor\":9,\"events\":[{\"type\":\"read\",\"conv\":\"c1\",\"read\":{\"b\":-1}}]}",
+	    "{\"cursor\":9,\"events\":[{\"type\":\"read\",\"conv\":\"c1\",\"read\":{\"b\":1.5}}]}",
+	    "{\"cursor\":9,\"events\":[{\"type\":\"read\",\"conv\":\"c1\",\"read\":{\"\\u001b\":1}}"
+	    "]}",
+	    "{\"cursor\":9,\"events\":[{\"type\":\"read\",\"conv\":\"../x\",\"read\":{}}]}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(proto_parse_events(S(bad[i]), &r, &e), -1);
+		assert_int_equal(e.kind, ERR_PROTOCOL);
+	}
+	struct changes_reply cr;
+	const char *ch = "{\"cursor\":5,\"full\":false,\"conversations\":["
+			 "{\"id\":\"c1\",\"digest\":\"e3b0c44298fc1c149afbf4c8996fb924\","
+			 "\"read\":{\"bob\":3}},"
+			 "{\"id\":\"c2\",\"digest\":\"e3b0c44298fc1c149afbf4c8996fb924\"}]}";
+	assert_int_equal(proto_parse_changes(S(ch), &cr, &e), 0);
+	assert_true(cr.convs[0].has_read);
+	assert_int_equal(cr.convs[0].read.v[0].seq, 3);
+	assert_false(cr.convs[1].has_read); /* a server without read state */
+	changes_reply_free(&cr);
+	struct marks m = {0};
+	marks_raise(&m, "bob", 3);
+	marks_raise(&m, "bob", 2);
+	char *req = proto_read_request(&m);
+	assert_string_equal(req, "{\"read\":{\"bob\":3}}");
+	free(req);
+	marks_free(&m);
+	assert_int_equal(proto_parse_read(S("{\"conv\":\"c1\",\"read\":{\"bob\":4}}"), &m, &e), 0);
+	assert_int_equal(m.v[0].seq, 4);
+	marks_free(&m);
+	assert_int_equal(proto_parse_read(S("{\"conv\":\"c1\"}"), &m, &e), -1);
+}
+
 int
 main(void)
 {
@@ -381,6 +433,7 @@ main(void)
 	    cmocka_unit_test(proto__vector__strict_ranges),
 	    cmocka_unit_test(proto__conversations__decode_with_vector),
 	    cmocka_unit_test(proto__misc__ack_auth_events_error),
+	    cmocka_unit_test(proto__read__events_changes_request),
 	    cmocka_unit_test(proto__encode__requests),
 	    cmocka_unit_test(proto__grammar__names_and_ids),
 	    cmocka_unit_test(proto__changes__decodes_listed_conversations),
