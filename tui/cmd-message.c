@@ -188,8 +188,25 @@ deliver(struct ctx *c, size_t nb, int64_t first, int64_t last, struct err *e)
 static int
 cmd_send_exec(struct cmd *self, struct ctx *c, struct err *e)
 {
+	/* With --lines, a "-" for stdin may be given as the usage line shows. */
+	if (self->lines && self->argc == 2 && strcmp(self->argv[1], "-") == 0)
+		self->argc = 1;
 	if ((self->lines && self->argc != 1) || (!self->lines && self->argc < 2))
 		return cmd_usage(self, e);
+	/* Options after CONV would be sent as text: say so rather than send them. */
+	if (!self->lines &&
+	    (strcmp(self->argv[1], "--lines") == 0 || strcmp(self->argv[1], "-l") == 0))
+		return err_set(e, ERR_USAGE,
+		    "send: options go before the conversation (send --lines CONV -); to send "
+		    "text that starts with %s, put -- before it",
+		    self->argv[1]);
+	/* "--" after CONV: what follows is text, even when it starts with "-". */
+	if (strcmp(self->argv[1], "--") == 0) {
+		if (self->argc < 3)
+			return cmd_usage(self, e);
+		memmove(self->argv + 1, self->argv + 2, (size_t)(self->argc - 2) * sizeof(char *));
+		self->argc--;
+	}
 	struct bodies b = {0};
 	int64_t first = 0, last = 0;
 	int ret = collect_bodies(self, &b, e);

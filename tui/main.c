@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "natter.h"
+#include "text.h"
 
 /* Prints the synopsis and the commands. */
 static void
@@ -15,6 +16,15 @@ usage(FILE *f)
 	    "usage: natter [-v] [-s URL] [-D DIR] [COMMAND [ARGS...]]\n"
 	    "       natter --help | --version\n");
 	cli_usage(f);
+}
+
+/* Prints "natter: " and msg on stderr, made safe: an error may repeat what was typed or sent. */
+static void
+say(const char *what, const char *msg)
+{
+	char *safe = text_sanitize(msg, strlen(msg), TEXT_KEEP_NEWLINE);
+	fprintf(stderr, "natter: %s%s\n", what, safe);
+	free(safe);
 }
 
 int
@@ -58,7 +68,7 @@ main(int argc, char *argv[])
 		int rc = ui_run(&c, &e);
 		ctx_free(&c);
 		if (rc < 0) {
-			fprintf(stderr, "natter: %s\n", e.msg[0] ? e.msg : "failed");
+			say("", e.msg[0] ? e.msg : "failed");
 			return e.kind == ERR_NONE ? 1 : err_exit_status(&e);
 		}
 		return 0;
@@ -67,12 +77,12 @@ main(int argc, char *argv[])
 	int rc = cli_run(&c, argv[optind], argc - optind, argv + optind, &found, &e);
 	ctx_free(&c);
 	if (!found) {
-		fprintf(stderr, "natter: unknown command %s\n", argv[optind]);
+		say("unknown command ", argv[optind]);
 		usage(stderr);
 		return 2;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "natter: %s\n", e.msg[0] ? e.msg : "failed");
+		say("", e.msg[0] ? e.msg : "failed");
 		return e.kind == ERR_NONE ? 1 : err_exit_status(&e);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -109,6 +109,28 @@ is "$RC" 2 "a malformed config is a usage error"
 like "$ERR" "config line 1" "naming the line"
 rm -f "$XDG_CONFIG_HOME/natter/config"
 
+# send --lines with the "-" its usage shows; options after CONV are refused, -- sends them as text.
+printf 'l1\nl2\n' | "$NATTER" -D "$T_TMP/alice" send --lines proj -
+is "$?" 0 "send --lines CONV - reads the lines from stdin"
+nat alice send proj --lines -
+is "$RC" 2 "send CONV --lines -: a usage error, not the text \"--lines -\""
+like "$ERR" "options go before the conversation" "saying where options go"
+nat alice send proj -- --lines -
+is "$RC" 0 "send CONV -- --lines -: sent as text"
+nat alice log proj -n 3 --json
+is "$(jx "$OUT" 'join "|", map { $_->{body} } @$d')" "l1|l2|--lines -" "exactly those three, in order"
+
+# Errors that repeat a name reach the terminal sanitised (issue 16): no escape, no bell.
+EVIL=$(printf 'dup\033]0;PWN\007')
+nat carol new "$EVIL" bob
+nat carol new "$EVIL" bob
+nat carol send "$EVIL" hello
+is "$RC" 2 "two conversations with the same title: a usage error"
+like "$ERR" "several conversations" "that lists them"
+case $ERR in *$'\033'* | *$'\007'*) ok 1 "the title is shown without its escape and bell" ;; *) ok 0 "the title is shown without its escape and bell" ;; esac
+nat carol "$(printf 'x\033[2J')"
+case $ERR in *$'\033'*) ok 1 "an unknown command is repeated without its escape" ;; *) ok 0 "an unknown command is repeated without its escape" ;; esac
+
 nat alice logout
 is "$RC" 0 "logout: exit 0"
 nat alice send proj more
