@@ -228,6 +228,8 @@ handle_events(struct notifyd *d, const struct events_reply *r, struct err *e)
 			}
 			continue;
 		}
+		if (ev->type != EVENT_MESSAGE)
+			continue; /* read state: natter's business */
 		m[n++] = ev->msg;
 	}
 	int rc = listen_batch(d, m, n, (int64_t)r->cursor, r->gap, e);

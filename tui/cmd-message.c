@@ -201,7 +201,7 @@ cmd_send_exec(struct cmd *self, struct ctx *c, struct err *e)
 		    "text that starts with %s, put -- before it",
 		    self->argv[1]);
 	/* "--" after CONV: what follows is text, even when it starts with "-". */
-	if (strcmp(self->argv[1], "--") == 0) {
+	if (self->argc >= 2 && strcmp(self->argv[1], "--") == 0) {
 		if (self->argc < 3)
 			return cmd_usage(self, e);
 		memmove(self->argv + 1, self->argv + 2, (size_t)(self->argc - 2) * sizeof(char *));
@@ -249,7 +249,7 @@ cmd_log_exec(struct cmd *self, struct ctx *c, struct err *e)
 	if (ret == 0) {
 		output_messages(v, n, self->json);
 		messages_free(v, n);
-		ret = history_mark_read(&c->hist, id, e);
+		/* No read mark: a script reading a log has not read it (natter read does). */
 	}
 	free(id);
 	return ret;

@@ -148,6 +148,14 @@ store_events(struct net *n, struct history *h, struct syncstore *ss, bool have_s
 				convs = true;
 			continue;
 		}
+		if (ev->type == EVENT_READ) {
+			/* Read on another device: the unread counts follow. */
+			bool moved = false;
+			if (history_read_merge(h, ev->conv.id, &ev->conv.read, &moved, &e) == 0 &&
+			    moved)
+				convs = true;
+			continue;
+		}
 		msgs[nm] = ev->msg;
 		nm++;
 	}

@@ -71,7 +71,10 @@ unlike "$OUT" $'\007' "no bell reaches the terminal"
 nat alice log proj -n 1 --json
 is "$(jx "$OUT" 'scalar(@$d).":".$d->[0]{sender}.":".$d->[0]{seq}')" "1:bob:1" "log -n 1 --json: the newest"
 nat alice conversations
-like "$OUT" '	0$' "log marks the conversation read"
+like "$OUT" '	1$' "log leaves the conversation unread: a script reading a log has not read it"
+nat alice read proj
+nat alice conversations
+like "$OUT" '	0$' "natter read marks it read"
 
 nat carol log "$CONV"
 is "$RC" 1 "non-member log: exit 1, not an empty success"
