@@ -125,6 +125,16 @@ fetch_titles(struct notifyd *d)
 	http_response_free(&r);
 }
 
+/* *yes = a running natter shows conv: the focus row is fresh and its process alive. */
+static int
+conv_focused(struct notifyd *d, const char *conv, const char *focus, bool *yes, struct err *e)
+{
+	(void)d;
+	(void)e;
+	*yes = focus && strcmp(focus, conv) == 0;
+	return 0;
+}
+
 /* Picks the messages worth announcing: not ours, not muted, not focused, not in the ledger. */
 static int
 select_new(struct notifyd *d, const struct message *m, size_t n, struct message **out, size_t *nout,
@@ -136,19 +146,18 @@ select_new(struct notifyd *d, const struct message *m, size_t n, struct message 
 	if (syncstore_get_focus(&d->store, SYNCSTORE_FOCUS_STALE_MS, &focus, e) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		bool muted, done;
+		bool muted, done, focused;
 		if (strcmp(m[i].sender, d->user) == 0)
 			continue;
-		if (focus && strcmp(m[i].conv, focus) == 0)
-			continue;
-		if (syncstore_is_muted(&d->store, m[i].conv, &muted, e) < 0 ||
+		if (conv_focused(d, m[i].conv, focus, &focused, e) < 0 ||
+		    syncstore_is_muted(&d->store, m[i].conv, &muted, e) < 0 ||
 		    syncstore_was_notified(&d->store, m[i].conv, m[i].sender, m[i].seq, &done, e) <
 			0) {
 			free(focus);
 			free(*out);
 			return -1;
 		}
-		if (muted || done)
+		if (focused || muted || done)
 			continue;
 		*out = xreallocarray(*out, *nout + 1, sizeof(**out));
 		(*out)[(*nout)++] = m[i];
@@ -157,11 +166,95 @@ select_new(struct notifyd *d, const struct message *m, size_t n, struct message 
 	return 0;
 }
 
+/* Looks the titles of pick up on the server when one is not cached. */
+static void
+need_titles(struct notifyd *d, const struct message *pick, size_t npick)
+{
+	for (size_t i = 0; i < npick; i++) {
+		struct conversation c;
+		struct err ignored;
+		int known = syncstore_get_conversation(&d->store, pick[i].conv, &c, &ignored);
+		bool titled = known == 1 && c.title;
+		conversation_free(&c);
+		if (!titled) {
+			fetch_titles(d);
+			return;
+		}
+	}
+}
+
+/*
+ * After an events gap: the messages of each (conversation, sender) in the
+ * batch between what sync.db held before and what arrived, which the server
+ * dropped. Adds them to the live notes; a gap it cannot size (a sender never
+ * seen before, or nothing countable) is said as "some messages were missed".
+ */
+static int
+count_missed(struct notifyd *d, const struct message *m, size_t n, struct err *e)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool first = true;
+		for (size_t k = 0; k < i && first; k++)
+			first = strcmp(m[k].conv, m[i].conv) != 0;
+		if (!first || strcmp(m[i].sender, d->user) == 0)
+			continue;
+		struct vector held = {0}, got = {0};
+		if (syncstore_vector(&d->store, m[i].conv, &held, e) < 0)
+			return -1;
+		for (size_t k = i; k < n; k++)
+			if (strcmp(m[k].conv, m[i].conv) == 0 && strcmp(m[k].sender, d->user) != 0)
+				vector_add(&got, m[k].sender, m[k].seq);
+		size_t missed = 0;
+		for (size_t r = 0; r < got.n; r++) {
+			const struct seqset *had = vector_get(&held, got.rows[r].sender);
+			const struct seqset *now = &got.rows[r].set;
+			if (!had || had->n == 0)
+				continue;
+			uint64_t from = had->r[had->n - 1].hi, to = now->r[now->n - 1].hi;
+			for (uint64_t q = from + 1; q <= to; q++)
+				missed += !seqset_contains(now, q);
+		}
+		vector_free(&held);
+		vector_free(&got);
+		if (missed)
+			coalesce_missed(&d->co, m[i].conv, missed, mono_ms());
+		total += missed;
+	}
+	if (total == 0)
+		coalesce_missed(&d->co, NULL, 0, mono_ms());
+	return 0;
+}
+
+/* Turns what the live notes gained into notes and shows them. */
+static void
+show_changes(struct notifyd *d)
+{
+	struct note_list notes = {0};
+	struct titles titles = {d, NULL, 0};
+	coalesce_take(&d->co, mono_ms(), cached_title, &titles, &notes);
+	for (size_t i = 0; i < titles.n; i++)
+		free(titles.owned[i]);
+	free(titles.owned);
+	for (size_t i = 0; i < notes.n; i++)
+		notify_show(&d->notifier, &notes.v[i]);
+	if (notes.n)
+		verbose(d,
+		    "%zu notes; on the desktop so far %lld created, %lld replaced, %lld closed",
+		    notes.n, (long long)d->notifier.created, (long long)d->notifier.replaced,
+		    (long long)d->notifier.closed);
+	note_list_free(&notes);
+}
+
 int
 listen_batch(
     struct notifyd *d, const struct message *m, size_t n, int64_t cursor, bool gap, struct err *e)
 {
 	size_t added = 0;
+	bool announce = d->notifier.kind != BACKEND_NONE;
+	/* Sized against what sync.db held before this batch. */
+	if (gap && announce && count_missed(d, m, n, e) < 0)
+		return -1;
 	/* Messages first, then the cursor: a crash never skips a message. */
 	if (syncstore_insert(&d->store, m, n, NULL, &added, e) < 0)
 		return -1;
@@ -178,38 +271,21 @@ listen_batch(
 		verbose(d, "%zu messages (%zu new), cursor %lld", n, added, (long long)cursor);
 
 	/* Store only: nothing is announced, so the ledger is left to natter. */
-	if (d->notifier.kind == BACKEND_NONE || n == 0)
+	if (!announce || (n == 0 && !gap))
 		return 0;
 	struct message *pick;
 	size_t npick;
 	if (select_new(d, m, n, &pick, &npick, e) < 0)
 		return -1;
-	if (npick == 0)
-		return 0;
-	for (size_t i = 0; i < npick; i++) {
-		struct conversation c;
-		struct err ignored;
-		int known = syncstore_get_conversation(&d->store, pick[i].conv, &c, &ignored);
-		bool titled = known == 1 && c.title;
-		conversation_free(&c);
-		if (!titled) {
-			fetch_titles(d);
-			break;
-		}
-	}
-	struct note_list notes = {0};
-	struct titles titles = {d, NULL, 0};
-	coalesce(pick, npick, cached_title, &titles, &notes);
-	for (size_t i = 0; i < titles.n; i++)
-		free(titles.owned[i]);
-	free(titles.owned);
+	need_titles(d, pick, npick);
 	/* Ledger before showing: a crash costs a notification, never a repeat. */
 	int rc = syncstore_mark_announced(&d->store, pick, npick, e);
+	if (rc == 0) {
+		notify_drain(&d->notifier, &d->co);
+		coalesce_add(&d->co, pick, NULL, npick, mono_ms());
+		show_changes(d);
+	}
 	free(pick);
-	if (rc == 0)
-		for (size_t i = 0; i < notes.n; i++)
-			notify_show(&d->notifier, &notes.v[i]);
-	note_list_free(&notes);
 	return rc;
 }
 

@@ -16,6 +16,8 @@
 
 /* Long-poll timeout asked of the server, in seconds. */
 #define POLL_S 50
+/* Without word of closed notes (stdout, exec), a note starts afresh after this long. */
+#define FRESH_MS 60000
 
 static volatile sig_atomic_t stop_flag, hup_flag, wake_flag;
 
@@ -124,14 +126,17 @@ open_backend(struct notifier *n, struct err *e)
 		exec = config_get(&cfg, "notify.exec", NULL);
 	if (exec && !*exec)
 		exec = NULL;
-	long timeout;
-	if (config_get_long(&cfg, "notify.timeout", -1, 3600000, -1, &timeout, e) < 0) {
+	long timeout, quiet;
+	if (config_get_long(&cfg, "notify.timeout", -1, 3600000, -1, &timeout, e) < 0 ||
+	    config_get_long(&cfg, "notify.quiet", 0, 86400, 20, &quiet, e) < 0) {
 		config_free(&cfg);
 		return -1;
 	}
 	int rc = notify_open(n, b, exec, e);
-	if (rc == 0)
+	if (rc == 0) {
 		n->timeout_ms = timeout;
+		n->quiet_ms = quiet * 1000;
+	}
 	config_free(&cfg);
 	return rc;
 }
@@ -148,8 +153,11 @@ reload(struct notifyd *d)
 	}
 	fresh.children = d->notifier.children;
 	d->notifier.children = 0;
+	notify_adopt(&fresh, &d->notifier);
 	notify_close(&d->notifier);
 	d->notifier = fresh;
+	d->co.quiet_ms = fresh.quiet_ms;
+	d->co.fresh_ms = notify_hears_closed(&fresh) ? 0 : FRESH_MS;
 	fprintf(
 	    stderr, "natter-notifyd: config reread; backend %s\n", backend_name(d->notifier.kind));
 }
@@ -293,6 +301,7 @@ main(int argc, char *argv[])
 	if (open_backend(&d.notifier, &e) < 0)
 		goto fail;
 	notifier_open = true;
+	coalesce_init(&d.co, d.notifier.quiet_ms, notify_hears_closed(&d.notifier) ? 0 : FRESH_MS);
 	signals();
 	if (opts.verbose)
 		fprintf(stderr, "natter-notifyd: listening to %s as %s, backend %s\n", d.url,
@@ -305,6 +314,7 @@ fail:
 	}
 	if (notifier_open)
 		notify_close(&d.notifier);
+	coalesce_free(&d.co);
 	if (http_open)
 		http_free(&d.http);
 	if (store_open)
