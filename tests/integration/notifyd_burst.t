@@ -50,11 +50,19 @@ dunstctl count displayed >"$T_TMP/displayed"
 dunstctl close-all
 sleep 0.5
 dunstctl history >"$T_TMP/history.json"
+# Closed by the user: the next message starts a fresh notification.
+curl -s -o /dev/null -X POST -H "Authorization: Bearer $BOB" \
+	"$SERVER_URL/v1/conversations/$PROJ/messages" --data-binary '{"client_id":"after","body":"after close"}'
+for i in $(seq 1 200); do
+	[ "$(dunstctl count displayed 2>/dev/null)" = 1 ] && break
+	sleep 0.05
+done
+sleep 0.3
 kill "$npid"
 wait "$npid"
 echo "$?" >"$T_TMP/status"
 SH
-export T_TMP SERVER_URL NOTIFYD A
+export T_TMP SERVER_URL NOTIFYD A BOB PROJ
 dunst_session "$T_TMP/burst.sh"
 is "$(cat "$T_TMP/status" 2>/dev/null)" 0 "natter-notifyd stops cleanly"
 displayed=$(cat "$T_TMP/displayed" 2>/dev/null)
@@ -71,9 +79,11 @@ is "$(printf '%s\n' "$summaries" | grep -cE "^$names in lunch \(80\)$")" 1 \
 is "$(printf '%s\n' "$summaries" | grep -cE "^$names in proj \(120\)$")" 1 "proj's counts its 120"
 is "$(printf '%s\n' "$summaries" | grep -c .)" 2 "and no other notification was ever left"
 notes=$(monitor_notes)
-created=$(printf '%s\n' "$notes" | awk -F'\t' '$1 == "0"' | wc -l)
+created=$(printf '%s\n' "$notes" | sed '$d' | awk -F'\t' '$1 == "0"' | wc -l)
 replaced=$(printf '%s\n' "$notes" | awk -F'\t' '$1 ~ /^[1-9]/' | wc -l)
-is "$created" 2 "two notifications were created; the rest replaced them ($replaced)"
+is "$created" 3 "three notifications were created, two in the burst and one after the close; the rest replaced them ($replaced)"
+is "$(printf '%s\n' "$notes" | sed -n '$!p' | tail -1 | cut -f1,3)" "$(printf '0\tbob in proj')" \
+	"after the user closed them, a new message starts a fresh notification, counting from one"
 like "$(grep -c 'Notify' "$T_TMP/monitor.log")" '^[0-9]' "the calls were seen on the bus"
 diag "created $created, replaced $replaced, $(printf '%s\n' "$notes" | tail -1)"
 done_testing
