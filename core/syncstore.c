@@ -97,7 +97,7 @@ static const char *const sql[ST_N] = {
 		     " ON CONFLICT (id) DO UPDATE SET conv = excluded.conv,"
 		     " pid = excluded.pid, heartbeat = excluded.heartbeat",
     [ST_FOCUS_DEL] = "DELETE FROM focus",
-    [ST_FOCUS_GET] = "SELECT conv, heartbeat FROM focus WHERE id = 1",
+    [ST_FOCUS_GET] = "SELECT conv, heartbeat, pid FROM focus WHERE id = 1",
 };
 
 /* Returns the prepared statement i, reset and with bindings cleared. */
@@ -579,16 +579,22 @@ syncstore_clear_focus(struct syncstore *s, struct err *e)
 }
 
 int
-syncstore_get_focus(struct syncstore *s, int64_t max_age_ms, char **conv, struct err *e)
+syncstore_get_focus(
+    struct syncstore *s, int64_t max_age_ms, char **conv, int64_t *pid, struct err *e)
 {
 	*conv = NULL;
+	if (pid)
+		*pid = 0;
 	sqlite3_stmt *st = stmt(s, ST_FOCUS_GET);
 	int rc = db_step(&s->db, st, e);
 	if (rc == SQLITE_ROW) {
 		const char *c = (const char *)sqlite3_column_text(st, 0);
 		int64_t age = now_ms() - sqlite3_column_int64(st, 1);
-		if (c && age <= max_age_ms)
+		if (c && age <= max_age_ms) {
 			*conv = xstrdup(c);
+			if (pid)
+				*pid = sqlite3_column_int64(st, 2);
+		}
 	}
 	done(st);
 	return rc < 0 ? -1 : 0;

@@ -35,9 +35,9 @@
 #include "vector.h"
 
 /* A focus heartbeat older than this means no natter is showing anything. */
-#define SYNCSTORE_FOCUS_STALE_MS 15000
+#define SYNCSTORE_FOCUS_STALE_MS 6000
 /* natter refreshes its focus row at least this often while it runs. */
-#define SYNCSTORE_FOCUS_HEARTBEAT_MS 5000
+#define SYNCSTORE_FOCUS_HEARTBEAT_MS 2000
 
 struct syncstore {
 	struct db db;
@@ -133,8 +133,10 @@ int syncstore_set_focus(struct syncstore *s, const char *conv, struct err *e);
 int syncstore_clear_focus(struct syncstore *s, struct err *e);
 /*
  * *conv = the focused conversation (caller frees), or NULL when none or when
- * the heartbeat is older than max_age_ms (SYNCSTORE_FOCUS_STALE_MS).
+ * the heartbeat is older than max_age_ms (SYNCSTORE_FOCUS_STALE_MS); *pid
+ * (when not NULL) = the process that wrote it, 0 when none.
  */
-int syncstore_get_focus(struct syncstore *s, int64_t max_age_ms, char **conv, struct err *e);
+int syncstore_get_focus(
+    struct syncstore *s, int64_t max_age_ms, char **conv, int64_t *pid, struct err *e);
 
 #endif

@@ -125,13 +125,21 @@ fetch_titles(struct notifyd *d)
 	http_response_free(&r);
 }
 
-/* *yes = a running natter shows conv: the focus row is fresh and its process alive. */
+/*
+ * The conversation a running natter shows, or NULL: its focus row must be
+ * fresh and its process alive, so a killed natter silences nothing.
+ */
 static int
-conv_focused(struct notifyd *d, const char *conv, const char *focus, bool *yes, struct err *e)
+live_focus(struct notifyd *d, char **focus, struct err *e)
 {
-	(void)d;
-	(void)e;
-	*yes = focus && strcmp(focus, conv) == 0;
+	int64_t pid;
+	if (syncstore_get_focus(&d->store, SYNCSTORE_FOCUS_STALE_MS, focus, &pid, e) < 0)
+		return -1;
+	if (*focus && pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+		verbose(d, "the focus of natter (pid %lld) is ignored: it is gone", (long long)pid);
+		free(*focus);
+		*focus = NULL;
+	}
 	return 0;
 }
 
@@ -143,14 +151,14 @@ select_new(struct notifyd *d, const struct message *m, size_t n, struct message 
 	char *focus = NULL;
 	*out = NULL;
 	*nout = 0;
-	if (syncstore_get_focus(&d->store, SYNCSTORE_FOCUS_STALE_MS, &focus, e) < 0)
+	if (live_focus(d, &focus, e) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		bool muted, done, focused;
+		bool muted, done;
 		if (strcmp(m[i].sender, d->user) == 0)
 			continue;
-		if (conv_focused(d, m[i].conv, focus, &focused, e) < 0 ||
-		    syncstore_is_muted(&d->store, m[i].conv, &muted, e) < 0 ||
+		bool focused = focus && strcmp(focus, m[i].conv) == 0;
+		if (syncstore_is_muted(&d->store, m[i].conv, &muted, e) < 0 ||
 		    syncstore_was_notified(&d->store, m[i].conv, m[i].sender, m[i].seq, &done, e) <
 			0) {
 			free(focus);

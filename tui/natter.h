@@ -241,6 +241,7 @@ struct ui {
 	struct launch_report report;
 	bool launched;
 	int64_t focus_at;
+	bool detached; /* in a tmux or screen session no terminal is attached to */
 	/* Local notices (help, errors): kept apart from history, merged by time. */
 	struct notice *notices;
 	size_t nnotices;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "natter.h"
@@ -110,6 +111,30 @@ check_setup(struct ctx *c, struct err *e)
 	return -1;
 }
 
+/*
+ * True when natter runs in a tmux or screen session that no terminal is
+ * attached to. Both set the owner's execute bit of their socket while a
+ * client is attached (tmux: to any session of that server).
+ */
+static bool
+detached(void)
+{
+	const char *tmux = getenv("TMUX"), *sty = getenv("STY");
+	char *sock = NULL;
+	if (tmux && *tmux)
+		sock = xasprintf("%.*s", (int)strcspn(tmux, ","), tmux);
+	else if (sty && *sty) {
+		const char *dir = getenv("SCREENDIR");
+		const char *user = getenv("USER");
+		sock = dir ? xasprintf("%s/%s", dir, sty)
+			   : xasprintf("/run/screen/S-%s/%s", user ? user : "", sty);
+	}
+	struct stat st;
+	bool gone = sock && stat(sock, &st) == 0 && !(st.st_mode & S_IXUSR);
+	free(sock);
+	return gone;
+}
+
 /* Waits on the keyboard and on net.c's news until the user quits. */
 static void
 loop(void)
@@ -140,7 +165,11 @@ loop(void)
 			apply_news();
 		if (fds[0].revents & (POLLHUP | POLLERR))
 			break;
-		window_heartbeat(false);
+		bool was = ui.detached;
+		ui.detached = detached();
+		if (was && !ui.detached)
+			window_mark_seen();
+		window_heartbeat(was != ui.detached);
 	}
 }
 
@@ -215,6 +244,7 @@ ui_run(struct ctx *c, struct err *e)
 	ui.index_behind = search_open(&ui.search, index_path, &se) == 0;
 	free(index_path);
 	ui.painted = true;
+	ui.detached = detached();
 	window_mark_seen();
 	window_heartbeat(true);
 

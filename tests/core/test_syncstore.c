@@ -336,22 +336,22 @@ syncstore__focus__stale_heartbeat_means_no_focus(void **state)
 	open_fresh(&s, "focus.db");
 	struct err e;
 	char *conv = (char *)"x";
-	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, &e), 0);
+	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, NULL, &e), 0);
 	assert_null(conv);
 	assert_int_equal(syncstore_set_focus(&s, "c1", &e), 0);
-	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, &e), 0);
+	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, NULL, &e), 0);
 	assert_string_equal(conv, "c1");
 	free(conv);
 	/* A natter that died 20 s ago without clearing its row. */
 	assert_int_equal(db_exec(&s.db, "UPDATE focus SET heartbeat = heartbeat - 20000", &e), 0);
-	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, &e), 0);
+	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, NULL, &e), 0);
 	assert_null(conv);
 	assert_int_equal(syncstore_set_focus(&s, "c2", &e), 0);
-	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, &e), 0);
+	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, NULL, &e), 0);
 	assert_string_equal(conv, "c2");
 	free(conv);
 	assert_int_equal(syncstore_clear_focus(&s, &e), 0);
-	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, &e), 0);
+	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, NULL, &e), 0);
 	assert_null(conv);
 	syncstore_close(&s);
 }
@@ -499,7 +499,7 @@ syncstore__insert__two_processes_at_once_no_busy_no_duplicate(void **state)
 				if (syncstore_insert(&c, two, 2, NULL, NULL, &e) < 0)
 					_exit(4);
 				char *f = NULL;
-				if (syncstore_get_focus(&c, 1000, &f, &e) < 0)
+				if (syncstore_get_focus(&c, 1000, &f, NULL, &e) < 0)
 					_exit(5);
 				free(f);
 			}
