@@ -205,7 +205,10 @@ count_missed(struct notifyd *d, const struct message *m, size_t n, struct err *e
 		bool first = true;
 		for (size_t k = 0; k < i && first; k++)
 			first = strcmp(m[k].conv, m[i].conv) != 0;
-		if (!first || strcmp(m[i].sender, d->user) == 0)
+		bool muted = false;
+		if (first && syncstore_is_muted(&d->store, m[i].conv, &muted, e) < 0)
+			return -1;
+		if (!first || muted || strcmp(m[i].sender, d->user) == 0)
 			continue;
 		struct vector held = {0}, got = {0};
 		if (syncstore_vector(&d->store, m[i].conv, &held, e) < 0)
@@ -375,6 +378,26 @@ get_events(struct notifyd *d, const char *path, long timeout_ms, struct events_r
 	return 0;
 }
 
+/* One desktop notification that the login was refused and the notifier stops. */
+static void
+say_refused(struct notifyd *d)
+{
+	struct note n = {.kind = NOTE_PROBLEM, .urgency = URGENCY_CRITICAL};
+	char *text = xasprintf(
+	    "natter-notifyd has stopped. Log in again: natter login %s -s %s", d->user, d->url);
+	n.summary = xasprintf("natter: the server refused %s's login", d->user);
+	n.body = text_sanitize(text, strlen(text), 0);
+	n.title = xstrdup("natter");
+	n.sender = xstrdup("");
+	if (d->notifier.kind != BACKEND_NONE)
+		notify_show(&d->notifier, &n);
+	free(text);
+	free(n.summary);
+	free(n.body);
+	free(n.title);
+	free(n.sender);
+}
+
 int
 listen_run(struct notifyd *d, struct err *e)
 {
@@ -413,6 +436,8 @@ listen_run(struct notifyd *d, struct err *e)
 		int rc = get_events(d, path, timeout_ms, &r, &retry_after, &fe);
 		free(path);
 		if (rc < 0) {
+			if (fe.kind == ERR_AUTH)
+				say_refused(d);
 			*e = fe;
 			return -1;
 		}

@@ -18,6 +18,8 @@
 #define POLL_S 50
 /* Without word of closed notes (stdout, exec), a note starts afresh after this long. */
 #define FRESH_MS 60000
+/* The exit status when there is no login or the server refused it (EX_NOPERM). */
+#define EXIT_LOGIN 77
 
 static volatile sig_atomic_t stop_flag, hup_flag, wake_flag;
 
@@ -310,7 +312,8 @@ main(int argc, char *argv[])
 fail:
 	if (e.kind != ERR_NONE) {
 		fprintf(stderr, "natter-notifyd: %s\n", e.msg);
-		status = e.kind == ERR_USAGE ? 2 : 1;
+		/* A login to redo: restarting would only be refused again. */
+		status = e.kind == ERR_USAGE ? 2 : e.kind == ERR_AUTH ? EXIT_LOGIN : 1;
 	}
 	if (notifier_open)
 		notify_close(&d.notifier);

@@ -58,13 +58,18 @@ for i in $(seq 1 200); do
 	sleep 0.05
 done
 sleep 0.3
+t0=$(date +%s%N)
 kill "$npid"
 wait "$npid"
 echo "$?" >"$T_TMP/status"
+echo $((($(date +%s%N) - t0) / 1000000)) >"$T_TMP/stop_ms"
 SH
 export T_TMP SERVER_URL NOTIFYD A BOB PROJ
 dunst_session "$T_TMP/burst.sh"
 is "$(cat "$T_TMP/status" 2>/dev/null)" 0 "natter-notifyd stops cleanly"
+stop_ms=$(cat "$T_TMP/stop_ms" 2>/dev/null)
+[ "${stop_ms:-9999}" -lt 1000 ]
+ok $? "SIGTERM with notifications on the desktop stops it within a second ($stop_ms ms)"
 displayed=$(cat "$T_TMP/displayed" 2>/dev/null)
 [ "${displayed:-99}" -le 3 ] 2>/dev/null
 ok $? "after 200 messages at most 3 notifications are displayed ($displayed)"
