@@ -18,7 +18,7 @@
 #define POLL_S 50
 /* Without word of closed notes (stdout, exec), a note starts afresh after this long. */
 #define FRESH_MS 60000
-/* The exit status when there is no login or the server refused it (EX_NOPERM). */
+/* The exit status when the server refused the saved login (EX_NOPERM). */
 #define EXIT_LOGIN 77
 
 static volatile sig_atomic_t stop_flag, hup_flag, wake_flag;
@@ -308,13 +308,20 @@ main(int argc, char *argv[])
 	if (opts.verbose)
 		fprintf(stderr, "natter-notifyd: listening to %s as %s, backend %s\n", d.url,
 		    d.user, backend_name(d.notifier.kind));
-	status = listen_run(&d, &e) < 0 ? 1 : 0;
+	/* A login to redo: restarting would only be refused again. */
+	if (listen_run(&d, &e) < 0)
+		status = e.kind == ERR_AUTH ? EXIT_LOGIN : 1;
+	else
+		status = 0;
+	if (e.kind != ERR_NONE)
+		fprintf(stderr, "natter-notifyd: %s\n", e.msg);
+	goto out;
 fail:
 	if (e.kind != ERR_NONE) {
 		fprintf(stderr, "natter-notifyd: %s\n", e.msg);
-		/* A login to redo: restarting would only be refused again. */
-		status = e.kind == ERR_USAGE ? 2 : e.kind == ERR_AUTH ? EXIT_LOGIN : 1;
+		status = e.kind == ERR_USAGE ? 2 : 1;
 	}
+out:
 	if (notifier_open)
 		notify_close(&d.notifier);
 	coalesce_free(&d.co);
