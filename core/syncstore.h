@@ -41,7 +41,7 @@
 
 struct syncstore {
 	struct db db;
-	sqlite3_stmt *st[16];
+	sqlite3_stmt *st[24];
 	struct range_table ranges;
 };
 
@@ -113,7 +113,20 @@ int syncstore_clear_gap(struct syncstore *s, struct err *e);
 
 /* Muted conversations: the notifier announces nothing from them. */
 int syncstore_set_muted(struct syncstore *s, const char *conv, bool muted, struct err *e);
+/* Mutes conv until until_ms (wall clock), or until unmuted when 0. */
+int syncstore_mute_until(struct syncstore *s, const char *conv, int64_t until_ms, struct err *e);
+/* Returns 1 when conv is muted now (*until_ms, when not NULL: its end, 0 none), 0 when not. */
+int syncstore_muted(struct syncstore *s, const char *conv, int64_t *until_ms, struct err *e);
 int syncstore_is_muted(struct syncstore *s, const char *conv, bool *muted, struct err *e);
+/* The conversations muted now, sorted (caller frees each and the array). */
+int syncstore_muted_list(struct syncstore *s, char ***convs, size_t *n, struct err *e);
+/*
+ * Do not disturb, in the state table: until_ms -1 off, 0 on until turned
+ * off, else on until then (wall clock). syncstore_get_dnd returns 1 when on
+ * now, 0 when off (also once its time has passed), -1 on error.
+ */
+int syncstore_set_dnd(struct syncstore *s, int64_t until_ms, struct err *e);
+int syncstore_get_dnd(struct syncstore *s, int64_t *until_ms, struct err *e);
 
 /* The ledger. The notifier marks what it announced. */
 int syncstore_mark_announced(struct syncstore *s, const struct message *m, size_t n, struct err *e);

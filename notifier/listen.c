@@ -151,6 +151,14 @@ select_new(struct notifyd *d, const struct message *m, size_t n, struct message 
 	char *focus = NULL;
 	*out = NULL;
 	*nout = 0;
+	int64_t until;
+	int dnd = syncstore_get_dnd(&d->store, &until, e);
+	if (dnd < 0)
+		return -1;
+	if (dnd == 1) {
+		verbose(d, "do not disturb: %zu messages not announced", n);
+		return 0;
+	}
 	if (live_focus(d, &focus, e) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -201,6 +209,10 @@ static int
 count_missed(struct notifyd *d, const struct message *m, size_t n, struct err *e)
 {
 	size_t total = 0;
+	int64_t until;
+	int dnd = syncstore_get_dnd(&d->store, &until, e);
+	if (dnd != 0)
+		return dnd < 0 ? -1 : 0;
 	for (size_t i = 0; i < n; i++) {
 		bool first = true;
 		for (size_t k = 0; k < i && first; k++)

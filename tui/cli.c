@@ -26,6 +26,9 @@ const struct cmd_entry *const cli_table[] = {
     &cmd_send_entry,
     &cmd_sync_entry,
     &cmd_log_entry,
+    &cmd_mute_entry,
+    &cmd_unmute_entry,
+    &cmd_dnd_entry,
     NULL,
 };
 
@@ -40,6 +43,7 @@ static const struct option own_longopts[] = {
     {"json", no_argument, NULL, 'j'},
     {"lines", no_argument, NULL, 'l'},
     {"lines", required_argument, NULL, 'n'},
+    {"for", required_argument, NULL, 'f'},
 };
 #define NCOMMON (sizeof(common_longopts) / sizeof(common_longopts[0]))
 #define NOWN (sizeof(own_longopts) / sizeof(own_longopts[0]))
@@ -85,6 +89,9 @@ take_option(struct ctx *c, struct cmd *self, int ch, char *argv[], struct err *e
 		return 0;
 	case 'l':
 		self->lines = true;
+		return 0;
+	case 'f':
+		self->duration = optarg;
 		return 0;
 	case 'n':
 		errno = 0;

@@ -102,6 +102,7 @@ struct cmd {
 	bool json; /* -j, --json */
 	bool lines; /* -l, --lines */
 	size_t limit; /* -n N; SIZE_MAX without it */
+	const char *duration; /* --for DURATION (mute) */
 	int argc; /* the operands */
 	char **argv;
 };
@@ -123,6 +124,10 @@ extern const struct cmd_entry cmd_conversations_entry;
 extern const struct cmd_entry cmd_send_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_log_entry;
+/* cmd-notify.c */
+extern const struct cmd_entry cmd_mute_entry;
+extern const struct cmd_entry cmd_unmute_entry;
+extern const struct cmd_entry cmd_dnd_entry;
 
 /* net.c: the launch sync, live events and sends, on two threads */
 enum net_state {
@@ -242,6 +247,9 @@ struct ui {
 	bool launched;
 	int64_t focus_at;
 	bool detached; /* in a tmux or screen session no terminal is attached to */
+	char **muted; /* conversations muted now (sync.db), sorted */
+	size_t nmuted;
+	int64_t muted_at; /* when muted was read */
 	/* Local notices (help, errors): kept apart from history, merged by time. */
 	struct notice *notices;
 	size_t nnotices;
@@ -300,6 +308,8 @@ void window_scroll(long delta);
 void window_mark_seen(void);
 /* Refreshes the focus row so the notifier stays quiet for what is on screen. */
 void window_heartbeat(bool force);
+/* ui.c: true when conv is muted (the list's marker). */
+bool ui_is_muted(const char *conv);
 /* Records the state of the conversation on screen before the launch sync. */
 void window_before_launch(void);
 /* Splits what the launch added to it: from the notifier's store or the server. */

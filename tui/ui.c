@@ -135,6 +135,49 @@ detached(void)
 	return gone;
 }
 
+/* Frees the list of muted conversations. */
+static void
+muted_free(void)
+{
+	for (size_t i = 0; i < ui.nmuted; i++)
+		free(ui.muted[i]);
+	free(ui.muted);
+	ui.muted = NULL;
+	ui.nmuted = 0;
+}
+
+/* Rereads the muted conversations every second: mutes made anywhere, timed ones ending. */
+static void
+refresh_muted(void)
+{
+	int64_t now = mono_ms();
+	if (!ui.have_ss || (ui.muted_at && now - ui.muted_at < 1000))
+		return;
+	ui.muted_at = now;
+	char **v;
+	size_t n;
+	struct err e = {0};
+	if (syncstore_muted_list(&ui.ss, &v, &n, &e) < 0)
+		return;
+	bool same = n == ui.nmuted;
+	for (size_t i = 0; i < n && same; i++)
+		same = strcmp(v[i], ui.muted[i]) == 0;
+	muted_free();
+	ui.muted = v;
+	ui.nmuted = n;
+	if (!same)
+		ui.dirty = true;
+}
+
+bool
+ui_is_muted(const char *conv)
+{
+	for (size_t i = 0; i < ui.nmuted; i++)
+		if (strcmp(ui.muted[i], conv) == 0)
+			return true;
+	return false;
+}
+
 /* Waits on the keyboard and on net.c's news until the user quits. */
 static void
 loop(void)
@@ -170,6 +213,7 @@ loop(void)
 		if (was && !ui.detached)
 			window_mark_seen();
 		window_heartbeat(was != ui.detached);
+		refresh_muted();
 	}
 }
 
@@ -194,6 +238,7 @@ ui_free(void)
 		free(ui.notices[i].text);
 	}
 	free(ui.notices);
+	muted_free();
 	buf_free(&ui.paste);
 	message_free(&ui.anchor);
 	free(ui.last_search);
@@ -245,6 +290,7 @@ ui_run(struct ctx *c, struct err *e)
 	free(index_path);
 	ui.painted = true;
 	ui.detached = detached();
+	refresh_muted();
 	window_mark_seen();
 	window_heartbeat(true);
 

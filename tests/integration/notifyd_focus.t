@@ -24,10 +24,15 @@ focus_is() {
 tm_start_server
 SOCK=$("${TM[@]}" display -p '#{socket_path}')
 # tmux sets its socket's owner-execute bit while a client is attached; the
-# test's sessions have none, so the bit is set by hand to play an attached one.
-chmod u+x "$SOCK"
+# test's sessions have none, so tui_lib.sh sets it to play an attached one.
 tm_natter --server "$SERVER_URL" -D "$A"
 wait_screen "hello"
+"$NATTER" -D "$A" mute lunch >/dev/null
+wait_screen "~ lunch"
+ok $? "a conversation muted with natter mute is marked in the running natter's list"
+"$NATTER" -D "$A" unmute lunch >/dev/null
+wait_for eval '! pane_has "~ lunch"'
+ok $? "and unmarked after natter unmute"
 wait_for focus_is "$PROJ"
 ok $? "natter in an attached session reports its conversation as focused"
 say "$BOB" "$PROJ" '"seen on screen"'
