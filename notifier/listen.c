@@ -143,13 +143,39 @@ live_focus(struct notifyd *d, char **focus, struct err *e)
 	return 0;
 }
 
-/* Picks the messages worth announcing: not ours, not muted, not focused, not in the ledger. */
+/* True when conv is known to have two members: a direct conversation. */
+static bool
+is_direct(struct notifyd *d, const char *conv)
+{
+	struct conversation c;
+	struct err ignored;
+	bool two =
+	    syncstore_get_conversation(&d->store, conv, &c, &ignored) == 1 && c.nmembers == 2;
+	conversation_free(&c);
+	return two;
+}
+
+/* How urgent a message is: a mention or a direct message more than the rest. */
+static enum urgency
+urgency_of(struct notifyd *d, const struct message *m)
+{
+	if (names_user(m->body, d->user) || is_direct(d, m->conv))
+		return d->notifier.mention_urgency;
+	return URGENCY_LOW;
+}
+
+/*
+ * Picks the messages worth announcing, with their urgency: not ours, not
+ * muted (unless urgent and notify.mention_unmutes), not focused, not in the
+ * ledger, and none during do not disturb.
+ */
 static int
-select_new(struct notifyd *d, const struct message *m, size_t n, struct message **out, size_t *nout,
-    struct err *e)
+select_new(struct notifyd *d, const struct message *m, size_t n, struct message **out,
+    enum urgency **urg, size_t *nout, struct err *e)
 {
 	char *focus = NULL;
 	*out = NULL;
+	*urg = NULL;
 	*nout = 0;
 	int64_t until;
 	int dnd = syncstore_get_dnd(&d->store, &until, e);
@@ -171,18 +197,24 @@ select_new(struct notifyd *d, const struct message *m, size_t n, struct message 
 			0) {
 			free(focus);
 			free(*out);
+			free(*urg);
 			return -1;
 		}
-		if (focused || muted || done)
+		if (focused || done)
+			continue;
+		enum urgency u = urgency_of(d, &m[i]);
+		if (muted && !(d->notifier.mention_unmutes && u != URGENCY_LOW))
 			continue;
 		*out = xreallocarray(*out, *nout + 1, sizeof(**out));
+		*urg = xreallocarray(*urg, *nout + 1, sizeof(**urg));
+		(*urg)[*nout] = u;
 		(*out)[(*nout)++] = m[i];
 	}
 	free(focus);
 	return 0;
 }
 
-/* Looks the titles of pick up on the server when one is not cached. */
+/* Looks the titles of m up on the server when one is not cached. */
 static void
 need_titles(struct notifyd *d, const struct message *pick, size_t npick)
 {
@@ -297,18 +329,21 @@ listen_batch(
 	if (!announce || (n == 0 && !gap))
 		return 0;
 	struct message *pick;
+	enum urgency *urg;
 	size_t npick;
-	if (select_new(d, m, n, &pick, &npick, e) < 0)
+	/* Titles for the summaries, members to tell direct conversations. */
+	need_titles(d, m, n);
+	if (select_new(d, m, n, &pick, &urg, &npick, e) < 0)
 		return -1;
-	need_titles(d, pick, npick);
 	/* Ledger before showing: a crash costs a notification, never a repeat. */
 	int rc = syncstore_mark_announced(&d->store, pick, npick, e);
 	if (rc == 0) {
 		notify_drain(&d->notifier, &d->co);
-		coalesce_add(&d->co, pick, NULL, npick, mono_ms());
+		coalesce_add(&d->co, pick, urg, npick, mono_ms());
 		show_changes(d);
 	}
 	free(pick);
+	free(urg);
 	return rc;
 }
 

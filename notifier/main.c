@@ -20,6 +20,8 @@
 #define FRESH_MS 60000
 /* The exit status when the server refused the saved login (EX_NOPERM). */
 #define EXIT_LOGIN 77
+/* The "Open" action's command; the conversation's id is appended. */
+#define OPEN_DEFAULT "x-terminal-emulator -e natter --open"
 
 static volatile sig_atomic_t stop_flag, hup_flag, wake_flag;
 
@@ -109,6 +111,24 @@ take_lock(const char *dir, struct err *e)
 	return fd;
 }
 
+/* Splits s on blanks into a NULL-ended array (no quoting: no shell is involved). */
+static char **
+split_words(const char *s)
+{
+	char **v = xcalloc(1, sizeof(*v));
+	size_t n = 0;
+	while (*s) {
+		size_t skip = strspn(s, " \t"), len = strcspn(s + skip, " \t");
+		if (len == 0)
+			break;
+		v = xreallocarray(v, n + 2, sizeof(*v));
+		v[n++] = xasprintf("%.*s", (int)len, s + skip);
+		v[n] = NULL;
+		s += skip + len;
+	}
+	return v;
+}
+
 /* Reads the config file and opens the backend it and the flags choose. */
 static int
 open_backend(struct notifier *n, struct err *e)
@@ -128,9 +148,14 @@ open_backend(struct notifier *n, struct err *e)
 		exec = config_get(&cfg, "notify.exec", NULL);
 	if (exec && !*exec)
 		exec = NULL;
+	static const char *const urgencies[] = {"normal", "critical", NULL};
+	static const char *const yesno[] = {"no", "yes", NULL};
 	long timeout, quiet;
+	int urgency, unmutes;
 	if (config_get_long(&cfg, "notify.timeout", -1, 3600000, -1, &timeout, e) < 0 ||
-	    config_get_long(&cfg, "notify.quiet", 0, 86400, 20, &quiet, e) < 0) {
+	    config_get_long(&cfg, "notify.quiet", 0, 86400, 20, &quiet, e) < 0 ||
+	    config_get_choice(&cfg, "notify.mention_urgency", urgencies, 0, &urgency, e) < 0 ||
+	    config_get_choice(&cfg, "notify.mention_unmutes", yesno, 0, &unmutes, e) < 0) {
 		config_free(&cfg);
 		return -1;
 	}
@@ -138,6 +163,9 @@ open_backend(struct notifier *n, struct err *e)
 	if (rc == 0) {
 		n->timeout_ms = timeout;
 		n->quiet_ms = quiet * 1000;
+		n->mention_urgency = urgency ? URGENCY_CRITICAL : URGENCY_NORMAL;
+		n->mention_unmutes = unmutes == 1;
+		n->open_argv = split_words(config_get(&cfg, "notify.open", OPEN_DEFAULT));
 	}
 	config_free(&cfg);
 	return rc;

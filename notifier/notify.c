@@ -215,17 +215,28 @@ service_on_bus(void)
 	return found;
 }
 
-/* Asks the notification server whether it renders body markup. */
-static bool
-server_markup(void)
+/* Asks the notification server whether it renders body markup and shows actions. */
+static void
+server_caps(struct notifier *n)
 {
-	bool markup = false;
+	n->markup = n->can_act = false;
 	GList *caps = notify_get_server_caps();
-	for (GList *l = caps; l; l = l->next)
+	for (GList *l = caps; l; l = l->next) {
 		if (l->data && strcmp(l->data, "body-markup") == 0)
-			markup = true;
+			n->markup = true;
+		if (l->data && strcmp(l->data, "actions") == 0)
+			n->can_act = true;
+	}
 	g_list_free_full(caps, g_free);
-	return markup;
+}
+
+/* libnotify's own callback for the action: the work is done in actions.c. */
+static void
+on_open(NotifyNotification *nn, char *action, gpointer data)
+{
+	(void)nn;
+	(void)action;
+	(void)data;
 }
 
 /* The desktop closed a note (expired, dismissed or replaced by us closing it). */
@@ -271,6 +282,9 @@ shown_new(struct notifier *n, const struct note *note, const char *body)
 	sh->conv = note->conv ? xstrdup(note->conv) : NULL;
 	sh->obj = notify_notification_new(note->summary, body, NOTE_ICON);
 	sh->handler = g_signal_connect(sh->obj, "closed", G_CALLBACK(on_closed), sh);
+	/* "default": also what a click on the note does, where the server has actions. */
+	if (n->actions && note->kind == NOTE_CONV)
+		notify_notification_add_action(sh->obj, "default", "Open", on_open, NULL, NULL);
 	n->shown = xreallocarray(n->shown, n->nshown + 1, sizeof(*n->shown));
 	n->shown[n->nshown++] = sh;
 	return sh;
@@ -304,8 +318,10 @@ show_libnotify(struct notifier *n, const struct note *note)
 		if (!notify_init("natter-notifyd"))
 			return false;
 		n->inited = true;
-		n->markup = server_markup();
+		server_caps(n);
 	}
+	if (n->can_act && !n->actions)
+		n->actions = actions_start(n->open_argv);
 	/*
 	 * The Desktop Notifications spec makes the summary plain text, and
 	 * servers escape it themselves (dunst wraps it in its own markup
@@ -330,7 +346,7 @@ show_libnotify(struct notifier *n, const struct note *note)
 	}
 	if (ok && n->failing) {
 		fprintf(stderr, "natter-notifyd: the notification service answers again\n");
-		n->markup = server_markup();
+		server_caps(n);
 	}
 	n->failing = !ok;
 	if (!ok)
@@ -339,6 +355,11 @@ show_libnotify(struct notifier *n, const struct note *note)
 		n->replaced++;
 	else
 		n->created++;
+	if (ok && n->actions && note->kind == NOTE_CONV) {
+		guint id = 0;
+		g_object_get(sh->obj, "id", &id, NULL);
+		actions_bind(n->actions, id, note->conv);
+	}
 	g_clear_error(&gerr);
 	free(body);
 	return ok;
@@ -381,6 +402,7 @@ notify_adopt(struct notifier *fresh, struct notifier *old)
 	fresh->nshown = old->nshown;
 	fresh->inited = old->inited;
 	fresh->markup = old->markup;
+	fresh->can_act = old->can_act;
 	old->shown = NULL;
 	old->nshown = 0;
 	old->inited = false;
@@ -441,12 +463,16 @@ notify_close(struct notifier *n)
 {
 	notify_reap(n);
 #ifdef HAVE_LIBNOTIFY
+	actions_stop(n->actions);
 	while (n->nshown)
 		shown_drop(n, n->nshown - 1);
 	if (n->inited)
 		notify_uninit();
 #endif
 	free(n->shown);
+	for (char **p = n->open_argv; p && *p; p++)
+		free(*p);
+	free(n->open_argv);
 	free(n->exec);
 	memset(n, 0, sizeof(*n));
 }

@@ -102,6 +102,11 @@ void coalesce_closed(struct coalescer *c, const char *conv);
 void coalesce_take(
     struct coalescer *c, int64_t now, title_fn *title, void *arg, struct note_list *out);
 void note_list_free(struct note_list *l);
+/*
+ * True when body names user as a word, case-insensitively: "alice:",
+ * "@alice", "thanks Alice." but not "malice" or "alice-bot".
+ */
+bool names_user(const char *body, const char *user);
 
 /* notify.c: how notes are shown. */
 enum backend {
@@ -128,10 +133,15 @@ struct notifier {
 	int64_t created, replaced, closed; /* counts, said with -v */
 	char *exec; /* BACKEND_EXEC: the program */
 	bool markup; /* the notification server advertises body-markup */
+	bool can_act; /* and actions */
+	struct actions *actions; /* the "Open" action, once a note was shown */
 	bool inited; /* libnotify initialised */
 	bool failing; /* the last libnotify attempt failed (said once) */
 	long timeout_ms; /* expiry asked of the notification server; -1 default */
 	int64_t quiet_ms; /* notify.quiet: the coalescer's rate limit */
+	enum urgency mention_urgency; /* notify.mention_urgency: mentions, direct conversations */
+	bool mention_unmutes; /* notify.mention_unmutes: they break through a mute */
+	char **open_argv; /* notify.open split on blanks; the conversation is appended */
 	size_t children; /* exec children not reaped yet */
 };
 
@@ -156,6 +166,14 @@ void notify_reap(struct notifier *n);
 void notify_close(struct notifier *n);
 /* The line the stdout backend prints: "SUMMARY: BODY", one line. */
 char *notify_line(const struct note *note);
+
+/* actions.c (libnotify only): the "Open" action, answered on a thread of its own. */
+struct actions;
+/* Starts answering the default action of our notes with argv + conversation; NULL when not. */
+struct actions *actions_start(char *const *argv);
+/* Note id (the server's) now stands for conv. */
+void actions_bind(struct actions *a, unsigned id, const char *conv);
+void actions_stop(struct actions *a);
 
 /* listen.c: the events loop. */
 struct notifyd {

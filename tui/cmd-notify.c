@@ -115,7 +115,8 @@ cmd_dnd_exec(struct cmd *self, struct ctx *c, struct err *e)
 	else if (what && strcmp(what, "until") == 0 && self->argc == 2) {
 		until = next_clock_time(self->argv[1]);
 		if (until < 0)
-			return err_set(e, ERR_USAGE, "dnd until wants HH:MM, not %s", self->argv[1]);
+			return err_set(
+			    e, ERR_USAGE, "dnd until wants HH:MM, not %s", self->argv[1]);
 	} else if (what && (strcmp(what, "off") != 0 || self->argc != 1))
 		return cmd_usage(self, e);
 	struct syncstore ss;

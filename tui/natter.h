@@ -35,6 +35,7 @@ struct ctx {
 	const char *server_flag; /* -s URL */
 	const char *data_flag; /* -D DIR */
 	bool verbose; /* -v */
+	const char *open_flag; /* --open CONV: the interface starts on it */
 	struct paths paths;
 	struct config cfg;
 	struct creds creds;

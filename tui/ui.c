@@ -257,6 +257,10 @@ ui_run(struct ctx *c, struct err *e)
 		return err_set(e, ERR_USAGE,
 		    "the interactive interface needs a terminal; "
 		    "see natter --help for the commands");
+	/* --open CONV (a notification's "Open"): only what is here, before any paint. */
+	char *open_id = NULL;
+	if (c->open_flag && history_resolve_conv(&c->hist, c->open_flag, &open_id, e) < 0)
+		return -1;
 	memset(&ui, 0, sizeof(ui));
 	ui.ctx = c;
 	ui.hist = &c->hist;
@@ -281,7 +285,8 @@ ui_run(struct ctx *c, struct err *e)
 		return -1;
 	window_load_convs();
 	if (ui.nconvs > 0)
-		window_switch(window_first());
+		window_switch(open_id ? open_id : window_first());
+	free(open_id);
 	screen_draw();
 	/* Only now the writes: read position, ledger and focus row. */
 	ui.have_ss = syncstore_open(&ui.ss, c->paths.sync_db, 0, &se) == 0;

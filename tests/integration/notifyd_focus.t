@@ -61,6 +61,13 @@ ms=$((($(date +%s%N) - t0) / 1000000))
 ok $? "within a few seconds ($ms ms), though the focus row is still fresh"
 in_file "$NERR" "is ignored: it is gone"
 ok $? "the notifier says why it ignored the focus"
+
+# natter --open CONV (what a notification's "Open" runs) starts on CONV.
+tm_natter --server "$SERVER_URL" -D "$A" --open lunch
+wait_for focus_is "$LUNCH"
+ok $? "natter --open lunch opens the interface on lunch"
+"$NATTER" -D "$A" --open lunch sync >/dev/null 2>&1
+is "$?" 2 "--open with a command is a usage error"
 stop_notifyd
 is "$NSTATUS" 0 "the notifier stops cleanly"
 done_testing

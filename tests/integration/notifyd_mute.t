@@ -62,4 +62,38 @@ is "$?" 2 "an impossible time is a usage error"
 n dnd off >/dev/null
 stop_notifyd
 is "$NSTATUS" 0 "the notifier stops cleanly"
+
+# Mentions: critical and through a mute when the config says so; the exec
+# backend gets the urgency and the coalesced count.
+mkdir -p "$XDG_CONFIG_HOME/natter"
+printf 'notify.mention_urgency = critical\nnotify.mention_unmutes = yes\n' \
+	>"$XDG_CONFIG_HOME/natter/config"
+cat >"$T_TMP/record" <<'SH'
+#!/bin/sh
+printf '%s|%s|%s\n' "$NATTER_URGENCY" "$NATTER_COUNT" "$NATTER_BODY" >>"$T_TMP/record.out"
+SH
+chmod +x "$T_TMP/record"
+export T_TMP
+user_token carol >/dev/null
+GROUP=$(new_conv "$BOB" group alice bob carol)
+"$NATTER" -D "$A" sync >/dev/null 2>&1
+n mute group >/dev/null
+start_notifyd "$A" --exec "$T_TMP/record"
+say "$BOB" "$GROUP" '"plain chatter"'
+say "$BOB" "$GROUP" '"@alice look at this"'
+wait_for in_file "$T_TMP/record.out" "look at this"
+ok $? "a mention breaks through the mute with notify.mention_unmutes = yes"
+like "$(cat "$T_TMP/record.out")" "^critical\|1\|@alice look at this" \
+	"critical with notify.mention_urgency = critical, counting only what was announced"
+unlike "$(cat "$T_TMP/record.out")" "plain chatter" "the rest of a muted conversation stays silent"
+rm -f "$T_TMP/record.out"
+n unmute group >/dev/null
+say "$BOB" "$GROUP" '"in group"'
+wait_for in_file "$T_TMP/record.out" "in group"
+like "$(cat "$T_TMP/record.out")" $'critical\\|2\\|bob: @alice look at this\nbob: in group' \
+	"the exec backend gets the coalesced count in NATTER_COUNT and keeps the highest urgency"
+say "$BOB" "$PROJ" '"direct"'
+wait_for in_file "$T_TMP/record.out" "direct"
+like "$(cat "$T_TMP/record.out")" 'critical\|1\|direct' "a direct conversation is urgent too"
+stop_notifyd
 done_testing

@@ -403,6 +403,26 @@ coalesce__long_text__truncated_by_character(void **state)
 }
 
 static void
+names_user__words__mentions_only(void **state)
+{
+	(void)state;
+	assert_true(names_user("alice: the build is red", "alice"));
+	assert_true(names_user("ping @alice", "alice"));
+	assert_true(names_user("thanks Alice.", "alice"));
+	assert_true(names_user("ALICE?", "alice"));
+	assert_true(names_user("(alice) and bob", "alice"));
+	assert_true(names_user("x malice alice", "alice"));
+	assert_false(names_user("malice", "alice"));
+	assert_false(names_user("alicebot", "alice"));
+	assert_false(names_user("alice-bot said", "alice"));
+	assert_false(names_user("alice_2 said", "alice"));
+	assert_false(names_user("bob.alice", "alice"));
+	assert_false(names_user("", "alice"));
+	assert_false(names_user("alice", ""));
+	assert_true(names_user("hi al.ice-x!", "al.ice-x"));
+}
+
+static void
 notify__backend_parse__names(void **state)
 {
 	(void)state;
@@ -436,6 +456,7 @@ main(void)
 	    cmocka_unit_test(coalesce__unknown_title__uses_conversation_id),
 	    cmocka_unit_test(coalesce__hostile_text__sanitised),
 	    cmocka_unit_test(coalesce__long_text__truncated_by_character),
+	    cmocka_unit_test(names_user__words__mentions_only),
 	    cmocka_unit_test(notify__backend_parse__names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
