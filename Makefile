@@ -8,6 +8,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 USERUNITDIR ?= $(PREFIX)/lib/systemd/user
+APPDIR ?= $(PREFIX)/share/applications
 NOTIFY ?= auto
 SANITIZE ?= 0
 
@@ -161,11 +162,14 @@ install: $(PROGS)
 	sed 's|@BINDIR@|$(BINDIR)|g' contrib/natter-notifyd.service > \
 		$(DESTDIR)$(USERUNITDIR)/natter-notifyd.service
 	chmod 644 $(DESTDIR)$(USERUNITDIR)/natter-notifyd.service
+	install -d $(DESTDIR)$(APPDIR)
+	install -m 644 contrib/natter.desktop $(DESTDIR)$(APPDIR)/natter.desktop
 
 uninstall:
 	rm -f $(PROGS:$(BUILD)/%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(MANS:man/%=$(DESTDIR)$(MANDIR)/man1/%)
 	rm -f $(DESTDIR)$(USERUNITDIR)/natter-notifyd.service
+	rm -f $(DESTDIR)$(APPDIR)/natter.desktop
 
 clean:
 	rm -rf build

@@ -162,3 +162,26 @@ config_get_long(
 	*out = v;
 	return 0;
 }
+
+int
+config_get_choice(const struct config *c, const char *key, const char *const *choices, int def,
+    int *out, struct err *e)
+{
+	const struct config_entry *en = find(c, key);
+	*out = def;
+	if (en == NULL)
+		return 0;
+	struct buf list = {0};
+	for (int i = 0; choices[i]; i++) {
+		if (strcmp(en->value, choices[i]) == 0) {
+			*out = i;
+			buf_free(&list);
+			return 0;
+		}
+		buf_printf(&list, "%s%s", i ? ", " : "", choices[i]);
+	}
+	err_set(e, ERR_USAGE, "%s line %d: %s must be one of %s", c->path ? c->path : "config",
+	    en->line, key, list.data);
+	buf_free(&list);
+	return -1;
+}

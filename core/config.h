@@ -31,5 +31,8 @@ const char *config_get(const struct config *c, const char *key, const char *def)
 /* An integer value within [lo, hi]; def when unset; -1 with e when malformed. */
 int config_get_long(
     const struct config *c, const char *key, long lo, long hi, long def, long *out, struct err *e);
+/* *out = the index of the value in choices (NULL-ended); def when unset; -1 with e when another. */
+int config_get_choice(const struct config *c, const char *key, const char *const *choices, int def,
+    int *out, struct err *e);
 
 #endif

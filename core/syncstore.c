@@ -30,6 +30,8 @@ static const char *const migrations[] = {
     "CREATE TABLE focus ("
     " id INTEGER PRIMARY KEY CHECK (id = 1), conv TEXT, pid INTEGER,"
     " heartbeat INTEGER NOT NULL);",
+    /* 2: timed mutes; until NULL mutes until unmuted. */
+    "ALTER TABLE muted ADD COLUMN until INTEGER;",
 };
 
 enum {
@@ -46,6 +48,7 @@ enum {
 	ST_MUTE_ADD,
 	ST_MUTE_DEL,
 	ST_MUTE_GET,
+	ST_MUTE_LIST,
 	ST_FOCUS_SET,
 	ST_FOCUS_DEL,
 	ST_FOCUS_GET,
@@ -90,14 +93,16 @@ static const char *const sql[ST_N] = {
     [ST_STATE_SET] = "INSERT INTO state (key, value) VALUES (?1, ?2)"
 		     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     [ST_STATE_DEL] = "DELETE FROM state WHERE key = ?1",
-    [ST_MUTE_ADD] = "INSERT INTO muted (conv, since) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    [ST_MUTE_ADD] = "INSERT INTO muted (conv, since, until) VALUES (?1, ?2, ?3)"
+		    " ON CONFLICT (conv) DO UPDATE SET until = excluded.until",
     [ST_MUTE_DEL] = "DELETE FROM muted WHERE conv = ?1",
-    [ST_MUTE_GET] = "SELECT 1 FROM muted WHERE conv = ?1",
+    [ST_MUTE_GET] = "SELECT until FROM muted WHERE conv = ?1 AND (until IS NULL OR until > ?2)",
+    [ST_MUTE_LIST] = "SELECT conv FROM muted WHERE until IS NULL OR until > ?1 ORDER BY conv",
     [ST_FOCUS_SET] = "INSERT INTO focus (id, conv, pid, heartbeat) VALUES (1, ?1, ?2, ?3)"
 		     " ON CONFLICT (id) DO UPDATE SET conv = excluded.conv,"
 		     " pid = excluded.pid, heartbeat = excluded.heartbeat",
     [ST_FOCUS_DEL] = "DELETE FROM focus",
-    [ST_FOCUS_GET] = "SELECT conv, heartbeat FROM focus WHERE id = 1",
+    [ST_FOCUS_GET] = "SELECT conv, heartbeat, pid FROM focus WHERE id = 1",
 };
 
 /* Returns the prepared statement i, reset and with bindings cleared. */
@@ -481,22 +486,90 @@ syncstore_clear_gap(struct syncstore *s, struct err *e)
 int
 syncstore_set_muted(struct syncstore *s, const char *conv, bool muted, struct err *e)
 {
-	sqlite3_stmt *st = stmt(s, muted ? ST_MUTE_ADD : ST_MUTE_DEL);
-	db_bind_text(st, 1, conv);
 	if (muted)
-		sqlite3_bind_int64(st, 2, now_ms());
+		return syncstore_mute_until(s, conv, 0, e);
+	sqlite3_stmt *st = stmt(s, ST_MUTE_DEL);
+	db_bind_text(st, 1, conv);
 	return write1(s, st, e);
+}
+
+int
+syncstore_mute_until(struct syncstore *s, const char *conv, int64_t until_ms, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_MUTE_ADD);
+	db_bind_text(st, 1, conv);
+	sqlite3_bind_int64(st, 2, now_ms());
+	if (until_ms > 0)
+		sqlite3_bind_int64(st, 3, until_ms);
+	return write1(s, st, e);
+}
+
+int
+syncstore_muted(struct syncstore *s, const char *conv, int64_t *until_ms, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_MUTE_GET);
+	db_bind_text(st, 1, conv);
+	sqlite3_bind_int64(st, 2, now_ms());
+	int rc = db_step(&s->db, st, e);
+	int yes = rc == SQLITE_ROW;
+	if (until_ms)
+		*until_ms = yes ? sqlite3_column_int64(st, 0) : 0;
+	done(st);
+	return rc < 0 ? -1 : yes;
 }
 
 int
 syncstore_is_muted(struct syncstore *s, const char *conv, bool *muted, struct err *e)
 {
-	sqlite3_stmt *st = stmt(s, ST_MUTE_GET);
-	db_bind_text(st, 1, conv);
-	int rc = db_step(&s->db, st, e);
-	*muted = rc == SQLITE_ROW;
+	int rc = syncstore_muted(s, conv, NULL, e);
+	*muted = rc == 1;
+	return rc < 0 ? -1 : 0;
+}
+
+int
+syncstore_muted_list(struct syncstore *s, char ***convs, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_MUTE_LIST);
+	sqlite3_bind_int64(st, 1, now_ms());
+	*convs = NULL;
+	*n = 0;
+	int rc;
+	while ((rc = db_step(&s->db, st, e)) == SQLITE_ROW) {
+		*convs = xreallocarray(*convs, *n + 1, sizeof(**convs));
+		(*convs)[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
 	done(st);
 	return rc < 0 ? -1 : 0;
+}
+
+int
+syncstore_set_dnd(struct syncstore *s, int64_t until_ms, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (until_ms < 0) {
+		st = stmt(s, ST_STATE_DEL);
+		db_bind_text(st, 1, "dnd");
+	} else {
+		st = stmt(s, ST_STATE_SET);
+		db_bind_text(st, 1, "dnd");
+		sqlite3_bind_int64(st, 2, until_ms);
+	}
+	return write1(s, st, e);
+}
+
+int
+syncstore_get_dnd(struct syncstore *s, int64_t *until_ms, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_STATE_GET);
+	db_bind_text(st, 1, "dnd");
+	int rc = db_step(&s->db, st, e);
+	int64_t until = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	done(st);
+	if (rc < 0)
+		return -1;
+	*until_ms = until;
+	/* A do-not-disturb that ended by itself is off. */
+	return until == 0 || until > now_ms();
 }
 
 int
@@ -579,16 +652,22 @@ syncstore_clear_focus(struct syncstore *s, struct err *e)
 }
 
 int
-syncstore_get_focus(struct syncstore *s, int64_t max_age_ms, char **conv, struct err *e)
+syncstore_get_focus(
+    struct syncstore *s, int64_t max_age_ms, char **conv, int64_t *pid, struct err *e)
 {
 	*conv = NULL;
+	if (pid)
+		*pid = 0;
 	sqlite3_stmt *st = stmt(s, ST_FOCUS_GET);
 	int rc = db_step(&s->db, st, e);
 	if (rc == SQLITE_ROW) {
 		const char *c = (const char *)sqlite3_column_text(st, 0);
 		int64_t age = now_ms() - sqlite3_column_int64(st, 1);
-		if (c && age <= max_age_ms)
+		if (c && age <= max_age_ms) {
 			*conv = xstrdup(c);
+			if (pid)
+				*pid = sqlite3_column_int64(st, 2);
+		}
 	}
 	done(st);
 	return rc < 0 ? -1 : 0;

@@ -35,13 +35,13 @@
 #include "vector.h"
 
 /* A focus heartbeat older than this means no natter is showing anything. */
-#define SYNCSTORE_FOCUS_STALE_MS 15000
+#define SYNCSTORE_FOCUS_STALE_MS 6000
 /* natter refreshes its focus row at least this often while it runs. */
-#define SYNCSTORE_FOCUS_HEARTBEAT_MS 5000
+#define SYNCSTORE_FOCUS_HEARTBEAT_MS 2000
 
 struct syncstore {
 	struct db db;
-	sqlite3_stmt *st[16];
+	sqlite3_stmt *st[24];
 	struct range_table ranges;
 };
 
@@ -113,7 +113,20 @@ int syncstore_clear_gap(struct syncstore *s, struct err *e);
 
 /* Muted conversations: the notifier announces nothing from them. */
 int syncstore_set_muted(struct syncstore *s, const char *conv, bool muted, struct err *e);
+/* Mutes conv until until_ms (wall clock), or until unmuted when 0. */
+int syncstore_mute_until(struct syncstore *s, const char *conv, int64_t until_ms, struct err *e);
+/* Returns 1 when conv is muted now (*until_ms, when not NULL: its end, 0 none), 0 when not. */
+int syncstore_muted(struct syncstore *s, const char *conv, int64_t *until_ms, struct err *e);
 int syncstore_is_muted(struct syncstore *s, const char *conv, bool *muted, struct err *e);
+/* The conversations muted now, sorted (caller frees each and the array). */
+int syncstore_muted_list(struct syncstore *s, char ***convs, size_t *n, struct err *e);
+/*
+ * Do not disturb, in the state table: until_ms -1 off, 0 on until turned
+ * off, else on until then (wall clock). syncstore_get_dnd returns 1 when on
+ * now, 0 when off (also once its time has passed), -1 on error.
+ */
+int syncstore_set_dnd(struct syncstore *s, int64_t until_ms, struct err *e);
+int syncstore_get_dnd(struct syncstore *s, int64_t *until_ms, struct err *e);
 
 /* The ledger. The notifier marks what it announced. */
 int syncstore_mark_announced(struct syncstore *s, const struct message *m, size_t n, struct err *e);
@@ -133,8 +146,10 @@ int syncstore_set_focus(struct syncstore *s, const char *conv, struct err *e);
 int syncstore_clear_focus(struct syncstore *s, struct err *e);
 /*
  * *conv = the focused conversation (caller frees), or NULL when none or when
- * the heartbeat is older than max_age_ms (SYNCSTORE_FOCUS_STALE_MS).
+ * the heartbeat is older than max_age_ms (SYNCSTORE_FOCUS_STALE_MS); *pid
+ * (when not NULL) = the process that wrote it, 0 when none.
  */
-int syncstore_get_focus(struct syncstore *s, int64_t max_age_ms, char **conv, struct err *e);
+int syncstore_get_focus(
+    struct syncstore *s, int64_t max_age_ms, char **conv, int64_t *pid, struct err *e);
 
 #endif

@@ -125,36 +125,180 @@ fetch_titles(struct notifyd *d)
 	http_response_free(&r);
 }
 
-/* Picks the messages worth announcing: not ours, not muted, not focused, not in the ledger. */
+/*
+ * The conversation a running natter shows, or NULL: its focus row must be
+ * fresh and its process alive, so a killed natter silences nothing.
+ */
 static int
-select_new(struct notifyd *d, const struct message *m, size_t n, struct message **out, size_t *nout,
-    struct err *e)
+live_focus(struct notifyd *d, char **focus, struct err *e)
+{
+	int64_t pid;
+	if (syncstore_get_focus(&d->store, SYNCSTORE_FOCUS_STALE_MS, focus, &pid, e) < 0)
+		return -1;
+	if (*focus && pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+		verbose(d, "the focus of natter (pid %lld) is ignored: it is gone", (long long)pid);
+		free(*focus);
+		*focus = NULL;
+	}
+	return 0;
+}
+
+/* True when conv is known to have two members: a direct conversation. */
+static bool
+is_direct(struct notifyd *d, const char *conv)
+{
+	struct conversation c;
+	struct err ignored;
+	bool two =
+	    syncstore_get_conversation(&d->store, conv, &c, &ignored) == 1 && c.nmembers == 2;
+	conversation_free(&c);
+	return two;
+}
+
+/* How urgent a message is: a mention or a direct message more than the rest. */
+static enum urgency
+urgency_of(struct notifyd *d, const struct message *m)
+{
+	if (names_user(m->body, d->user) || is_direct(d, m->conv))
+		return d->notifier.mention_urgency;
+	return URGENCY_LOW;
+}
+
+/*
+ * Picks the messages worth announcing, with their urgency: not ours, not
+ * muted (unless urgent and notify.mention_unmutes), not focused, not in the
+ * ledger, and none during do not disturb.
+ */
+static int
+select_new(struct notifyd *d, const struct message *m, size_t n, struct message **out,
+    enum urgency **urg, size_t *nout, struct err *e)
 {
 	char *focus = NULL;
 	*out = NULL;
+	*urg = NULL;
 	*nout = 0;
-	if (syncstore_get_focus(&d->store, SYNCSTORE_FOCUS_STALE_MS, &focus, e) < 0)
+	int64_t until;
+	int dnd = syncstore_get_dnd(&d->store, &until, e);
+	if (dnd < 0)
+		return -1;
+	if (dnd == 1) {
+		verbose(d, "do not disturb: %zu messages not announced", n);
+		return 0;
+	}
+	if (live_focus(d, &focus, e) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		bool muted, done;
 		if (strcmp(m[i].sender, d->user) == 0)
 			continue;
-		if (focus && strcmp(m[i].conv, focus) == 0)
-			continue;
+		bool focused = focus && strcmp(focus, m[i].conv) == 0;
 		if (syncstore_is_muted(&d->store, m[i].conv, &muted, e) < 0 ||
 		    syncstore_was_notified(&d->store, m[i].conv, m[i].sender, m[i].seq, &done, e) <
 			0) {
 			free(focus);
 			free(*out);
+			free(*urg);
 			return -1;
 		}
-		if (muted || done)
+		if (focused || done)
+			continue;
+		enum urgency u = urgency_of(d, &m[i]);
+		if (muted && !(d->notifier.mention_unmutes && u != URGENCY_LOW))
 			continue;
 		*out = xreallocarray(*out, *nout + 1, sizeof(**out));
+		*urg = xreallocarray(*urg, *nout + 1, sizeof(**urg));
+		(*urg)[*nout] = u;
 		(*out)[(*nout)++] = m[i];
 	}
 	free(focus);
 	return 0;
+}
+
+/* Looks the titles of m up on the server when one is not cached. */
+static void
+need_titles(struct notifyd *d, const struct message *pick, size_t npick)
+{
+	for (size_t i = 0; i < npick; i++) {
+		struct conversation c;
+		struct err ignored;
+		int known = syncstore_get_conversation(&d->store, pick[i].conv, &c, &ignored);
+		bool titled = known == 1 && c.title;
+		conversation_free(&c);
+		if (!titled) {
+			fetch_titles(d);
+			return;
+		}
+	}
+}
+
+/*
+ * After an events gap: the messages of each (conversation, sender) in the
+ * batch between what sync.db held before and what arrived, which the server
+ * dropped. Adds them to the live notes; a gap it cannot size (a sender never
+ * seen before, or nothing countable) is said as "some messages were missed".
+ */
+static int
+count_missed(struct notifyd *d, const struct message *m, size_t n, struct err *e)
+{
+	size_t total = 0;
+	int64_t until;
+	int dnd = syncstore_get_dnd(&d->store, &until, e);
+	if (dnd != 0)
+		return dnd < 0 ? -1 : 0;
+	for (size_t i = 0; i < n; i++) {
+		bool first = true;
+		for (size_t k = 0; k < i && first; k++)
+			first = strcmp(m[k].conv, m[i].conv) != 0;
+		bool muted = false;
+		if (first && syncstore_is_muted(&d->store, m[i].conv, &muted, e) < 0)
+			return -1;
+		if (!first || muted || strcmp(m[i].sender, d->user) == 0)
+			continue;
+		struct vector held = {0}, got = {0};
+		if (syncstore_vector(&d->store, m[i].conv, &held, e) < 0)
+			return -1;
+		for (size_t k = i; k < n; k++)
+			if (strcmp(m[k].conv, m[i].conv) == 0 && strcmp(m[k].sender, d->user) != 0)
+				vector_add(&got, m[k].sender, m[k].seq);
+		size_t missed = 0;
+		for (size_t r = 0; r < got.n; r++) {
+			const struct seqset *had = vector_get(&held, got.rows[r].sender);
+			const struct seqset *now = &got.rows[r].set;
+			if (!had || had->n == 0)
+				continue;
+			uint64_t from = had->r[had->n - 1].hi, to = now->r[now->n - 1].hi;
+			for (uint64_t q = from + 1; q <= to; q++)
+				missed += !seqset_contains(now, q);
+		}
+		vector_free(&held);
+		vector_free(&got);
+		if (missed)
+			coalesce_missed(&d->co, m[i].conv, missed, mono_ms());
+		total += missed;
+	}
+	if (total == 0)
+		coalesce_missed(&d->co, NULL, 0, mono_ms());
+	return 0;
+}
+
+/* Turns what the live notes gained into notes and shows them. */
+static void
+show_changes(struct notifyd *d)
+{
+	struct note_list notes = {0};
+	struct titles titles = {d, NULL, 0};
+	coalesce_take(&d->co, mono_ms(), cached_title, &titles, &notes);
+	for (size_t i = 0; i < titles.n; i++)
+		free(titles.owned[i]);
+	free(titles.owned);
+	for (size_t i = 0; i < notes.n; i++)
+		notify_show(&d->notifier, &notes.v[i]);
+	if (notes.n)
+		verbose(d,
+		    "%zu notes; on the desktop so far %lld created, %lld replaced, %lld closed",
+		    notes.n, (long long)d->notifier.created, (long long)d->notifier.replaced,
+		    (long long)d->notifier.closed);
+	note_list_free(&notes);
 }
 
 int
@@ -162,6 +306,10 @@ listen_batch(
     struct notifyd *d, const struct message *m, size_t n, int64_t cursor, bool gap, struct err *e)
 {
 	size_t added = 0;
+	bool announce = d->notifier.kind != BACKEND_NONE;
+	/* Sized against what sync.db held before this batch. */
+	if (gap && announce && count_missed(d, m, n, e) < 0)
+		return -1;
 	/* Messages first, then the cursor: a crash never skips a message. */
 	if (syncstore_insert(&d->store, m, n, NULL, &added, e) < 0)
 		return -1;
@@ -178,38 +326,24 @@ listen_batch(
 		verbose(d, "%zu messages (%zu new), cursor %lld", n, added, (long long)cursor);
 
 	/* Store only: nothing is announced, so the ledger is left to natter. */
-	if (d->notifier.kind == BACKEND_NONE || n == 0)
+	if (!announce || (n == 0 && !gap))
 		return 0;
 	struct message *pick;
+	enum urgency *urg;
 	size_t npick;
-	if (select_new(d, m, n, &pick, &npick, e) < 0)
+	/* Titles for the summaries, members to tell direct conversations. */
+	need_titles(d, m, n);
+	if (select_new(d, m, n, &pick, &urg, &npick, e) < 0)
 		return -1;
-	if (npick == 0)
-		return 0;
-	for (size_t i = 0; i < npick; i++) {
-		struct conversation c;
-		struct err ignored;
-		int known = syncstore_get_conversation(&d->store, pick[i].conv, &c, &ignored);
-		bool titled = known == 1 && c.title;
-		conversation_free(&c);
-		if (!titled) {
-			fetch_titles(d);
-			break;
-		}
-	}
-	struct note_list notes = {0};
-	struct titles titles = {d, NULL, 0};
-	coalesce(pick, npick, cached_title, &titles, &notes);
-	for (size_t i = 0; i < titles.n; i++)
-		free(titles.owned[i]);
-	free(titles.owned);
 	/* Ledger before showing: a crash costs a notification, never a repeat. */
 	int rc = syncstore_mark_announced(&d->store, pick, npick, e);
+	if (rc == 0) {
+		notify_drain(&d->notifier, &d->co);
+		coalesce_add(&d->co, pick, urg, npick, mono_ms());
+		show_changes(d);
+	}
 	free(pick);
-	if (rc == 0)
-		for (size_t i = 0; i < notes.n; i++)
-			notify_show(&d->notifier, &notes.v[i]);
-	note_list_free(&notes);
+	free(urg);
 	return rc;
 }
 
@@ -293,6 +427,26 @@ get_events(struct notifyd *d, const char *path, long timeout_ms, struct events_r
 	return 0;
 }
 
+/* One desktop notification that the login was refused and the notifier stops. */
+static void
+say_refused(struct notifyd *d)
+{
+	struct note n = {.kind = NOTE_PROBLEM, .urgency = URGENCY_CRITICAL};
+	char *text = xasprintf(
+	    "natter-notifyd has stopped. Log in again: natter login %s -s %s", d->user, d->url);
+	n.summary = xasprintf("natter: the server refused %s's login", d->user);
+	n.body = text_sanitize(text, strlen(text), 0);
+	n.title = xstrdup("natter");
+	n.sender = xstrdup("");
+	if (d->notifier.kind != BACKEND_NONE)
+		notify_show(&d->notifier, &n);
+	free(text);
+	free(n.summary);
+	free(n.body);
+	free(n.title);
+	free(n.sender);
+}
+
 int
 listen_run(struct notifyd *d, struct err *e)
 {
@@ -331,6 +485,8 @@ listen_run(struct notifyd *d, struct err *e)
 		int rc = get_events(d, path, timeout_ms, &r, &retry_after, &fe);
 		free(path);
 		if (rc < 0) {
+			if (fe.kind == ERR_AUTH)
+				say_refused(d);
 			*e = fe;
 			return -1;
 		}

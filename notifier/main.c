@@ -16,6 +16,12 @@
 
 /* Long-poll timeout asked of the server, in seconds. */
 #define POLL_S 50
+/* Without word of closed notes (stdout, exec), a note starts afresh after this long. */
+#define FRESH_MS 60000
+/* The exit status when the server refused the saved login (EX_NOPERM). */
+#define EXIT_LOGIN 77
+/* The "Open" action's command; the conversation's id is appended. */
+#define OPEN_DEFAULT "x-terminal-emulator -e natter --open"
 
 static volatile sig_atomic_t stop_flag, hup_flag, wake_flag;
 
@@ -105,6 +111,24 @@ take_lock(const char *dir, struct err *e)
 	return fd;
 }
 
+/* Splits s on blanks into a NULL-ended array (no quoting: no shell is involved). */
+static char **
+split_words(const char *s)
+{
+	char **v = xcalloc(1, sizeof(*v));
+	size_t n = 0;
+	while (*s) {
+		size_t skip = strspn(s, " \t"), len = strcspn(s + skip, " \t");
+		if (len == 0)
+			break;
+		v = xreallocarray(v, n + 2, sizeof(*v));
+		v[n++] = xasprintf("%.*s", (int)len, s + skip);
+		v[n] = NULL;
+		s += skip + len;
+	}
+	return v;
+}
+
 /* Reads the config file and opens the backend it and the flags choose. */
 static int
 open_backend(struct notifier *n, struct err *e)
@@ -124,14 +148,25 @@ open_backend(struct notifier *n, struct err *e)
 		exec = config_get(&cfg, "notify.exec", NULL);
 	if (exec && !*exec)
 		exec = NULL;
-	long timeout;
-	if (config_get_long(&cfg, "notify.timeout", -1, 3600000, -1, &timeout, e) < 0) {
+	static const char *const urgencies[] = {"normal", "critical", NULL};
+	static const char *const yesno[] = {"no", "yes", NULL};
+	long timeout, quiet;
+	int urgency, unmutes;
+	if (config_get_long(&cfg, "notify.timeout", -1, 3600000, -1, &timeout, e) < 0 ||
+	    config_get_long(&cfg, "notify.quiet", 0, 86400, 20, &quiet, e) < 0 ||
+	    config_get_choice(&cfg, "notify.mention_urgency", urgencies, 0, &urgency, e) < 0 ||
+	    config_get_choice(&cfg, "notify.mention_unmutes", yesno, 0, &unmutes, e) < 0) {
 		config_free(&cfg);
 		return -1;
 	}
 	int rc = notify_open(n, b, exec, e);
-	if (rc == 0)
+	if (rc == 0) {
 		n->timeout_ms = timeout;
+		n->quiet_ms = quiet * 1000;
+		n->mention_urgency = urgency ? URGENCY_CRITICAL : URGENCY_NORMAL;
+		n->mention_unmutes = unmutes == 1;
+		n->open_argv = split_words(config_get(&cfg, "notify.open", OPEN_DEFAULT));
+	}
 	config_free(&cfg);
 	return rc;
 }
@@ -148,8 +183,11 @@ reload(struct notifyd *d)
 	}
 	fresh.children = d->notifier.children;
 	d->notifier.children = 0;
+	notify_adopt(&fresh, &d->notifier);
 	notify_close(&d->notifier);
 	d->notifier = fresh;
+	d->co.quiet_ms = fresh.quiet_ms;
+	d->co.fresh_ms = notify_hears_closed(&fresh) ? 0 : FRESH_MS;
 	fprintf(
 	    stderr, "natter-notifyd: config reread; backend %s\n", backend_name(d->notifier.kind));
 }
@@ -293,18 +331,28 @@ main(int argc, char *argv[])
 	if (open_backend(&d.notifier, &e) < 0)
 		goto fail;
 	notifier_open = true;
+	coalesce_init(&d.co, d.notifier.quiet_ms, notify_hears_closed(&d.notifier) ? 0 : FRESH_MS);
 	signals();
 	if (opts.verbose)
 		fprintf(stderr, "natter-notifyd: listening to %s as %s, backend %s\n", d.url,
 		    d.user, backend_name(d.notifier.kind));
-	status = listen_run(&d, &e) < 0 ? 1 : 0;
+	/* A login to redo: restarting would only be refused again. */
+	if (listen_run(&d, &e) < 0)
+		status = e.kind == ERR_AUTH ? EXIT_LOGIN : 1;
+	else
+		status = 0;
+	if (e.kind != ERR_NONE)
+		fprintf(stderr, "natter-notifyd: %s\n", e.msg);
+	goto out;
 fail:
 	if (e.kind != ERR_NONE) {
 		fprintf(stderr, "natter-notifyd: %s\n", e.msg);
 		status = e.kind == ERR_USAGE ? 2 : 1;
 	}
+out:
 	if (notifier_open)
 		notify_close(&d.notifier);
+	coalesce_free(&d.co);
 	if (http_open)
 		http_free(&d.http);
 	if (store_open)

@@ -17,6 +17,9 @@
 #include "notifyd.h"
 #include "text.h"
 
+/* The icon name every note carries (freedesktop icon naming). */
+#define NOTE_ICON "mail-message-new"
+
 static const char *const names[] = {
     [BACKEND_AUTO] = "auto",
     [BACKEND_LIBNOTIFY] = "libnotify",
@@ -64,9 +67,12 @@ show_stdout(const struct note *note)
 	free(line);
 }
 
+static const char *const urgency_names[] = {"low", "normal", "critical"};
+
 /* The variables the exec program gets, in the order of exec_env's values. */
 static const char *const exec_vars[] = {"NATTER_SUMMARY", "NATTER_BODY", "NATTER_BODY_MARKUP",
-    "NATTER_SENDER", "NATTER_CONV", "NATTER_TITLE", "NATTER_COUNT"};
+    "NATTER_SENDER", "NATTER_CONV", "NATTER_TITLE", "NATTER_COUNT", "NATTER_URGENCY",
+    "NATTER_QUIET"};
 #define NEXEC_VARS (sizeof(exec_vars) / sizeof(exec_vars[0]))
 
 /* True when the environment entry kv sets one of exec_vars. */
@@ -90,7 +96,8 @@ exec_env(const struct note *note, const char *markup)
 	snprintf(count, sizeof(count), "%zu", note->count);
 	const char *values[NEXEC_VARS] = {note->summary, note->body, markup,
 	    note->sender ? note->sender : "", note->conv ? note->conv : "",
-	    note->title ? note->title : "", count};
+	    note->title ? note->title : "", count, urgency_names[note->urgency],
+	    note->quiet ? "1" : "0"};
 	size_t n = 0;
 	while (environ[n])
 		n++;
@@ -208,20 +215,102 @@ service_on_bus(void)
 	return found;
 }
 
-/* Asks the notification server whether it renders body markup. */
-static bool
-server_markup(void)
+/* Asks the notification server whether it renders body markup and shows actions. */
+static void
+server_caps(struct notifier *n)
 {
-	bool markup = false;
+	n->markup = n->can_act = false;
 	GList *caps = notify_get_server_caps();
-	for (GList *l = caps; l; l = l->next)
+	for (GList *l = caps; l; l = l->next) {
 		if (l->data && strcmp(l->data, "body-markup") == 0)
-			markup = true;
+			n->markup = true;
+		if (l->data && strcmp(l->data, "actions") == 0)
+			n->can_act = true;
+	}
 	g_list_free_full(caps, g_free);
-	return markup;
 }
 
-/* Shows a note through the notification server; false when none answered. */
+/* libnotify's own callback for the action: the work is done in actions.c. */
+static void
+on_open(NotifyNotification *nn, char *action, gpointer data)
+{
+	(void)nn;
+	(void)action;
+	(void)data;
+}
+
+/* The desktop closed a note (expired, dismissed or replaced by us closing it). */
+static void
+on_closed(NotifyNotification *nn, gpointer data)
+{
+	(void)nn;
+	struct shown *sh = data;
+	sh->closed = true;
+}
+
+/* The note on screen for what note stands for, or NULL. */
+static struct shown *
+shown_find(struct notifier *n, const struct note *note)
+{
+	for (size_t i = 0; i < n->nshown; i++) {
+		struct shown *sh = n->shown[i];
+		if (sh->kind == note->kind && !sh->closed &&
+		    (note->kind != NOTE_CONV || strcmp(sh->conv, note->conv) == 0))
+			return sh;
+	}
+	return NULL;
+}
+
+/* Forgets a note on screen: its object and its entry. */
+static void
+shown_drop(struct notifier *n, size_t i)
+{
+	struct shown *sh = n->shown[i];
+	g_signal_handler_disconnect(sh->obj, sh->handler);
+	g_object_unref(G_OBJECT(sh->obj));
+	free(sh->conv);
+	free(sh);
+	n->shown[i] = n->shown[--n->nshown];
+}
+
+/* A new object for note, remembered until the desktop closes it. */
+static struct shown *
+shown_new(struct notifier *n, const struct note *note, const char *body)
+{
+	struct shown *sh = xcalloc(1, sizeof(*sh));
+	sh->kind = note->kind;
+	sh->conv = note->conv ? xstrdup(note->conv) : NULL;
+	sh->obj = notify_notification_new(note->summary, body, NOTE_ICON);
+	sh->handler = g_signal_connect(sh->obj, "closed", G_CALLBACK(on_closed), sh);
+	/* "default": also what a click on the note does, where the server has actions. */
+	if (n->actions && note->kind == NOTE_CONV)
+		notify_notification_add_action(sh->obj, "default", "Open", on_open, NULL, NULL);
+	n->shown = xreallocarray(n->shown, n->nshown + 1, sizeof(*n->shown));
+	n->shown[n->nshown++] = sh;
+	return sh;
+}
+
+/* Sets what the desktop is told besides the text: expiry, urgency, hints. */
+static void
+set_hints(struct notifier *n, NotifyNotification *nn, const struct note *note)
+{
+	static const NotifyUrgency urg[] = {
+	    [URGENCY_LOW] = NOTIFY_URGENCY_LOW,
+	    [URGENCY_NORMAL] = NOTIFY_URGENCY_NORMAL,
+	    [URGENCY_CRITICAL] = NOTIFY_URGENCY_CRITICAL,
+	};
+	if (n->timeout_ms >= 0)
+		notify_notification_set_timeout(nn, (gint)n->timeout_ms);
+	notify_notification_set_urgency(nn, urg[note->urgency]);
+	notify_notification_set_category(nn, "im.received");
+	notify_notification_set_hint_string(nn, "desktop-entry", "natter");
+	notify_notification_set_hint(nn, "suppress-sound", g_variant_new_boolean(note->quiet));
+}
+
+/*
+ * Shows a note through the notification server, replacing the conversation's
+ * note when one is on screen; false when no server answered.
+ */
 static bool
 show_libnotify(struct notifier *n, const struct note *note)
 {
@@ -229,8 +318,10 @@ show_libnotify(struct notifier *n, const struct note *note)
 		if (!notify_init("natter-notifyd"))
 			return false;
 		n->inited = true;
-		n->markup = server_markup();
+		server_caps(n);
 	}
+	if (n->can_act && !n->actions)
+		n->actions = actions_start(n->open_argv);
 	/*
 	 * The Desktop Notifications spec makes the summary plain text, and
 	 * servers escape it themselves (dunst wraps it in its own markup
@@ -238,12 +329,15 @@ show_libnotify(struct notifier *n, const struct note *note)
 	 * is markup when the server says so, so it is escaped then.
 	 */
 	char *body = n->markup ? text_markup_escape(note->body) : xstrdup(note->body);
-	NotifyNotification *nn = notify_notification_new(note->summary, body, NULL);
-	if (n->timeout_ms >= 0)
-		notify_notification_set_timeout(nn, (gint)n->timeout_ms);
-	notify_notification_set_hint_string(nn, "desktop-entry", "natter");
+	struct shown *sh = shown_find(n, note);
+	bool replace = sh != NULL;
+	if (replace)
+		notify_notification_update(sh->obj, note->summary, body, NOTE_ICON);
+	else
+		sh = shown_new(n, note, body);
+	set_hints(n, sh->obj, note);
 	GError *gerr = NULL;
-	gboolean ok = notify_notification_show(nn, &gerr);
+	gboolean ok = notify_notification_show(sh->obj, &gerr);
 	if (!ok && !n->failing) {
 		fprintf(stderr,
 		    "natter-notifyd: no notification service answered (%s); "
@@ -252,15 +346,67 @@ show_libnotify(struct notifier *n, const struct note *note)
 	}
 	if (ok && n->failing) {
 		fprintf(stderr, "natter-notifyd: the notification service answers again\n");
-		n->markup = server_markup();
+		server_caps(n);
 	}
 	n->failing = !ok;
+	if (!ok)
+		sh->closed = true;
+	else if (replace)
+		n->replaced++;
+	else
+		n->created++;
+	if (ok && n->actions && note->kind == NOTE_CONV) {
+		guint id = 0;
+		g_object_get(sh->obj, "id", &id, NULL);
+		actions_bind(n->actions, id, note->conv);
+	}
 	g_clear_error(&gerr);
-	g_object_unref(G_OBJECT(nn));
 	free(body);
 	return ok;
 }
 #endif
+
+void
+notify_drain(struct notifier *n, struct coalescer *c)
+{
+#ifdef HAVE_LIBNOTIFY
+	/* Signals from the bus wait in GLib's main context until we run it. */
+	while (n->inited && g_main_context_iteration(NULL, FALSE))
+		;
+	for (size_t i = n->nshown; i-- > 0;) {
+		struct shown *sh = n->shown[i];
+		if (!sh->closed)
+			continue;
+		n->closed++;
+		coalesce_closed(c, sh->kind == NOTE_CONV ? sh->conv : NULL);
+		shown_drop(n, i);
+	}
+#else
+	(void)n;
+	(void)c;
+#endif
+}
+
+bool
+notify_hears_closed(const struct notifier *n)
+{
+	return n->kind == BACKEND_LIBNOTIFY;
+}
+
+void
+notify_adopt(struct notifier *fresh, struct notifier *old)
+{
+	if (fresh->kind != BACKEND_LIBNOTIFY || old->kind != BACKEND_LIBNOTIFY)
+		return;
+	fresh->shown = old->shown;
+	fresh->nshown = old->nshown;
+	fresh->inited = old->inited;
+	fresh->markup = old->markup;
+	fresh->can_act = old->can_act;
+	old->shown = NULL;
+	old->nshown = 0;
+	old->inited = false;
+}
 
 int
 notify_open(struct notifier *n, enum backend want, const char *exec, struct err *e)
@@ -317,9 +463,16 @@ notify_close(struct notifier *n)
 {
 	notify_reap(n);
 #ifdef HAVE_LIBNOTIFY
+	actions_stop(n->actions);
+	while (n->nshown)
+		shown_drop(n, n->nshown - 1);
 	if (n->inited)
 		notify_uninit();
 #endif
+	free(n->shown);
+	for (char **p = n->open_argv; p && *p; p++)
+		free(*p);
+	free(n->open_argv);
 	free(n->exec);
 	memset(n, 0, sizeof(*n));
 }

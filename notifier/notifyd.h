@@ -20,14 +20,29 @@
 #define TITLE_MAX 48
 #define BODY_MAX 240
 
-/* coalesce.c: a batch of messages becomes at most one note per conversation. */
+/* coalesce.c: live notifications, one per conversation, updated in place. */
+#define LINES_MAX 3 /* lines of the newest messages a note shows */
+#define SENDERS_MAX 3 /* names in a summary before "…" */
+#define SUMMARY_AFTER 3 /* more live conversations than this: a summary note too */
+
+enum urgency { URGENCY_LOW, URGENCY_NORMAL, URGENCY_CRITICAL };
+
+enum note_kind {
+	NOTE_CONV, /* one conversation's live note */
+	NOTE_SUMMARY, /* "natter: 57 new in 6 conversations" */
+	NOTE_PROBLEM, /* missed messages, a refused login */
+};
+
 struct note {
-	char *conv;
+	enum note_kind kind;
+	char *conv; /* NOTE_CONV only */
 	char *title; /* the conversation's title (or id), sanitised */
 	char *sender; /* of the newest message, sanitised */
 	char *summary; /* sanitised and truncated, not escaped */
 	char *body; /* sanitised (newlines kept) and truncated, not escaped */
 	size_t count; /* messages it stands for */
+	enum urgency urgency;
+	bool quiet; /* popped up a moment ago: update without sound */
 };
 
 struct note_list {
@@ -35,17 +50,63 @@ struct note_list {
 	size_t n, cap;
 };
 
+/* What one conversation's live note shows. */
+struct live {
+	char *conv;
+	size_t count; /* messages since it opened, missed ones included */
+	size_t missed; /* of which lost in an events gap */
+	char *senders[SENDERS_MAX]; /* in order of first message */
+	size_t nsenders;
+	bool more_senders;
+	char *last_sender; /* of the newest message */
+	char *lines[LINES_MAX]; /* "sender: text", oldest first, sanitised */
+	size_t nlines;
+	enum urgency urgency; /* the highest of its messages */
+	int64_t touched_ms; /* last message */
+	int64_t popped_ms; /* last time it popped up (not quiet); 0 never */
+	bool dirty; /* changed since the last coalesce_take */
+};
+
+struct coalescer {
+	struct live *v;
+	size_t n;
+	int64_t quiet_ms; /* a note popped up less than this ago updates quietly */
+	int64_t fresh_ms; /* > 0: a note untouched this long starts afresh */
+	int64_t summary_popped_ms;
+	bool summary_dirty;
+	bool missed_unknown; /* a gap of unknown size: say so once */
+};
+
 /* Returns the title of conv, or NULL when unknown. */
 typedef const char *title_fn(void *arg, const char *conv);
 
 /*
- * Appends to out one note per conversation of m[0..n), in order of first
- * appearance: summary "bob in proj" for one message, "3 new messages in
- * proj" for more; body the newest message (prefixed "SENDER: " when the
- * note stands for several). Pure.
+ * quiet_ms: the rate limit of popping up; fresh_ms: for backends that never
+ * hear of a closed note, how long without a message ends a note (0: never).
  */
-void coalesce(const struct message *m, size_t n, title_fn *title, void *arg, struct note_list *out);
+void coalesce_init(struct coalescer *c, int64_t quiet_ms, int64_t fresh_ms);
+void coalesce_free(struct coalescer *c);
+/* Adds messages to their conversations' live notes; u[i] (or low when NULL) per message. */
+void coalesce_add(
+    struct coalescer *c, const struct message *m, const enum urgency *u, size_t n, int64_t now);
+/* n messages of conv are known to be missing; conv NULL or n 0: an unknown number. */
+void coalesce_missed(struct coalescer *c, const char *conv, size_t n, int64_t now);
+/* The user closed conv's note (NULL: the summary): the next message starts afresh. */
+void coalesce_closed(struct coalescer *c, const char *conv);
+/*
+ * Appends to out a note for each conversation changed since the last call,
+ * then the summary when more than SUMMARY_AFTER are live, then a problem
+ * note for a gap of unknown size. Summary "bob in proj" for one message,
+ * "bob, carol in proj (12)" for more; body the last LINES_MAX lines.
+ */
+void coalesce_take(
+    struct coalescer *c, int64_t now, title_fn *title, void *arg, struct note_list *out);
 void note_list_free(struct note_list *l);
+/*
+ * True when body names user as a word, case-insensitively: "alice:",
+ * "@alice", "thanks Alice." but not "malice" or "alice-bot".
+ */
+bool names_user(const char *body, const char *user);
 
 /* notify.c: how notes are shown. */
 enum backend {
@@ -56,13 +117,31 @@ enum backend {
 	BACKEND_EXEC,
 };
 
+/* A note on the desktop (libnotify): its object, until the user closes it. */
+struct shown {
+	enum note_kind kind;
+	char *conv; /* NOTE_CONV only */
+	void *obj; /* NotifyNotification */
+	unsigned long handler; /* of its "closed" signal */
+	bool closed; /* the desktop said so; dropped at the next notify_drain */
+};
+
 struct notifier {
 	enum backend kind; /* never BACKEND_AUTO once opened */
+	struct shown **shown;
+	size_t nshown;
+	int64_t created, replaced, closed; /* counts, said with -v */
 	char *exec; /* BACKEND_EXEC: the program */
 	bool markup; /* the notification server advertises body-markup */
+	bool can_act; /* and actions */
+	struct actions *actions; /* the "Open" action, once a note was shown */
 	bool inited; /* libnotify initialised */
 	bool failing; /* the last libnotify attempt failed (said once) */
 	long timeout_ms; /* expiry asked of the notification server; -1 default */
+	int64_t quiet_ms; /* notify.quiet: the coalescer's rate limit */
+	enum urgency mention_urgency; /* notify.mention_urgency: mentions, direct conversations */
+	bool mention_unmutes; /* notify.mention_unmutes: they break through a mute */
+	char **open_argv; /* notify.open split on blanks; the conversation is appended */
 	size_t children; /* exec children not reaped yet */
 };
 
@@ -73,11 +152,28 @@ const char *backend_name(enum backend b);
 int notify_open(struct notifier *n, enum backend want, const char *exec, struct err *e);
 /* Shows one note; failures are said once on stderr, never fatal. */
 void notify_show(struct notifier *n, const struct note *note);
+/*
+ * Runs what the desktop sent (closed notes) and tells c, so that the next
+ * message of a closed conversation starts a fresh note.
+ */
+void notify_drain(struct notifier *n, struct coalescer *c);
+/* True when the backend hears when the user closes a note (libnotify). */
+bool notify_hears_closed(const struct notifier *n);
+/* Moves the notes on screen from old to fresh (SIGHUP) when both use libnotify. */
+void notify_adopt(struct notifier *fresh, struct notifier *old);
 /* Reaps finished exec children without waiting. */
 void notify_reap(struct notifier *n);
 void notify_close(struct notifier *n);
 /* The line the stdout backend prints: "SUMMARY: BODY", one line. */
 char *notify_line(const struct note *note);
+
+/* actions.c (libnotify only): the "Open" action, answered on a thread of its own. */
+struct actions;
+/* Starts answering the default action of our notes with argv + conversation; NULL when not. */
+struct actions *actions_start(char *const *argv);
+/* Note id (the server's) now stands for conv. */
+void actions_bind(struct actions *a, unsigned id, const char *conv);
+void actions_stop(struct actions *a);
 
 /* listen.c: the events loop. */
 struct notifyd {
@@ -87,6 +183,7 @@ struct notifyd {
 	struct http http;
 	struct syncstore store;
 	struct notifier notifier;
+	struct coalescer co; /* the live notes */
 	bool verbose;
 	int poll_s; /* long-poll timeout asked of the server */
 	volatile sig_atomic_t *stop; /* SIGTERM/SIGINT */

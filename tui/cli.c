@@ -27,6 +27,9 @@ const struct cmd_entry *const cli_table[] = {
     &cmd_sync_entry,
     &cmd_log_entry,
     &cmd_read_entry,
+    &cmd_mute_entry,
+    &cmd_unmute_entry,
+    &cmd_dnd_entry,
     NULL,
 };
 
@@ -42,6 +45,7 @@ static const struct option own_longopts[] = {
     {"lines", no_argument, NULL, 'l'},
     {"lines", required_argument, NULL, 'n'},
     {"all", no_argument, NULL, 'a'},
+    {"for", required_argument, NULL, 'f'},
 };
 #define NCOMMON (sizeof(common_longopts) / sizeof(common_longopts[0]))
 #define NOWN (sizeof(own_longopts) / sizeof(own_longopts[0]))
@@ -90,6 +94,9 @@ take_option(struct ctx *c, struct cmd *self, int ch, char *argv[], struct err *e
 		return 0;
 	case 'a':
 		self->all = true;
+		return 0;
+	case 'f':
+		self->duration = optarg;
 		return 0;
 	case 'n':
 		errno = 0;

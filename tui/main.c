@@ -13,7 +13,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: natter [-v] [-s URL] [-D DIR] [COMMAND [ARGS...]]\n"
+	    "usage: natter [-v] [-s URL] [-D DIR] [--open CONV | COMMAND [ARGS...]]\n"
 	    "       natter --help | --version\n");
 	cli_usage(f);
 }
@@ -36,6 +36,7 @@ main(int argc, char *argv[])
 	    {"server", required_argument, NULL, 's'},
 	    {"data-dir", required_argument, NULL, 'D'},
 	    {"verbose", no_argument, NULL, 'v'},
+	    {"open", required_argument, NULL, 'o'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct ctx c = {0};
@@ -57,6 +58,9 @@ main(int argc, char *argv[])
 		case 'v':
 			c.verbose = true;
 			break;
+		case 'o':
+			c.open_flag = optarg;
+			break;
 		default:
 			usage(stderr);
 			return 2;
@@ -64,6 +68,11 @@ main(int argc, char *argv[])
 	}
 	signal(SIGPIPE, SIG_IGN);
 	struct err e = {0};
+	if (c.open_flag && optind < argc) {
+		fprintf(stderr, "natter: --open opens the interface; it takes no command\n");
+		usage(stderr);
+		return 2;
+	}
 	if (optind >= argc) {
 		int rc = ui_run(&c, &e);
 		ctx_free(&c);

@@ -35,6 +35,7 @@ struct ctx {
 	const char *server_flag; /* -s URL */
 	const char *data_flag; /* -D DIR */
 	bool verbose; /* -v */
+	const char *open_flag; /* --open CONV: the interface starts on it */
 	struct paths paths;
 	struct config cfg;
 	struct creds creds;
@@ -106,6 +107,7 @@ struct cmd {
 	bool lines; /* -l, --lines */
 	bool all; /* -a, --all */
 	size_t limit; /* -n N; SIZE_MAX without it */
+	const char *duration; /* --for DURATION (mute) */
 	int argc; /* the operands */
 	char **argv;
 };
@@ -128,6 +130,10 @@ extern const struct cmd_entry cmd_send_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_log_entry;
 extern const struct cmd_entry cmd_read_entry;
+/* cmd-notify.c */
+extern const struct cmd_entry cmd_mute_entry;
+extern const struct cmd_entry cmd_unmute_entry;
+extern const struct cmd_entry cmd_dnd_entry;
 
 /* net.c: the launch sync, live events and sends, on two threads */
 enum net_state {
@@ -246,6 +252,10 @@ struct ui {
 	struct launch_report report;
 	bool launched;
 	int64_t focus_at;
+	bool detached; /* in a tmux or screen session no terminal is attached to */
+	char **muted; /* conversations muted now (sync.db), sorted */
+	size_t nmuted;
+	int64_t muted_at; /* when muted was read */
 	/* Local notices (help, errors): kept apart from history, merged by time. */
 	struct notice *notices;
 	size_t nnotices;
@@ -304,6 +314,8 @@ void window_scroll(long delta);
 void window_mark_seen(void);
 /* Refreshes the focus row so the notifier stays quiet for what is on screen. */
 void window_heartbeat(bool force);
+/* ui.c: true when conv is muted (the list's marker). */
+bool ui_is_muted(const char *conv);
 /* Records the state of the conversation on screen before the launch sync. */
 void window_before_launch(void);
 /* Splits what the launch added to it: from the notifier's store or the server. */

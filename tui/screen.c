@@ -76,7 +76,9 @@ draw_list(void)
 		else if (c->unread > 0)
 			wattron(scr.list, A_BOLD);
 		char lead[32];
-		snprintf(lead, sizeof(lead), "%c%zu ", ui.activity[i] ? '+' : ' ', i + 1);
+		/* "~" after the number: muted, no desktop notifications. */
+		snprintf(lead, sizeof(lead), "%c%zu%s ", ui.activity[i] ? '+' : ' ', i + 1,
+		    ui_is_muted(c->id) ? "~" : "");
 		draw_text(scr.list, lead, strlen(lead), w - 1);
 		char count[32] = "";
 		if (c->unread > 0 && !cur)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "natter.h"
@@ -110,6 +111,73 @@ check_setup(struct ctx *c, struct err *e)
 	return -1;
 }
 
+/*
+ * True when natter runs in a tmux or screen session that no terminal is
+ * attached to. Both set the owner's execute bit of their socket while a
+ * client is attached (tmux: to any session of that server).
+ */
+static bool
+detached(void)
+{
+	const char *tmux = getenv("TMUX"), *sty = getenv("STY");
+	char *sock = NULL;
+	if (tmux && *tmux)
+		sock = xasprintf("%.*s", (int)strcspn(tmux, ","), tmux);
+	else if (sty && *sty) {
+		const char *dir = getenv("SCREENDIR");
+		const char *user = getenv("USER");
+		sock = dir ? xasprintf("%s/%s", dir, sty)
+			   : xasprintf("/run/screen/S-%s/%s", user ? user : "", sty);
+	}
+	struct stat st;
+	bool gone = sock && stat(sock, &st) == 0 && !(st.st_mode & S_IXUSR);
+	free(sock);
+	return gone;
+}
+
+/* Frees the list of muted conversations. */
+static void
+muted_free(void)
+{
+	for (size_t i = 0; i < ui.nmuted; i++)
+		free(ui.muted[i]);
+	free(ui.muted);
+	ui.muted = NULL;
+	ui.nmuted = 0;
+}
+
+/* Rereads the muted conversations every second: mutes made anywhere, timed ones ending. */
+static void
+refresh_muted(void)
+{
+	int64_t now = mono_ms();
+	if (!ui.have_ss || (ui.muted_at && now - ui.muted_at < 1000))
+		return;
+	ui.muted_at = now;
+	char **v;
+	size_t n;
+	struct err e = {0};
+	if (syncstore_muted_list(&ui.ss, &v, &n, &e) < 0)
+		return;
+	bool same = n == ui.nmuted;
+	for (size_t i = 0; i < n && same; i++)
+		same = strcmp(v[i], ui.muted[i]) == 0;
+	muted_free();
+	ui.muted = v;
+	ui.nmuted = n;
+	if (!same)
+		ui.dirty = true;
+}
+
+bool
+ui_is_muted(const char *conv)
+{
+	for (size_t i = 0; i < ui.nmuted; i++)
+		if (strcmp(ui.muted[i], conv) == 0)
+			return true;
+	return false;
+}
+
 /* Waits on the keyboard and on net.c's news until the user quits. */
 static void
 loop(void)
@@ -140,7 +208,12 @@ loop(void)
 			apply_news();
 		if (fds[0].revents & (POLLHUP | POLLERR))
 			break;
-		window_heartbeat(false);
+		bool was = ui.detached;
+		ui.detached = detached();
+		if (was && !ui.detached)
+			window_mark_seen();
+		window_heartbeat(was != ui.detached);
+		refresh_muted();
 	}
 }
 
@@ -165,6 +238,7 @@ ui_free(void)
 		free(ui.notices[i].text);
 	}
 	free(ui.notices);
+	muted_free();
 	buf_free(&ui.paste);
 	message_free(&ui.anchor);
 	free(ui.last_search);
@@ -183,6 +257,10 @@ ui_run(struct ctx *c, struct err *e)
 		return err_set(e, ERR_USAGE,
 		    "the interactive interface needs a terminal; "
 		    "see natter --help for the commands");
+	/* --open CONV (a notification's "Open"): only what is here, before any paint. */
+	char *open_id = NULL;
+	if (c->open_flag && history_resolve_conv(&c->hist, c->open_flag, &open_id, e) < 0)
+		return -1;
 	memset(&ui, 0, sizeof(ui));
 	ui.ctx = c;
 	ui.hist = &c->hist;
@@ -207,7 +285,8 @@ ui_run(struct ctx *c, struct err *e)
 		return -1;
 	window_load_convs();
 	if (ui.nconvs > 0)
-		window_switch(window_first());
+		window_switch(open_id ? open_id : window_first());
+	free(open_id);
 	screen_draw();
 	/* Only now the writes: read position, ledger and focus row. */
 	ui.have_ss = syncstore_open(&ui.ss, c->paths.sync_db, 0, &se) == 0;
@@ -215,6 +294,8 @@ ui_run(struct ctx *c, struct err *e)
 	ui.index_behind = search_open(&ui.search, index_path, &se) == 0;
 	free(index_path);
 	ui.painted = true;
+	ui.detached = detached();
+	refresh_muted();
 	window_mark_seen();
 	window_heartbeat(true);
 

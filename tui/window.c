@@ -79,7 +79,8 @@ void
 window_mark_seen(void)
 {
 	struct err e = {0};
-	if (ui.cur == NULL || ui.scroll != 0 || ui.anchor.id != 0)
+	/* In a detached session nothing is seen: it stays unread and may be announced. */
+	if (ui.cur == NULL || ui.scroll != 0 || ui.anchor.id != 0 || ui.detached)
 		return;
 	struct conversation *c = window_current();
 	if (c && c->unread > 0) {
@@ -102,7 +103,8 @@ window_heartbeat(bool force)
 	int64_t now = mono_ms();
 	if (!ui.have_ss || (!force && now - ui.focus_at < SYNCSTORE_FOCUS_HEARTBEAT_MS - 1000))
 		return;
-	syncstore_set_focus(&ui.ss, ui.cur, &e);
+	/* Nobody watches a detached session: the notifier should speak. */
+	syncstore_set_focus(&ui.ss, ui.detached ? NULL : ui.cur, &e);
 	ui.focus_at = now;
 }
 

@@ -104,7 +104,7 @@ syncstore__open__private_wal_with_schema_version(void **state)
 	struct stat st;
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
-	assert_int_equal(query_int(&s, "PRAGMA user_version"), 1);
+	assert_int_equal(query_int(&s, "PRAGMA user_version"), 2);
 	sqlite3_stmt *q;
 	struct err e;
 	assert_int_equal(db_prepare(&s.db, &q, "PRAGMA journal_mode", &e), 0);
@@ -115,7 +115,7 @@ syncstore__open__private_wal_with_schema_version(void **state)
 	/* Reopening keeps the data and the version. */
 	struct syncstore s2;
 	assert_int_equal(syncstore_open(&s2, p, 0, &e), 0);
-	assert_int_equal(query_int(&s2, "PRAGMA user_version"), 1);
+	assert_int_equal(query_int(&s2, "PRAGMA user_version"), 2);
 	syncstore_close(&s2);
 	free(p);
 }
@@ -336,22 +336,22 @@ syncstore__focus__stale_heartbeat_means_no_focus(void **state)
 	open_fresh(&s, "focus.db");
 	struct err e;
 	char *conv = (char *)"x";
-	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, &e), 0);
+	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, NULL, &e), 0);
 	assert_null(conv);
 	assert_int_equal(syncstore_set_focus(&s, "c1", &e), 0);
-	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, &e), 0);
+	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, NULL, &e), 0);
 	assert_string_equal(conv, "c1");
 	free(conv);
 	/* A natter that died 20 s ago without clearing its row. */
 	assert_int_equal(db_exec(&s.db, "UPDATE focus SET heartbeat = heartbeat - 20000", &e), 0);
-	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, &e), 0);
+	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, NULL, &e), 0);
 	assert_null(conv);
 	assert_int_equal(syncstore_set_focus(&s, "c2", &e), 0);
-	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, &e), 0);
+	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, NULL, &e), 0);
 	assert_string_equal(conv, "c2");
 	free(conv);
 	assert_int_equal(syncstore_clear_focus(&s, &e), 0);
-	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, &e), 0);
+	assert_int_equal(syncstore_get_focus(&s, SYNCSTORE_FOCUS_STALE_MS, &conv, NULL, &e), 0);
 	assert_null(conv);
 	syncstore_close(&s);
 }
@@ -499,7 +499,7 @@ syncstore__insert__two_processes_at_once_no_busy_no_duplicate(void **state)
 				if (syncstore_insert(&c, two, 2, NULL, NULL, &e) < 0)
 					_exit(4);
 				char *f = NULL;
-				if (syncstore_get_focus(&c, 1000, &f, &e) < 0)
+				if (syncstore_get_focus(&c, 1000, &f, NULL, &e) < 0)
 					_exit(5);
 				free(f);
 			}
@@ -525,11 +525,64 @@ syncstore__insert__two_processes_at_once_no_busy_no_duplicate(void **state)
 	free(p);
 }
 
+static void
+syncstore__mute_until__ends_by_itself(void **state)
+{
+	(void)state;
+	struct syncstore s;
+	struct err e;
+	open_fresh(&s, "mute.db");
+	int64_t until;
+	assert_int_equal(syncstore_mute_until(&s, "c1", now_ms() + 60000, &e), 0);
+	assert_int_equal(syncstore_mute_until(&s, "c2", now_ms() - 1, &e), 0);
+	assert_int_equal(syncstore_set_muted(&s, "c3", true, &e), 0);
+	assert_int_equal(syncstore_muted(&s, "c1", &until, &e), 1);
+	assert_true(until > now_ms());
+	assert_int_equal(syncstore_muted(&s, "c2", &until, &e), 0);
+	assert_int_equal(syncstore_muted(&s, "c3", &until, &e), 1);
+	assert_int_equal(until, 0);
+	char **v;
+	size_t n;
+	assert_int_equal(syncstore_muted_list(&s, &v, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0], "c1");
+	assert_string_equal(v[1], "c3");
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	assert_int_equal(syncstore_set_muted(&s, "c1", false, &e), 0);
+	assert_int_equal(syncstore_muted(&s, "c1", NULL, &e), 0);
+	syncstore_close(&s);
+}
+
+static void
+syncstore__dnd__on_until_off(void **state)
+{
+	(void)state;
+	struct syncstore s;
+	struct err e;
+	int64_t until;
+	open_fresh(&s, "dnd.db");
+	assert_int_equal(syncstore_get_dnd(&s, &until, &e), 0);
+	assert_int_equal(syncstore_set_dnd(&s, 0, &e), 0);
+	assert_int_equal(syncstore_get_dnd(&s, &until, &e), 1);
+	assert_int_equal(until, 0);
+	assert_int_equal(syncstore_set_dnd(&s, now_ms() - 1, &e), 0);
+	assert_int_equal(syncstore_get_dnd(&s, &until, &e), 0);
+	assert_int_equal(syncstore_set_dnd(&s, now_ms() + 60000, &e), 0);
+	assert_int_equal(syncstore_get_dnd(&s, &until, &e), 1);
+	assert_int_equal(syncstore_set_dnd(&s, -1, &e), 0);
+	assert_int_equal(syncstore_get_dnd(&s, &until, &e), 0);
+	syncstore_close(&s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(syncstore__open__private_wal_with_schema_version),
+	    cmocka_unit_test(syncstore__mute_until__ends_by_itself),
+	    cmocka_unit_test(syncstore__dnd__on_until_off),
 	    cmocka_unit_test(syncstore__insert__same_message_twice_is_harmless),
 	    cmocka_unit_test(syncstore__insert__rejects_bad_sequence_numbers),
 	    cmocka_unit_test(syncstore__vector__ranges_equal_naive_vector),

@@ -114,7 +114,7 @@ say "$CAROL" "$PROJ" '"burst two"'
 say "$BOB" "$PROJ" '"burst three"'
 say "$CAROL" "$LUNCH" '"lunch at \u001b[31mnoon\u001b]0;pwned\u0007\r\u202eevil\u009b"'
 start_notifyd "$A"
-wait_for in_file "$NOUT" "3 new messages in proj: bob: burst three"
+wait_for in_file "$NOUT" "bob, carol in proj (3): bob: burst one␤carol: burst two␤bob: burst three"
 ok $? "a restart resumes from the cursor and coalesces the burst"
 is "$(grep -c burst "$NOUT")" 1 "one notification for the three messages"
 wait_for in_file "$NOUT" "carol in lunch: lunch at"

@@ -80,3 +80,49 @@ stop_notifyd() {
 	t1=$(date +%s%N)
 	NSTOP_MS=$(((t1 - t0) / 1000000))
 }
+
+# need_dunst: skips the test unless a virtual display, a session bus and dunst can run.
+need_dunst() {
+	local c
+	for c in xvfb-run dbus-run-session dbus-send dbus-monitor dunst dunstctl perl; do
+		command -v "$c" >/dev/null 2>&1 || skip_all "$c is not installed"
+	done
+}
+
+# dunst_session SCRIPT: runs bash SCRIPT on a virtual display with a private
+# session bus where dunst runs and dbus-monitor writes every notification
+# call and signal to $T_TMP/monitor.log. SCRIPT sees the exported variables.
+dunst_session() {
+	cat >"$T_TMP/dunst-session.sh" <<'SH'
+printf '[global]\n    markup = full\n    notification_limit = 0\n' >"$T_TMP/dunstrc"
+dunst -config "$T_TMP/dunstrc" >"$T_TMP/dunst.log" 2>&1 &
+dpid=$!
+dbus-monitor --session "interface='org.freedesktop.Notifications'" >"$T_TMP/monitor.log" 2>&1 &
+mpid=$!
+for i in $(seq 1 100); do
+	dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+		org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications 2>/dev/null |
+		grep -q true && break
+	sleep 0.05
+done
+bash "$1"
+kill "$mpid" "$dpid"
+SH
+	timeout 120 xvfb-run -a dbus-run-session -- bash "$T_TMP/dunst-session.sh" "$1" \
+		>"$T_TMP/dunst-session.log" 2>&1
+}
+
+# monitor_notes: one line per Notify call in $T_TMP/monitor.log:
+# "REPLACES_ID<TAB>URGENCY<TAB>SUMMARY"; then "closed N" for the closed signals.
+monitor_notes() {
+	perl -ne '
+		if ($in && /^\S/) { print join("\t", $a[1], $u, $a[3]), "\n"; $in = 0 }
+		if (/member=Notify$/) { $in = 1; @a = (); $u = 1; next }
+		if (/member=NotificationClosed/) { $closed++; next }
+		next unless $in;
+		if (/^   (string|uint32) "?(.*?)"?$/ && @a < 4) { push @a, $2; next }
+		$want = 1 if /string "urgency"/;
+		if ($want && /variant\s+byte (\d+)/) { $u = $1; $want = 0 }
+		END { print join("\t", $a[1], $u, $a[3]), "\n" if $in; print "closed ", $closed + 0, "\n" }
+	' "$T_TMP/monitor.log"
+}

@@ -22,6 +22,8 @@ for i in 1 2 3 4 5 6; do say "$BOB" "$PROJ" "\"away $i\""; done
 start_notifyd "$A" --backend stdout
 wait_for in_file "$NOUT" "away 6"
 ok $? "after a restart the retained events are announced"
+like "$(cat "$NOUT")" "bob in proj \\(6\\): .*away 6␤3 messages were missed: open natter" \
+	"the notification counts the 3 messages the server dropped and says so"
 since=$(syncdb "$A" "SELECT value FROM state WHERE key = 'gap'")
 like "$since" '^[0-9]+$' "the gap is recorded in sync.db for natter's next sync"
 like "$(cat "$NERR")" "dropped events" "and reported on stderr"
@@ -78,4 +80,19 @@ wait_for test -s "$RECORD"
 like "$(cat "$RECORD")" $'\\[--\\]\n\\[bob in proj\\]\n\\[--urgency=critical -i evil\\]' \
 	"a body that looks like options comes after --"
 stop_notifyd
+
+# The login is revoked (natter logout) while the notifier runs: it says so
+# once and exits with 77, which the systemd unit does not restart.
+start_notifyd "$A" --backend stdout
+wait_for longpoll_open
+"$NATTER" -D "$A" logout >/dev/null 2>&1
+ok $? "alice logs out, which revokes the notifier's token"
+say "$BOB" "$PROJ" '"to nobody"'
+for i in $(seq 1 200); do kill -0 "$NPID" 2>/dev/null || break; sleep 0.05; done
+wait "$NPID"
+is "$?" 77 "the notifier exits with status 77 on a refused login"
+is "$(grep -c "refused alice's login" "$NOUT")" 1 "after one notification that says so"
+like "$(cat "$NOUT")" "natter login alice -s $SERVER_URL" "and how to log in again"
+grep -q '^RestartPreventExitStatus=77' "$(dirname "$0")/../../contrib/natter-notifyd.service"
+ok $? "the systemd unit does not restart it after status 77"
 done_testing

@@ -33,9 +33,12 @@ tm_cleanup() { tm_kill_server; t_cleanup; }
 trap tm_cleanup EXIT
 
 # tm_start_server: the tmux server, kept running when its last session ends.
+# Its socket gets the owner-execute bit tmux sets while a client is attached:
+# natter takes a session nobody is attached to for one nobody watches.
 tm_start_server() {
 	"${TM[@]}" display -p '#{pid}' >/dev/null 2>&1 && return 0
-	"${TM[@]}" start-server \; set -s exit-empty off
+	"${TM[@]}" start-server \; set -s exit-empty off || return 1
+	chmod u+x "$("${TM[@]}" display -p '#{socket_path}')"
 }
 
 # tm_run [-s SESSION] [-x COLS] [-y ROWS] SHELL-COMMAND: runs the command in a

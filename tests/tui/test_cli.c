@@ -56,11 +56,11 @@ cli__table__every_command_has_usage_help_and_handler(void **state)
 		assert_non_null(ce->exec);
 		assert_true(ce->args.lower >= 0);
 		assert_true(ce->args.upper == -1 || ce->args.upper >= ce->args.lower);
-		assert_int_equal(strspn(ce->args.template, "jln:a"), strlen(ce->args.template));
+		assert_int_equal(strspn(ce->args.template, "jln:af:"), strlen(ce->args.template));
 		for (size_t j = 0; j < i; j++)
 			assert_string_not_equal(cli_table[j]->name, ce->name);
 	}
-	assert_int_equal(n, 9);
+	assert_int_equal(n, 12);
 }
 
 static void
@@ -86,6 +86,12 @@ cli__usage__lists_every_command(void **state)
 	    "  sync [--json]              merge the notifier's messages, fetch the rest\n"
 	    "  log CONV [-n N] [--json]   show a conversation's history\n"
 	    "  read CONV...|--all         mark conversations read, on every device\n"
+	    "  mute CONV [--for DURATION] no desktop notifications for a conversation (for 90s, "
+	    "30m, 1h, 2d)\n"
+	    "  unmute CONV                desktop notifications again for a conversation\n"
+	    "  dnd [on | off | until HH:MM]\n"
+	    "                             do not disturb: no desktop notifications at all; alone, "
+	    "says which\n"
 	    "see natter(1)\n");
 	for (size_t i = 0; cli_table[i] != NULL; i++) {
 		char line[128];
