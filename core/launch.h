@@ -24,6 +24,16 @@
 #define LAUNCH_FOLLOW_LIMIT 5000
 /* Bytes of `have` per sync request, under the servers' 64 KiB request limit. */
 #define LAUNCH_REQUEST_BUDGET (48 * 1024)
+/* A newest-first request asks at most this many messages (newest x its conversations). */
+#define LAUNCH_NEWEST_TOTAL 5000
+/* The largest `newest` servers take (natter sync --recent N). */
+#define LAUNCH_RECENT_MAX 1000
+/* The window of each conversation the interface shows first on a new device. */
+#define LAUNCH_FIRST_WINDOW 200
+/* The window a PageUp asks for during the background fill. */
+#define LAUNCH_OLDER_WINDOW 500
+/* Conversations per round of the background fill (LAUNCH_NEWEST_TOTAL shared among them). */
+#define LAUNCH_FILL_GROUP 10
 
 struct launch_report {
 	uint64_t merged_from_store; /* messages copied from sync.db */
@@ -41,10 +51,33 @@ struct launch_report {
 	 */
 	uint64_t cursor;
 	bool offline; /* the server could not be reached: remote steps skipped */
+	size_t windows; /* conversations whose newest window came first */
+	bool filling; /* the newest windows are in; older history is being fetched */
+	bool incomplete; /* only the newest windows were asked for (opts.recent_only) */
 };
 
 /* Called after each batch (e.g. to show progress); may be NULL. */
 typedef void (*launch_progress_fn)(void *arg, const struct launch_report *r);
+
+/* How a launch runs; every field may be 0 / NULL. */
+struct launch_opts {
+	launch_progress_fn progress;
+	void *arg; /* for progress and yield */
+	/*
+	 * > 0: the conversations of which nothing is held come newest first:
+	 * one request of their newest `newest` messages each (POST /v1/sync
+	 * with "newest"), then the older history, oldest first.
+	 */
+	int newest;
+	/* Ask every differing conversation's newest window only, and stop (natter sync --recent). */
+	bool recent_only;
+	/*
+	 * Called before every round of the background fill: the conversation
+	 * whose older messages the user is waiting for (allocated; its next
+	 * window then comes first), or NULL.
+	 */
+	char *(*yield)(void *arg);
+};
 
 /*
  * Runs the launch sequence. Returns 0, or -1 with e set; when the server is
@@ -52,10 +85,10 @@ typedef void (*launch_progress_fn)(void *arg, const struct launch_report *r);
  * still ran). r is filled in either case.
  */
 int launch_sync(struct client *c, struct history *h, struct syncstore *ss,
-    launch_progress_fn progress, void *arg, struct launch_report *r, struct err *e);
+    const struct launch_opts *o, struct launch_report *r, struct err *e);
 
-/* Fetches by vector what history lacks of the conversations in ids. */
+/* Fetches by vector what history lacks of the conversations in ids (o may be NULL). */
 int launch_fetch(struct client *c, struct history *h, struct syncstore *ss, char *const *ids,
-    size_t nids, launch_progress_fn progress, void *arg, struct launch_report *r, struct err *e);
+    size_t nids, const struct launch_opts *o, struct launch_report *r, struct err *e);
 
 #endif

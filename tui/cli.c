@@ -40,6 +40,7 @@ static const struct option own_longopts[] = {
     {"json", no_argument, NULL, 'j'},
     {"lines", no_argument, NULL, 'l'},
     {"lines", required_argument, NULL, 'n'},
+    {"recent", required_argument, NULL, 'r'},
 };
 #define NCOMMON (sizeof(common_longopts) / sizeof(common_longopts[0]))
 #define NOWN (sizeof(own_longopts) / sizeof(own_longopts[0]))
@@ -92,6 +93,14 @@ take_option(struct ctx *c, struct cmd *self, int ch, char *argv[], struct err *e
 		if (errno || *end || end == optarg || n < 1)
 			return err_set(e, ERR_USAGE, "-n wants a positive number, not %s", optarg);
 		self->limit = (size_t)n;
+		return 0;
+	case 'r':
+		errno = 0;
+		n = strtoll(optarg, &end, 10);
+		if (errno || *end || end == optarg || n < 1 || n > LAUNCH_RECENT_MAX)
+			return err_set(e, ERR_USAGE, "--recent wants a number from 1 to %d, not %s",
+			    LAUNCH_RECENT_MAX, optarg);
+		c->recent = (int)n;
 		return 0;
 	case 's':
 		c->server_flag = optarg;

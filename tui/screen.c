@@ -233,6 +233,8 @@ draw_status(void)
 		buf_printf(&b, " | %s", c->title);
 	if (ui.scroll > 0)
 		buf_printf(&b, " | scrolled up %zu", ui.scroll);
+	if (ui.filling)
+		buf_printf(&b, " | older messages still loading");
 	if (ui.note[0])
 		buf_printf(&b, " | %s", ui.note);
 	char *clean = text_sanitize(b.data, b.len, 0);

@@ -204,13 +204,13 @@ proto__encode__requests(void **state)
 	for (size_t i = 0; i < 2; i++)
 		have[i] = proto_have_entry(ids[i], vmap_get(&m, ids[i]));
 	assert_string_equal(have[0], "\"c1\":{\"alice\":\"1-2\"}");
-	s = proto_sync_request(have, 2, ids, 2, 500);
+	s = proto_sync_request(have, 2, ids, 2, 500, 0);
 	assert_string_equal(s,
 	    "{\"have\":{\"c1\":{\"alice\":\"1-2\"},\"c2\":{}},"
 	    "\"conversations\":[\"c1\",\"c2\"],\"limit\":500}");
 	free(s);
 	/* No scope, no limit: only the have. */
-	s = proto_sync_request(have, 1, NULL, 0, 0);
+	s = proto_sync_request(have, 1, NULL, 0, 0, 0);
 	assert_string_equal(s, "{\"have\":{\"c1\":{\"alice\":\"1-2\"}}}");
 	free(s);
 	free(have[0]);
