@@ -320,7 +320,6 @@ first_windows(struct client *c, struct history *h, struct syncstore *ss, char *c
 			return 0;
 		}
 		todo -= asked;
-		r->windows += asked;
 	}
 	return 0;
 }
@@ -374,17 +373,18 @@ fill_down(struct client *c, struct history *h, struct syncstore *ss, struct pend
 }
 
 /*
- * Fetches the differing conversations ids, of which empty are held
- * nowhere. With o->newest, those come newest first (their first windows,
- * then the others' news, then their older history top down); with
- * recent_only, every one's window and nothing more. Else all oldest first.
+ * Fetches the differing conversations ids. With o->newest, those of down
+ * (see fetch_differing) come newest first: their first windows, then the
+ * others oldest first (usually a few new messages), then the older history
+ * of down top down; with recent_only, every one's window and nothing
+ * more. Else all oldest first.
  */
 static int
 fetch_ids(struct client *c, struct history *h, struct syncstore *ss, char *const *ids,
-    size_t nids, char *const *empty, size_t nempty, const struct launch_opts *o,
+    size_t nids, char *const *down, size_t ndown, const struct launch_opts *o,
     struct launch_report *r, struct err *e)
 {
-	if (o->newest <= 0 || (nempty == 0 && !o->recent_only))
+	if (o->newest <= 0 || (ndown == 0 && !o->recent_only))
 		return launch_fetch(c, h, ss, ids, nids, o, r, e);
 	struct pending p = {0};
 	bool served = true;
@@ -394,11 +394,17 @@ fetch_ids(struct client *c, struct history *h, struct syncstore *ss, char *const
 		r->incomplete = rc == 0 && served && p.n > 0;
 	} else {
 		r->filling = true;
-		rc = first_windows(c, h, ss, empty, nempty, o->newest, &p, o, r, &served, e);
+		/* As many as fit one request, so one request fills every conversation's screen. */
+		size_t each = LAUNCH_NEWEST_TOTAL / ndown;
+		if (each > (size_t)o->newest)
+			each = (size_t)o->newest;
+		if (each < LAUNCH_FIRST_MIN)
+			each = LAUNCH_FIRST_MIN;
+		rc = first_windows(c, h, ss, down, ndown, (int)each, &p, o, r, &served, e);
 		char **rest = xcalloc(nids + 1, sizeof(*rest));
 		size_t nrest = 0;
 		for (size_t i = 0, j = 0; served && i < nids; i++) {
-			if (j < nempty && ids[i] == empty[j])
+			if (j < ndown && ids[i] == down[j])
 				j++;
 			else
 				rest[nrest++] = ids[i];
@@ -438,15 +444,19 @@ up_to_date(
 	return 0;
 }
 
-/* Fetches the conversations of convs whose digest differs from the local one. */
+/*
+ * Fetches the conversations of convs whose digest differs from the local
+ * one. Those held nowhere, or every one when fresh (no launch finished
+ * yet: a new device, whatever the notifier stored), may come newest first.
+ */
 static int
 fetch_differing(struct client *c, struct history *h, struct syncstore *ss,
-    const struct conversation *convs, size_t nconvs, const struct launch_opts *o,
+    const struct conversation *convs, size_t nconvs, bool fresh, const struct launch_opts *o,
     struct launch_report *r, struct err *e)
 {
 	char **ids = xcalloc(nconvs ? nconvs : 1, sizeof(*ids));
-	char **empty = xcalloc(nconvs ? nconvs : 1, sizeof(*empty));
-	size_t nids = 0, nempty = 0;
+	char **down = xcalloc(nconvs ? nconvs : 1, sizeof(*down));
+	size_t nids = 0, ndown = 0;
 	int ret = -1;
 	for (size_t i = 0; i < nconvs; i++) {
 		bool same, none;
@@ -454,21 +464,21 @@ fetch_differing(struct client *c, struct history *h, struct syncstore *ss,
 			goto out;
 		if (!same)
 			ids[nids++] = convs[i].id;
-		if (!same && none)
-			empty[nempty++] = convs[i].id;
+		if (!same && (none || fresh))
+			down[ndown++] = convs[i].id;
 	}
 	r->conversations_changed = nids;
-	ret = nids > 0 ? fetch_ids(c, h, ss, ids, nids, empty, nempty, o, r, e) : 0;
+	ret = nids > 0 ? fetch_ids(c, h, ss, ids, nids, down, ndown, o, r, e) : 0;
 out:
 	free(ids);
-	free(empty);
+	free(down);
 	return ret;
 }
 
 /* The version-1 launch: every conversation with its digest, then the differing ones. */
 static int
-launch_list(struct client *c, struct history *h, struct syncstore *ss, const struct launch_opts *o,
-    struct launch_report *r, struct err *e)
+launch_list(struct client *c, struct history *h, struct syncstore *ss, bool fresh,
+    const struct launch_opts *o, struct launch_report *r, struct err *e)
 {
 	struct conversation *convs = NULL;
 	size_t nconvs = 0;
@@ -480,7 +490,7 @@ launch_list(struct client *c, struct history *h, struct syncstore *ss, const str
 	if (ret == 0 && ss != NULL)
 		syncstore_put_conversations(ss, convs, nconvs, NULL);
 	if (ret == 0)
-		ret = fetch_differing(c, h, ss, convs, nconvs, o, r, e);
+		ret = fetch_differing(c, h, ss, convs, nconvs, fresh, o, r, e);
 	conversations_free(convs, nconvs);
 	return ret;
 }
@@ -514,7 +524,7 @@ launch_changes(struct client *c, struct history *h, struct syncstore *ss, uint64
 {
 	if (put_listed_metadata(h, ss, cr, e) < 0 ||
 	    history_count_convs(h, &r->conversations, e) < 0 ||
-	    fetch_differing(c, h, ss, cr->convs, cr->nconvs, o, r, e) < 0)
+	    fetch_differing(c, h, ss, cr->convs, cr->nconvs, since == 0, o, r, e) < 0)
 		return -1;
 	/* Everything before cr->cursor is here: the events may start from it. */
 	r->cursor = cr->cursor;
@@ -577,7 +587,7 @@ launch_sync(struct client *c, struct history *h, struct syncstore *ss, const str
 	bool missing;
 	if (stored_cursor(h, &since, e) < 0 || client_changes(c, since, &missing, &cr, e) < 0)
 		goto out;
-	if (missing ? launch_list(c, h, ss, o, r, e) < 0
+	if (missing ? launch_list(c, h, ss, since == 0, o, r, e) < 0
 		    : launch_changes(c, h, ss, since, &cr, o, r, e) < 0)
 		goto out;
 	/* history.db now holds everything the server has: a gap is filled. */

@@ -28,8 +28,13 @@
 #define LAUNCH_NEWEST_TOTAL 5000
 /* The largest `newest` servers take (natter sync --recent N). */
 #define LAUNCH_RECENT_MAX 1000
-/* The window of each conversation the interface shows first on a new device. */
+/*
+ * The window of each conversation the interface asks first on a new device:
+ * at most this, fewer when many conversations share a request, never fewer
+ * than LAUNCH_FIRST_MIN (a screenful).
+ */
 #define LAUNCH_FIRST_WINDOW 200
+#define LAUNCH_FIRST_MIN 50
 /* The window a PageUp asks for during the background fill. */
 #define LAUNCH_OLDER_WINDOW 500
 /* Conversations per round of the background fill (LAUNCH_NEWEST_TOTAL shared among them). */
@@ -51,7 +56,6 @@ struct launch_report {
 	 */
 	uint64_t cursor;
 	bool offline; /* the server could not be reached: remote steps skipped */
-	size_t windows; /* conversations whose newest window came first */
 	bool filling; /* the newest windows are in; older history is being fetched */
 	bool incomplete; /* only the newest windows were asked for (opts.recent_only) */
 };
@@ -64,9 +68,11 @@ struct launch_opts {
 	launch_progress_fn progress;
 	void *arg; /* for progress and yield */
 	/*
-	 * > 0: the conversations of which nothing is held come newest first:
-	 * one request of their newest `newest` messages each (POST /v1/sync
-	 * with "newest"), then the older history, oldest first.
+	 * > 0: the conversations of which nothing is held (all, before the
+	 * first complete launch) come newest first: their newest `newest`
+	 * messages each (fewer, down to LAUNCH_FIRST_MIN, so that one request
+	 * holds as many conversations as it can), then their older history,
+	 * newest first too, in rounds between which o->yield is asked.
 	 */
 	int newest;
 	/* Ask every differing conversation's newest window only, and stop (natter sync --recent). */

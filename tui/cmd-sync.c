@@ -20,7 +20,7 @@ cmd_sync_exec(struct cmd *self, struct ctx *c, struct err *e)
 const struct cmd_entry cmd_sync_entry = {
     .name = "sync",
     .usage = "sync [--json] [--recent N]",
-    .help = "merge the notifier's messages, fetch the rest (or the newest N of each)",
+    .help = "merge the notifier's messages, fetch the rest",
     .args = {"jr:", 0, 0},
     .exec = cmd_sync_exec,
 };

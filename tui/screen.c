@@ -227,14 +227,14 @@ draw_status(void)
 	struct conversation *c = window_current();
 	struct buf b = {0};
 	buf_printf(&b, " %s@%s | %s", ui.me, ui.ctx->server, state_words());
+	if (ui.filling)
+		buf_printf(&b, " | loading older messages");
 	if (ui.queued > 0)
 		buf_printf(&b, " | %zu queued", ui.queued);
 	if (c)
 		buf_printf(&b, " | %s", c->title);
 	if (ui.scroll > 0)
 		buf_printf(&b, " | scrolled up %zu", ui.scroll);
-	if (ui.filling)
-		buf_printf(&b, " | older messages still loading");
 	if (ui.note[0])
 		buf_printf(&b, " | %s", ui.note);
 	char *clean = text_sanitize(b.data, b.len, 0);

@@ -213,6 +213,11 @@ proto__encode__requests(void **state)
 	s = proto_sync_request(have, 1, NULL, 0, 0, 0);
 	assert_string_equal(s, "{\"have\":{\"c1\":{\"alice\":\"1-2\"}}}");
 	free(s);
+	/* Newest first. */
+	s = proto_sync_request(have + 1, 1, ids + 1, 1, 1000, 200);
+	assert_string_equal(
+	    s, "{\"have\":{\"c2\":{}},\"conversations\":[\"c2\"],\"limit\":1000,\"newest\":200}");
+	free(s);
 	free(have[0]);
 	free(have[1]);
 	vmap_free(&m);
@@ -319,6 +324,35 @@ proto__changes__refuses_bad_answers(void **state)
 	}
 }
 
+/* A newest-first answer: newest and older are kept together; invalid ids in older are dropped. */
+static void
+proto__sync__newest_and_older(void **state)
+{
+	(void)state;
+	struct sync_reply r;
+	struct err e = {0};
+	assert_int_equal(proto_parse_sync(S("{\"messages\":[],\"more\":true,\"cursor\":3,"
+					    "\"newest\":200,\"older\":[\"c1\",7,\"a b\",\"c2\"]}"),
+			     &r, &e),
+	    0);
+	assert_int_equal(r.newest, 200);
+	assert_int_equal(r.nolder, 2);
+	assert_string_equal(r.older[0], "c1");
+	assert_string_equal(r.older[1], "c2");
+	sync_reply_free(&r);
+	/* An echo without older, or a bad echo, is no newest-first answer. */
+	static const char *const none[] = {"\"newest\":200", "\"newest\":0,\"older\":[]",
+	    "\"newest\":\"200\",\"older\":[]", "\"older\":[\"c1\"]"};
+	for (size_t i = 0; i < nitems(none); i++) {
+		char *body = xasprintf("{\"messages\":[],\"more\":true,\"cursor\":3,%s}", none[i]);
+		assert_int_equal(proto_parse_sync(body, strlen(body), &r, &e), 0);
+		assert_int_equal(r.newest, 0);
+		assert_int_equal(r.nolder, 0);
+		sync_reply_free(&r);
+		free(body);
+	}
+}
+
 /* A sync answer's `next` is kept with more, checked against the token grammar, ignored without more. */
 static void
 proto__sync__continuation_token(void **state)
@@ -386,6 +420,7 @@ main(void)
 	    cmocka_unit_test(proto__changes__decodes_listed_conversations),
 	    cmocka_unit_test(proto__changes__refuses_bad_answers),
 	    cmocka_unit_test(proto__sync__continuation_token),
+	    cmocka_unit_test(proto__sync__newest_and_older),
 	    cmocka_unit_test(proto__encode__sync_next),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

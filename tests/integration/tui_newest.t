@@ -1,0 +1,92 @@
+#!/bin/bash
+# A new device in the interface, against an account of 200,000 messages in 4
+# conversations whose notifier already stored 5 live ones: the first screen
+# shows the newest messages at once (one window per conversation), the status
+# line says older messages are still loading, PageUp reaches older ones while
+# they load, and at the end history holds every message once: the server
+# delivered each through sync exactly once, and not the 5 the notifier had.
+. "$(dirname "$0")/tui_lib.sh"
+. "$(dirname "$0")/notifyd_helpers.sh"
+
+export NATTER_PASSWORD=password123
+DB=$T_TMP/server.db
+start_server -d "$DB" || { echo "1..0 # SKIP no server"; exit 0; }
+PORT=${SERVER_URL##*:}
+"$NATTER" -s "$SERVER_URL" register alice >/dev/null
+stop_server
+
+# 4 conversations of alice and q1, 25,000 messages from each in each.
+PER=25000
+sqlite3 "$DB" "
+INSERT INTO users (name, pwhash, created)
+  SELECT 'q1', pwhash, 0 FROM users WHERE name = 'alice';
+WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 4)
+INSERT INTO convs (pubid, title, created)
+  SELECT 'cq' || printf('%08x', i), 'big-' || i, 1795300000000 + i FROM k;
+INSERT INTO members (conv, user, last_seq)
+  SELECT c.id, u.id, $PER FROM convs c, users u WHERE u.name IN ('alice', 'q1');
+WITH RECURSIVE s(q) AS (SELECT 1 UNION ALL SELECT q + 1 FROM s WHERE q < $PER)
+INSERT INTO messages (conv, sender, seq, ts, client_id, body)
+  SELECT m.conv, m.user, s.q, 1795300000000 + s.q, 'fill-' || m.user || '-' || s.q,
+    'message ' || s.q || ' of ' || m.user
+  FROM s, members m ORDER BY s.q, m.conv, m.user;
+INSERT INTO events (type, conv, msg) SELECT 2, id, NULL FROM convs;
+INSERT INTO inbox (user, cursor)
+  SELECT m.user, e.cursor FROM events e JOIN members m ON m.conv = e.conv;
+UPDATE users SET inbox_n = (SELECT count(*) FROM inbox WHERE inbox.user = users.id);"
+TOTAL=$((4 * 2 * PER))
+start_server -d "$DB" -p "$PORT" || exit 1
+
+# The notifier of this new device stores 5 live messages before natter opens.
+"$NOTIFYD" --backend stdout >"$T_TMP/notifyd.log" 2>&1 &
+NPID=$!
+T_PIDS+=("$NPID")
+wait_for has_cursor "$XDG_DATA_HOME/natter"
+Q1=$(api POST /v1/login "{\"user\":\"q1\",\"password\":\"$NATTER_PASSWORD\"}" | json_field token)
+for i in 1 2 3 4 5; do say "$Q1" cq00000001 "\"live $i\""; done
+wait_for grep -q "live 5" "$T_TMP/notifyd.log"
+ok $? "the notifier stored 5 live messages"
+kill "$NPID"
+wait "$NPID" 2>/dev/null
+
+delivered() { metric natter_messages_delivered_total 'via="sync"'; }
+before=$(delivered)
+tm_natter -y 30
+wait_screen -t 20 "message $PER of 2"
+ok $? "the first screen shows the newest messages of the account"
+pane_has "live 5"
+ok $? "beside the live ones the notifier kept"
+like "$(pane)" "loading older messages" "the status line says older messages are still loading"
+
+# PageUp until a message older than the first window (200 per conversation).
+older=1
+for i in $(seq 1 150); do
+	key PageUp
+	sleep 0.1
+	if pane | grep -qE "message 24[0-8][0-9]{2} of"; then
+		older=0
+		break
+	fi
+done
+ok $older "PageUp reaches messages older than the first window"
+
+# The background fill ends; then history holds everything, each message once.
+wait_for_gone() {
+	local i
+	for i in $(seq 1 1200); do
+		pane_has "loading older messages" || return 0
+		sleep 0.1
+	done
+	return 1
+}
+wait_for_gone
+ok $? "the background fill finishes"
+is "$(($(delivered) - before))" "$TOTAL" "sync delivered each of the $TOTAL messages once, not the notifier's 5"
+n=$("$NATTER" log cq00000001 -n 1000000 --json | perl -MJSON::PP -e 'local $/;
+	my $d = decode_json(<STDIN>); my %u; $u{"$_->{sender}/$_->{seq}"}++ for @$d;
+	print scalar(@$d), " ", scalar(keys %u)')
+is "$n" "$((2 * PER + 5)) $((2 * PER + 5))" "a conversation holds all its messages, each once"
+key C-c
+wait_for pane_has "EXIT 0"
+ok $? "C-c leaves with status 0"
+done_testing
