@@ -257,9 +257,8 @@ listed(const char *id, char *const *v, size_t n)
  * sent the oldest ones: stored all the same, p unchanged), -1.
  */
 static int
-newest_round(struct client *c, struct history *h, struct syncstore *ss, struct pending *p,
-    size_t k, int each, const struct launch_opts *o, struct launch_report *r, size_t *asked,
-    struct err *e)
+newest_round(struct client *c, struct history *h, struct syncstore *ss, struct pending *p, size_t k,
+    int each, const struct launch_opts *o, struct launch_report *r, size_t *asked, struct err *e)
 {
 	struct fetch f;
 	struct sync_reply sr = {0};
@@ -295,16 +294,15 @@ out:
 
 /*
  * The first windows: the newest `each` messages of every conversation of
- * ids, LAUNCH_NEWEST_TOTAL messages a request at most. p gets those that
- * lack older ones; *served is false when the server cannot answer newest
- * first.
+ * ids, `total` messages a request at most. p gets those that lack older
+ * ones; *served is false when the server cannot answer newest first.
  */
 static int
 first_windows(struct client *c, struct history *h, struct syncstore *ss, char *const *ids,
-    size_t nids, int each, struct pending *p, const struct launch_opts *o,
+    size_t nids, int each, size_t total, struct pending *p, const struct launch_opts *o,
     struct launch_report *r, bool *served, struct err *e)
 {
-	size_t per = LAUNCH_NEWEST_TOTAL / (size_t)each;
+	size_t per = total / (size_t)each;
 	p->ids = xcalloc(nids + 1, sizeof(*p->ids));
 	memcpy(p->ids, ids, nids * sizeof(*ids));
 	p->n = nids;
@@ -380,9 +378,9 @@ fill_down(struct client *c, struct history *h, struct syncstore *ss, struct pend
  * more. Else all oldest first.
  */
 static int
-fetch_ids(struct client *c, struct history *h, struct syncstore *ss, char *const *ids,
-    size_t nids, char *const *down, size_t ndown, const struct launch_opts *o,
-    struct launch_report *r, struct err *e)
+fetch_ids(struct client *c, struct history *h, struct syncstore *ss, char *const *ids, size_t nids,
+    char *const *down, size_t ndown, const struct launch_opts *o, struct launch_report *r,
+    struct err *e)
 {
 	if (o->newest <= 0 || (ndown == 0 && !o->recent_only))
 		return launch_fetch(c, h, ss, ids, nids, o, r, e);
@@ -390,17 +388,19 @@ fetch_ids(struct client *c, struct history *h, struct syncstore *ss, char *const
 	bool served = true;
 	int rc;
 	if (o->recent_only) {
-		rc = first_windows(c, h, ss, ids, nids, o->newest, &p, o, r, &served, e);
+		rc = first_windows(
+		    c, h, ss, ids, nids, o->newest, LAUNCH_NEWEST_TOTAL, &p, o, r, &served, e);
 		r->incomplete = rc == 0 && served && p.n > 0;
 	} else {
 		r->filling = true;
-		/* As many as fit one request, so one request fills every conversation's screen. */
-		size_t each = LAUNCH_NEWEST_TOTAL / ndown;
+		/* Small and shared, so that one quick request fills every conversation's screen. */
+		size_t each = LAUNCH_FIRST_TOTAL / ndown;
 		if (each > (size_t)o->newest)
 			each = (size_t)o->newest;
 		if (each < LAUNCH_FIRST_MIN)
 			each = LAUNCH_FIRST_MIN;
-		rc = first_windows(c, h, ss, down, ndown, (int)each, &p, o, r, &served, e);
+		rc = first_windows(
+		    c, h, ss, down, ndown, (int)each, LAUNCH_FIRST_TOTAL, &p, o, r, &served, e);
 		char **rest = xcalloc(nids + 1, sizeof(*rest));
 		size_t nrest = 0;
 		for (size_t i = 0, j = 0; served && i < nids; i++) {

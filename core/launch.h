@@ -30,11 +30,13 @@
 #define LAUNCH_RECENT_MAX 1000
 /*
  * The window of each conversation the interface asks first on a new device:
- * at most this, fewer when many conversations share a request, never fewer
- * than LAUNCH_FIRST_MIN (a screenful).
+ * LAUNCH_FIRST_TOTAL messages shared by them all (one request of about
+ * 100 KB for 100 conversations), each at most LAUNCH_FIRST_WINDOW and at
+ * least LAUNCH_FIRST_MIN (about a screenful).
  */
 #define LAUNCH_FIRST_WINDOW 200
-#define LAUNCH_FIRST_MIN 50
+#define LAUNCH_FIRST_MIN 20
+#define LAUNCH_FIRST_TOTAL 2000
 /* The window a PageUp asks for during the background fill. */
 #define LAUNCH_OLDER_WINDOW 500
 /* Conversations per round of the background fill (LAUNCH_NEWEST_TOTAL shared among them). */
@@ -70,8 +72,8 @@ struct launch_opts {
 	/*
 	 * > 0: the conversations of which nothing is held (all, before the
 	 * first complete launch) come newest first: their newest `newest`
-	 * messages each (fewer, down to LAUNCH_FIRST_MIN, so that one request
-	 * holds as many conversations as it can), then their older history,
+	 * messages each (fewer, down to LAUNCH_FIRST_MIN, so that one small
+	 * request holds many conversations), then their older history,
 	 * newest first too, in rounds between which o->yield is asked.
 	 */
 	int newest;

@@ -170,8 +170,8 @@ server__sync__newest_matches_naive_model(void **state)
 			struct seqset *row = vector_row(&sc.have, names[w]);
 			if (kind == 4) {
 				/* The top held, as after a window: the hole is below. */
-				seqset_add_range(row, last[w] - next_rand() % (last[w] + 1) + 1,
-				    last[w] + 2);
+				seqset_add_range(
+				    row, last[w] - next_rand() % (last[w] + 1) + 1, last[w] + 2);
 				continue;
 			}
 			uint64_t density = next_rand() % 4;
