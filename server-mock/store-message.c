@@ -216,7 +216,7 @@ conv_newest(struct store *s, const struct sync_req *q, const struct sync_conv *s
 		if (rc == 0)
 			rc = sender_newest(s, sc->conv, &snd[i], vector_get(&sc->have, snd[i].name),
 			    floor, (int64_t)keep, &cv, &cn, e);
-		if (rc == 0) {
+		if (rc == 0 && cn > 0) {
 			qsort(cv, cn, sizeof(*cv), cmp_id_desc);
 			if (cn > keep)
 				cn = keep;

@@ -105,4 +105,5 @@ is "$n" "$((2 * PER + 5)) $((2 * PER + 5))" "a conversation holds all its messag
 key C-c
 wait_for pane_has "EXIT 0"
 ok $? "C-c leaves with status 0"
+is "$(head -c 2000 "$T_TMP/natter.err")" "" "nothing was written to stderr (no sanitizer report either)"
 done_testing
