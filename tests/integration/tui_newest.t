@@ -16,7 +16,8 @@ PORT=${SERVER_URL##*:}
 "$NATTER" -s "$SERVER_URL" register alice >/dev/null
 stop_server
 
-# 200 conversations of alice and q1, 500 messages from each in each.
+# 200 conversations of alice and q1, 500 messages from each in each; 3 of bob
+# and q1, 300 from each.
 NCONV=200
 PER=500
 sqlite3 "$DB" "
@@ -32,6 +33,20 @@ INSERT INTO messages (conv, sender, seq, ts, client_id, body)
   SELECT m.conv, m.user, s.q, 1795300000000 + s.q, 'fill-' || m.user || '-' || s.q,
     'message ' || s.q || ' of ' || m.user
   FROM s, members m ORDER BY s.q, m.conv, m.user;
+INSERT INTO users (name, pwhash, created)
+  SELECT 'bob', pwhash, 0 FROM users WHERE name = 'alice';
+WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 3)
+INSERT INTO convs (pubid, title, created)
+  SELECT 'cb' || printf('%08x', i), 'small-' || i, 1795300000000 + i FROM k;
+INSERT INTO members (conv, user, last_seq)
+  SELECT c.id, u.id, 300 FROM convs c, users u
+  WHERE c.pubid GLOB 'cb*' AND u.name IN ('bob', 'q1');
+WITH RECURSIVE s(q) AS (SELECT 1 UNION ALL SELECT q + 1 FROM s WHERE q < 300)
+INSERT INTO messages (conv, sender, seq, ts, client_id, body)
+  SELECT m.conv, m.user, s.q, 1795300000000 + s.q, 'fill-' || m.user || '-' || s.q,
+    'message ' || s.q || ' of ' || m.user
+  FROM s, members m JOIN convs c ON c.id = m.conv WHERE c.pubid GLOB 'cb*'
+  ORDER BY s.q, m.conv, m.user;
 INSERT INTO events (type, conv, msg) SELECT 2, id, NULL FROM convs;
 INSERT INTO inbox (user, cursor)
   SELECT m.user, e.cursor FROM events e JOIN members m ON m.conv = e.conv;
@@ -106,4 +121,23 @@ key C-c
 wait_for pane_has "EXIT 0"
 ok $? "C-c leaves with status 0"
 is "$(head -c 2000 "$T_TMP/natter.err")" "" "nothing was written to stderr (no sanitizer report either)"
+
+# A server that cannot answer newest first (--protocol 1.0): bob's new device
+# falls back to oldest first, and is exact all the same.
+stop_server
+start_server -d "$DB" -p "$PORT" --protocol 1.0 || exit 1
+"$NATTER" -D "$T_TMP/bob" -s "$SERVER_URL" login bob >/dev/null
+before=$(delivered)
+tm_natter -D "$T_TMP/bob"
+wait_screen -t 30 "message 300 of 3"
+ok $? "1.0: the newest messages appear"
+wait_for_gone
+ok $? "1.0: the fill finishes"
+is "$(($(delivered) - before))" 1800 "1.0: sync delivered each of the 1800 messages once"
+n=$("$NATTER" -D "$T_TMP/bob" log cb00000001 -n 1000000 --json | perl -MJSON::PP -e 'local $/;
+	my $d = decode_json(<STDIN>); my %u; $u{"$_->{sender}/$_->{seq}"}++ for @$d;
+	print scalar(@$d), " ", scalar(keys %u)')
+is "$n" "600 600" "1.0: a conversation holds all its 600, each once"
+key C-c
+wait_for pane_has "EXIT 0"
 done_testing
