@@ -202,7 +202,7 @@ events_main(void *arg)
 		goto out;
 	}
 	bool first = true;
-	/* Conversations held nowhere (a new device) come newest first. */
+	/* Conversations held nowhere (all, on a new device) come newest first. */
 	struct launch_opts o = {
 	    .progress = progress, .arg = n, .newest = LAUNCH_FIRST_WINDOW, .yield = yield};
 	while (!stopping(n)) {
