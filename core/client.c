@@ -234,10 +234,10 @@ client_post_message(struct client *c, const char *conv, const char *client_id, c
 /* POST /v1/sync. */
 int
 client_sync(struct client *c, char *const *have, size_t nhave, char *const *ids, size_t nids,
-    int limit, struct sync_reply *out, struct err *e)
+    int limit, int newest, struct sync_reply *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
-	char *req = proto_sync_request(have, nhave, ids, nids, limit);
+	char *req = proto_sync_request(have, nhave, ids, nids, limit, newest);
 	struct http_response r;
 	int ret = client_call(c, "POST", "/v1/sync", req, 0,
 	    nids == 1 ? "such conversation" : "conversation among those asked for", &r, e);

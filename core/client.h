@@ -51,10 +51,11 @@ int client_post_message(struct client *c, const char *conv, const char *client_i
 /*
  * POST /v1/sync of the conversations ids, have being entries encoded by
  * proto_have_entry (of those ids whose vector is not empty); limit 0 for
- * the server's default.
+ * the server's default; newest > 0 asks for the newest that many missing
+ * per conversation (r->newest says whether the server did so).
  */
 int client_sync(struct client *c, char *const *have, size_t nhave, char *const *ids, size_t nids,
-    int limit, struct sync_reply *r, struct err *e);
+    int limit, int newest, struct sync_reply *r, struct err *e);
 /*
  * POST /v1/sync continuing an earlier answer by its `next` token. An
  * unknown or expired token is ERR_NOTFOUND with e->status 410.

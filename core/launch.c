@@ -23,8 +23,7 @@ struct fetch {
 	size_t nids;
 	struct vmap have;
 	char **entries; /* entries[i]: ids[i]'s `have` entry, NULL until encoded */
-	launch_progress_fn progress;
-	void *arg;
+	const struct launch_opts *o; /* never NULL */
 	struct launch_report *r;
 };
 
@@ -102,8 +101,8 @@ store_reply(struct fetch *f, struct sync_reply *sr, struct err *e)
 	f->r->cursor = sr->cursor;
 	f->r->bytes_received = f->c->http.bytes_received;
 	f->r->bytes_sent = f->c->http.bytes_sent;
-	if (f->progress != NULL)
-		f->progress(f->arg, f->r);
+	if (f->o->progress != NULL)
+		f->o->progress(f->o->arg, f->r);
 	return 0;
 }
 
@@ -113,7 +112,7 @@ store_reply(struct fetch *f, struct sync_reply *sr, struct err *e)
  * (then *last moves back and the rest waits for a later group).
  */
 static int
-request(struct fetch *f, size_t first, size_t *last, const char *next, int limit,
+request(struct fetch *f, size_t first, size_t *last, const char *next, int limit, int newest,
     struct sync_reply *sr, struct err *e)
 {
 	if (next != NULL)
@@ -127,7 +126,8 @@ request(struct fetch *f, size_t first, size_t *last, const char *next, int limit
 		if (n < 3 || strcmp(f->entries[i] + n - 3, ":{}") != 0)
 			have[nhave++] = f->entries[i];
 	}
-	int rc = client_sync(f->c, have, nhave, f->ids + first, *last - first, limit, sr, e);
+	int rc =
+	    client_sync(f->c, have, nhave, f->ids + first, *last - first, limit, newest, sr, e);
 	free(have);
 	drop_entries(f, first, *last);
 	return rc;
@@ -153,7 +153,7 @@ fetch_group(struct fetch *f, size_t first, size_t *last, struct err *e)
 		struct sync_reply sr;
 		struct err re = {0};
 		int limit = round == 0 ? LAUNCH_SYNC_LIMIT : LAUNCH_FOLLOW_LIMIT;
-		if (request(f, first, last, next, limit, &sr, &re) < 0) {
+		if (request(f, first, last, next, limit, 0, &sr, &re) < 0) {
 			if (next != NULL && re.status == 410) {
 				free(next);
 				next = NULL;
@@ -185,6 +185,28 @@ fetch_group(struct fetch *f, size_t first, size_t *last, struct err *e)
 	return ret;
 }
 
+/* Sets up f for the conversations ids, their vectors read from history. */
+static int
+fetch_init(struct fetch *f, struct client *c, struct history *h, struct syncstore *ss,
+    char *const *ids, size_t nids, const struct launch_opts *o, struct launch_report *r,
+    struct err *e)
+{
+	static const struct launch_opts none = {0};
+	*f = (struct fetch){
+	    .c = c, .h = h, .ss = ss, .ids = ids, .nids = nids, .o = o ? o : &none, .r = r};
+	f->entries = xcalloc(nids ? nids : 1, sizeof(*f->entries));
+	return load_have(h, ids, nids, &f->have, e);
+}
+
+/* Frees what fetch_init made. */
+static void
+fetch_free(struct fetch *f)
+{
+	drop_entries(f, 0, f->nids);
+	free(f->entries);
+	vmap_free(&f->have);
+}
+
 /*
  * Fetches what history lacks of the given conversations, while the server
  * says more. The conversations are asked in groups whose `have` stays under
@@ -193,19 +215,11 @@ fetch_group(struct fetch *f, size_t first, size_t *last, struct err *e)
  */
 int
 launch_fetch(struct client *c, struct history *h, struct syncstore *ss, char *const *ids,
-    size_t nids, launch_progress_fn progress, void *arg, struct launch_report *r, struct err *e)
+    size_t nids, const struct launch_opts *o, struct launch_report *r, struct err *e)
 {
-	struct fetch f = {.c = c,
-	    .h = h,
-	    .ss = ss,
-	    .ids = ids,
-	    .nids = nids,
-	    .progress = progress,
-	    .arg = arg,
-	    .r = r};
-	f.entries = xcalloc(nids ? nids : 1, sizeof(*f.entries));
+	struct fetch f;
 	int ret = -1;
-	if (load_have(h, ids, nids, &f.have, e) < 0)
+	if (fetch_init(&f, c, h, ss, ids, nids, o, r, e) < 0)
 		goto out;
 	for (size_t first = 0; first < nids;) {
 		size_t last = group_end(&f, first, nids);
@@ -215,19 +229,212 @@ launch_fetch(struct client *c, struct history *h, struct syncstore *ss, char *co
 	}
 	ret = 0;
 out:
-	drop_entries(&f, 0, nids);
-	free(f.entries);
-	vmap_free(&f.have);
+	fetch_free(&f);
 	return ret;
 }
 
-/* True when the local vector of conv has the digest the server gave (or, lacking one, vector). */
+/* The conversations still to come newest first, in the order they are asked (ids borrowed). */
+struct pending {
+	char **ids;
+	size_t n;
+};
+
+/* True when id is one of v. */
+static bool
+listed(const char *id, char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], id) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * One newest-first request of the first k conversations of p (fewer when
+ * their `have` passes the budget; *asked says how many), `each` messages
+ * each: what comes is stored, the asked ones leave the front of p and
+ * those the server lists in `older` go back at its end. Returns 1 when the
+ * server answered newest first, 0 when it did not (a server from before
+ * sent the oldest ones: stored all the same, p unchanged), -1.
+ */
 static int
-up_to_date(struct history *h, const struct conversation *conv, bool *same, struct err *e)
+newest_round(struct client *c, struct history *h, struct syncstore *ss, struct pending *p, size_t k,
+    int each, const struct launch_opts *o, struct launch_report *r, size_t *asked, struct err *e)
+{
+	struct fetch f;
+	struct sync_reply sr = {0};
+	size_t last = k;
+	int ret = -1;
+	if (fetch_init(&f, c, h, ss, p->ids, k, o, r, e) < 0 ||
+	    request(&f, 0, &last, NULL, LAUNCH_SYNC_LIMIT, each, &sr, e) < 0 ||
+	    store_reply(&f, &sr, e) < 0)
+		goto out;
+	ret = 0;
+	if (sr.newest != each)
+		goto out;
+	if (sr.nmsgs == 0 && sr.nolder > 0) {
+		ret = err_set(e, ERR_PROTOCOL, "server at %s says there is more but sends nothing",
+		    c->server);
+		goto out;
+	}
+	char **head = xcalloc(last, sizeof(*head));
+	memcpy(head, p->ids, last * sizeof(*head));
+	memmove(p->ids, p->ids + last, (p->n - last) * sizeof(*p->ids));
+	p->n -= last;
+	for (size_t i = 0; i < last; i++)
+		if (listed(head[i], sr.older, sr.nolder))
+			p->ids[p->n++] = head[i];
+	free(head);
+	*asked = last;
+	ret = 1;
+out:
+	sync_reply_free(&sr);
+	fetch_free(&f);
+	return ret;
+}
+
+/*
+ * The first windows: the newest `each` messages of every conversation of
+ * ids, `total` messages a request at most. p gets those that lack older
+ * ones; *served is false when the server cannot answer newest first.
+ */
+static int
+first_windows(struct client *c, struct history *h, struct syncstore *ss, char *const *ids,
+    size_t nids, int each, size_t total, struct pending *p, const struct launch_opts *o,
+    struct launch_report *r, bool *served, struct err *e)
+{
+	size_t per = total / (size_t)each;
+	p->ids = xcalloc(nids + 1, sizeof(*p->ids));
+	memcpy(p->ids, ids, nids * sizeof(*ids));
+	p->n = nids;
+	*served = true;
+	for (size_t todo = nids; todo > 0;) {
+		size_t asked = 0;
+		int rc = newest_round(
+		    c, h, ss, p, todo < per ? todo : (per ? per : 1), each, o, r, &asked, e);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			*served = false;
+			return 0;
+		}
+		todo -= asked;
+	}
+	return 0;
+}
+
+/* Moves id to the front of p; false when it is not there (nothing older to fetch). */
+static bool
+to_front(struct pending *p, const char *id)
+{
+	for (size_t i = 0; id != NULL && i < p->n; i++) {
+		if (strcmp(p->ids[i], id) == 0) {
+			char *t = p->ids[i];
+			memmove(p->ids + 1, p->ids, i * sizeof(*p->ids));
+			p->ids[0] = t;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The background fill, newest first too, so that what is held of each
+ * conversation stays one piece that grows back in time: rounds over the
+ * pending conversations in turn, LAUNCH_NEWEST_TOTAL messages a round,
+ * each sending the vectors as they are then (nothing is asked twice).
+ * Before each round, the conversation the user pages back in goes first.
+ */
+static int
+fill_down(struct client *c, struct history *h, struct syncstore *ss, struct pending *p,
+    const struct launch_opts *o, struct launch_report *r, bool *served, struct err *e)
+{
+	for (int round = 0; p->n > 0; round++) {
+		if (round >= MAX_ROUNDS)
+			return err_set(e, ERR_PROTOCOL,
+			    "server at %s keeps saying there is more; stopped", c->server);
+		char *want = o->yield != NULL ? o->yield(o->arg) : NULL;
+		size_t k = p->n < LAUNCH_FILL_GROUP ? p->n : LAUNCH_FILL_GROUP;
+		int each = LAUNCH_NEWEST_TOTAL / (int)k;
+		if (to_front(p, want)) {
+			k = 1;
+			each = LAUNCH_OLDER_WINDOW;
+		}
+		free(want);
+		size_t asked;
+		int rc = newest_round(c, h, ss, p, k, each, o, r, &asked, e);
+		if (rc <= 0) {
+			*served = rc == 0 ? false : *served;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Fetches the differing conversations ids. With o->newest, those of down
+ * (see fetch_differing) come newest first: their first windows, then the
+ * others oldest first (usually a few new messages), then the older history
+ * of down top down; with recent_only, every one's window and nothing
+ * more. Else all oldest first.
+ */
+static int
+fetch_ids(struct client *c, struct history *h, struct syncstore *ss, char *const *ids, size_t nids,
+    char *const *down, size_t ndown, const struct launch_opts *o, struct launch_report *r,
+    struct err *e)
+{
+	if (o->newest <= 0 || (ndown == 0 && !o->recent_only))
+		return launch_fetch(c, h, ss, ids, nids, o, r, e);
+	struct pending p = {0};
+	bool served = true;
+	int rc;
+	if (o->recent_only) {
+		rc = first_windows(
+		    c, h, ss, ids, nids, o->newest, LAUNCH_NEWEST_TOTAL, &p, o, r, &served, e);
+		r->incomplete = rc == 0 && served && p.n > 0;
+	} else {
+		r->filling = true;
+		/* Small and shared, so that one quick request fills every conversation's screen. */
+		size_t each = LAUNCH_FIRST_TOTAL / ndown;
+		if (each > (size_t)o->newest)
+			each = (size_t)o->newest;
+		if (each < LAUNCH_FIRST_MIN)
+			each = LAUNCH_FIRST_MIN;
+		rc = first_windows(
+		    c, h, ss, down, ndown, (int)each, LAUNCH_FIRST_TOTAL, &p, o, r, &served, e);
+		char **rest = xcalloc(nids + 1, sizeof(*rest));
+		size_t nrest = 0;
+		for (size_t i = 0, j = 0; served && i < nids; i++) {
+			if (j < ndown && ids[i] == down[j])
+				j++;
+			else
+				rest[nrest++] = ids[i];
+		}
+		if (rc == 0 && nrest > 0)
+			rc = launch_fetch(c, h, ss, rest, nrest, o, r, e);
+		free(rest);
+		if (rc == 0 && served)
+			rc = fill_down(c, h, ss, &p, o, r, &served, e);
+	}
+	/* A server that cannot answer newest first: the rest oldest first, exact all the same. */
+	if (rc == 0 && !served)
+		rc = launch_fetch(c, h, ss, ids, nids, o, r, e);
+	free(p.ids);
+	return rc;
+}
+
+/*
+ * *same when the local vector of conv has the digest the server gave (or,
+ * lacking one, its vector); *none when nothing of conv is held.
+ */
+static int
+up_to_date(
+    struct history *h, const struct conversation *conv, bool *same, bool *none, struct err *e)
 {
 	struct vector v;
 	if (history_vector(h, conv->id, &v, e) < 0)
 		return -1;
+	*none = vector_count(&v) == 0;
 	if (conv->digest[0] != '\0') {
 		char d[DIGEST_HEXLEN + 1];
 		vector_digest(&v, d);
@@ -238,33 +445,41 @@ up_to_date(struct history *h, const struct conversation *conv, bool *same, struc
 	return 0;
 }
 
-/* Fetches the conversations of convs whose digest differs from the local one. */
+/*
+ * Fetches the conversations of convs whose digest differs from the local
+ * one. Those held nowhere, or every one when fresh (no launch finished
+ * yet: a new device, whatever the notifier stored), may come newest first.
+ */
 static int
 fetch_differing(struct client *c, struct history *h, struct syncstore *ss,
-    const struct conversation *convs, size_t nconvs, launch_progress_fn progress, void *arg,
+    const struct conversation *convs, size_t nconvs, bool fresh, const struct launch_opts *o,
     struct launch_report *r, struct err *e)
 {
 	char **ids = xcalloc(nconvs ? nconvs : 1, sizeof(*ids));
-	size_t nids = 0;
+	char **down = xcalloc(nconvs ? nconvs : 1, sizeof(*down));
+	size_t nids = 0, ndown = 0;
 	int ret = -1;
 	for (size_t i = 0; i < nconvs; i++) {
-		bool same;
-		if (up_to_date(h, &convs[i], &same, e) < 0)
+		bool same, none;
+		if (up_to_date(h, &convs[i], &same, &none, e) < 0)
 			goto out;
 		if (!same)
 			ids[nids++] = convs[i].id;
+		if (!same && (none || fresh))
+			down[ndown++] = convs[i].id;
 	}
 	r->conversations_changed = nids;
-	ret = nids > 0 ? launch_fetch(c, h, ss, ids, nids, progress, arg, r, e) : 0;
+	ret = nids > 0 ? fetch_ids(c, h, ss, ids, nids, down, ndown, o, r, e) : 0;
 out:
 	free(ids);
+	free(down);
 	return ret;
 }
 
 /* The version-1 launch: every conversation with its digest, then the differing ones. */
 static int
-launch_list(struct client *c, struct history *h, struct syncstore *ss, launch_progress_fn progress,
-    void *arg, struct launch_report *r, struct err *e)
+launch_list(struct client *c, struct history *h, struct syncstore *ss, bool fresh,
+    const struct launch_opts *o, struct launch_report *r, struct err *e)
 {
 	struct conversation *convs = NULL;
 	size_t nconvs = 0;
@@ -276,7 +491,7 @@ launch_list(struct client *c, struct history *h, struct syncstore *ss, launch_pr
 	if (ret == 0 && ss != NULL)
 		syncstore_put_conversations(ss, convs, nconvs, NULL);
 	if (ret == 0)
-		ret = fetch_differing(c, h, ss, convs, nconvs, progress, arg, r, e);
+		ret = fetch_differing(c, h, ss, convs, nconvs, fresh, o, r, e);
 	conversations_free(convs, nconvs);
 	return ret;
 }
@@ -311,16 +526,17 @@ put_listed_metadata(
  */
 static int
 launch_changes(struct client *c, struct history *h, struct syncstore *ss, uint64_t since,
-    const struct changes_reply *cr, launch_progress_fn progress, void *arg, struct launch_report *r,
+    const struct changes_reply *cr, const struct launch_opts *o, struct launch_report *r,
     struct err *e)
 {
 	if (put_listed_metadata(h, ss, cr, e) < 0 ||
 	    history_count_convs(h, &r->conversations, e) < 0 ||
-	    fetch_differing(c, h, ss, cr->convs, cr->nconvs, progress, arg, r, e) < 0)
+	    fetch_differing(c, h, ss, cr->convs, cr->nconvs, since == 0, o, r, e) < 0)
 		return -1;
 	/* Everything before cr->cursor is here: the events may start from it. */
 	r->cursor = cr->cursor;
-	if (cr->cursor == since)
+	/* With only the newest windows held, the next launch must look again. */
+	if (cr->cursor == since || r->incomplete)
 		return 0;
 	char s[24];
 	snprintf(s, sizeof(s), "%llu", (unsigned long long)cr->cursor);
@@ -350,9 +566,14 @@ stored_cursor(struct history *h, uint64_t *since, struct err *e)
 
 /* Runs the launch sequence against the server. */
 int
-launch_sync(struct client *c, struct history *h, struct syncstore *ss, launch_progress_fn progress,
-    void *arg, struct launch_report *r, struct err *e)
+launch_sync(struct client *c, struct history *h, struct syncstore *ss, const struct launch_opts *o,
+    struct launch_report *r, struct err *e)
 {
+	static const struct launch_opts none = {0};
+	launch_progress_fn progress = o ? o->progress : NULL;
+	void *arg = o ? o->arg : NULL;
+	if (o == NULL)
+		o = &none;
 	memset(r, 0, sizeof(*r));
 	int64_t t0 = mono_ms();
 	uint64_t bytes0 = c->http.bytes_received, sent0 = c->http.bytes_sent;
@@ -373,11 +594,11 @@ launch_sync(struct client *c, struct history *h, struct syncstore *ss, launch_pr
 	bool missing;
 	if (stored_cursor(h, &since, e) < 0 || client_changes(c, since, &missing, &cr, e) < 0)
 		goto out;
-	if (missing ? launch_list(c, h, ss, progress, arg, r, e) < 0
-		    : launch_changes(c, h, ss, since, &cr, progress, arg, r, e) < 0)
+	if (missing ? launch_list(c, h, ss, since == 0, o, r, e) < 0
+		    : launch_changes(c, h, ss, since, &cr, o, r, e) < 0)
 		goto out;
 	/* history.db now holds everything the server has: a gap is filled. */
-	if (ss != NULL)
+	if (ss != NULL && !r->incomplete)
 		syncstore_clear_gap(ss, NULL);
 	ret = 0;
 out:
@@ -387,6 +608,7 @@ out:
 	r->bytes_sent = c->http.bytes_sent - sent0;
 	r->requests = c->http.requests - req0;
 	r->duration_ms = (uint64_t)(mono_ms() - t0);
+	r->filling = false;
 	changes_reply_free(&cr);
 	return ret;
 }

@@ -24,6 +24,23 @@
 #define LAUNCH_FOLLOW_LIMIT 5000
 /* Bytes of `have` per sync request, under the servers' 64 KiB request limit. */
 #define LAUNCH_REQUEST_BUDGET (48 * 1024)
+/* A newest-first request asks at most this many messages (newest x its conversations). */
+#define LAUNCH_NEWEST_TOTAL 5000
+/* The largest `newest` servers take (natter sync --recent N). */
+#define LAUNCH_RECENT_MAX 1000
+/*
+ * The window of each conversation the interface asks first on a new device:
+ * LAUNCH_FIRST_TOTAL messages shared by them all (one request of about
+ * 100 KB for 100 conversations), each at most LAUNCH_FIRST_WINDOW and at
+ * least LAUNCH_FIRST_MIN (about a screenful).
+ */
+#define LAUNCH_FIRST_WINDOW 200
+#define LAUNCH_FIRST_MIN 20
+#define LAUNCH_FIRST_TOTAL 2000
+/* The window a PageUp asks for during the background fill. */
+#define LAUNCH_OLDER_WINDOW 500
+/* Conversations per round of the background fill (LAUNCH_NEWEST_TOTAL shared among them). */
+#define LAUNCH_FILL_GROUP 10
 
 struct launch_report {
 	uint64_t merged_from_store; /* messages copied from sync.db */
@@ -42,10 +59,34 @@ struct launch_report {
 	 */
 	uint64_t cursor;
 	bool offline; /* the server could not be reached: remote steps skipped */
+	bool filling; /* the newest windows are in; older history is being fetched */
+	bool incomplete; /* only the newest windows were asked for (opts.recent_only) */
 };
 
 /* Called after each batch (e.g. to show progress); may be NULL. */
 typedef void (*launch_progress_fn)(void *arg, const struct launch_report *r);
+
+/* How a launch runs; every field may be 0 / NULL. */
+struct launch_opts {
+	launch_progress_fn progress;
+	void *arg; /* for progress and yield */
+	/*
+	 * > 0: the conversations of which nothing is held (all, before the
+	 * first complete launch) come newest first: their newest `newest`
+	 * messages each (fewer, down to LAUNCH_FIRST_MIN, so that one small
+	 * request holds many conversations), then their older history,
+	 * newest first too, in rounds between which o->yield is asked.
+	 */
+	int newest;
+	/* Ask every differing conversation's newest window only, and stop (natter sync --recent). */
+	bool recent_only;
+	/*
+	 * Called before every round of the background fill: the conversation
+	 * whose older messages the user is waiting for (allocated; its next
+	 * window then comes first), or NULL.
+	 */
+	char *(*yield)(void *arg);
+};
 
 /*
  * Runs the launch sequence. Returns 0, or -1 with e set; when the server is
@@ -53,10 +94,10 @@ typedef void (*launch_progress_fn)(void *arg, const struct launch_report *r);
  * still ran). r is filled in either case.
  */
 int launch_sync(struct client *c, struct history *h, struct syncstore *ss,
-    launch_progress_fn progress, void *arg, struct launch_report *r, struct err *e);
+    const struct launch_opts *o, struct launch_report *r, struct err *e);
 
-/* Fetches by vector what history lacks of the conversations in ids. */
+/* Fetches by vector what history lacks of the conversations in ids (o may be NULL). */
 int launch_fetch(struct client *c, struct history *h, struct syncstore *ss, char *const *ids,
-    size_t nids, launch_progress_fn progress, void *arg, struct launch_report *r, struct err *e);
+    size_t nids, const struct launch_opts *o, struct launch_report *r, struct err *e);
 
 #endif

@@ -1,6 +1,7 @@
 /* The protocol codec: JSON bodies to and from structs, checked field by field. */
 #include "proto.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,9 @@ sync_reply_free(struct sync_reply *r)
 	messages_free(r->msgs, r->nmsgs);
 	conversations_free(r->convs, r->nconvs);
 	free(r->next);
+	for (size_t i = 0; i < r->nolder; i++)
+		free(r->older[i]);
+	free(r->older);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -444,6 +448,18 @@ proto_parse_sync(const char *body, size_t len, struct sync_reply *r, struct err 
 		json_t *convs = json_object_get(j, "conversations");
 		if (ret == 0 && convs != NULL)
 			ret = convs_from_json(convs, &r->convs, &r->nconvs, e);
+		json_t *newest = json_object_get(j, "newest");
+		json_t *older = json_object_get(j, "older");
+		if (json_is_integer(newest) && json_integer_value(newest) > 0 &&
+		    json_integer_value(newest) <= INT_MAX && json_is_array(older)) {
+			r->newest = (int)json_integer_value(newest);
+			r->older = xcalloc(json_array_size(older) + 1, sizeof(*r->older));
+			for (size_t i = 0; i < json_array_size(older); i++) {
+				const char *id = json_string_value(json_array_get(older, i));
+				if (id != NULL && proto_valid_id(id))
+					r->older[r->nolder++] = xstrdup(id);
+			}
+		}
 		json_t *next = json_object_get(j, "next");
 		if (ret == 0 && next != NULL && r->more) {
 			const char *t = json_string_value(next);
@@ -723,7 +739,8 @@ proto_have_entry(const char *conv, const struct vector *v)
 
 /* Encodes {"have", "conversations", "limit"} around have entries already encoded. */
 char *
-proto_sync_request(char *const *have, size_t nhave, char *const *ids, size_t nids, int limit)
+proto_sync_request(
+    char *const *have, size_t nhave, char *const *ids, size_t nids, int limit, int newest)
 {
 	struct buf b = {0};
 	buf_puts(&b, "{\"have\":{");
@@ -743,6 +760,8 @@ proto_sync_request(char *const *have, size_t nhave, char *const *ids, size_t nid
 	}
 	if (limit > 0)
 		buf_printf(&b, ",\"limit\":%d", limit);
+	if (newest > 0)
+		buf_printf(&b, ",\"newest\":%d", newest);
 	buf_puts(&b, "}");
 	return b.data;
 }

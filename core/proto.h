@@ -24,6 +24,9 @@ struct sync_reply {
 	struct conversation *convs;
 	size_t nconvs;
 	char *next; /* continuation token (with more), or NULL */
+	int newest; /* the `newest` the server echoed: it answered newest first (0: it did not) */
+	char **older; /* with newest: the conversations that may lack older messages */
+	size_t nolder;
 };
 
 /*
@@ -111,7 +114,8 @@ char *proto_message_request(const char *client_id, const char *body);
  * limit 0 leaves it to the server.
  */
 char *proto_have_entry(const char *conv, const struct vector *v);
-char *proto_sync_request(char *const *have, size_t nhave, char *const *ids, size_t nids, int limit);
+char *proto_sync_request(
+    char *const *have, size_t nhave, char *const *ids, size_t nids, int limit, int newest);
 /* Encodes {"read": {sender: seq, ...}}. */
 char *proto_read_request(const struct marks *m);
 /* Encodes {"next": TOKEN} (with limit when > 0): a sync continuing an earlier one. */

@@ -14,6 +14,9 @@
 #include "codec.h"
 #include "vector.h"
 
+/* The largest "newest" (messages per conversation of a newest-first sync). */
+#define SYNC_NEWEST_MAX SYNC_LIMIT_MAX
+
 /* Frees a parsed sync request. */
 static void
 sync_free(struct sync_req *q)
@@ -207,7 +210,7 @@ sync_reply(struct store *s, const struct config *c, int64_t uid, const struct sy
 	if (messages == NULL) {
 		err_set(&e, ERR_DB, "a stored message is not valid text");
 		route_internal(r, &e);
-	} else if (a.more && !c->protocol_10 &&
+	} else if (a.more && !c->protocol_10 && q->newest == 0 &&
 	    (next = next_token(s, uid, q, jh, chain, a.last, &e)) == NULL) {
 		json_decref(messages);
 		route_internal(r, &e);
@@ -218,6 +221,14 @@ sync_reply(struct store *s, const struct config *c, int64_t uid, const struct sy
 		    render_convs(a.convs, a.nconvs, false));
 		if (next != NULL)
 			json_object_set_new(o, "next", json_string(next));
+		if (q->newest > 0) {
+			json_t *older = json_array();
+			for (size_t i = 0; i < a.nconvs; i++)
+				if (a.older[i])
+					json_array_append_new(older, json_string(a.convs[i].id));
+			json_object_set_new(o, "newest", json_integer(q->newest));
+			json_object_set_new(o, "older", older);
+		}
 		reply_json(r, 200, o);
 	}
 	free(next);
@@ -239,6 +250,32 @@ sync_limit(const struct config *c, json_t *in, struct sync_req *q, struct reply 
 	json_int_t l = json_integer_value(jl);
 	q->limit = l > max ? max : (int)l;
 	return 0;
+}
+
+/* Reads "newest" into q (ignored by --protocol 1.0). 0, or -1 with r set. */
+static int
+sync_newest(const struct config *c, json_t *in, struct sync_req *q, struct reply *r)
+{
+	json_t *jn = c->protocol_10 ? NULL : json_object_get(in, "newest");
+	if (jn == NULL)
+		return 0;
+	if (!json_is_integer(jn) || json_integer_value(jn) < 1 ||
+	    json_integer_value(jn) > SYNC_NEWEST_MAX)
+		return reply_error(r, 400, "invalid_field",
+		    "\"newest\" must be an integer from 1 to %d", SYNC_NEWEST_MAX);
+	q->newest = (int)json_integer_value(jn);
+	return 0;
+}
+
+/* Refuses a newest-first scope whose windows could pass SYNC_LIMIT_MAX messages. */
+static int
+newest_bound(const struct sync_req *q, struct reply *r)
+{
+	if (q->newest == 0 || q->n * (size_t)q->newest <= SYNC_LIMIT_MAX)
+		return 0;
+	return reply_error(r, 400, "invalid_field",
+	    "\"newest\" times the conversations in the scope (%zu) is over %d", q->n,
+	    SYNC_LIMIT_MAX);
 }
 
 /*
@@ -266,10 +303,11 @@ sync_next(
     struct store *s, const struct config *c, int64_t uid, json_t *in, json_t *jn, struct reply *r)
 {
 	struct sync_req q = {0};
-	if (json_object_get(in, "have") != NULL || json_object_get(in, "conversations") != NULL) {
+	if (json_object_get(in, "have") != NULL || json_object_get(in, "conversations") != NULL ||
+	    json_object_get(in, "newest") != NULL) {
 		reply_error(r, 400, "invalid_field",
-		    "\"next\" continues an earlier request: no \"have\" or \"conversations\" with "
-		    "it");
+		    "\"next\" continues an earlier request: no \"have\", \"conversations\" or "
+		    "\"newest\" with it");
 		return;
 	}
 	if (!json_is_string(jn)) {
@@ -316,8 +354,9 @@ route_sync(struct store *s, const struct config *c, int64_t uid, json_t *in, str
 		reply_error(r, 400, "invalid_field", "\"have\" must be an object");
 		return ROUTE_REPLY;
 	}
-	if (sync_limit(c, in, &q, r) == 0 &&
-	    sync_request(s, uid, jh, json_object_get(in, "conversations"), NULL, &q, r) == 0)
+	if (sync_limit(c, in, &q, r) == 0 && sync_newest(c, in, &q, r) == 0 &&
+	    sync_request(s, uid, jh, json_object_get(in, "conversations"), NULL, &q, r) == 0 &&
+	    newest_bound(&q, r) == 0)
 		sync_reply(s, c, uid, &q, jh, NULL, r);
 	sync_free(&q);
 	return ROUTE_REPLY;

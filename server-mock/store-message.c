@@ -145,6 +145,118 @@ sender_held(struct store *s, const struct sync_req *q, const struct sync_conv *s
 }
 
 /*
+ * Appends the ids of one sender's newest messages in conv that `held`
+ * lacks, above seq floor, at most room: the complement of held within
+ * floor+1..last_seq, walked from the top down, one index range read per hole.
+ */
+static int
+sender_newest(struct store *s, int64_t conv, const struct store_sender *snd,
+    const struct seqset *held, uint64_t floor, int64_t room, int64_t **ids, size_t *n,
+    struct err *e)
+{
+	uint64_t hi = snd->last_seq;
+	size_t ri = held != NULL ? held->n : 0;
+	while (room > 0 && hi > floor) {
+		uint64_t lo = floor + 1;
+		if (ri > 0) {
+			const struct range *r = &held->r[ri - 1];
+			if (r->lo > hi) {
+				ri--;
+				continue;
+			}
+			if (r->hi >= hi) {
+				hi = r->lo - 1;
+				ri--;
+				continue;
+			}
+			if (r->hi + 1 > lo)
+				lo = r->hi + 1;
+		}
+		if (hi - lo + 1 > (uint64_t)room)
+			lo = hi - (uint64_t)room + 1;
+		size_t before = *n;
+		if (s->ops->message_range(s, conv, snd->uid, lo, hi, room, ids, n, e) < 0)
+			return -1;
+		room -= (int64_t)(*n - before);
+		hi = lo - 1;
+	}
+	return 0;
+}
+
+/* Orders message ids, the newest first. */
+static int
+cmp_id_desc(const void *a, const void *b)
+{
+	return cmp_id(b, a);
+}
+
+/*
+ * Appends to *ids the newest q->newest messages of sc missing from its
+ * `have`; *older when it lacks more than that. Each sender is read only
+ * above the (newest+1)-th newest id found so far (its ids grow with its
+ * seqs), so the cost is O(newest + senders x log) index reads, whatever
+ * the conversation holds.
+ */
+static int
+conv_newest(struct store *s, const struct sync_req *q, const struct sync_conv *sc, int64_t **ids,
+    size_t *n, bool *older, struct err *e)
+{
+	struct store_sender *snd;
+	size_t ns;
+	if (s->ops->conv_senders(s, sc->conv, &snd, &ns, e) < 0)
+		return -1;
+	size_t keep = (size_t)q->newest + 1;
+	int64_t *cv = NULL;
+	size_t cn = 0;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < ns; i++) {
+		uint64_t floor = 0;
+		if (cn >= keep)
+			rc = seq_upto(s, sc->conv, &snd[i], cv[keep - 1], &floor, e);
+		if (rc == 0)
+			rc = sender_newest(s, sc->conv, &snd[i], vector_get(&sc->have, snd[i].name),
+			    floor, (int64_t)keep, &cv, &cn, e);
+		if (rc == 0 && cn > 0) {
+			qsort(cv, cn, sizeof(*cv), cmp_id_desc);
+			if (cn > keep)
+				cn = keep;
+		}
+	}
+	store_senders_free(snd, ns);
+	*older = rc == 0 && cn > (size_t)q->newest;
+	for (size_t i = 0; rc == 0 && i < cn && i < (size_t)q->newest; i++)
+		store_push_id(ids, n, cv[i]);
+	free(cv);
+	return rc;
+}
+
+/*
+ * The newest-first selection: per conversation of the scope, its newest
+ * q->newest messages missing from `have`, all in acceptance order; older[c]
+ * when conversation c lacks more, *more when any does.
+ */
+static int
+sync_newest_ids(struct store *s, const struct sync_req *q, int64_t **idsp, size_t *np, bool *more,
+    bool *older, struct err *e)
+{
+	int64_t *ids = NULL;
+	size_t n = 0;
+	*more = false;
+	for (size_t c = 0; c < q->n; c++) {
+		if (conv_newest(s, q, &q->convs[c], &ids, &n, &older[c], e) < 0) {
+			free(ids);
+			return -1;
+		}
+		*more = *more || older[c];
+	}
+	if (n > 0)
+		qsort(ids, n, sizeof(*ids), cmp_id);
+	*idsp = ids;
+	*np = n;
+	return 0;
+}
+
+/*
  * The messages of the scope not in `have`: for each (conv, sender) the
  * complement of the held set within 1..last_seq is walked range by range,
  * keeping at most limit+1 per sender; the first `limit` of their union by
@@ -212,7 +324,13 @@ store_sync(struct store *s, const struct sync_req *q, struct sync_answer *out, s
 	int64_t *ids;
 	size_t n;
 	*out = (struct sync_answer){0};
-	if (store_sync_ids(s, q, &ids, &n, &out->more, e) < 0)
+	if (q->newest > 0) {
+		out->older = xcalloc(q->n + 1, sizeof(*out->older));
+		if (sync_newest_ids(s, q, &ids, &n, &out->more, out->older, e) < 0) {
+			store_sync_free(out);
+			return -1;
+		}
+	} else if (store_sync_ids(s, q, &ids, &n, &out->more, e) < 0)
 		return -1;
 	out->msgs = xcalloc(n + 1, sizeof(*out->msgs));
 	size_t bytes = 0;
@@ -224,6 +342,9 @@ store_sync(struct store *s, const struct sync_req *q, struct sync_answer *out, s
 		if (q->max_bytes > 0 && bytes > q->max_bytes && out->nmsgs > 0) {
 			store_message_free(m);
 			out->more = true;
+			/* Which windows the cut shortened is not worked out: all may lack more. */
+			for (size_t c = 0; out->older != NULL && c < q->n; c++)
+				out->older[c] = true;
 			break;
 		}
 	}
@@ -249,5 +370,6 @@ store_sync_free(struct sync_answer *a)
 		store_message_free(&a->msgs[i]);
 	free(a->msgs);
 	store_convs_free(a->convs, a->nconvs);
+	free(a->older);
 	*a = (struct sync_answer){0};
 }

@@ -352,6 +352,7 @@ struct sync_req {
 	int limit;
 	int64_t after; /* a continuation: messages with an id up to this one are held too */
 	size_t max_bytes; /* the answer's bodies stop at this many bytes (0: no cut) */
+	int newest; /* > 0: per conversation only the newest this many missing (limit unused) */
 };
 /* What a sync answers: missing messages (oldest first), more, the scope's metadata. */
 struct sync_answer {
@@ -361,10 +362,11 @@ struct sync_answer {
 	int64_t last; /* the id of the last message (0: none) */
 	struct store_conv *convs;
 	size_t nconvs;
+	bool *older; /* newest first: per conversation of the scope, it may still lack messages */
 };
 int store_sync(struct store *s, const struct sync_req *q, struct sync_answer *out, struct err *e);
 void store_sync_free(struct sync_answer *a);
-/* The sync selection alone: message row ids, acceptance order. */
+/* The sync selection alone: message row ids, acceptance order (oldest first). */
 int store_sync_ids(
     struct store *s, const struct sync_req *q, int64_t **ids, size_t *n, bool *more, struct err *e);
 

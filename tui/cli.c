@@ -46,6 +46,7 @@ static const struct option own_longopts[] = {
     {"lines", required_argument, NULL, 'n'},
     {"all", no_argument, NULL, 'a'},
     {"for", required_argument, NULL, 'f'},
+    {"recent", required_argument, NULL, 'r'},
 };
 #define NCOMMON (sizeof(common_longopts) / sizeof(common_longopts[0]))
 #define NOWN (sizeof(own_longopts) / sizeof(own_longopts[0]))
@@ -104,6 +105,14 @@ take_option(struct ctx *c, struct cmd *self, int ch, char *argv[], struct err *e
 		if (errno || *end || end == optarg || n < 1)
 			return err_set(e, ERR_USAGE, "-n wants a positive number, not %s", optarg);
 		self->limit = (size_t)n;
+		return 0;
+	case 'r':
+		errno = 0;
+		n = strtoll(optarg, &end, 10);
+		if (errno || *end || end == optarg || n < 1 || n > LAUNCH_RECENT_MAX)
+			return err_set(e, ERR_USAGE, "--recent wants a number from 1 to %d, not %s",
+			    LAUNCH_RECENT_MAX, optarg);
+		c->recent = (int)n;
 		return 0;
 	case 's':
 		c->server_flag = optarg;

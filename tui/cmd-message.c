@@ -238,7 +238,7 @@ cmd_log_exec(struct cmd *self, struct ctx *c, struct err *e)
 		if (ctx_resolve(c, name, false, &id, e) < 0)
 			return -1;
 		struct launch_report r = {0};
-		if (launch_fetch(&c->cl, &c->hist, NULL, &id, 1, NULL, NULL, &r, e) < 0) {
+		if (launch_fetch(&c->cl, &c->hist, NULL, &id, 1, NULL, &r, e) < 0) {
 			free(id);
 			return -1;
 		}

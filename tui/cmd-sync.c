@@ -2,7 +2,10 @@
 #include "launch.h"
 #include "natter.h"
 
-/* sync [--json]: merges the notifier's messages, fetches the rest, reports. */
+/*
+ * sync [--json] [--recent N]: merges the notifier's messages, fetches the
+ * rest (with --recent only the newest N of each conversation), reports.
+ */
 static int
 cmd_sync_exec(struct cmd *self, struct ctx *c, struct err *e)
 {
@@ -16,8 +19,8 @@ cmd_sync_exec(struct cmd *self, struct ctx *c, struct err *e)
 
 const struct cmd_entry cmd_sync_entry = {
     .name = "sync",
-    .usage = "sync [--json]",
+    .usage = "sync [--json] [--recent N]",
     .help = "merge the notifier's messages, fetch the rest",
-    .args = {"j", 0, 0},
+    .args = {"jr:", 0, 0},
     .exec = cmd_sync_exec,
 };

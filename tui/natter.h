@@ -47,6 +47,7 @@ struct ctx {
 	struct client cl;
 	bool cl_open;
 	bool flushed; /* the outbox was flushed this run */
+	int recent; /* sync --recent N: only the newest N of each conversation (0: all) */
 };
 
 /* session.c: the context of a run, shared by the commands and the interface. */
@@ -155,6 +156,7 @@ struct net_news {
 	char *opened; /* a conversation /new created, to switch to */
 	char *error; /* a request that failed (e.g. /new), in words */
 	size_t queued; /* sends waiting in the outbox */
+	bool filling; /* older history is still being fetched (kept across net_take) */
 };
 
 struct net {
@@ -168,6 +170,7 @@ struct net {
 	char *new_title; /* a /new request, under mu */
 	char **new_members;
 	size_t new_n;
+	char *older; /* a PageUp's conversation, whose older window goes first; under mu */
 	struct net_news news; /* under mu */
 	char *server, *user, *token, *history_path, *sync_path;
 	bool verbose;
@@ -184,6 +187,8 @@ void net_news_free(struct net_news *nw);
 void net_flush(struct net *n);
 /* Asks for a new conversation; the answer comes as news (opened or error). */
 void net_new_conversation(struct net *n, const char *title, char *const *members, size_t nm);
+/* Asks for conv's next older window before the background fill goes on. */
+void net_older(struct net *n, const char *conv);
 
 /* search.c: /search over an FTS5 index of history.db */
 struct search {
@@ -251,6 +256,7 @@ struct ui {
 	char note[512]; /* a transient line for the status bar */
 	struct launch_report report;
 	bool launched;
+	bool filling; /* older history is still being fetched */
 	int64_t focus_at;
 	bool detached; /* in a tmux or screen session no terminal is attached to */
 	char **muted; /* conversations muted now (sync.db), sorted */

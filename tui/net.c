@@ -125,11 +125,23 @@ static void
 progress(void *arg, const struct launch_report *r)
 {
 	struct net *n = arg;
-	(void)r;
 	pthread_mutex_lock(&n->mu);
 	n->news.all = true;
+	n->news.filling = r->filling;
 	wake(n);
 	pthread_mutex_unlock(&n->mu);
+}
+
+/* Between two rounds of the background fill: the conversation a PageUp waits on, or NULL. */
+static char *
+yield(void *arg)
+{
+	struct net *n = arg;
+	pthread_mutex_lock(&n->mu);
+	char *conv = n->older;
+	n->older = NULL;
+	pthread_mutex_unlock(&n->mu);
+	return conv;
 }
 
 /* Stores the messages and conversations of one events answer. */
@@ -198,17 +210,21 @@ events_main(void *arg)
 		goto out;
 	}
 	bool first = true;
+	/* Conversations held nowhere (all, on a new device) come newest first. */
+	struct launch_opts o = {
+	    .progress = progress, .arg = n, .newest = LAUNCH_FIRST_WINDOW, .yield = yield};
 	while (!stopping(n)) {
 		struct launch_report rep = {0};
 		memset(&e, 0, sizeof(e));
 		if (!first)
 			set_state(n, NET_CONNECTING, "");
 		first = false;
-		int rc = launch_sync(&cl, &h, have_ss ? &ss : NULL, progress, n, &rep, &e);
+		int rc = launch_sync(&cl, &h, have_ss ? &ss : NULL, &o, &rep, &e);
 		if (stopping(n))
 			break;
 		pthread_mutex_lock(&n->mu);
 		n->news.all = true;
+		n->news.filling = false;
 		n->news.launched = true;
 		n->news.report = rep;
 		n->news.queued = count_queued(&h);
@@ -399,6 +415,7 @@ net_stop(struct net *n)
 	close(n->pipe[0]);
 	close(n->pipe[1]);
 	net_news_free(&n->news);
+	free(n->older);
 	free(n->new_title);
 	for (size_t i = 0; i < n->new_n; i++)
 		free(n->new_members[i]);
@@ -423,6 +440,7 @@ net_take(struct net *n, struct net_news *out)
 	memset(&n->news, 0, sizeof(n->news));
 	n->news.state = out->state;
 	n->news.queued = out->queued;
+	n->news.filling = out->filling;
 	pthread_mutex_unlock(&n->mu);
 }
 
@@ -447,6 +465,16 @@ net_flush(struct net *n)
 	pthread_mutex_lock(&n->mu);
 	n->flush = true;
 	pthread_cond_broadcast(&n->cv);
+	pthread_mutex_unlock(&n->mu);
+}
+
+/* Asks for conv's next older window before the next round of the fill. */
+void
+net_older(struct net *n, const char *conv)
+{
+	pthread_mutex_lock(&n->mu);
+	free(n->older);
+	n->older = xstrdup(conv);
 	pthread_mutex_unlock(&n->mu);
 }
 

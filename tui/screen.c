@@ -229,6 +229,8 @@ draw_status(void)
 	struct conversation *c = window_current();
 	struct buf b = {0};
 	buf_printf(&b, " %s@%s | %s", ui.me, ui.ctx->server, state_words());
+	if (ui.filling)
+		buf_printf(&b, " | loading older messages");
 	if (ui.queued > 0)
 		buf_printf(&b, " | %zu queued", ui.queued);
 	if (c)

@@ -211,8 +211,9 @@ ctx_sync(struct ctx *c, struct launch_report *r, struct err *e)
 	bool have_ss = syncstore_open(&ss, c->paths.sync_db, 0, &se) == 0;
 	if (!have_ss && c->verbose)
 		fprintf(stderr, "natter: %s\n", se.msg);
-	int rc =
-	    launch_sync(&c->cl, &c->hist, have_ss ? &ss : NULL, tty ? progress : NULL, NULL, r, e);
+	struct launch_opts o = {
+	    .progress = tty ? progress : NULL, .newest = c->recent, .recent_only = c->recent > 0};
+	int rc = launch_sync(&c->cl, &c->hist, have_ss ? &ss : NULL, &o, r, e);
 	if (have_ss)
 		syncstore_close(&ss);
 	if (tty && r->fetched_from_server > 0)

@@ -49,6 +49,7 @@ apply_news(void)
 		snprintf(ui.note, sizeof(ui.note), "%s", nw.status);
 	ui.state = nw.state;
 	ui.queued = nw.queued;
+	ui.filling = nw.filling;
 	if (nw.state == NET_ONLINE)
 		ui.was_online = true;
 	if (nw.launched) {
@@ -72,12 +73,19 @@ apply_news(void)
 	if (ui.cur == NULL && ui.nconvs > 0)
 		window_switch(window_first());
 	else if (reload) {
-		/* Keep the reader's place when scrolled up. */
+		/*
+		 * Keep the reader's place when scrolled up: count what came after
+		 * the newest message shown (older history filled in is above).
+		 */
 		size_t before = ui.view.n;
+		int64_t last = before > 0 ? ui.view.msgs[before - 1]->ts : INT64_MIN;
 		size_t keep = ui.scroll;
 		window_update();
+		size_t below = 0;
+		while (below < ui.view.n && ui.view.msgs[ui.view.n - 1 - below]->ts > last)
+			below++;
 		if (keep > 0 && ui.view.n > before)
-			keep += ui.view.n - before;
+			keep += below < ui.view.n - before ? below : ui.view.n - before;
 		ui.scroll = keep;
 		window_mark_seen();
 	}

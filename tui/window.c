@@ -384,8 +384,15 @@ window_scroll(long delta)
 		window_mark_seen();
 		return;
 	}
-	if (delta > 0 && at_top() && page_older())
-		return;
+	if (delta > 0 && at_top()) {
+		/* Older history still on its way: this conversation's next window goes first. */
+		if (ui.filling && ui.cur != NULL) {
+			net_older(&ui.net, ui.cur);
+			snprintf(ui.note, sizeof(ui.note), "fetching older messages");
+		}
+		if (page_older())
+			return;
+	}
 	if (delta < 0 && (size_t)-delta >= ui.scroll)
 		ui.scroll = 0;
 	else

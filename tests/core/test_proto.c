@@ -204,14 +204,19 @@ proto__encode__requests(void **state)
 	for (size_t i = 0; i < 2; i++)
 		have[i] = proto_have_entry(ids[i], vmap_get(&m, ids[i]));
 	assert_string_equal(have[0], "\"c1\":{\"alice\":\"1-2\"}");
-	s = proto_sync_request(have, 2, ids, 2, 500);
+	s = proto_sync_request(have, 2, ids, 2, 500, 0);
 	assert_string_equal(s,
 	    "{\"have\":{\"c1\":{\"alice\":\"1-2\"},\"c2\":{}},"
 	    "\"conversations\":[\"c1\",\"c2\"],\"limit\":500}");
 	free(s);
 	/* No scope, no limit: only the have. */
-	s = proto_sync_request(have, 1, NULL, 0, 0);
+	s = proto_sync_request(have, 1, NULL, 0, 0, 0);
 	assert_string_equal(s, "{\"have\":{\"c1\":{\"alice\":\"1-2\"}}}");
+	free(s);
+	/* Newest first. */
+	s = proto_sync_request(have + 1, 1, ids + 1, 1, 1000, 200);
+	assert_string_equal(
+	    s, "{\"have\":{\"c2\":{}},\"conversations\":[\"c2\"],\"limit\":1000,\"newest\":200}");
 	free(s);
 	free(have[0]);
 	free(have[1]);
@@ -316,6 +321,35 @@ proto__changes__refuses_bad_answers(void **state)
 		assert_int_equal(e.kind, ERR_PROTOCOL);
 		assert_int_equal(r.nconvs, 0);
 		assert_null(r.convs);
+	}
+}
+
+/* A newest-first answer: newest and older are kept together; invalid ids in older are dropped. */
+static void
+proto__sync__newest_and_older(void **state)
+{
+	(void)state;
+	struct sync_reply r;
+	struct err e = {0};
+	assert_int_equal(proto_parse_sync(S("{\"messages\":[],\"more\":true,\"cursor\":3,"
+					    "\"newest\":200,\"older\":[\"c1\",7,\"a b\",\"c2\"]}"),
+			     &r, &e),
+	    0);
+	assert_int_equal(r.newest, 200);
+	assert_int_equal(r.nolder, 2);
+	assert_string_equal(r.older[0], "c1");
+	assert_string_equal(r.older[1], "c2");
+	sync_reply_free(&r);
+	/* An echo without older, or a bad echo, is no newest-first answer. */
+	static const char *const none[] = {"\"newest\":200", "\"newest\":0,\"older\":[]",
+	    "\"newest\":\"200\",\"older\":[]", "\"older\":[\"c1\"]"};
+	for (size_t i = 0; i < nitems(none); i++) {
+		char *body = xasprintf("{\"messages\":[],\"more\":true,\"cursor\":3,%s}", none[i]);
+		assert_int_equal(proto_parse_sync(body, strlen(body), &r, &e), 0);
+		assert_int_equal(r.newest, 0);
+		assert_int_equal(r.nolder, 0);
+		sync_reply_free(&r);
+		free(body);
 	}
 }
 
@@ -439,6 +473,7 @@ main(void)
 	    cmocka_unit_test(proto__changes__decodes_listed_conversations),
 	    cmocka_unit_test(proto__changes__refuses_bad_answers),
 	    cmocka_unit_test(proto__sync__continuation_token),
+	    cmocka_unit_test(proto__sync__newest_and_older),
 	    cmocka_unit_test(proto__encode__sync_next),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

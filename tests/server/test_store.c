@@ -120,6 +120,92 @@ server__sync__matches_naive_model(void **state)
 	store_close(s);
 }
 
+/* A newest-first sync equals the naive "the newest N missing, oldest first; older when more". */
+static void
+server__sync__newest_matches_naive_model(void **state)
+{
+	(void)state;
+	struct store *s;
+	struct err e = {0};
+	assert_int_equal(store_open(&s, NULL, 1000, &e), 0);
+	const char *names[] = {"ann", "ben", "cid"};
+	int64_t uids[3];
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(store_user_create(s, names[i], "x", &uids[i], &e), 0);
+	struct store_conv conv;
+	char *unknown;
+	int64_t *woken, cid;
+	size_t nw;
+	const char *others[] = {"ben", "cid"};
+	assert_int_equal(
+	    store_conv_create(s, uids[0], "t", others, 2, &conv, &unknown, &woken, &nw, &e), 0);
+	free(woken);
+	assert_int_equal(store_conv_member(s, uids[0], conv.id, &cid, &e), 0);
+	store_conv_free(&conv);
+	enum { N = 300 };
+	struct model_msg msgs[N];
+	uint64_t last[3] = {0};
+	for (int i = 0; i < N; i++) {
+		/* Runs of one sender, so that a sender's window can lie wholly below another's. */
+		int who = (int)((next_rand() % 8 == 0 ? i / 40 : next_rand()) % 3);
+		char client[32];
+		snprintf(client, sizeof(client), "n%d", i);
+		struct store_message out;
+		bool created;
+		assert_int_equal(
+		    store_send(s, uids[who], cid, client, "b", 1, &out, &created, &woken, &nw, &e),
+		    0);
+		free(woken);
+		msgs[i] = (struct model_msg){.id = i + 1, .sender = who, .seq = out.seq};
+		last[who] = out.seq;
+		store_message_free(&out);
+	}
+	for (int round = 0; round < 200; round++) {
+		struct sync_req q = {0};
+		struct sync_conv sc = {.conv = cid};
+		for (int w = 0; w < 3; w++) {
+			uint64_t kind = next_rand() % 5;
+			if (kind == 0)
+				continue;
+			struct seqset *row = vector_row(&sc.have, names[w]);
+			if (kind == 4) {
+				/* The top held, as after a window: the hole is below. */
+				seqset_add_range(
+				    row, last[w] - next_rand() % (last[w] + 1) + 1, last[w] + 2);
+				continue;
+			}
+			uint64_t density = next_rand() % 4;
+			for (uint64_t x = 1; x <= last[w] + 3; x++)
+				if (next_rand() % 4 < density)
+					seqset_add(row, x);
+		}
+		q.convs = &sc;
+		q.n = 1;
+		q.newest = 1 + (int)(next_rand() % 120);
+		struct sync_answer a;
+		assert_int_equal(store_sync(s, &q, &a, &e), 0);
+		/* The naive answer: the missing ones, the newest q.newest, oldest first. */
+		int missing[N], nm = 0;
+		for (int i = 0; i < N; i++) {
+			const struct seqset *held = vector_get(&sc.have, names[msgs[i].sender]);
+			if (held == NULL || !seqset_contains(held, msgs[i].seq))
+				missing[nm++] = i;
+		}
+		int from = nm > q.newest ? nm - q.newest : 0;
+		assert_int_equal(a.nmsgs, (size_t)(nm - from));
+		for (int k = from; k < nm; k++) {
+			const struct store_message *m = &a.msgs[k - from];
+			assert_string_equal(m->sender, names[msgs[missing[k]].sender]);
+			assert_int_equal(m->seq, msgs[missing[k]].seq);
+		}
+		assert_int_equal(a.more, nm > q.newest);
+		assert_int_equal(a.older[0], nm > q.newest);
+		store_sync_free(&a);
+		vector_free(&sc.have);
+	}
+	store_close(s);
+}
+
 /* Retention: only the last N events per user are kept; older cursors see a gap. */
 static void
 server__events__gap_after_retention(void **state)
@@ -667,6 +753,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(server__sync__matches_naive_model),
+	    cmocka_unit_test(server__sync__newest_matches_naive_model),
 	    cmocka_unit_test(server__events__gap_after_retention),
 	    cmocka_unit_test(server__store__send_idempotent_and_conv_members),
 	    cmocka_unit_test(server__changes__inbox_and_after_retention),

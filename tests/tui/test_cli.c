@@ -56,7 +56,7 @@ cli__table__every_command_has_usage_help_and_handler(void **state)
 		assert_non_null(ce->exec);
 		assert_true(ce->args.lower >= 0);
 		assert_true(ce->args.upper == -1 || ce->args.upper >= ce->args.lower);
-		assert_int_equal(strspn(ce->args.template, "jln:af:"), strlen(ce->args.template));
+		assert_int_equal(strspn(ce->args.template, "jln:af:r:"), strlen(ce->args.template));
 		for (size_t j = 0; j < i; j++)
 			assert_string_not_equal(cli_table[j]->name, ce->name);
 	}
@@ -83,7 +83,7 @@ cli__usage__lists_every_command(void **state)
 	    "  conversations [--json]     list conversations: id, title, members, unread\n"
 	    "  send [--lines] CONV TEXT...|-\n"
 	    "                             send a message (- reads it from stdin)\n"
-	    "  sync [--json]              merge the notifier's messages, fetch the rest\n"
+	    "  sync [--json] [--recent N] merge the notifier's messages, fetch the rest\n"
 	    "  log CONV [-n N] [--json]   show a conversation's history\n"
 	    "  read CONV...|--all         mark conversations read, on every device\n"
 	    "  mute CONV [--for DURATION] no desktop notifications for a conversation (for 90s, "
@@ -120,7 +120,8 @@ cli__run__bad_option_names_it_and_the_usage(void **state)
 	usage_error("logout --json",
 	    "logout: unknown option or missing argument near --json; usage: natter logout");
 	usage_error("sync -jx",
-	    "sync: unknown option or missing argument near -jx; usage: natter sync [--json]");
+	    "sync: unknown option or missing argument near -jx; usage: natter sync [--json] "
+	    "[--recent N]");
 	usage_error("send --help c hi",
 	    "send: unknown option or missing argument near --help; "
 	    "usage: natter send [--lines] CONV TEXT...|-");
