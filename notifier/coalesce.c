@@ -39,6 +39,7 @@ live_reset(struct live *l)
 		free(l->lines[i]);
 	free(l->last_sender);
 	l->last_sender = NULL;
+	marks_free(&l->newest);
 	l->nsenders = l->nlines = 0;
 	l->more_senders = false;
 	l->count = l->missed = 0;
@@ -96,6 +97,7 @@ live_add(struct live *l, const struct message *m, enum urgency u)
 	l->count++;
 	if (u > l->urgency)
 		l->urgency = u;
+	marks_raise(&l->newest, m->sender, m->seq);
 }
 
 void
@@ -139,6 +141,33 @@ coalesce_closed(struct coalescer *c, const char *conv)
 	for (size_t i = 0; i < c->n; i++)
 		if (strcmp(c->v[i].conv, conv) == 0)
 			live_reset(&c->v[i]);
+}
+
+/* The seq read of sender in read (0: none). */
+static uint64_t
+mark_of(const struct marks *read, const char *sender)
+{
+	for (size_t i = 0; i < read->n; i++)
+		if (strcmp(read->v[i].sender, sender) == 0)
+			return read->v[i].seq;
+	return 0;
+}
+
+bool
+coalesce_read(struct coalescer *c, const char *conv, const struct marks *read)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct live *l = &c->v[i];
+		if (strcmp(l->conv, conv) != 0 || l->count == 0)
+			continue;
+		for (size_t k = 0; k < l->newest.n; k++)
+			if (mark_of(read, l->newest.v[k].sender) < l->newest.v[k].seq)
+				return false; /* something it shows is still unread */
+		live_reset(l);
+		c->summary_dirty = true;
+		return true;
+	}
+	return false;
 }
 
 /* "bob, carol in proj (12)": who, where and how many. */

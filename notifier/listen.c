@@ -200,7 +200,8 @@ select_new(struct notifyd *d, const struct message *m, size_t n, struct message 
 			free(*urg);
 			return -1;
 		}
-		if (focused || done)
+		/* Read on some device already (or shown here): nothing to announce. */
+		if (focused || done || reads_covers(d, &m[i]))
 			continue;
 		enum urgency u = urgency_of(d, &m[i]);
 		if (muted && !(d->notifier.mention_unmutes && u != URGENCY_LOW))
@@ -353,6 +354,10 @@ handle_events(struct notifyd *d, const struct events_reply *r, struct err *e)
 {
 	struct message *m = xcalloc(r->nevents ? r->nevents : 1, sizeof(*m));
 	size_t n = 0;
+	/* Reads first: what the answer shows read is not announced at all. */
+	for (size_t i = 0; i < r->nevents; i++)
+		if (r->events[i].type == EVENT_READ)
+			reads_apply(d, r->events[i].conv.id, &r->events[i].conv.read);
 	for (size_t i = 0; i < r->nevents; i++) {
 		const struct event *ev = &r->events[i];
 		if (ev->type == EVENT_CONVERSATION) {
@@ -363,7 +368,7 @@ handle_events(struct notifyd *d, const struct events_reply *r, struct err *e)
 			continue;
 		}
 		if (ev->type != EVENT_MESSAGE)
-			continue; /* read state: natter's business */
+			continue; /* read events: taken above */
 		m[n++] = ev->msg;
 	}
 	int rc = listen_batch(d, m, n, (int64_t)r->cursor, r->gap, e);
@@ -458,6 +463,8 @@ listen_run(struct notifyd *d, struct err *e)
 		verbose(d, "resuming from cursor %lld", (long long)cursor);
 	int failures = 0, empties = 0;
 	bool said_down = false;
+	/* Resuming, or back after a failure: first learn what was read meanwhile. */
+	bool learn = true;
 	while (!*d->stop) {
 		if (*d->hup) {
 			*d->hup = 0;
@@ -468,6 +475,10 @@ listen_run(struct notifyd *d, struct err *e)
 		}
 		char *path;
 		long timeout_ms;
+		if (have && learn) {
+			reads_learn(d, cursor);
+			learn = false;
+		}
 		if (have) {
 			path = xasprintf(
 			    "/v1/events?after=%lld&timeout=%d", (long long)cursor, d->poll_s);
@@ -498,6 +509,7 @@ listen_run(struct notifyd *d, struct err *e)
 				said_down = true;
 			} else
 				verbose(d, "%s", fe.msg);
+			learn = true;
 			wait_ms(d, backoff_ms(failures++, retry_after));
 			continue;
 		}

@@ -353,6 +353,7 @@ out:
 	if (notifier_open)
 		notify_close(&d.notifier);
 	coalesce_free(&d.co);
+	reads_free(&d);
 	if (http_open)
 		http_free(&d.http);
 	if (store_open)

@@ -387,6 +387,28 @@ notify_drain(struct notifier *n, struct coalescer *c)
 #endif
 }
 
+void
+notify_withdraw(struct notifier *n, const char *conv)
+{
+#ifdef HAVE_LIBNOTIFY
+	for (size_t i = 0; i < n->nshown; i++) {
+		struct shown *sh = n->shown[i];
+		if (sh->kind != NOTE_CONV || strcmp(sh->conv, conv) != 0)
+			continue;
+		GError *err = NULL;
+		if (!sh->closed && !notify_notification_close(sh->obj, &err)) {
+			g_clear_error(&err); /* gone already: nothing to take back */
+		}
+		n->closed++;
+		shown_drop(n, i);
+		return;
+	}
+#else
+	(void)n;
+	(void)conv;
+#endif
+}
+
 bool
 notify_hears_closed(const struct notifier *n)
 {

@@ -53,6 +53,7 @@ struct note_list {
 /* What one conversation's live note shows. */
 struct live {
 	char *conv;
+	struct marks newest; /* per sender, the highest seq it stands for */
 	size_t count; /* messages since it opened, missed ones included */
 	size_t missed; /* of which lost in an events gap */
 	char *senders[SENDERS_MAX]; /* in order of first message */
@@ -93,6 +94,12 @@ void coalesce_add(
 void coalesce_missed(struct coalescer *c, const char *conv, size_t n, int64_t now);
 /* The user closed conv's note (NULL: the summary): the next message starts afresh. */
 void coalesce_closed(struct coalescer *c, const char *conv);
+/*
+ * conv was read up to `read` (on any device): when that covers every
+ * message its live note stands for, the note is forgotten and true returned
+ * (the caller withdraws it from the desktop).
+ */
+bool coalesce_read(struct coalescer *c, const char *conv, const struct marks *read);
 /*
  * Appends to out a note for each conversation changed since the last call,
  * then the summary when more than SUMMARY_AFTER are live, then a problem
@@ -157,6 +164,8 @@ void notify_show(struct notifier *n, const struct note *note);
  * message of a closed conversation starts a fresh note.
  */
 void notify_drain(struct notifier *n, struct coalescer *c);
+/* Takes conv's note off the desktop (libnotify; others cannot). */
+void notify_withdraw(struct notifier *n, const char *conv);
 /* True when the backend hears when the user closes a note (libnotify). */
 bool notify_hears_closed(const struct notifier *n);
 /* Moves the notes on screen from old to fresh (SIGHUP) when both use libnotify. */
@@ -192,7 +201,26 @@ struct notifyd {
 	/* Rereads the config (called on SIGHUP from the loop). */
 	void (*reload)(struct notifyd *d);
 	int64_t convs_fetched_ms; /* last GET /v1/conversations, to ask rarely */
+	struct convmarks *reads; /* read state, per conversation (readstate.c) */
+	size_t nreads;
 };
+
+/* readstate.c: what the user read on any device, so it is never announced. */
+struct convmarks {
+	char *conv;
+	struct marks m;
+};
+/* conv was read up to m: remembered, and its note withdrawn when that covers it. */
+void reads_apply(struct notifyd *d, const char *conv, const struct marks *m);
+/* True when message m was already read. */
+bool reads_covers(const struct notifyd *d, const struct message *m);
+/*
+ * Asks the server what changed since `since` (GET /v1/changes) for the read
+ * marks of those conversations, before announcing what happened meanwhile.
+ * A server without changes or read state leaves nothing known; never fatal.
+ */
+void reads_learn(struct notifyd *d, int64_t since);
+void reads_free(struct notifyd *d);
 
 /* Runs until *stop; returns 0, or -1 with e set on a fatal error. */
 int listen_run(struct notifyd *d, struct err *e);

@@ -214,6 +214,9 @@ int search_messages(struct search *s, struct history *h, const char *text, size_
 
 /* ui.c: the interface's state, its set-up and its loop */
 /* The whole state of the interface, shared by ui.c and the modules below it. */
+/* No key for this long: the user is away, and what arrives stays unread. */
+#define READ_IDLE_MS (5 * 60 * 1000)
+
 struct ui {
 	struct ctx *ctx;
 	struct history *hist;
@@ -258,6 +261,7 @@ struct ui {
 	bool launched;
 	bool filling; /* older history is still being fetched */
 	int64_t focus_at;
+	int64_t input_at; /* the last key or click (mono ms): the user is there */
 	bool detached; /* in a tmux or screen session no terminal is attached to */
 	char **muted; /* conversations muted now (sync.db), sorted */
 	size_t nmuted;

@@ -16,6 +16,7 @@
 
 #include "history.h"
 #include "outbox.h"
+#include "readmark.h"
 #include "syncstore.h"
 #include "natter.h"
 
@@ -343,8 +344,11 @@ sender_main(void *arg)
 			struct outbox_report r = {0};
 			memset(&e, 0, sizeof(e));
 			int rc = outbox_flush(&cl, &h, &r, &e);
-			size_t queued = count_queued(&h);
-			pending = rc < 0 && queued > 0;
+			size_t queued = count_queued(&h), reads;
+			/* Then what was read here, for the other devices. */
+			if (rc == 0)
+				rc = readmark_flush(&cl, &h, &reads, &e);
+			pending = rc < 0 && (queued > 0 || readmark_pending(&h));
 			pthread_mutex_lock(&n->mu);
 			n->news.all = true;
 			n->news.queued = queued;

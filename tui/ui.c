@@ -210,8 +210,13 @@ loop(void)
 			got_winch = 0;
 			screen_resize();
 		}
-		if (rc > 0 && (fds[0].revents & (POLLIN | POLLHUP)))
+		if (rc > 0 && (fds[0].revents & (POLLIN | POLLHUP))) {
+			bool away = mono_ms() - ui.input_at > READ_IDLE_MS;
+			ui.input_at = mono_ms();
 			input_read();
+			if (away)
+				window_mark_seen(); /* back: what is shown is read now */
+		}
 		if (rc > 0 && (fds[1].revents & POLLIN))
 			apply_news();
 		if (fds[0].revents & (POLLHUP | POLLERR))
@@ -303,6 +308,7 @@ ui_run(struct ctx *c, struct err *e)
 	free(index_path);
 	ui.painted = true;
 	ui.detached = detached();
+	ui.input_at = mono_ms(); /* opening natter is being there */
 	refresh_muted();
 	window_mark_seen();
 	window_heartbeat(true);

@@ -74,18 +74,28 @@ window_load_convs(void)
 	ui.dirty = true;
 }
 
-/* Marks what the view shows as read in history.db and as shown in sync.db. */
+/*
+ * Marks what the view shows as read (in history.db, then on the server for
+ * the other devices) and as shown in sync.db, when the user is there to see it.
+ */
 void
 window_mark_seen(void)
 {
 	struct err e = {0};
-	/* In a detached session nothing is seen: it stays unread and may be announced. */
-	if (ui.cur == NULL || ui.scroll != 0 || ui.anchor.id != 0 || ui.detached)
+	/*
+	 * In a detached session, or with no key for a while (the user left the
+	 * terminal open and went away), nothing is seen: it stays unread, may be
+	 * announced, and is marked when the user is back.
+	 */
+	if (ui.cur == NULL || ui.scroll != 0 || ui.anchor.id != 0 || ui.detached ||
+	    mono_ms() - ui.input_at > READ_IDLE_MS)
 		return;
 	struct conversation *c = window_current();
 	if (c && c->unread > 0) {
 		history_mark_read(ui.hist, ui.cur, &e);
 		c->unread = 0;
+		if (ui.net.started)
+			net_flush(&ui.net); /* before it, the launch sends them */
 	}
 	if (ui.have_ss) {
 		struct vector v = {0};

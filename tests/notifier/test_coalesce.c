@@ -437,6 +437,45 @@ notify__backend_parse__names(void **state)
 	assert_string_equal(backend_name(BACKEND_LIBNOTIFY), "libnotify");
 }
 
+/* A read that covers what a note stands for withdraws it; a partial one does not. */
+static void
+coalesce__read__covering_read_withdraws_the_note(void **state)
+{
+	(void)state;
+	struct coalescer c;
+	coalesce_init(&c, 0, 0);
+	struct message m[] = {
+	    msg("c1", "bob", 4, 10, "one"),
+	    msg("c1", "carol", 2, 20, "two"),
+	    msg("c1", "bob", 5, 30, "three"),
+	    msg("c2", "bob", 1, 40, "lunch"),
+	};
+	coalesce_add(&c, m, NULL, 4, 1000);
+	struct note_list l = {0};
+	coalesce_take(&c, 1000, title, NULL, &l);
+	assert_int_equal(l.n, 2);
+	note_list_free(&l);
+	struct marks r = {0};
+	marks_raise(&r, "bob", 5);
+	assert_false(coalesce_read(&c, "c1", &r)); /* carol's is unread */
+	assert_false(coalesce_read(&c, "c3", &r)); /* no note */
+	marks_raise(&r, "carol", 1);
+	assert_false(coalesce_read(&c, "c1", &r)); /* carol 2 is past her mark */
+	marks_raise(&r, "carol", 2);
+	assert_true(coalesce_read(&c, "c1", &r));
+	assert_false(coalesce_read(&c, "c1", &r)); /* gone: nothing more to withdraw */
+	marks_free(&r);
+	/* The next message of c1 starts a fresh note, counting from one. */
+	struct message next = msg("c1", "bob", 6, 50, "four");
+	coalesce_add(&c, &next, NULL, 1, 2000);
+	coalesce_take(&c, 2000, title, NULL, &l);
+	size_t k = l.v[0].kind == NOTE_CONV && strcmp(l.v[0].conv, "c1") == 0 ? 0 : 1;
+	assert_string_equal(l.v[k].summary, "bob in proj");
+	assert_int_equal(l.v[k].count, 1);
+	note_list_free(&l);
+	coalesce_free(&c);
+}
+
 int
 main(void)
 {
@@ -449,6 +488,7 @@ main(void)
 	    cmocka_unit_test(coalesce__many_conversations__summary_note),
 	    cmocka_unit_test(coalesce__update_within_quiet__updates_silently),
 	    cmocka_unit_test(coalesce__closed__next_message_starts_fresh),
+	    cmocka_unit_test(coalesce__read__covering_read_withdraws_the_note),
 	    cmocka_unit_test(coalesce__fresh_after__note_without_close_ends),
 	    cmocka_unit_test(coalesce__gap__count_includes_missed),
 	    cmocka_unit_test(coalesce__gap_of_unknown_size__says_some_were_missed),

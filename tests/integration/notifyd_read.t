@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Read state and natter-notifyd on a real desktop (dunst on a virtual display):
+# a conversation read on another device of the same user (natter read) loses
+# its notification here; a notifier back after a while announces only what
+# nobody read meanwhile.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/notifyd_helpers.sh"
+need_dunst
+
+start_server || { done_testing; }
+A=$T_TMP/alice
+A2=$T_TMP/alice2
+natter_register "$A" alice
+ok $? "alice registers on her desktop"
+NATTER_PASSWORD=alice-password "$NATTER" -s "$SERVER_URL" -D "$A2" login alice >/dev/null 2>&1
+ok $? "and logs in on a second device"
+BOB=$(user_token bob)
+PROJ=$(new_conv "$BOB" proj alice bob)
+LUNCH=$(new_conv "$BOB" lunch alice bob)
+mkdir -p "$XDG_CONFIG_HOME/natter"
+echo "notify.timeout = 0" >"$XDG_CONFIG_HOME/natter/config"
+
+cat >"$T_TMP/read.sh" <<'SH'
+# displayed N: waits up to 10 s until dunst displays N notifications; prints the count.
+displayed() {
+	local i
+	for i in $(seq 1 200); do
+		[ "$(dunstctl count displayed)" = "$1" ] && break
+		sleep 0.05
+	done
+	dunstctl count displayed
+}
+post() {
+	curl -s -o /dev/null -X POST -H "Authorization: Bearer $BOB" \
+		"$SERVER_URL/v1/conversations/$1/messages" --data-binary "{\"client_id\":\"$2\",\"body\":\"$2\"}"
+}
+notifyd() {
+	"$NOTIFYD" -s "$SERVER_URL" -D "$A" -v >>"$T_TMP/n.out" 2>>"$T_TMP/n.err" &
+	npid=$!
+	for i in $(seq 1 200); do
+		[ -n "$(sqlite3 "$A/sync.db" 'SELECT cursor FROM cursors' 2>/dev/null)" ] && break
+		sleep 0.05
+	done
+}
+notifyd
+for m in p1 p2 p3; do post "$PROJ" "$m"; done
+post "$LUNCH" l1
+displayed 2 >"$T_TMP/before"
+t0=$(date +%s%N)
+"$NATTER" -D "$A2" read proj >"$T_TMP/read.out" 2>&1
+echo $? >"$T_TMP/read.rc"
+displayed 1 >"$T_TMP/after"
+echo $((($(date +%s%N) - t0) / 1000000)) >"$T_TMP/after_ms"
+
+# Away: the notifier stops; bob writes in both; the second device reads lunch.
+kill "$npid"
+wait "$npid"
+dunstctl close-all
+displayed 0 >/dev/null
+post "$LUNCH" l2
+post "$LUNCH" l3
+post "$PROJ" p4
+"$NATTER" -D "$A2" read lunch >>"$T_TMP/read.out" 2>&1
+notifyd
+sleep 2
+displayed 1 >"$T_TMP/back"
+kill "$npid"
+wait "$npid"
+SH
+export T_TMP SERVER_URL NOTIFYD NATTER A A2 BOB PROJ LUNCH
+dunst_session "$T_TMP/read.sh"
+is "$(cat "$T_TMP/before" 2>/dev/null)" 2 "two conversations, two notifications"
+is "$(cat "$T_TMP/read.rc" 2>/dev/null)" 0 "natter read proj on the second device"
+is "$(cat "$T_TMP/after" 2>/dev/null)" 1 "proj's notification is withdrawn on the first"
+diag "withdrawn $(cat "$T_TMP/after_ms" 2>/dev/null) ms after natter read started"
+grep -q "member=CloseNotification" "$T_TMP/monitor.log"
+ok $? "withdrawn by the notifier (CloseNotification), not expired"
+like "$(cat "$T_TMP/n.err")" "$PROJ was read" "the notifier says why"
+is "$(cat "$T_TMP/back" 2>/dev/null)" 1 "back after a while: one notification"
+last=$(monitor_notes | sed '$d' | tail -1 | cut -f3)
+is "$last" "bob in proj" "for proj's unread message, not for lunch, read elsewhere meanwhile"
+is "$(monitor_notes | grep -c 'in lunch')" 1 "lunch was announced once, before it was read: l2 and l3 never"
+done_testing
