@@ -31,12 +31,15 @@ store_changes(
 	struct store_change *ch;
 	size_t n;
 	uint64_t dropped;
-	if (s->ops->changes_inbox(s, uid, since, &ch, &n, &dropped, e) < 0)
+	/* One snapshot, which may hold commits after the cursor: the cursor follows them. */
+	if (s->ops->read_begin(s, e) < 0)
 		return -1;
+	if (s->ops->changes_inbox(s, uid, since, &ch, &n, &dropped, e) < 0)
+		goto fail;
 	if (dropped > since) {
 		free(ch);
 		if (s->ops->changes_log(s, uid, since, &ch, &n, e) < 0)
-			return -1;
+			goto fail;
 	}
 	out->convs = xcalloc(n + 1, sizeof(*out->convs));
 	out->meta = xcalloc(n + 1, sizeof(*out->meta));
@@ -44,12 +47,18 @@ store_changes(
 		if (s->ops->conv_get(s, ch[out->n].conv, &out->convs[out->n], e) < 0) {
 			free(ch);
 			store_changes_free(out);
-			return -1;
+			goto fail;
 		}
 		out->meta[out->n] = ch[out->n].joined;
+		if (ch[out->n].cursor > out->cursor)
+			out->cursor = ch[out->n].cursor;
 	}
+	s->ops->read_end(s);
 	free(ch);
 	return 0;
+fail:
+	s->ops->read_end(s);
+	return -1;
 }
 
 /* Frees a changes answer. */
