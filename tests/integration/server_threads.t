@@ -19,26 +19,56 @@ C=$(new_user carol)
 call POST /v1/conversations '{"title":"x","members":["bob","carol"]}' "$A"; X=$(jx "$OUT" '$d->{id}')
 call POST /v1/conversations '{"title":"y","members":["bob"]}' "$A"; Y=$(jx "$OUT" '$d->{id}')
 
-# The sender: perl URL TOKEN CONV PREFIX N sends PREFIX-0 .. PREFIX-(N-1) on
-# one keep-alive connection, each twice, and prints "status conv id seq" per send.
+# The client of the perl scripts: one keep-alive connection, each request
+# in one write (HTTP::Tiny writes the body apart, and Nagle with delayed
+# ACKs then spaces requests 40 ms apart: the clients would hardly overlap).
+cat >"$T_TMP/client.pl" <<'EOF'
+use strict; use IO::Socket::INET; use Socket qw(IPPROTO_TCP TCP_NODELAY); use JSON::PP;
+our ($HOST, $PORT, $S);
+sub server { ($HOST, $PORT) = $_[0] =~ m{^http://([^/:]+):(\d+)$} or die "bad url $_[0]\n"; }
+sub call {
+	my ($method, $path, $body, $tok) = @_;
+	$body = defined $body ? encode_json($body) : "";
+	for my $try (0, 1) {
+		$S //= IO::Socket::INET->new(PeerAddr => $HOST, PeerPort => $PORT) or die "connect: $!\n";
+		setsockopt($S, IPPROTO_TCP, TCP_NODELAY, 1);
+		print $S "$method $path HTTP/1.1\r\nHost: $HOST\r\nContent-Type: application/json\r\n" .
+			($tok ? "Authorization: Bearer $tok\r\n" : "") .
+			"Content-Length: " . length($body) . "\r\n\r\n$body";
+		my $line = <$S>;
+		if (!defined $line) { undef $S; next; }
+		my ($code) = $line =~ /^HTTP\/1\.\d (\d{3})/;
+		my $len = 0;
+		while (my $h = <$S>) { last if $h eq "\r\n"; $len = $1 if $h =~ /^Content-Length:\s*(\d+)/i; }
+		my $got = "";
+		while (length($got) < $len) { read($S, $got, $len - length($got), length($got)) or last; }
+		return ($code, $got);
+	}
+	die "$method $path: no answer\n";
+}
+1;
+EOF
+export CLIENT=$T_TMP/client.pl
+
+# The sender: perl URL TOKEN CONV PREFIX N sends PREFIX-0 .. PREFIX-(N-1),
+# each twice, and prints "status conv id seq" per send.
 cat >"$T_TMP/send.pl" <<'EOF'
-use strict; use HTTP::Tiny; use JSON::PP;
+do $ENV{CLIENT} or die "client: $@ $!\n";
 my ($url, $tok, $conv, $prefix, $n) = @ARGV;
-my $h = HTTP::Tiny->new(keep_alive => 1, timeout => 60);
+server($url);
 for my $i (0 .. $n - 1) {
 	for my $again (0, 1) {
-		my $r = $h->post("$url/v1/conversations/$conv/messages", {
-			headers => {'Authorization' => "Bearer $tok", 'Content-Type' => 'application/json'},
-			content => encode_json({client_id => "$prefix-$i", body => "$prefix $i"})});
-		my $seq = $r->{status} < 300 ? decode_json($r->{content})->{seq} : 0;
-		print "$r->{status} $conv $prefix-$i $seq\n";
+		my ($code, $body) = call("POST", "/v1/conversations/$conv/messages",
+			{client_id => "$prefix-$i", body => "$prefix $i"}, $tok);
+		my $seq = $code < 300 ? decode_json($body)->{seq} : 0;
+		print "$code $conv $prefix-$i $seq\n";
 	}
 }
 EOF
 
 # Seven clients at once: alice twice with the same ids into x (racing
 # resends), alice with other ids into x, bob and carol into x, alice and bob into y.
-N=40
+N=100
 pids=()
 send() { perl "$T_TMP/send.pl" "$SERVER_URL" "$@" >"$T_TMP/sent.${#pids[@]}" & pids+=($!); }
 send "$A" "$X" a1 $N
@@ -79,17 +109,15 @@ is "$(metric natter_messages_stored_total)" $((6 * N)) "the server stored $((6 *
 
 # A first download by alice, page by page: every message exactly once.
 cat >"$T_TMP/sync.pl" <<'EOF'
-use strict; use HTTP::Tiny; use JSON::PP;
+do $ENV{CLIENT} or die "client: $@ $!\n";
 my ($url, $tok, $limit, $loops) = @ARGV;
-my $h = HTTP::Tiny->new(keep_alive => 1, timeout => 60);
+server($url);
 for (1 .. $loops) {
 	my $req = {have => {}, limit => $limit + 0};
 	for (;;) {
-		my $r = $h->post("$url/v1/sync", {
-			headers => {'Authorization' => "Bearer $tok", 'Content-Type' => 'application/json'},
-			content => encode_json($req)});
-		die "sync: $r->{status}\n" if $r->{status} != 200;
-		my $d = decode_json($r->{content});
+		my ($code, $body) = call("POST", "/v1/sync", $req, $tok);
+		die "sync: $code\n" if $code != 200;
+		my $d = decode_json($body);
 		print "$_->{conv} $_->{sender} $_->{seq}\n" for @{$d->{messages}};
 		last unless $d->{more};
 		$req = {next => $d->{next}, limit => $limit + 0};
@@ -100,10 +128,11 @@ perl "$T_TMP/sync.pl" "$SERVER_URL" "$A" 50 1 >"$T_TMP/synced"
 is "$(wc -l <"$T_TMP/synced" | tr -d ' ') $(sort -u "$T_TMP/synced" | wc -l | tr -d ' ')" \
 	"$((6 * N)) $((6 * N))" "a paged sync brings all $((6 * N)) messages, each once"
 
-# Long-polls while four clients download everything over and over: each
-# wakes within a second of a send made on another connection.
+# Long-polls while two clients download everything over and over: each
+# wakes within moments of a send made on another connection (a lost
+# wake-up would wait for the 20 s timeout).
 busy=()
-for i in 1 2 3 4; do
+for i in 1 2; do
 	perl "$T_TMP/sync.pl" "$SERVER_URL" "$A" 500 100000 >/dev/null 2>&1 &
 	busy+=($!)
 	T_PIDS+=($!)
@@ -126,7 +155,7 @@ for i in $(seq 1 8); do
 done
 kill "${busy[@]}" 2>/dev/null
 wait "${busy[@]}" 2>/dev/null
-[ "$worst" -lt 1000 ] && [ "$wrong" = 0 ]
+[ "$worst" -lt 2000 ] && [ "$wrong" = 0 ]
 ok $? "8 long-polls, busy threads: each woke with a send made on another connection (worst ${worst} ms)"
 is "$(metric natter_longpolls_open)" 0 "no long-poll left waiting"
 stop_server
