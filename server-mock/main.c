@@ -1,4 +1,4 @@
-/* natter-server-mock: flags, the listening socket and the main loop. */
+/* natter-server-mock: flags, the listening socket, MHD's threads and the main thread. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -18,7 +18,7 @@
 
 static volatile sig_atomic_t stop;
 
-/* Notes SIGTERM/SIGINT for the main loop. */
+/* Notes SIGTERM/SIGINT for the main thread. */
 static void
 on_signal(int sig)
 {
@@ -193,13 +193,15 @@ serve(struct store *store, const struct config *c)
 	}
 }
 
-/* Stops accepting, answers every suspended request and lets them flush. */
-static void
+/*
+ * Stops accepting, answers every suspended request and lets them flush.
+ * Returns the listening socket, to close once MHD stopped: its threads
+ * let go of it only some time after MHD_quiesce_daemon.
+ */
+static MHD_socket
 drain(struct MHD_Daemon *d)
 {
 	MHD_socket ls = MHD_quiesce_daemon(d);
-	if (ls != MHD_INVALID_SOCKET)
-		close(ls);
 	events_stop_all();
 	int64_t until = mono_ms() + 1000;
 	while (mono_ms() < until) {
@@ -217,6 +219,7 @@ drain(struct MHD_Daemon *d)
 		loop_wait(20);
 		pwwork_tick();
 	}
+	return ls;
 }
 
 /* The default of --threads: one per online core, at most 8. */
@@ -335,8 +338,10 @@ main(int argc, char *argv[])
 	freeaddrinfo(ai);
 
 	serve(store, &c);
-	drain(d);
+	MHD_socket ls = drain(d);
 	MHD_stop_daemon(d);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
 	routes_close();
 	pwwork_stop();
 	store_close(store);
