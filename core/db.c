@@ -205,18 +205,24 @@ db_open(struct db *db, const char *path, const char *const *migrations, size_t n
 {
 	*db = (struct db){0};
 	db->path = xstrdup(flags & DB_MEMORY ? ":memory:" : path);
-	if (!(flags & (DB_MEMORY | DB_READONLY)) && create_private(path, e) < 0)
+	if (!(flags & (DB_MEMORY | DB_MEMDB | DB_READONLY)) && create_private(path, e) < 0)
 		goto fail;
 	int oflags =
 	    flags & DB_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	oflags |= SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(db->path, &db->h, oflags, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(db->path, &db->h, oflags, flags & DB_MEMDB ? "memdb" : NULL) !=
+	    SQLITE_OK) {
 		db_error(db, e, "cannot open database");
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
-	if (!(flags & DB_MEMORY) && !(flags & DB_READONLY) &&
+	if (flags & DB_MEMDB) {
+		/* memdb stops at 1 GiB by default; memory is the only limit here. */
+		sqlite3_int64 limit = (sqlite3_int64)1 << 40;
+		sqlite3_file_control(db->h, "main", SQLITE_FCNTL_SIZE_LIMIT, &limit);
+	}
+	if (!(flags & (DB_MEMORY | DB_MEMDB | DB_READONLY)) &&
 	    db_exec(db, "PRAGMA journal_mode = WAL", e) < 0)
 		goto fail;
 	if (db_exec(db,

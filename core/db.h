@@ -17,6 +17,7 @@ enum db_flags {
 	DB_MEMORY = 1 << 0, /* ignore path: a private in-memory database */
 	DB_SYNC_FULL = 1 << 1, /* synchronous=FULL (default NORMAL, safe in WAL) */
 	DB_READONLY = 1 << 2, /* open read-only; no migrations */
+	DB_MEMDB = 1 << 3, /* path names a memory database ("/name") shared by this process */
 };
 
 struct db {

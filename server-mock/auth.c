@@ -41,7 +41,11 @@ auth_check_password(const char *hash, const char *pw)
 	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 }
 
-/* Spends as long as a real check so that unknown users are not told apart by timing. */
+/*
+ * Spends as long as a real check so that unknown users are not told apart
+ * by timing. Only the password thread calls it (pwwork.c): the dummy hash
+ * needs no lock.
+ */
 void
 auth_dummy_check(const char *pw)
 {

@@ -1,15 +1,32 @@
 /*
  * Suspended connections: long-polls waiting for news and answers held back
  * by the delay fault. A suspended connection costs MHD no thread and no
- * polling; it is resumed by a new event for its user, by its deadline, or
- * by shutdown, and MHD then calls the handler again.
+ * polling; it is resumed by a new event for its user (a send on any request
+ * thread), by its deadline or by shutdown (the main thread), and MHD then
+ * calls the handler again on the connection's own thread. One mutex guards
+ * the list; MHD_resume_connection may be called from any thread.
  */
+#include <pthread.h>
+
 #include "server.h"
 
+/* Wake-up counters by user id: a long-poll that read nothing checks its own did not move. */
+#define GEN_SLOTS 256
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct req *head;
 static size_t n_polls;
+static uint64_t gen[GEN_SLOTS];
+static int64_t main_wakes = INT64_MAX; /* mono_ms the main thread sleeps until */
 
-/* Unlinks q from the list. */
+/* The counter slot of a user. */
+static uint64_t *
+slot(int64_t uid)
+{
+	return &gen[(uint64_t)uid % GEN_SLOTS];
+}
+
+/* Unlinks q from the list (mu held). */
 static void
 unlink_req(struct req *q)
 {
@@ -25,19 +42,37 @@ unlink_req(struct req *q)
 	q->suspended = false;
 }
 
-/* Resumes q: MHD will call the handler for it again. */
+/* Resumes q (mu held): MHD will call the handler for it again, on its thread. */
 static void
 resume(struct req *q)
 {
 	unlink_req(q);
 	MHD_resume_connection(q->conn);
-	loop_wake();
 }
 
-/* Suspends q's connection until a wake-up, its deadline or its release. */
+/* Notes, before a long-poll reads the store, how often its user was woken so far. */
 void
+events_mark(struct req *q)
+{
+	pthread_mutex_lock(&mu);
+	q->gen = *slot(q->uid);
+	pthread_mutex_unlock(&mu);
+}
+
+/*
+ * Suspends q's connection until a wake-up, its deadline or its release.
+ * False, and not suspended, when q is a long-poll whose user was woken since
+ * events_mark: the news came between its read and now, so it reads again.
+ */
+bool
 events_suspend(struct req *q)
 {
+	int64_t due = q->held != NULL ? q->release : q->deadline;
+	pthread_mutex_lock(&mu);
+	if (q->polling && q->held == NULL && *slot(q->uid) != q->gen) {
+		pthread_mutex_unlock(&mu);
+		return false;
+	}
 	MHD_suspend_connection(q->conn);
 	q->suspended = true;
 	q->prev = NULL;
@@ -47,12 +82,22 @@ events_suspend(struct req *q)
 	head = q;
 	if (q->polling)
 		n_polls++;
+	bool sooner = due < main_wakes;
+	if (sooner)
+		main_wakes = due;
+	pthread_mutex_unlock(&mu);
+	if (sooner)
+		loop_wake(); /* the main thread sleeps past this deadline */
+	return true;
 }
 
 /* Wakes the long-polls of these users. */
 void
 events_wake_users(const int64_t *uids, size_t n)
 {
+	pthread_mutex_lock(&mu);
+	for (size_t i = 0; i < n; i++)
+		(*slot(uids[i]))++;
 	struct req *q = head, *next;
 	for (; q != NULL; q = next) {
 		next = q->next;
@@ -65,13 +110,18 @@ events_wake_users(const int64_t *uids, size_t n)
 			}
 		}
 	}
+	pthread_mutex_unlock(&mu);
 }
 
-/* Resumes what is due; returns the milliseconds until the next deadline (INT64_MAX: none). */
+/*
+ * Resumes what is due; returns the milliseconds until the next deadline
+ * (INT64_MAX: none). The main thread calls it before it sleeps.
+ */
 int64_t
 events_tick(int64_t now)
 {
 	int64_t next = INT64_MAX;
+	pthread_mutex_lock(&mu);
 	struct req *q = head, *nq;
 	for (; q != NULL; q = nq) {
 		nq = q->next;
@@ -81,6 +131,8 @@ events_tick(int64_t now)
 		else if (due - now < next)
 			next = due - now;
 	}
+	main_wakes = next == INT64_MAX ? INT64_MAX : now + next;
+	pthread_mutex_unlock(&mu);
 	return next;
 }
 
@@ -89,6 +141,7 @@ size_t
 events_stop_all(void)
 {
 	size_t n = 0;
+	pthread_mutex_lock(&mu);
 	while (head != NULL) {
 		struct req *q = head;
 		q->stopping = true;
@@ -96,6 +149,7 @@ events_stop_all(void)
 		resume(q);
 		n++;
 	}
+	pthread_mutex_unlock(&mu);
 	return n;
 }
 
@@ -103,13 +157,18 @@ events_stop_all(void)
 void
 events_forget(struct req *q)
 {
+	pthread_mutex_lock(&mu);
 	if (q->suspended)
 		unlink_req(q);
+	pthread_mutex_unlock(&mu);
 }
 
 /* How many long-polls wait now. */
 size_t
 events_waiting(void)
 {
-	return n_polls;
+	pthread_mutex_lock(&mu);
+	size_t n = n_polls;
+	pthread_mutex_unlock(&mu);
+	return n;
 }

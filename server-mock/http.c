@@ -108,7 +108,7 @@ send_reply(struct req *q, struct reply *r, bool may_delay)
 		q->held = resp;
 		q->held_status = r->status;
 		q->release = mono_ms() + delay;
-		events_suspend(q);
+		events_suspend(q); /* always, for a held answer */
 		return MHD_YES;
 	}
 	enum MHD_Result ret = MHD_queue_response(q->conn, r->status, resp);
@@ -181,9 +181,10 @@ http_answer(void *cls, struct MHD_Connection *conn, const char *url, const char 
 	}
 	struct reply r = {0};
 	enum route_result res = q->polling ? route_events_again(q, &r) : route(q, &r);
-	if (res == ROUTE_SUSPEND) {
-		events_suspend(q);
-		return MHD_YES;
+	while (res == ROUTE_SUSPEND) {
+		if (events_suspend(q))
+			return MHD_YES;
+		res = route_events_again(q, &r); /* news came while it read */
 	}
 	if (res == ROUTE_WORKING)
 		return MHD_YES; /* pwwork.c suspended it; resumed when the hash is done */

@@ -1,8 +1,9 @@
-/* natter-server-mock: flags, the listening socket and the main loop. */
+/* natter-server-mock: flags, the listening socket, MHD's threads and the main thread. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,11 +12,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "server.h"
 
 static volatile sig_atomic_t stop;
 
-/* Notes SIGTERM/SIGINT for the main loop. */
+/* Notes SIGTERM/SIGINT for the main thread. */
 static void
 on_signal(int sig)
 {
@@ -33,7 +36,7 @@ usage(FILE *f)
 	    "                          [--faults spec] [--event-retention n] [--max-poll s]\n"
 	    "                          [--rate-limit n] [--max-connections n]\n"
 	    "                          [--max-connections-per-ip n] [--idle-timeout s]\n"
-	    "                          [--protocol 1.0]\n");
+	    "                          [--protocol 1.0] [--threads n]\n");
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
@@ -76,6 +79,7 @@ parse_flags(int argc, char *argv[], struct config *c)
 		OPT_PERIP,
 		OPT_IDLE,
 		OPT_PROTOCOL,
+		OPT_THREADS,
 	};
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
@@ -89,6 +93,7 @@ parse_flags(int argc, char *argv[], struct config *c)
 	    {"max-connections-per-ip", required_argument, NULL, OPT_PERIP},
 	    {"idle-timeout", required_argument, NULL, OPT_IDLE},
 	    {"protocol", required_argument, NULL, OPT_PROTOCOL},
+	    {"threads", required_argument, NULL, OPT_THREADS},
 	    {NULL, 0, NULL, 0},
 	};
 	struct err e = {0};
@@ -146,6 +151,9 @@ parse_flags(int argc, char *argv[], struct config *c)
 		case OPT_IDLE:
 			c->conn_timeout = (unsigned)number("--idle-timeout", optarg, 1, 86400);
 			break;
+		case OPT_THREADS:
+			c->threads = (unsigned)number("--threads", optarg, 1, 64);
+			break;
 		default:
 			usage(stderr);
 			return 2;
@@ -166,9 +174,12 @@ parse_flags(int argc, char *argv[], struct config *c)
 	return -1;
 }
 
-/* Serves until SIGTERM or SIGINT: MHD, the suspended requests, the demo bot, password jobs. */
+/*
+ * The main thread until SIGTERM or SIGINT: the deadlines of suspended
+ * requests, the demo bot, finished password jobs. MHD serves on its threads.
+ */
 static void
-serve(struct MHD_Daemon *d, struct store *store, const struct config *c)
+serve(struct store *store, const struct config *c)
 {
 	while (!stop) {
 		int64_t wait = events_tick(mono_ms());
@@ -178,21 +189,23 @@ serve(struct MHD_Daemon *d, struct store *store, const struct config *c)
 				wait = w;
 		}
 		pwwork_tick();
-		loop_wait(d, wait);
+		loop_wait(wait);
 	}
 }
 
-/* Stops accepting, answers every suspended request and lets them flush. */
-static void
+/*
+ * Stops accepting, answers every suspended request and lets them flush.
+ * Returns the listening socket, to close once MHD stopped: its threads
+ * let go of it only some time after MHD_quiesce_daemon.
+ */
+static MHD_socket
 drain(struct MHD_Daemon *d)
 {
 	MHD_socket ls = MHD_quiesce_daemon(d);
-	if (ls != MHD_INVALID_SOCKET)
-		close(ls);
 	events_stop_all();
 	int64_t until = mono_ms() + 1000;
 	while (mono_ms() < until) {
-		MHD_run_wait(d, 20);
+		loop_wait(20);
 		pwwork_tick();
 		const union MHD_DaemonInfo *ci =
 		    MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
@@ -203,9 +216,48 @@ drain(struct MHD_Daemon *d)
 	}
 	while (pwwork_pending() > 0) {
 		/* Still hashing after a second: let it finish, MHD must not stop while suspended. */
-		MHD_run_wait(d, 20);
+		loop_wait(20);
 		pwwork_tick();
 	}
+	return ls;
+}
+
+/* The default of --threads: one per online core, at most 8. */
+static unsigned
+default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
+}
+
+/*
+ * Starts MHD on its request threads (a pool when more than one), with
+ * SIGTERM and SIGINT blocked there so that the main thread takes them.
+ */
+static struct MHD_Daemon *
+start_daemon(const struct config *c, const struct addrinfo *ai)
+{
+	unsigned flags = c->mhd_backend | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	/* MHD shares the connection limit out among its threads. */
+	unsigned threads = c->threads < c->conn_limit ? c->threads : c->conn_limit;
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	struct MHD_Daemon *d = MHD_start_daemon(flags, (uint16_t)c->port, NULL, NULL, http_answer,
+	    NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
+	    c->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->per_ip_limit,
+	    MHD_OPTION_CONNECTION_TIMEOUT, c->conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)128 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
+	    /* One thread: no pool (MHD warns of a pool of one), its polling thread alone. */
+	    threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads, MHD_OPTION_END);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return d;
 }
 
 /* Parses flags, opens the store, serves until SIGTERM or SIGINT. */
@@ -222,10 +274,12 @@ main(int argc, char *argv[])
 	    .conn_timeout = 60,
 	    .mhd_backend = MHD_USE_AUTO,
 	    .demo_interval_ms = 5000,
+	    .threads = default_threads(),
 	};
 	int st = parse_flags(argc, argv, &c);
 	if (st >= 0)
 		return st;
+	json_object_seed(0); /* once, before the request threads make objects */
 	struct err e = {0};
 	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE,
 			    .ai_socktype = SOCK_STREAM},
@@ -253,7 +307,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 
-	if (loop_init(c.conn_limit, &e) < 0 || pwwork_start(&e) < 0) {
+	if (loop_init(&e) < 0 || pwwork_start(&e) < 0) {
 		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
 		store_close(store);
 		freeaddrinfo(ai);
@@ -266,15 +320,7 @@ main(int argc, char *argv[])
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	unsigned flags = c.mhd_backend | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
-	if (ai->ai_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	struct MHD_Daemon *d = MHD_start_daemon(flags, (uint16_t)c.port, NULL, NULL, http_answer,
-	    NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
-	    c.conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, c.per_ip_limit,
-	    MHD_OPTION_CONNECTION_TIMEOUT, c.conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)128 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_END);
+	struct MHD_Daemon *d = start_daemon(&c, ai);
 	if (d == NULL) {
 		fprintf(
 		    stderr, "natter-server-mock: cannot listen on %s port %u\n", c.addr, c.port);
@@ -291,9 +337,12 @@ main(int argc, char *argv[])
 	fflush(stdout);
 	freeaddrinfo(ai);
 
-	serve(d, store, &c);
-	drain(d);
+	serve(store, &c);
+	MHD_socket ls = drain(d);
 	MHD_stop_daemon(d);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
+	routes_close();
 	pwwork_stop();
 	store_close(store);
 	return 0;

@@ -1,4 +1,6 @@
-/* Counters for GET /v1/metrics, in the Prometheus text format. */
+/* Counters for GET /v1/metrics, in the Prometheus text format; any thread counts. */
+#include <stdatomic.h>
+
 #include "server.h"
 
 static const char *const labels[EP_COUNT] = {
@@ -16,43 +18,54 @@ static const char *const labels[EP_COUNT] = {
     [EP_OTHER] = "other",
 };
 
-static uint64_t requests[EP_COUNT], req_bytes[EP_COUNT], resp_bytes[EP_COUNT];
-static uint64_t delivered_sync, delivered_events, stored;
+typedef atomic_uint_least64_t counter;
+static counter requests[EP_COUNT], req_bytes[EP_COUNT], resp_bytes[EP_COUNT];
+static counter delivered_sync, delivered_events, stored;
+
+/* Adds n to a counter: only the sum matters, so no ordering is asked. */
+static void
+add(counter *c, uint64_t n)
+{
+	atomic_fetch_add_explicit(c, n, memory_order_relaxed);
+}
+
+/* A counter's value. */
+static unsigned long long
+get(counter *c)
+{
+	return (unsigned long long)atomic_load_explicit(c, memory_order_relaxed);
+}
 
 /* Counts one answered request. */
 void
 metrics_request(enum endpoint ep, uint64_t reqbytes, uint64_t respbytes)
 {
-	requests[ep]++;
-	req_bytes[ep] += reqbytes;
-	resp_bytes[ep] += respbytes;
+	add(&requests[ep], 1);
+	add(&req_bytes[ep], reqbytes);
+	add(&resp_bytes[ep], respbytes);
 }
 
 /* Counts message objects sent by sync or by events. */
 void
 metrics_delivered(bool via_events, uint64_t n)
 {
-	if (via_events)
-		delivered_events += n;
-	else
-		delivered_sync += n;
+	add(via_events ? &delivered_events : &delivered_sync, n);
 }
 
 /* Counts one accepted message. */
 void
 metrics_stored(void)
 {
-	stored++;
+	add(&stored, 1);
 }
 
 /* Appends one counter family with the endpoint label. */
 static void
-family(struct buf *b, const char *name, const char *help, const uint64_t *v)
+family(struct buf *b, const char *name, const char *help, counter *v)
 {
 	buf_printf(b, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
 	for (int i = 0; i < EP_COUNT; i++)
-		buf_printf(
-		    b, "%s{endpoint=\"%s\"} %llu\n", name, labels[i], (unsigned long long)v[i]);
+		buf_printf(b, "%s{endpoint=\"%s\"} %llu\n", name, labels[i], get(&v[i]));
 }
 
 /* The metrics page. */
@@ -74,7 +87,6 @@ metrics_render(void)
 	    "# HELP natter_longpolls_open Long-polls waiting now.\n"
 	    "# TYPE natter_longpolls_open gauge\n"
 	    "natter_longpolls_open %zu\n",
-	    (unsigned long long)delivered_sync, (unsigned long long)delivered_events,
-	    (unsigned long long)stored, events_waiting());
+	    get(&delivered_sync), get(&delivered_events), get(&stored), events_waiting());
 	return b.data;
 }

@@ -1,11 +1,13 @@
 /*
- * Password hashing off the main loop. Argon2id takes a good fraction of a
- * second on purpose; done inline it would stall every other client behind
- * each register or login (a flood of wrong logins froze the server). The
- * request's connection is suspended while one worker thread hashes; the main
- * loop, woken by the worker (loop_wake), resumes it when the job is done and
- * the route runs again with the result. One worker keeps the memory of
- * hashing at one Argon2 instance.
+ * Password hashing off the request threads. Argon2id takes a good fraction
+ * of a second on purpose; done inline it would stall every other client of
+ * that thread behind each register or login (a flood of wrong logins froze
+ * the server). The request's connection is suspended while one worker
+ * thread hashes; the main thread, woken by the worker (loop_wake), resumes
+ * it when the job is done and the route runs again, on the connection's
+ * request thread, with the result. A suspended connection never completes,
+ * so a job handed back still has its request. One worker keeps the memory
+ * of hashing at one Argon2 instance.
  */
 #include <pthread.h>
 #include <stdlib.h>

@@ -3,6 +3,7 @@
  * burst tokens), in a small open-addressed table that forgets full buckets.
  */
 #include <netinet/in.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -18,6 +19,7 @@ struct bucket {
 };
 
 static struct bucket table[SLOTS];
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER; /* the table, for every request thread */
 static double rate;
 static int burst;
 
@@ -46,14 +48,10 @@ addr_key(const struct sockaddr *sa, unsigned char key[16])
 	}
 }
 
-/* Takes one token for the address; 0, or the seconds until one is there. */
-int
-ratelimit_take(const struct sockaddr *sa, int64_t now)
+/* Takes one token for the key (mu held); 0, or the seconds until one is there. */
+static int
+take(const unsigned char key[16], int64_t now)
 {
-	if (rate <= 0)
-		return 0;
-	unsigned char key[16];
-	addr_key(sa, key);
 	uint32_t h = 2166136261u;
 	for (int i = 0; i < 16; i++)
 		h = (h ^ key[i]) * 16777619u;
@@ -89,4 +87,18 @@ ratelimit_take(const struct sockaddr *sa, int64_t now)
 	}
 	int wait = (int)((1 - b->tokens) / rate + 0.999);
 	return wait < 1 ? 1 : wait;
+}
+
+/* Takes one token for the address; 0, or the seconds until one is there. */
+int
+ratelimit_take(const struct sockaddr *sa, int64_t now)
+{
+	if (rate <= 0)
+		return 0;
+	unsigned char key[16];
+	addr_key(sa, key);
+	pthread_mutex_lock(&mu);
+	int wait = take(key, now);
+	pthread_mutex_unlock(&mu);
+	return wait;
 }

@@ -201,6 +201,8 @@ sync_reply(struct store *s, const struct config *c, int64_t uid, const struct sy
 {
 	struct err e = {0};
 	struct sync_answer a;
+	/* Read before the answer: it never names a cursor newer than what it shows. */
+	uint64_t cursor = store_cursor(s);
 	if (store_sync(s, q, &a, &e) < 0) {
 		route_internal(r, &e);
 		return;
@@ -217,7 +219,7 @@ sync_reply(struct store *s, const struct config *c, int64_t uid, const struct sy
 	} else {
 		metrics_delivered(false, a.nmsgs);
 		json_t *o = json_pack("{s:o, s:b, s:I, s:o}", "messages", messages, "more", a.more,
-		    "cursor", (json_int_t)store_cursor(s), "conversations",
+		    "cursor", (json_int_t)cursor, "conversations",
 		    render_convs(a.convs, a.nconvs, false));
 		if (next != NULL)
 			json_object_set_new(o, "next", json_string(next));

@@ -1,4 +1,5 @@
 /* The endpoints of docs/protocol.md: from a parsed request to a reply. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,15 +7,48 @@
 #include "codec.h"
 #include "vector.h"
 
-static struct store *store;
 static const struct config *cfg;
+static struct store *primary;
+/* This thread's connection to the store: each request thread opens its own. */
+static _Thread_local struct store *store;
+static pthread_mutex_t opened_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct store **opened; /* by request threads, closed by routes_close */
+static size_t nopened;
 
-/* Remembers the store and settings the routes use. */
+/* Remembers the store and settings the routes use; this thread uses s itself. */
 void
 routes_init(struct store *s, const struct config *c)
 {
-	store = s;
+	primary = store = s;
 	cfg = c;
+}
+
+/* Opens this thread's own connection to the store on its first request. */
+static int
+thread_store(struct err *e)
+{
+	if (store != NULL)
+		return 0;
+	if (store_open_more(primary, &store, e) < 0)
+		return -1;
+	pthread_mutex_lock(&opened_mu);
+	opened = xreallocarray(opened, nopened + 1, sizeof(*opened));
+	opened[nopened++] = store;
+	pthread_mutex_unlock(&opened_mu);
+	return 0;
+}
+
+/* Closes the connections of the request threads (after they stopped). */
+void
+routes_close(void)
+{
+	pthread_mutex_lock(&opened_mu);
+	for (size_t i = 0; i < nopened; i++)
+		store_close(opened[i]);
+	free(opened);
+	opened = NULL;
+	nopened = 0;
+	pthread_mutex_unlock(&opened_mu);
 }
 
 /* True when path is prefix + "/" + one segment (returned in seg) + suffix. */
@@ -407,6 +441,7 @@ events_poll(struct req *q, struct reply *r, bool final)
 {
 	struct err e = {0};
 	struct event_answer a;
+	events_mark(q);
 	int n = store_events(store, q->uid, q->after, EVENTS_PER_ANSWER, &a, &e);
 	if (n < 0)
 		return route_internal(r, &e);
@@ -534,6 +569,9 @@ route(struct req *q, struct reply *r)
 	int64_t uid = 0;
 	char *me = NULL;
 	json_t *in = NULL;
+	struct err e = {0};
+	if (thread_store(&e) < 0)
+		return route_internal(r, &e);
 	if (q->ep != EP_REGISTER && q->ep != EP_LOGIN && authenticate(q, r, &uid, &me) < 0)
 		return ROUTE_REPLY;
 	if (post && q->ep != EP_LOGOUT && (in = request_json(&q->body, r)) == NULL) {

@@ -1,8 +1,12 @@
 /*
  * natter-server-mock: the protocol of docs/protocol.md on libmicrohttpd,
- * jansson and SQLite. One thread: MHD runs from the main loop, long-polls
- * are suspended connections resumed by new events or by their deadline.
- * Only password hashing runs on a second thread (pwwork.c).
+ * jansson and SQLite. Requests run on MHD's pool of request threads
+ * (--threads), each with its own connection to the store; long-polls are
+ * suspended connections (no thread each) resumed by new events from any
+ * thread, or by their deadline from the main thread, which also runs the
+ * demo bot and hands back password jobs (hashed on one more thread,
+ * pwwork.c). Shared state is guarded where it lives: events.c, pwwork.c,
+ * ratelimit.c, metrics.c (atomics), the store's write turns.
  */
 #ifndef NATTER_SERVER_H
 #define NATTER_SERVER_H
@@ -43,7 +47,8 @@ struct config {
 	unsigned conn_limit;
 	unsigned per_ip_limit;
 	unsigned conn_timeout;
-	unsigned mhd_backend; /* MHD_USE_AUTO, MHD_USE_EPOLL or 0 (select) */
+	unsigned mhd_backend; /* MHD_USE_AUTO, MHD_USE_EPOLL, MHD_USE_POLL or 0 (select) */
+	unsigned threads; /* request threads */
 	int64_t demo_interval_ms;
 	bool protocol_10; /* --protocol 1.0: no /v1/changes, no sync continuations */
 };
@@ -78,6 +83,7 @@ struct req {
 	int64_t uid;
 	uint64_t after;
 	int64_t deadline; /* mono_ms */
+	uint64_t gen; /* events_mark */
 	bool stopping;
 	/* delay fault: the finished response waits here until release */
 	struct MHD_Response *held;
@@ -123,7 +129,10 @@ enum endpoint route_endpoint(const char *url);
 enum route_result route(struct req *q, struct reply *r);
 /* Re-runs a suspended long-poll after a wake-up or its deadline. */
 enum route_result route_events_again(struct req *q, struct reply *r);
+/* The routes use s on this thread; every other thread opens its own connection to it. */
 void routes_init(struct store *s, const struct config *c);
+/* Closes the request threads' connections, once MHD stopped them. */
+void routes_close(void);
 
 /* http.c: libmicrohttpd glue */
 enum MHD_Result http_answer(void *cls, struct MHD_Connection *conn, const char *url,
@@ -132,17 +141,20 @@ enum MHD_Result http_answer(void *cls, struct MHD_Connection *conn, const char *
 void http_completed(
     void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe);
 
-/* loop.c: the main loop's sleep, on MHD's sockets and a self-pipe */
-/* The MHD flags of NATTER_MHD_BACKEND: auto, epoll or select. */
+/* loop.c: the main thread's sleep on a self-pipe, and MHD's back end */
+/* The MHD flags of NATTER_MHD_BACKEND: auto, epoll, poll or select. */
 int loop_backend(const char *name, unsigned *flags, struct err *e);
-int loop_init(unsigned conn_limit, struct err *e);
+int loop_init(struct err *e);
 /* Wakes loop_wait: safe in a signal handler and on any thread. */
 void loop_wake(void);
-/* Sleeps until MHD has work, loop_wake, or ms pass (INT64_MAX: no limit); runs MHD. */
-void loop_wait(struct MHD_Daemon *d, int64_t ms);
+/* Sleeps until loop_wake or ms pass (INT64_MAX: no limit). */
+void loop_wait(int64_t ms);
 
-/* events.c: suspended connections (long-polls, delayed answers) */
-void events_suspend(struct req *q);
+/* events.c: suspended connections (long-polls, delayed answers), any thread */
+/* Notes q's user's wake-ups before a long-poll reads the store. */
+void events_mark(struct req *q);
+/* Suspends q; false when q is a long-poll woken since events_mark (read again). */
+bool events_suspend(struct req *q);
 void events_wake_users(const int64_t *uids, size_t n);
 /* Resumes every request whose deadline or release time passed; ms to the next (INT64_MAX: none). */
 int64_t events_tick(int64_t now);

@@ -52,23 +52,32 @@ store_changes(
 	struct store_change *ch;
 	size_t n;
 	uint64_t dropped;
-	if (s->ops->changes_inbox(s, uid, since, &ch, &n, &dropped, e) < 0)
+	/* One snapshot, which may hold commits after the cursor: the cursor follows them. */
+	if (s->ops->read_begin(s, e) < 0)
 		return -1;
+	if (s->ops->changes_inbox(s, uid, since, &ch, &n, &dropped, e) < 0)
+		goto fail;
 	if (dropped > since) {
 		free(ch);
 		if (s->ops->changes_log(s, uid, since, &ch, &n, e) < 0)
-			return -1;
+			goto fail;
 	}
 	int64_t *ids = xcalloc(n + 1, sizeof(*ids));
 	out->meta = xcalloc(n + 1, sizeof(*out->meta));
 	for (size_t i = 0; i < n; i++) {
 		ids[i] = ch[i].conv;
 		out->meta[i] = ch[i].joined;
+		if (ch[i].cursor > out->cursor)
+			out->cursor = ch[i].cursor;
 	}
 	free(ch);
 	int rc = load(s, uid, ids, n, out, e);
 	free(ids);
+	s->ops->read_end(s);
 	return rc;
+fail:
+	s->ops->read_end(s);
+	return -1;
 }
 
 /* Frees a changes answer. */

@@ -39,21 +39,30 @@ store_events(struct store *s, int64_t uid, uint64_t after, size_t limit, struct 
 	struct store_event_ref *refs;
 	size_t n;
 	uint64_t dropped;
-	if (s->ops->event_list(s, uid, after, limit + 1, &refs, &n, &dropped, e) < 0)
+	/* One snapshot: no event dropped or added between the reads. */
+	if (s->ops->read_begin(s, e) < 0)
 		return -1;
-	out->gap = dropped > after;
-	if (n > limit) {
-		n = limit;
-		out->cursor = refs[n - 1].cursor;
+	if (s->ops->event_list(s, uid, after, limit + 1, &refs, &n, &dropped, e) < 0) {
+		s->ops->read_end(s);
+		return -1;
 	}
+	out->gap = dropped > after;
+	/* The snapshot may hold events committed after the cursor was read: resume after them. */
+	bool more = n > limit;
+	if (more)
+		n = limit;
+	if (n > 0 && (more || refs[n - 1].cursor > out->cursor))
+		out->cursor = refs[n - 1].cursor;
 	out->ev = xcalloc(n + 1, sizeof(*out->ev));
 	for (; out->n < n; out->n++) {
 		if (load(s, uid, &refs[out->n], &out->ev[out->n], e) < 0) {
+			s->ops->read_end(s);
 			free(refs);
 			store_events_free(out);
 			return -1;
 		}
 	}
+	s->ops->read_end(s);
 	free(refs);
 	return (int)n;
 }

@@ -324,14 +324,19 @@ store_sync(struct store *s, const struct sync_req *q, struct sync_answer *out, s
 	int64_t *ids;
 	size_t n;
 	*out = (struct sync_answer){0};
+	if (s->ops->read_begin(s, e) < 0)
+		return -1;
+	int rc;
 	if (q->newest > 0) {
 		out->older = xcalloc(q->n + 1, sizeof(*out->older));
-		if (sync_newest_ids(s, q, &ids, &n, &out->more, out->older, e) < 0) {
-			store_sync_free(out);
-			return -1;
-		}
-	} else if (store_sync_ids(s, q, &ids, &n, &out->more, e) < 0)
+		rc = sync_newest_ids(s, q, &ids, &n, &out->more, out->older, e);
+	} else
+		rc = store_sync_ids(s, q, &ids, &n, &out->more, e);
+	if (rc < 0) {
+		s->ops->read_end(s);
+		store_sync_free(out);
 		return -1;
+	}
 	out->msgs = xcalloc(n + 1, sizeof(*out->msgs));
 	size_t bytes = 0;
 	for (; out->nmsgs < n; out->nmsgs++) {
@@ -354,9 +359,11 @@ store_sync(struct store *s, const struct sync_req *q, struct sync_answer *out, s
 		if (s->ops->conv_get(s, q->convs[out->nconvs].conv, &out->convs[out->nconvs], e) <
 		    0)
 			goto fail;
+	s->ops->read_end(s);
 	free(ids);
 	return 0;
 fail:
+	s->ops->read_end(s);
 	free(ids);
 	store_sync_free(out);
 	return -1;

@@ -86,7 +86,7 @@ sq_event_append(struct store *base, enum store_event_type type, int64_t conv, in
 	for (size_t i = 0; i < n; i++)
 		if (deliver(s, users[i], cursor, e) < 0)
 			goto fail;
-	s->cursor = (uint64_t)cursor;
+	s->pending = (uint64_t)cursor; /* published by the commit */
 	if (woken != NULL) {
 		*woken = users;
 		*nwoken = n;
@@ -141,9 +141,9 @@ sq_event_list(struct store *base, int64_t uid, uint64_t after, size_t limit,
 	return 0;
 }
 
-/* The newest event cursor: this process is the only writer, so it is kept in memory. */
+/* The newest committed cursor: this process is the only writer, so it is kept in memory. */
 uint64_t
 sq_cursor(struct store *s)
 {
-	return sq(s)->cursor;
+	return atomic_load(&sq(s)->sh->cursor);
 }

@@ -5,7 +5,10 @@
  * keeps the prepared statements and runs transactions; the operations on
  * each object are in store-sqlite-{user,conv,message,event,changes}.c.
  */
+#include <sched.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "store-sqlite.h"
 
@@ -104,6 +107,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_READ_RAISE] = "INSERT INTO reads(conv, user, sender, seq) VALUES (?1, ?2, ?3, ?4)"
 		     " ON CONFLICT(conv, user, sender) DO UPDATE SET seq = excluded.seq"
 		     " WHERE excluded.seq > reads.seq",
+    [Q_READ_BEGIN] = "BEGIN",
+    [Q_READ_END] = "COMMIT",
 };
 
 /* The SQLite state of a store opened by this backend. */
@@ -127,16 +132,20 @@ sq_st(struct sqlite_store *s, enum q q, struct err *e)
 	return s->st[q];
 }
 
-/* Steps a statement expecting no row; 0 or -1. */
+/* Steps a statement expecting no row; outside a transaction, in turn with other writers. */
 int
 sq_run(struct sqlite_store *s, sqlite3_stmt *t, struct err *e)
 {
+	if (!s->writing)
+		pthread_mutex_lock(&s->sh->write);
 	int rc = db_step(&s->db, t, e);
 	sqlite3_reset(t);
+	if (!s->writing)
+		pthread_mutex_unlock(&s->sh->write);
 	return rc < 0 ? -1 : 0;
 }
 
-/* Finalizes every statement and closes the database. */
+/* Finalizes every statement, closes the connection, and the shared state with the last. */
 static void
 sq_close(struct store *base)
 {
@@ -144,51 +153,168 @@ sq_close(struct store *base)
 	for (size_t i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	db_close(&s->db);
+	struct sqlite_shared *sh = s->sh;
+	if (sh != NULL && atomic_fetch_sub(&sh->refs, 1) == 1) {
+		pthread_mutex_destroy(&sh->write);
+		free(sh->path);
+		free(sh);
+	}
 	free(s);
 }
 
-/* Opens the database (memory when path is NULL) and reads the current event cursor. */
+/*
+ * Waits for another connection's lock. They are this process's threads and
+ * hold it briefly (memory databases lock the whole database, even against
+ * readers, while a write commits): yield first, then sleep 100 us at a
+ * time, for about 5 s before db_step's own retries.
+ */
 static int
-sq_open(struct store **sp, const char *path, int retention, struct err *e)
+busy_wait(void *arg, int n)
+{
+	(void)arg;
+	if (n < 50) {
+		sched_yield();
+		return 1;
+	}
+	if (n > 50000)
+		return 0;
+	struct timespec ts = {0, 100000};
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+/* Opens one connection of sh's database. */
+static int
+attach(struct sqlite_shared *sh, struct store **sp, struct err *e)
 {
 	struct sqlite_store *s = xcalloc(1, sizeof(*s));
 	s->base.ops = &store_sqlite_ops;
-	if (db_open(&s->db, path, migrations, nitems(migrations), path == NULL ? DB_MEMORY : 0, e) <
-	    0) {
+	if (db_open(&s->db, sh->path, migrations, nitems(migrations), sh->flags, e) < 0) {
 		free(s);
 		return -1;
 	}
-	s->retention = retention;
-	sqlite3_stmt *t = sq_st(s, Q_CURSOR, e);
-	if (t == NULL || db_step(&s->db, t, e) != SQLITE_ROW) {
-		sq_close(&s->base);
-		return -1;
-	}
-	s->cursor = (uint64_t)sqlite3_column_int64(t, 0);
-	sqlite3_reset(t);
+	sqlite3_busy_handler(s->db.h, busy_wait, NULL);
+	s->sh = sh;
+	s->retention = sh->retention;
+	atomic_fetch_add(&sh->refs, 1);
 	*sp = &s->base;
 	return 0;
 }
 
-/* BEGIN IMMEDIATE: the one writer until commit or rollback. */
+/*
+ * Opens the database and reads the current event cursor. Memory (path NULL)
+ * is a memdb database named after the process, so that the connections of
+ * other threads (sq_open_more) share it.
+ */
 static int
-sq_begin(struct store *s, struct err *e)
+sq_open(struct store **sp, const char *path, int retention, struct err *e)
 {
-	return db_begin(&sq(s)->db, e);
+	static atomic_uint serial;
+	struct sqlite_shared *sh = xcalloc(1, sizeof(*sh));
+	pthread_mutex_init(&sh->write, NULL);
+	sh->retention = retention;
+	if (path != NULL) {
+		sh->path = xstrdup(path);
+	} else {
+		sh->path =
+		    xasprintf("/natter-%ld-%u", (long)getpid(), atomic_fetch_add(&serial, 1));
+		sh->flags = DB_MEMDB;
+	}
+	struct store *base;
+	if (attach(sh, &base, e) < 0) {
+		pthread_mutex_destroy(&sh->write);
+		free(sh->path);
+		free(sh);
+		return -1;
+	}
+	struct sqlite_store *s = sq(base);
+	sqlite3_stmt *t = sq_st(s, Q_CURSOR, e);
+	if (t == NULL || db_step(&s->db, t, e) != SQLITE_ROW) {
+		sq_close(base);
+		return -1;
+	}
+	atomic_store(&sh->cursor, (uint64_t)sqlite3_column_int64(t, 0));
+	sqlite3_reset(t);
+	*sp = base;
+	return 0;
 }
 
-/* COMMIT. */
+/* Another connection to the database of primary, for another thread. */
 static int
-sq_commit(struct store *s, struct err *e)
+sq_open_more(struct store *primary, struct store **sp, struct err *e)
 {
-	return db_commit(&sq(s)->db, e);
+	return attach(sq(primary)->sh, sp, e);
+}
+
+/* BEGIN IMMEDIATE: the one writer until commit or rollback. */
+static int
+sq_begin(struct store *base, struct err *e)
+{
+	struct sqlite_store *s = sq(base);
+	pthread_mutex_lock(&s->sh->write);
+	if (db_begin(&s->db, e) < 0) {
+		pthread_mutex_unlock(&s->sh->write);
+		return -1;
+	}
+	s->writing = true;
+	s->pending = 0;
+	return 0;
+}
+
+/* Ends the write turn; publishes the transaction's newest cursor when it committed. */
+static void
+end_write(struct sqlite_store *s, bool committed)
+{
+	if (committed && s->pending > 0)
+		atomic_store(&s->sh->cursor, s->pending);
+	s->pending = 0;
+	s->writing = false;
+	pthread_mutex_unlock(&s->sh->write);
+}
+
+/* COMMIT (rolled back when it fails). */
+static int
+sq_commit(struct store *base, struct err *e)
+{
+	struct sqlite_store *s = sq(base);
+	int rc = db_commit(&s->db, e);
+	end_write(s, rc == 0);
+	return rc;
 }
 
 /* ROLLBACK. */
 static void
-sq_rollback(struct store *s)
+sq_rollback(struct store *base)
 {
-	db_rollback(&sq(s)->db);
+	struct sqlite_store *s = sq(base);
+	db_rollback(&s->db);
+	if (s->writing)
+		end_write(s, false);
+}
+
+/* BEGIN: the reads until read_end see one state (WAL: a snapshot; memory: a shared lock). */
+static int
+sq_read_begin(struct store *base, struct err *e)
+{
+	struct sqlite_store *s = sq(base);
+	sqlite3_stmt *t = sq_st(s, Q_READ_BEGIN, e);
+	if (t == NULL || db_step(&s->db, t, e) < 0)
+		return -1;
+	sqlite3_reset(t);
+	return 0;
+}
+
+/* Ends the read transaction. */
+static void
+sq_read_end(struct store *base)
+{
+	struct sqlite_store *s = sq(base);
+	struct err e = {0};
+	sqlite3_stmt *t = sq_st(s, Q_READ_END, &e);
+	if (t == NULL || db_step(&s->db, t, &e) < 0)
+		db_rollback(&s->db);
+	else
+		sqlite3_reset(t);
 }
 
 /* Reads a setting. */
@@ -222,10 +348,13 @@ sq_meta_set(struct store *base, const char *key, const char *value, struct err *
 
 const struct store_ops store_sqlite_ops = {
     .open = sq_open,
+    .open_more = sq_open_more,
     .close = sq_close,
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .read_begin = sq_read_begin,
+    .read_end = sq_read_end,
     .user_create = sq_user_create,
     .user_find = sq_user_find,
     .user_set_password = sq_user_set_password,

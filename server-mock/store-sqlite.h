@@ -6,6 +6,9 @@
 #ifndef NATTER_SERVER_STORE_SQLITE_H
 #define NATTER_SERVER_STORE_SQLITE_H
 
+#include <pthread.h>
+#include <stdatomic.h>
+
 #include "db.h"
 #include "store.h"
 
@@ -47,16 +50,35 @@ enum q {
 	Q_META_SET,
 	Q_READ_GET,
 	Q_READ_RAISE,
+	Q_READ_BEGIN,
+	Q_READ_END,
 	Q_COUNT,
 };
 
-/* The store of store.h with the SQLite state after it. */
+/*
+ * What the connections of one database in this process share (one
+ * connection per thread): the process is the only writer, so the newest
+ * cursor is kept here, published when its transaction commits; and writes
+ * take turns on a mutex rather than on SQLite's busy waits.
+ */
+struct sqlite_shared {
+	pthread_mutex_t write;
+	atomic_uint_least64_t cursor;
+	atomic_int refs;
+	char *path; /* the file, or the name of the shared memory database */
+	int flags; /* db_open's */
+	int retention;
+};
+
+/* The store of store.h with the SQLite state after it: one connection. */
 struct sqlite_store {
 	struct store base;
 	struct db db;
 	sqlite3_stmt *st[Q_COUNT];
+	struct sqlite_shared *sh;
 	int retention;
-	uint64_t cursor; /* the only writer: the newest cursor, kept here */
+	bool writing; /* between begin and commit or rollback: holds sh->write */
+	uint64_t pending; /* the newest cursor of the open write transaction */
 };
 
 /* store-sqlite.c: statements */
@@ -64,7 +86,7 @@ struct sqlite_store {
 struct sqlite_store *sq(struct store *s);
 /* The prepared statement q, reset and unbound, or NULL with e set. */
 sqlite3_stmt *sq_st(struct sqlite_store *s, enum q q, struct err *e);
-/* Steps a statement expecting no row; 0 or -1. */
+/* Steps a statement expecting no row (a write, in turn with other writers); 0 or -1. */
 int sq_run(struct sqlite_store *s, sqlite3_stmt *t, struct err *e);
 
 /* store-sqlite-user.c */

@@ -35,6 +35,13 @@ store_open(struct store **sp, const char *path, int retention, struct err *e)
 	return ops->open(sp, path, retention, e);
 }
 
+/* Opens another connection to primary's database. */
+int
+store_open_more(struct store *primary, struct store **sp, struct err *e)
+{
+	return primary->ops->open_more(primary, sp, e);
+}
+
 /* Closes the store (NULL is ignored). */
 void
 store_close(struct store *s)

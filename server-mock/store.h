@@ -105,12 +105,12 @@ struct store;
  * guarantees below are what the layer above relies on; a second backend
  * (PostgreSQL, several server processes on one database) must keep them.
  *
- * Writes of more than one operation run in a transaction: creating a
- * conversation (store-conv.c) and sending a message (store-message.c).
- * Reads run in autocommit: the SQLite backend has one writer, this
- * process, so the several reads of one sync or long-poll see one state.
- * A backend shared by several processes needs a read snapshot there
- * (REPEATABLE READ around store_sync, store_events and store_changes).
+ * Each request thread has its own connection (open_more); a connection
+ * is used by one thread at a time. Writes of more than one operation run
+ * in a transaction: creating a conversation (store-conv.c) and sending a
+ * message (store-message.c); writers take turns. The several reads of one
+ * sync, long-poll or changes answer run in a read snapshot (read_begin ..
+ * read_end) so that they see one state while other threads write.
  * Continuations are rows of their own (id, user, last use, have and scope
  * as opaque text), so any server process may continue any chain.
  *
@@ -126,6 +126,12 @@ struct store_ops {
 	 * how many events each user keeps (see event_append).
 	 */
 	int (*open)(struct store **sp, const char *target, int retention, struct err *e);
+	/*
+	 * Another connection to the database of `primary` (memory included),
+	 * for another thread: it sees every commit of the others, and shares
+	 * their write turns and cursor. Closed with close, in any order.
+	 */
+	int (*open_more)(struct store *primary, struct store **sp, struct err *e);
 	void (*close)(struct store *s);
 	/*
 	 * A write transaction: everything between begin and commit is atomic
@@ -135,6 +141,14 @@ struct store_ops {
 	int (*begin)(struct store *s, struct err *e);
 	int (*commit)(struct store *s, struct err *e);
 	void (*rollback)(struct store *s);
+	/*
+	 * A read snapshot: the reads between read_begin and read_end see the
+	 * database as of one moment, including every commit that ended
+	 * before read_begin (SQLite: BEGIN; PostgreSQL: REPEATABLE READ
+	 * READ ONLY). No writes inside; read_end never fails.
+	 */
+	int (*read_begin)(struct store *s, struct err *e);
+	void (*read_end)(struct store *s);
 
 	/* Users and tokens. */
 	/* 0 created (*uid set), 1 the name is taken, -1. Names are unique. */
@@ -206,8 +220,10 @@ struct store_ops {
 	 * not NULL) gets the users it was delivered to. Each user keeps the
 	 * last `retention` events; older ones are dropped and the user's
 	 * dropped cursor raised to the newest dropped, so a reader behind it
-	 * is told of the gap. Several processes: the cursor is allocated by
-	 * the database, and waking other processes is the backend's job.
+	 * is told of the gap. Runs in a write transaction, and `cursor`
+	 * gives the new cursor once it commits. Several processes: the cursor
+	 * is allocated by the database, and waking other processes is the
+	 * backend's job.
 	 */
 	int (*event_append)(struct store *s, enum store_event_type type, int64_t conv, int64_t msg,
 	    int64_t only, int64_t **woken, size_t *nwoken, struct err *e);
@@ -218,9 +234,11 @@ struct store_ops {
 	int (*event_list)(struct store *s, int64_t uid, uint64_t after, size_t limit,
 	    struct store_event_ref **out, size_t *n, uint64_t *dropped, struct err *e);
 	/*
-	 * The newest cursor of the whole log (0 when empty). SQLite keeps it
-	 * in memory (it wrote every event); with several processes it is read
-	 * from the database or kept from their notifications.
+	 * The newest committed cursor of the whole log (0 when empty): every
+	 * event up to it is visible to a read snapshot begun afterwards.
+	 * SQLite keeps it in memory (this process wrote every event); with
+	 * several processes it is read from the database or kept from their
+	 * notifications.
 	 */
 	uint64_t (*cursor)(struct store *s);
 
@@ -286,6 +304,8 @@ extern const struct store_ops store_sqlite_ops;
 /* path NULL: memory; "scheme://...": the backend of that scheme; else a SQLite file. */
 int store_open(struct store **sp, const char *path, int retention, struct err *e);
 void store_close(struct store *s);
+/* Another connection to primary's database, for another thread (store_ops.open_more). */
+int store_open_more(struct store *primary, struct store **sp, struct err *e);
 /* A server setting kept in the store (demo ids): 0 found (allocated), 1 absent. */
 int store_meta_get(struct store *s, const char *key, char **value, struct err *e);
 int store_meta_set(struct store *s, const char *key, const char *value, struct err *e);

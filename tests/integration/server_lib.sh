@@ -1,6 +1,14 @@
 # Helpers shared by the server_*.t tests: users registered through the API
-# (jx and metric come from lib.sh).
+# (jx and metric come from lib.sh). NATTER_TEST_THREADS=N runs every server
+# of these tests with --threads N (.ci/run: once with one request thread).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+if [ -n "${NATTER_TEST_THREADS:-}" ]; then
+	printf '#!/bin/sh\nexec "%s" --threads %s "$@"\n' "$(cd "$(dirname "$SERVER")" &&
+		pwd)/${SERVER##*/}" "$NATTER_TEST_THREADS" >"$T_TMP/server-threads"
+	chmod +x "$T_TMP/server-threads"
+	SERVER=$T_TMP/server-threads
+fi
 
 # new_user NAME: registers NAME (password "password-NAME") and prints its token.
 new_user() {
