@@ -1,10 +1,11 @@
 /*
- * The "Open" action of desktop notes. The notification server sends
+ * The "Open" and "Mark read" actions of desktop notes. The notification server sends
  * ActionInvoked over the session bus when the user clicks a note; GLib hands
  * it to the main context current where it was subscribed, and the main
  * thread spends its life in the long-poll, so this file subscribes from a
  * thread of its own that runs its own main context and only waits for that
- * signal: it maps the note's id to its conversation and runs the command.
+ * signal: it maps the note's id to its conversation and runs the command
+ * of the action (natter --open, natter read).
  */
 #ifdef HAVE_LIBNOTIFY
 #include <gio/gio.h>
@@ -31,8 +32,8 @@ struct actions {
 	bool joinable; /* the thread was started */
 	GMainContext *ctx;
 	GMainLoop *loop;
-	char **argv; /* the command; the conversation is appended */
-	size_t argc;
+	char **argv[2]; /* the commands of Open and Mark read; the conversation is appended */
+	size_t argc[2];
 	struct binding *v;
 	size_t n;
 	pid_t *kids; /* commands run, reaped without waiting */
@@ -49,13 +50,15 @@ reap(struct actions *a)
 	}
 }
 
-/* Runs the command for conv, without a shell, with default signal handling. */
+/* Runs command k for conv, without a shell, with default signal handling. */
 static void
-run_open(struct actions *a, const char *conv)
+run_command(struct actions *a, int k, const char *conv)
 {
-	char **argv = xcalloc(a->argc + 2, sizeof(*argv));
-	memcpy(argv, a->argv, a->argc * sizeof(*argv));
-	argv[a->argc] = (char *)conv;
+	if (a->argc[k] == 0)
+		return;
+	char **argv = xcalloc(a->argc[k] + 2, sizeof(*argv));
+	memcpy(argv, a->argv[k], a->argc[k] * sizeof(*argv));
+	argv[a->argc[k]] = (char *)conv;
 	posix_spawnattr_t at;
 	posix_spawnattr_init(&at);
 	sigset_t none, def;
@@ -78,7 +81,10 @@ run_open(struct actions *a, const char *conv)
 	free(argv);
 }
 
-/* ActionInvoked (id, key): the default action of one of our notes opens its conversation. */
+/*
+ * ActionInvoked (id, key): on one of our notes, the default action opens its
+ * conversation and "read" marks it read (on every device, so the note goes).
+ */
 static void
 on_action(GDBusConnection *c, const char *sender, const char *path, const char *iface,
     const char *signal, GVariant *params, gpointer data)
@@ -102,7 +108,9 @@ on_action(GDBusConnection *c, const char *sender, const char *path, const char *
 	pthread_mutex_unlock(&a->mu);
 	reap(a);
 	if (conv && strcmp(key, "default") == 0)
-		run_open(a, conv);
+		run_command(a, 0, conv);
+	else if (conv && strcmp(key, "read") == 0)
+		run_command(a, 1, conv);
 	free(conv);
 }
 
@@ -142,19 +150,22 @@ quit_loop(gpointer loop)
 }
 
 struct actions *
-actions_start(char *const *argv)
+actions_start(char *const *open, char *const *read)
 {
-	if (!argv || !argv[0])
+	if ((!open || !open[0]) && (!read || !read[0]))
 		return NULL;
 	struct actions *a = xcalloc(1, sizeof(*a));
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv, NULL);
 	a->ctx = g_main_context_new();
-	while (argv[a->argc])
-		a->argc++;
-	a->argv = xcalloc(a->argc + 1, sizeof(*a->argv));
-	for (size_t i = 0; i < a->argc; i++)
-		a->argv[i] = xstrdup(argv[i]);
+	char *const *cmds[2] = {open, read};
+	for (int k = 0; k < 2; k++) {
+		while (cmds[k] && cmds[k][a->argc[k]])
+			a->argc[k]++;
+		a->argv[k] = xcalloc(a->argc[k] + 1, sizeof(*a->argv[k]));
+		for (size_t i = 0; i < a->argc[k]; i++)
+			a->argv[k][i] = xstrdup(cmds[k][i]);
+	}
 	/* Signals stay with the main thread, whose waits they must interrupt. */
 	sigset_t all, old;
 	sigfillset(&all);
@@ -208,9 +219,11 @@ actions_stop(struct actions *a)
 	reap(a);
 	for (size_t i = 0; i < a->n; i++)
 		free(a->v[i].conv);
-	for (size_t i = 0; i < a->argc; i++)
-		free(a->argv[i]);
-	free(a->argv);
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; i < a->argc[k]; i++)
+			free(a->argv[k][i]);
+		free(a->argv[k]);
+	}
 	free(a->v);
 	free(a->kids);
 	pthread_mutex_destroy(&a->mu);

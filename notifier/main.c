@@ -32,6 +32,7 @@ struct options {
 	const char *exec; /* NULL: from the config */
 	bool verbose;
 	char *config_path;
+	const char *data_path; /* the data directory in use */
 };
 
 static struct options opts;
@@ -166,6 +167,17 @@ open_backend(struct notifier *n, struct err *e)
 		n->mention_urgency = urgency ? URGENCY_CRITICAL : URGENCY_NORMAL;
 		n->mention_unmutes = unmutes == 1;
 		n->open_argv = split_words(config_get(&cfg, "notify.open", OPEN_DEFAULT));
+		/* "Mark read" reads in this data directory, as natter would. */
+		const char *mr = config_get(&cfg, "notify.mark_read", NULL);
+		if (mr) {
+			n->read_argv = split_words(mr);
+		} else {
+			/* Built, not split: the directory may hold blanks. */
+			const char *def[] = {"natter", "-D", opts.data_path, "read", "--"};
+			n->read_argv = xcalloc(nitems(def) + 1, sizeof(*n->read_argv));
+			for (size_t i = 0; i < nitems(def); i++)
+				n->read_argv[i] = xstrdup(def[i]);
+		}
 	}
 	config_free(&cfg);
 	return rc;
@@ -293,6 +305,7 @@ main(int argc, char *argv[])
 		return err_exit_status(&e);
 	}
 	opts.config_path = paths.config_path;
+	opts.data_path = paths.data_dir;
 	if (creds_load(&creds, paths.creds_path, &e) < 0)
 		goto fail;
 	d.url = pick_server(&creds, &e);

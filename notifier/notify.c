@@ -283,8 +283,10 @@ shown_new(struct notifier *n, const struct note *note, const char *body)
 	sh->obj = notify_notification_new(note->summary, body, NOTE_ICON);
 	sh->handler = g_signal_connect(sh->obj, "closed", G_CALLBACK(on_closed), sh);
 	/* "default": also what a click on the note does, where the server has actions. */
-	if (n->actions && note->kind == NOTE_CONV)
+	if (n->actions && note->kind == NOTE_CONV) {
 		notify_notification_add_action(sh->obj, "default", "Open", on_open, NULL, NULL);
+		notify_notification_add_action(sh->obj, "read", "Mark read", on_open, NULL, NULL);
+	}
 	n->shown = xreallocarray(n->shown, n->nshown + 1, sizeof(*n->shown));
 	n->shown[n->nshown++] = sh;
 	return sh;
@@ -321,7 +323,7 @@ show_libnotify(struct notifier *n, const struct note *note)
 		server_caps(n);
 	}
 	if (n->can_act && !n->actions)
-		n->actions = actions_start(n->open_argv);
+		n->actions = actions_start(n->open_argv, n->read_argv);
 	/*
 	 * The Desktop Notifications spec makes the summary plain text, and
 	 * servers escape it themselves (dunst wraps it in its own markup
@@ -495,6 +497,9 @@ notify_close(struct notifier *n)
 	for (char **p = n->open_argv; p && *p; p++)
 		free(*p);
 	free(n->open_argv);
+	for (char **p = n->read_argv; p && *p; p++)
+		free(*p);
+	free(n->read_argv);
 	free(n->exec);
 	memset(n, 0, sizeof(*n));
 }

@@ -149,6 +149,7 @@ struct notifier {
 	enum urgency mention_urgency; /* notify.mention_urgency: mentions, direct conversations */
 	bool mention_unmutes; /* notify.mention_unmutes: they break through a mute */
 	char **open_argv; /* notify.open split on blanks; the conversation is appended */
+	char **read_argv; /* notify.mark_read, the same way */
 	size_t children; /* exec children not reaped yet */
 };
 
@@ -178,8 +179,12 @@ char *notify_line(const struct note *note);
 
 /* actions.c (libnotify only): the "Open" action, answered on a thread of its own. */
 struct actions;
-/* Starts answering the default action of our notes with argv + conversation; NULL when not. */
-struct actions *actions_start(char *const *argv);
+/*
+ * Starts answering the actions of our notes: the default one (Open) with
+ * open + conversation, "read" (Mark read) with read + conversation; NULL when
+ * neither is set.
+ */
+struct actions *actions_start(char *const *open, char *const *read);
 /* Note id (the server's) now stands for conv. */
 void actions_bind(struct actions *a, unsigned id, const char *conv);
 void actions_stop(struct actions *a);

@@ -156,7 +156,9 @@ parse_args(struct ctx *c, struct cmd *self, int argc, char *argv[], struct err *
 				return -1;
 		if (optind >= argc)
 			break;
-		if (!ce->options_anywhere) {
+		/* After "--" everything is an operand, even when it starts with "-". */
+		bool dashes = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+		if (!ce->options_anywhere || dashes) {
 			while (optind < argc)
 				self->argv[self->argc++] = argv[optind++];
 			break;

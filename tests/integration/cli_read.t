@@ -55,6 +55,12 @@ nat alice sync
 r2=$(metric natter_requests_total 'endpoint="read"')
 is "$((r2 - r1))" 0 "nothing is sent twice"
 
+# "--" ends the options (what the notifier's Mark read runs): it crashed natter.
+nat alice read -- "$PROJ"
+is "$RC $ERR" "0 " "read -- CONV"
+nat alice log -n 1 -- "$PROJ"
+is "$RC" 0 "log -- CONV"
+
 # Usage.
 nat alice read
 is "$RC" 2 "read without a conversation: usage"

@@ -2,12 +2,17 @@
 # Read state and natter-notifyd on a real desktop (dunst on a virtual display):
 # a conversation read on another device of the same user (natter read) loses
 # its notification here; a notifier back after a while announces only what
-# nobody read meanwhile.
+# nobody read meanwhile; a note's "Mark read" action reads it everywhere.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notifyd_helpers.sh"
 need_dunst
 
-start_server || { done_testing; }
+start_server || { is "$(cat "$T_TMP/marked" 2>/dev/null)" 0 "its Mark read action takes it off the desktop"
+grep -q 'string "read"' "$T_TMP/monitor.log" && grep -q 'string "Mark read"' "$T_TMP/monitor.log"
+ok $? "notes offer the Mark read action"
+is "$(perl -MJSON::PP -e 'local $/; my ($c) = grep { $_->{title} eq "proj" } @{decode_json(<STDIN>)}; print $c->{unread}' <"$T_TMP/a2.json" 2>/dev/null)" \
+	0 "and proj is read on the second device too"
+done_testing; }
 A=$T_TMP/alice
 A2=$T_TMP/alice2
 natter_register "$A" alice
@@ -18,7 +23,8 @@ BOB=$(user_token bob)
 PROJ=$(new_conv "$BOB" proj alice bob)
 LUNCH=$(new_conv "$BOB" lunch alice bob)
 mkdir -p "$XDG_CONFIG_HOME/natter"
-echo "notify.timeout = 0" >"$XDG_CONFIG_HOME/natter/config"
+printf 'notify.timeout = 0\nnotify.mark_read = %s -D %s read --\n' "$NATTER" "$A" \
+	>"$XDG_CONFIG_HOME/natter/config"
 
 cat >"$T_TMP/read.sh" <<'SH'
 # displayed N: waits up to 10 s until dunst displays N notifications; prints the count.
@@ -64,6 +70,14 @@ post "$PROJ" p4
 notifyd
 sleep 2
 displayed 1 >"$T_TMP/back"
+# "Mark read" on that note: the signal a notification server sends when it is clicked
+# (for every id: only this run's note is bound).
+for id in $(seq 1 10); do
+	dbus-send --session --type=signal /org/freedesktop/Notifications \
+		org.freedesktop.Notifications.ActionInvoked uint32:$id string:read
+done
+displayed 0 >"$T_TMP/marked"
+"$NATTER" -D "$A2" conversations --json >"$T_TMP/a2.json" 2>/dev/null
 kill "$npid"
 wait "$npid"
 SH
@@ -80,4 +94,9 @@ is "$(cat "$T_TMP/back" 2>/dev/null)" 1 "back after a while: one notification"
 last=$(monitor_notes | sed '$d' | tail -1 | cut -f3)
 is "$last" "bob in proj" "for proj's unread message, not for lunch, read elsewhere meanwhile"
 is "$(monitor_notes | grep -c 'in lunch')" 1 "lunch was announced once, before it was read: l2 and l3 never"
+is "$(cat "$T_TMP/marked" 2>/dev/null)" 0 "its Mark read action takes it off the desktop"
+grep -q 'string "read"' "$T_TMP/monitor.log" && grep -q 'string "Mark read"' "$T_TMP/monitor.log"
+ok $? "notes offer the Mark read action"
+is "$(perl -MJSON::PP -e 'local $/; my ($c) = grep { $_->{title} eq "proj" } @{decode_json(<STDIN>)}; print $c->{unread}' <"$T_TMP/a2.json" 2>/dev/null)" \
+	0 "and proj is read on the second device too"
 done_testing
