@@ -147,7 +147,7 @@ server__sync__newest_matches_naive_model(void **state)
 	uint64_t last[3] = {0};
 	for (int i = 0; i < N; i++) {
 		/* Runs of one sender, so that a sender's window can lie wholly below another's. */
-		int who = (int)((next_rand() % 8 == 0 ? i / 40 : next_rand()) % 3);
+		int who = (int)((next_rand() % 8 == 0 ? (uint64_t)i / 40 : next_rand()) % 3);
 		char client[32];
 		snprintf(client, sizeof(client), "n%d", i);
 		struct store_message out;
