@@ -65,6 +65,22 @@ number(const char *flag, const char *s, long lo, long hi)
 	return v;
 }
 
+/* The settings from the environment; 2 (said why) when one is wrong, else -1. */
+static int
+parse_env(struct config *c)
+{
+	struct err e = {0};
+	const char *iv = getenv("NATTER_DEMO_INTERVAL");
+	if (iv != NULL && *iv != '\0')
+		c->demo_interval_ms = number("NATTER_DEMO_INTERVAL", iv, 100, 86400000);
+	const char *be = getenv("NATTER_MHD_BACKEND");
+	if (be != NULL && *be != '\0' && loop_backend(be, &c->mhd_backend, &e) < 0) {
+		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
+		return 2;
+	}
+	return -1;
+}
+
 /* Parses flags into c: -1 to go on, else the exit status (help, version, usage). */
 static int
 parse_flags(int argc, char *argv[], struct config *c)
@@ -163,15 +179,7 @@ parse_flags(int argc, char *argv[], struct config *c)
 		usage(stderr);
 		return 2;
 	}
-	const char *iv = getenv("NATTER_DEMO_INTERVAL");
-	if (iv != NULL && *iv != '\0')
-		c->demo_interval_ms = number("NATTER_DEMO_INTERVAL", iv, 100, 86400000);
-	const char *be = getenv("NATTER_MHD_BACKEND");
-	if (be != NULL && *be != '\0' && loop_backend(be, &c->mhd_backend, &e) < 0) {
-		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
-		return 2;
-	}
-	return -1;
+	return parse_env(c);
 }
 
 /*
