@@ -12,35 +12,6 @@ start_server -d "$DB" || exit 1
 PORT=${SERVER_URL##*:}
 for u in alice bob carol dave; do account "$u"; done
 
-# fill OWNER PREFIX NCONV NMEMBERS PER: in the stopped server's database, NCONV
-# conversations of OWNER and NMEMBERS - 1 users PREFIX1.. (the owner's
-# password), each member having sent PER messages in each, interleaved; one
-# conversation event each, in every member's inbox (as a creation makes).
-fill() {
-	sqlite3 "$DB" "
-	WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < $4 - 1)
-	INSERT INTO users (name, pwhash, created)
-	  SELECT '$2' || i, (SELECT pwhash FROM users WHERE name = '$1'), 0 FROM k;
-	WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < $3)
-	INSERT INTO convs (pubid, title, created)
-	  SELECT 'c$2' || printf('%08x', i), '$2-' || i, 1795300000000 + i FROM k;
-	INSERT INTO members (conv, user, last_seq)
-	  SELECT c.id, u.id, $5 FROM convs c, users u
-	  WHERE c.pubid GLOB 'c$2[0-9a-f]*' AND (u.name = '$1' OR u.name GLOB '$2[0-9]*');
-	WITH RECURSIVE s(q) AS (SELECT 1 UNION ALL SELECT q + 1 FROM s WHERE q < $5)
-	INSERT INTO messages (conv, sender, seq, ts, client_id, body)
-	  SELECT m.conv, m.user, s.q, 1795300000000 + s.q, 'fill-' || m.user || '-' || s.q,
-	    'message ' || s.q || ' of ' || m.user
-	  FROM s, members m JOIN convs c ON c.id = m.conv
-	  WHERE c.pubid GLOB 'c$2[0-9a-f]*' ORDER BY s.q, m.conv, m.user;
-	INSERT INTO events (type, conv, msg)
-	  SELECT 2, id, NULL FROM convs WHERE pubid GLOB 'c$2[0-9a-f]*';
-	INSERT INTO inbox (user, cursor)
-	  SELECT m.user, e.cursor FROM events e JOIN members m ON m.conv = e.conv
-	  JOIN convs c ON c.id = e.conv WHERE c.pubid GLOB 'c$2[0-9a-f]*' AND e.type = 2;
-	UPDATE users SET inbox_n = (SELECT count(*) FROM inbox WHERE inbox.user = users.id);"
-}
-
 # files USER: size, time and checksum of USER's history.db and sync.db.
 files() {
 	local f
