@@ -1,4 +1,4 @@
-/* The codec of read state: marks {"sender": seq}, the read request and its answer. */
+/* The codec of read state: marks {"sender": seq} and the read request. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,20 +26,6 @@ proto_marks_from_json(json_t *j, struct marks *m, struct err *e)
 			marks_raise(m, k, (uint64_t)json_integer_value(v));
 	}
 	return 0;
-}
-
-/* Decodes {"conv": ID, "read": MARKS}. */
-int
-proto_parse_read(const char *body, size_t len, struct marks *m, struct err *e)
-{
-	*m = (struct marks){0};
-	json_error_t je;
-	json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
-	if (j == NULL)
-		return err_set(e, ERR_PROTOCOL, "server sent a read answer that is not JSON");
-	int ret = proto_marks_from_json(json_object_get(j, "read"), m, e);
-	json_decref(j);
-	return ret;
 }
 
 /* Encodes {"read": {sender: seq, ...}}. */

@@ -598,6 +598,19 @@ changed_from_json(json_t *j, struct conversation *c, bool *has_meta, struct err 
 	return need_digest(c, e) < 0 ? -1 : changed_read(j, c, e);
 }
 
+/* Decodes the answer to a read: {"conv": ID, "read": MARKS}. */
+int
+proto_parse_read(const char *body, size_t len, struct marks *m, struct err *e)
+{
+	*m = (struct marks){0};
+	json_t *j = load(body, len, e);
+	if (j == NULL)
+		return -1;
+	int ret = proto_marks_from_json(json_object_get(j, "read"), m, e);
+	json_decref(j);
+	return ret;
+}
+
 /* Decodes the changes answer. */
 int
 proto_parse_changes(const char *body, size_t len, struct changes_reply *r, struct err *e)
