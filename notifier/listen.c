@@ -524,6 +524,7 @@ listen_run(struct notifyd *d, struct err *e)
 			}
 			verbose(d, "first start at cursor %llu", (unsigned long long)r.cursor);
 			have = 1;
+			learn = false; /* nothing before now is announced: nothing to learn */
 		} else if (handle_events(d, &r, e) < 0) {
 			events_reply_free(&r);
 			return -1;
