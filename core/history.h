@@ -82,11 +82,21 @@ int history_insert(
 /* Same, inside a transaction the caller opened with db_begin. */
 int history_insert_in_tx(
     struct history *h, const struct message *v, size_t n, size_t *inserted, struct err *e);
+/*
+ * The item columns of messages ("kind, target_sender, target_seq, action,
+ * remove, deleted, op, users"): bound from parameter i on, read from
+ * column i on. For the other files of history.db (core/fold-store, the
+ * deletion).
+ */
+void history_bind_item(sqlite3_stmt *st, int i, const struct message *m);
+void history_item_columns(sqlite3_stmt *st, int i, struct message *m);
 /* The vector of one conversation, from the ranges. */
 int history_vector(struct history *h, const char *conv, struct vector *v, struct err *e);
 /*
- * The last `limit` messages of conv before position `before` (0: the newest),
- * oldest first, in display order (server time, then arrival).
+ * The last `limit` lines of conv before position `before` (0: the newest),
+ * oldest first, in display order (server time, then arrival): text
+ * messages, member changes and titles; the items that act on messages
+ * (edits, deletes, reactions) and unknown kinds are not lines.
  */
 int history_messages(struct history *h, const char *conv, int64_t before, size_t limit,
     struct message **v, size_t *n, struct err *e);
