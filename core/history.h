@@ -101,6 +101,21 @@ int history_vector(struct history *h, const char *conv, struct vector *v, struct
 int history_messages(struct history *h, const char *conv, int64_t before, size_t limit,
     struct message **v, size_t *n, struct err *e);
 /*
+ * Folding a window (core/history-fold.c, with core/fold.c). history_acting
+ * appends the edits, deletes and reactions of conv that act on (sender,
+ * seq), by the index on targets; history_get reads one item (0, 1 not
+ * held, -1); history_fold folds n lines (from history_messages) into *out
+ * (n folded lines, to free with folds_free), fetching what acts on them
+ * and their reply targets: O(lines + items acting on them) index reads.
+ */
+struct folded;
+int history_acting(struct history *h, const char *conv, const char *sender, uint64_t seq,
+    struct message_list *out, struct err *e);
+int history_get(struct history *h, const char *conv, const char *sender, uint64_t seq,
+    struct message *out, struct err *e);
+int history_fold(struct history *h, const char *conv, const struct message *lines, size_t n,
+    struct folded **out, struct err *e);
+/*
  * Read state (readmark.c): marks conv read up to the newest held message of
  * each sender, queued for the server until readmark_flush delivers it.
  */

@@ -52,8 +52,8 @@ read_target(json_t *in, struct store_item *it, struct reply *r)
 		return 0;
 	json_t *snd = json_object_get(t, "sender"), *seq = json_object_get(t, "seq");
 	if (!json_is_object(t) || !json_is_string(snd) || !json_is_integer(seq))
-		return reply_error(r, 400, "invalid_field",
-		    "\"target\" must be {\"sender\": NAME, \"seq\": N}");
+		return reply_error(
+		    r, 400, "invalid_field", "\"target\" must be {\"sender\": NAME, \"seq\": N}");
 	const char *name = json_string_value(snd);
 	json_int_t n = json_integer_value(seq);
 	if (!auth_name_valid(name) || n < 1 || (uint64_t)n > SEQ_MAX)
@@ -71,8 +71,7 @@ read_body(json_t *in, const char *k, struct store_item *it, struct reply *r)
 	bool text = strcmp(k, "message") == 0 || strcmp(k, "edit") == 0;
 	if (strcmp(k, "delete") == 0) {
 		if (json_object_get(in, "body") != NULL)
-			return reply_error(
-			    r, 400, "invalid_field", "a delete has no \"body\"");
+			return reply_error(r, 400, "invalid_field", "a delete has no \"body\"");
 		return 0;
 	}
 	if (request_string(in, "body", &it->body, &it->bodylen, r) < 0)
@@ -110,7 +109,8 @@ route_item_fields(json_t *in, struct store_item *it, struct reply *r)
 	}
 	it->kind = strcmp(k, "message") == 0 ? NULL : k;
 	if (read_body(in, k, it, r) < 0 || read_target(in, it, r) < 0 ||
-	    opt_bool(in, "action", &it->action, r) < 0 || opt_bool(in, "remove", &it->remove, r) < 0)
+	    opt_bool(in, "action", &it->action, r) < 0 ||
+	    opt_bool(in, "remove", &it->remove, r) < 0)
 		return -1;
 	if (it->kind != NULL && it->target_sender == NULL)
 		return reply_error(r, 400, "invalid_field", "a%s %s needs a \"target\"",
@@ -129,10 +129,12 @@ route_item_refused(enum store_refusal why, const struct store_item *it, struct r
 	const char *snd = it->target_sender;
 	unsigned long long seq = (unsigned long long)it->target_seq;
 	if (why == STORE_NOT_YOURS)
-		reply_error(r, 403, "forbidden", "only %s may edit or delete %s:%llu", snd, snd, seq);
+		reply_error(
+		    r, 403, "forbidden", "only %s may edit or delete %s:%llu", snd, snd, seq);
 	else if (why == STORE_DELETED)
 		reply_error(r, 409, "deleted", "message %s:%llu was deleted", snd, seq);
 	else
-		reply_error(r, 404, "not_found", "no message %s:%llu in this conversation", snd, seq);
+		reply_error(
+		    r, 404, "not_found", "no message %s:%llu in this conversation", snd, seq);
 	return ROUTE_REPLY;
 }
