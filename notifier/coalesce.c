@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fold.h"
 #include "notifyd.h"
 #include "text.h"
 
@@ -96,7 +97,10 @@ live_add(struct live *l, const struct message *m, enum urgency u)
 		memmove(l->keys, l->keys + 1, (LINES_MAX - 1) * sizeof(*l->keys));
 		l->nlines--;
 	}
-	char *line = xasprintf("%s: %s", m->sender, m->body);
+	/* A membership change or a new title reads as its notice ("alice added carol"). */
+	char *line = fold_notice(m);
+	if (line == NULL)
+		line = xasprintf("%s%s%s", m->sender, m->action ? " " : ": ", m->body);
 	l->keys[l->nlines] = (struct mark){xstrdup(m->sender), m->seq};
 	l->lines[l->nlines++] = clean(line, BODY_MAX, 0);
 	free(line);

@@ -105,6 +105,17 @@ coalesce__edit_delete__line_changes_or_goes(void **state)
 	assert_int_equal(coalesce_item(&c, &del2), COALESCE_EMPTIED);
 	assert_int_equal(coalesce_item(&c, &del2), COALESCE_NONE);
 	coalesce_free(&c);
+	/* A member change reads as its notice, an action as "sender text". */
+	struct message mem = msg("c1", "ann", 1, 10, "");
+	mem.kind = "member";
+	mem.op = "add";
+	mem.users = "cy";
+	struct message act = msg("c1", "bob", 1, 20, "waves");
+	act.action = true;
+	struct message two[] = {mem, act};
+	once(two, 2, title, &l);
+	assert_string_equal(l.v[0].body, "ann added cy\nbob waves");
+	note_list_free(&l);
 }
 
 static void
