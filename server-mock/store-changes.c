@@ -12,6 +12,7 @@ load(struct store *s, int64_t uid, const int64_t *ids, size_t n, struct changes_
 	out->read = xcalloc(n + 1, sizeof(*out->read));
 	for (; out->n < n; out->n++)
 		if (s->ops->conv_get(s, ids[out->n], &out->convs[out->n], e) < 0 ||
+		    store_conv_view(s, ids[out->n], uid, &out->convs[out->n], e) < 0 ||
 		    s->ops->read_get(s, uid, ids[out->n], &out->read[out->n], e) < 0) {
 			store_conv_free(&out->convs[out->n]);
 			store_changes_free(out);
