@@ -52,7 +52,8 @@ name_list(json_t *in, const char *key, const char ***out, size_t *n, struct repl
 	if (a == NULL)
 		return 0;
 	if (!json_is_array(a))
-		return reply_error(r, 400, "invalid_field", "\"%s\" must be an array of user names", key);
+		return reply_error(
+		    r, 400, "invalid_field", "\"%s\" must be an array of user names", key);
 	*out = xcalloc(json_array_size(a) + 1, sizeof(**out));
 	size_t i;
 	json_t *v;
@@ -63,7 +64,8 @@ name_list(json_t *in, const char *key, const char ***out, size_t *n, struct repl
 			    r, 400, "invalid_field", "\"%s\" must be an array of user names", key);
 		const char *name = json_string_value(v);
 		if (!auth_name_valid(name) || strlen(name) != json_string_length(v))
-			return reply_error(r, 400, "invalid_user", "\"%.40s\" is not a user name", name);
+			return reply_error(
+			    r, 400, "invalid_user", "\"%.40s\" is not a user name", name);
 		(*out)[(*n)++] = name;
 	}
 	return 0;
@@ -134,8 +136,8 @@ do_blocks(struct store *s, int64_t uid, const char *me, json_t *in, struct reply
 			return ROUTE_REPLY;
 		}
 		if (!auth_name_valid(user) || strlen(user) != len || strcmp(user, me) == 0) {
-			reply_error(r, 400, "invalid_user", "\"%.40s\" is not another user's name",
-			    user);
+			reply_error(
+			    r, 400, "invalid_user", "\"%.40s\" is not another user's name", user);
 			return ROUTE_REPLY;
 		}
 		int64_t *woken;
@@ -173,7 +175,8 @@ do_members(struct store *s, int64_t uid, int64_t conv, json_t *in, struct reply 
 	    name_list(in, "admins", &adm, &mc.nadmins, r) < 0)
 		goto out;
 	if (mc.nadd + mc.nremove + mc.nadmins == 0) {
-		reply_error(r, 400, "invalid_field", "name users in \"add\", \"remove\" or \"admins\"");
+		reply_error(
+		    r, 400, "invalid_field", "name users in \"add\", \"remove\" or \"admins\"");
 		goto out;
 	}
 	mc.add = add;
@@ -195,8 +198,8 @@ do_members(struct store *s, int64_t uid, int64_t conv, json_t *in, struct reply 
 		break;
 	case MEMBERS_FORBIDDEN:
 		if (bad != NULL)
-			reply_error(r, 403, "forbidden", "%s created the conversation: they can only leave",
-			    bad);
+			reply_error(r, 403, "forbidden",
+			    "%s created the conversation: they can only leave", bad);
 		else
 			reply_error(r, 403, "forbidden",
 			    "only the creator and the admins may add and remove members");
@@ -205,8 +208,8 @@ do_members(struct store *s, int64_t uid, int64_t conv, json_t *in, struct reply 
 		reply_error(r, 409, "not_member", "%s is not a member", bad);
 		break;
 	case MEMBERS_TOO_MANY:
-		reply_error(r, 400, "invalid_field", "a conversation has at most %d members",
-		    MAX_MEMBERS);
+		reply_error(
+		    r, 400, "invalid_field", "a conversation has at most %d members", MAX_MEMBERS);
 		break;
 	default:
 		route_internal(r, &e);
@@ -291,8 +294,8 @@ do_own(struct store *s, int64_t uid, const char *id, const char *what, struct re
 
 /* Dispatches the membership endpoints (route_is_members said yes). */
 enum route_result
-route_members(struct store *s, int64_t uid, const char *me, const char *url, json_t *in,
-    struct reply *r)
+route_members(
+    struct store *s, int64_t uid, const char *me, const char *url, json_t *in, struct reply *r)
 {
 	char id[128];
 	if (strcmp(url, "/v1/direct") == 0)

@@ -138,8 +138,14 @@ sync_scope(struct store *s, int64_t uid, json_t *jc, struct sync_req *q, struct 
 		int64_t conv;
 		if (!json_is_string(v))
 			return reply_error(r, 400, "invalid_field", "\"conversations\" holds ids");
-		if (route_member_conv(uid, json_string_value(v), &conv, r) < 0)
-			return -1;
+		if (route_member_conv(uid, json_string_value(v), &conv, r) < 0) {
+			/* Out of it or invited: nothing of it comes (older clients ask). */
+			if (r->status != 404 || !have_former(s, uid, json_string_value(v)))
+				return -1;
+			json_decref(r->json);
+			*r = (struct reply){0};
+			continue;
+		}
 		scope_add(q, conv);
 	}
 	return 0;

@@ -73,6 +73,10 @@ store_changes(
 	}
 	free(ch);
 	int rc = load(s, uid, ids, n, out, e);
+	/* A departure (left, removed, declined) is told with the metadata, left: true. */
+	for (size_t i = 0; rc == 0 && i < out->n; i++)
+		if (out->convs[i].viewer == MEMBER_GONE)
+			out->meta[i] = true;
 	free(ids);
 	s->ops->read_end(s);
 	return rc;

@@ -33,8 +33,8 @@ store_conv_view(struct store *s, int64_t conv, int64_t uid, struct store_conv *c
 
 /* The state a user `to` gets when `from` adds them: gone when `to` blocked `from`. */
 int
-store_consent(
-    struct store *s, int64_t from, int64_t to, int64_t conv, enum member_state *state, struct err *e)
+store_consent(struct store *s, int64_t from, int64_t to, int64_t conv, enum member_state *state,
+    struct err *e)
 {
 	bool yes;
 	if (s->ops->block_get(s, to, from, &yes, e) < 0)
@@ -53,8 +53,8 @@ store_consent(
 
 /* Appends a conversation event for `only` (0: every member) and gathers who to wake. */
 static int
-conv_event(struct store *s, int64_t conv, int64_t only, int64_t **woken, size_t *nwoken,
-    struct err *e)
+conv_event(
+    struct store *s, int64_t conv, int64_t only, int64_t **woken, size_t *nwoken, struct err *e)
 {
 	int64_t *w = NULL;
 	size_t nw = 0;
@@ -132,8 +132,8 @@ store_direct(struct store *s, int64_t uid, const char *me, const char *other,
 	if (rc != 0)
 		return finish(s, rc, woken, nwoken, e);
 	/* Names are unique and ordered bytewise: the key is the same from both sides. */
-	char *key = strcmp(me, other) < 0 ? xasprintf("%s\n%s", me, other)
-					  : xasprintf("%s\n%s", other, me);
+	char *key =
+	    strcmp(me, other) < 0 ? xasprintf("%s\n%s", me, other) : xasprintf("%s\n%s", other, me);
 	rc = s->ops->conv_direct_get(s, key, &conv, e);
 	if (rc == 1) {
 		char *title = xasprintf("%s, %s", strcmp(me, other) < 0 ? me : other,
@@ -170,8 +170,8 @@ store_direct(struct store *s, int64_t uid, const char *me, const char *other,
 
 /* Looks up names: their ids, or 1 with *bad naming the first unknown. */
 static int
-find_users(struct store *s, const char *const *names, size_t n, int64_t *ids, char **bad,
-    struct err *e)
+find_users(
+    struct store *s, const char *const *names, size_t n, int64_t *ids, char **bad, struct err *e)
 {
 	for (size_t i = 0; i < n; i++) {
 		int rc = s->ops->user_find(s, names[i], &ids[i], NULL, e);
@@ -235,7 +235,8 @@ apply_members(struct store *s, int64_t uid, int64_t conv, const struct member_ch
 				if (rc == 0)
 					rc = conv_event(s, conv, ids[i], woken, nwoken, e);
 			} else if (ro == ROLE_MEMBER) {
-				rc = s->ops->member_set(s, conv, ids[i], MEMBER_IN, ROLE_ADMIN, 0, e);
+				rc = s->ops->member_set(
+				    s, conv, ids[i], MEMBER_IN, ROLE_ADMIN, 0, e);
 			}
 		}
 	}
@@ -323,8 +324,8 @@ store_accept(struct store *s, int64_t uid, int64_t conv, struct store_conv *out,
 
 /* Sets conv's title. */
 int
-store_rename(struct store *s, int64_t uid, int64_t conv, const char *title,
-    struct store_conv *out, int64_t **woken, size_t *nwoken, struct err *e)
+store_rename(struct store *s, int64_t uid, int64_t conv, const char *title, struct store_conv *out,
+    int64_t **woken, size_t *nwoken, struct err *e)
 {
 	(void)uid;
 	*woken = NULL;

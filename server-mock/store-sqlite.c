@@ -97,8 +97,7 @@ static const char *const sql[Q_COUNT] = {
 		      " JOIN events e ON e.cursor = i.cursor"
 		      " WHERE i.user = ?1 AND i.cursor > ?2 ORDER BY i.cursor LIMIT ?3",
     [Q_CHANGES_INBOX] = "SELECT e.conv, max(e.cursor), max(e.type = ?3) FROM inbox i"
-			" JOIN events e ON e.cursor = i.cursor JOIN members m ON m.conv = e.conv"
-			" AND m.user = ?1 AND m.state < 2 WHERE i.user = ?1 AND i.cursor > ?2"
+			" JOIN events e ON e.cursor = i.cursor WHERE i.user = ?1 AND i.cursor > ?2"
 			" GROUP BY e.conv ORDER BY 2",
     [Q_CHANGES_LOG] =
 	"SELECT conv, c, EXISTS(SELECT 1 FROM events e WHERE e.conv = x.conv"

@@ -65,6 +65,9 @@ int ctx_tune_http(struct ctx *c, struct err *e);
 void ctx_reached(struct ctx *c);
 /* Finds a conversation by id or title, asking the server when it is not known here. */
 int ctx_resolve(struct ctx *c, const char *name, bool offline_ok, char **id, struct err *e);
+/* ctx_resolve, with the invitations too when invited (accept, decline). */
+int ctx_resolve_in(
+    struct ctx *c, const char *name, bool invited, bool offline_ok, char **id, struct err *e);
 /* Runs the launch sync (with the notifier's sync.db when there is one). */
 int ctx_sync(struct ctx *c, struct launch_report *r, struct err *e);
 
@@ -135,6 +138,17 @@ extern const struct cmd_entry cmd_read_entry;
 extern const struct cmd_entry cmd_mute_entry;
 extern const struct cmd_entry cmd_unmute_entry;
 extern const struct cmd_entry cmd_dnd_entry;
+/* cmd-members.c */
+extern const struct cmd_entry cmd_dm_entry;
+extern const struct cmd_entry cmd_add_entry;
+extern const struct cmd_entry cmd_remove_entry;
+extern const struct cmd_entry cmd_admin_entry;
+extern const struct cmd_entry cmd_leave_entry;
+extern const struct cmd_entry cmd_accept_entry;
+extern const struct cmd_entry cmd_decline_entry;
+extern const struct cmd_entry cmd_rename_entry;
+extern const struct cmd_entry cmd_block_entry;
+extern const struct cmd_entry cmd_unblock_entry;
 
 /* net.c: the launch sync, live events and sends, on two threads */
 enum net_state {

@@ -89,7 +89,9 @@ is "$(jx "$OUT" '$d->{requests}') $RC" "2 0" "the 404 is not asked again: the la
 # A history.db from before read marks keeps its read position.
 H=$T_TMP/dave/history.db
 [ -f "$H" ] || H=$(find "$T_TMP/dave" -name history.db | head -1)
-sqlite3 "$H" "DROP TABLE reads; PRAGMA user_version = 1;
+sqlite3 "$H" "DROP TABLE reads; ALTER TABLE conversations DROP COLUMN state;
+	ALTER TABLE conversations DROP COLUMN inviter; ALTER TABLE conversations DROP COLUMN direct;
+	PRAGMA user_version = 1;
 	UPDATE conversations SET (read_ts, read_id) = (SELECT ts, id FROM messages WHERE conv = '$D' ORDER BY ts DESC, id DESC LIMIT 1) WHERE id = '$D';"
 nat erin send "$D" "after the old read position"
 is "$(unread dave "$D")" "1" "an old history.db is upgraded: read before, only the new one unread"
