@@ -26,8 +26,8 @@ post_conv_verb(struct client *c, const char *conv, const char *verb, const char 
     struct conversation *out, struct err *e)
 {
 	if (!proto_valid_id(conv))
-		return err_set(e, ERR_NOTFOUND, "no conversation %s, or you are not a member of it",
-		    conv);
+		return err_set(
+		    e, ERR_NOTFOUND, "no conversation %s, or you are not a member of it", conv);
 	char *path = xasprintf("/v1/conversations/%s/%s", conv, verb);
 	char *what = xasprintf("conversation %s", conv);
 	int ret = post_conv(c, path, body, what, out, e);
@@ -48,8 +48,8 @@ client_direct(struct client *c, const char *user, struct conversation *out, stru
 
 /* POST .../members: what is "add", "remove" or "admins". */
 int
-client_members(struct client *c, const char *conv, const char *what, char *const *users,
-    size_t n, struct conversation *out, struct err *e)
+client_members(struct client *c, const char *conv, const char *what, char *const *users, size_t n,
+    struct conversation *out, struct err *e)
 {
 	char *req = proto_members_request(what, users, n);
 	int ret = post_conv_verb(c, conv, "members", req, out, e);
@@ -67,8 +67,8 @@ client_membership(
 
 /* POST .../title. */
 int
-client_rename(struct client *c, const char *conv, const char *title, struct conversation *out,
-    struct err *e)
+client_rename(
+    struct client *c, const char *conv, const char *title, struct conversation *out, struct err *e)
 {
 	char *req = proto_title_request(title);
 	if (req == NULL)

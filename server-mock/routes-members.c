@@ -265,7 +265,8 @@ own_row(struct store *s, int64_t uid, const char *id, int64_t *conv, int *state,
 
 /* POST .../leave, .../accept, .../decline: the caller's own membership. */
 static enum route_result
-do_own(struct store *s, int64_t uid, const char *id, const char *what, struct reply *r)
+do_own(
+    struct store *s, int64_t uid, const char *me, const char *id, const char *what, struct reply *r)
 {
 	int64_t conv;
 	int state;
@@ -281,12 +282,12 @@ do_own(struct store *s, int64_t uid, const char *id, const char *what, struct re
 	size_t nwoken;
 	if (strcmp(what, "accept") == 0) {
 		struct store_conv c;
-		if (store_accept(s, uid, conv, &c, &woken, &nwoken, &e) != 0)
+		if (store_accept(s, uid, me, conv, &c, &woken, &nwoken, &e) != 0)
 			return route_internal(r, &e);
 		wake(woken, nwoken);
 		return reply_conv(r, 200, &c);
 	}
-	if (store_leave(s, uid, conv, &woken, &nwoken, &e) != 0)
+	if (store_leave(s, uid, me, conv, &woken, &nwoken, &e) != 0)
 		return route_internal(r, &e);
 	wake(woken, nwoken);
 	return reply_json(r, 200, json_object());
@@ -305,7 +306,7 @@ route_members(
 	static const char *const own[] = {"leave", "accept", "decline"};
 	for (size_t i = 0; i < nitems(own); i++)
 		if (conv_path(url, own[i], id, sizeof(id)))
-			return do_own(s, uid, id, own[i], r);
+			return do_own(s, uid, me, id, own[i], r);
 	int64_t conv;
 	bool members = conv_path(url, "members", id, sizeof(id));
 	if (!members)

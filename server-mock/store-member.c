@@ -51,6 +51,15 @@ store_consent(struct store *s, int64_t from, int64_t to, int64_t conv, enum memb
 	return 0;
 }
 
+/* Adds the users a call woke to the wake list, freeing theirs. */
+static void
+wake_more(int64_t *w, size_t nw, int64_t **woken, size_t *nwoken)
+{
+	for (size_t i = 0; i < nw; i++)
+		store_push_id(woken, nwoken, w[i]);
+	free(w);
+}
+
 /* Appends a conversation event for `only` (0: every member) and gathers who to wake. */
 static int
 conv_event(
@@ -60,10 +69,31 @@ conv_event(
 	size_t nw = 0;
 	if (s->ops->event_append(s, STORE_EV_CONVERSATION, conv, 0, only, &w, &nw, e) < 0)
 		return -1;
-	for (size_t i = 0; i < nw; i++)
-		store_push_id(woken, nwoken, w[i]);
-	free(w);
+	wake_more(w, nw, woken, nwoken);
 	return 0;
+}
+
+/*
+ * A member item of uid (docs/protocol.md, "Items"): op ("add", "remove",
+ * "admin", "leave", "join") on the names, uid's next seq, to every member.
+ */
+static int
+member_item(struct store *s, int64_t conv, int64_t uid, const char *op, const char *const *names,
+    size_t n, int64_t **woken, size_t *nwoken, struct err *e)
+{
+	if (n == 0)
+		return 0;
+	struct buf users = {0};
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&users, "%s%s", i ? " " : "", names[i]);
+	struct store_item it = {.kind = "member", .op = op, .users = users.data};
+	int64_t *w;
+	size_t nw;
+	int rc = store_item_append(s, conv, uid, &it, NULL, NULL, &w, &nw, e);
+	buf_free(&users);
+	if (rc == 0)
+		wake_more(w, nw, woken, nwoken);
+	return rc;
 }
 
 /* Commits, or rolls back and frees the wake list. */
@@ -216,6 +246,21 @@ apply_members(struct store *s, int64_t uid, int64_t conv, const struct member_ch
 	/* A refusal half-way rolls back what was already changed. */
 	const char *const *lists[] = {mc->remove, mc->admins};
 	size_t counts[] = {mc->nremove, mc->nadmins};
+	/* The removed hear of their removal: the item comes before they are out. */
+	if (mc->nremove > 0)
+		rc = find_users(s, mc->remove, mc->nremove, ids, bad, e);
+	for (size_t i = 0; i < mc->nremove && rc == 0; i++) {
+		int st, ro;
+		int r = s->ops->member_get(s, conv, ids[i], &st, &ro, NULL, e);
+		if (r < 0)
+			rc = -1;
+		else if (r == 1 || st == MEMBER_GONE) {
+			*bad = xstrdup(mc->remove[i]);
+			rc = MEMBERS_NOT_MEMBER;
+		}
+	}
+	if (rc == 0)
+		rc = member_item(s, conv, uid, "remove", mc->remove, mc->nremove, woken, nwoken, e);
 	for (size_t l = 0; l < 2 && rc == 0; l++) {
 		rc = find_users(s, lists[l], counts[l], ids, bad, e);
 		for (size_t i = 0; i < counts[l] && rc == 0; i++) {
@@ -241,6 +286,10 @@ apply_members(struct store *s, int64_t uid, int64_t conv, const struct member_ch
 		}
 	}
 	if (rc == 0)
+		rc = member_item(s, conv, uid, "admin", mc->admins, mc->nadmins, woken, nwoken, e);
+	const char **in = xcalloc(mc->nadd + 1, sizeof(*in));
+	size_t nin = 0;
+	if (rc == 0)
 		rc = find_users(s, mc->add, mc->nadd, ids, bad, e);
 	for (size_t i = 0; i < mc->nadd && rc == 0; i++) {
 		int st, ro;
@@ -250,8 +299,14 @@ apply_members(struct store *s, int64_t uid, int64_t conv, const struct member_ch
 		else if (r == 1 || st == MEMBER_GONE) {
 			enum member_state now;
 			rc = add_one(s, conv, uid, ids[i], &now, woken, nwoken, e);
+			if (rc == 0 && now == MEMBER_IN)
+				in[nin++] = mc->add[i];
 		}
 	}
+	/* The invited appear when they accept ("join"). */
+	if (rc == 0)
+		rc = member_item(s, conv, uid, "add", in, nin, woken, nwoken, e);
+	free(in);
 	size_t n;
 	if (rc == 0 && (rc = count_members(s, conv, &n, e)) == 0 && n > max_members)
 		rc = MEMBERS_TOO_MANY;
@@ -280,8 +335,8 @@ store_members(struct store *s, int64_t uid, int64_t conv, const struct member_ch
 
 /* uid leaves conv, or declines its invitation. */
 int
-store_leave(
-    struct store *s, int64_t uid, int64_t conv, int64_t **woken, size_t *nwoken, struct err *e)
+store_leave(struct store *s, int64_t uid, const char *me, int64_t conv, int64_t **woken,
+    size_t *nwoken, struct err *e)
 {
 	*woken = NULL;
 	*nwoken = 0;
@@ -291,6 +346,8 @@ store_leave(
 	int rc = s->ops->member_get(s, conv, uid, &state, &role, NULL, e);
 	if (rc == 0 && state == MEMBER_GONE)
 		rc = 1;
+	if (rc == 0 && state == MEMBER_IN)
+		rc = member_item(s, conv, uid, "leave", &me, 1, woken, nwoken, e);
 	if (rc == 0)
 		rc = s->ops->member_set(s, conv, uid, MEMBER_GONE, role, 0, e);
 	if (rc == 0 && state == MEMBER_IN)
@@ -302,8 +359,8 @@ store_leave(
 
 /* uid accepts an invitation. */
 int
-store_accept(struct store *s, int64_t uid, int64_t conv, struct store_conv *out, int64_t **woken,
-    size_t *nwoken, struct err *e)
+store_accept(struct store *s, int64_t uid, const char *me, int64_t conv, struct store_conv *out,
+    int64_t **woken, size_t *nwoken, struct err *e)
 {
 	*woken = NULL;
 	*nwoken = 0;
@@ -316,6 +373,8 @@ store_accept(struct store *s, int64_t uid, int64_t conv, struct store_conv *out,
 	if (rc == 0)
 		rc = s->ops->member_set(s, conv, uid, MEMBER_IN, role, 0, e);
 	if (rc == 0)
+		rc = member_item(s, conv, uid, "join", &me, 1, woken, nwoken, e);
+	if (rc == 0)
 		rc = conv_event(s, conv, 0, woken, nwoken, e);
 	if (rc == 0 && (rc = s->ops->conv_get(s, conv, out, e)) == 0)
 		out->viewer = MEMBER_IN;
@@ -327,12 +386,16 @@ int
 store_rename(struct store *s, int64_t uid, int64_t conv, const char *title, struct store_conv *out,
     int64_t **woken, size_t *nwoken, struct err *e)
 {
-	(void)uid;
 	*woken = NULL;
 	*nwoken = 0;
 	if (s->ops->begin(s, e) < 0)
 		return -1;
 	int rc = s->ops->conv_title_set(s, conv, title, e);
+	struct store_item it = {.kind = "title", .body = title, .bodylen = strlen(title)};
+	int64_t *w;
+	size_t nw;
+	if (rc == 0 && (rc = store_item_append(s, conv, uid, &it, NULL, NULL, &w, &nw, e)) == 0)
+		wake_more(w, nw, woken, nwoken);
 	if (rc == 0)
 		rc = conv_event(s, conv, 0, woken, nwoken, e);
 	if (rc == 0 && (rc = s->ops->conv_get(s, conv, out, e)) == 0)

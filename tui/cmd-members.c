@@ -72,7 +72,8 @@ cmd_dm_exec(struct cmd *self, struct ctx *c, struct err *e)
 	if (ret == 0) {
 		printf("%s\n", id);
 		if (invited)
-			fprintf(stderr, "natter: %s invited you to it: natter accept %s\n", user, id);
+			fprintf(
+			    stderr, "natter: %s invited you to it: natter accept %s\n", user, id);
 	}
 	free(id);
 	return ret;
@@ -90,8 +91,8 @@ cmd_members_exec(struct cmd *self, struct ctx *c, struct err *e)
 	if (ctx_resolve(c, self->argv[0], false, &id, e) < 0)
 		return -1;
 	struct conversation cv;
-	int ret = client_members(
-	    &c->cl, id, what, self->argv + 1, (size_t)(self->argc - 1), &cv, e);
+	int ret =
+	    client_members(&c->cl, id, what, self->argv + 1, (size_t)(self->argc - 1), &cv, e);
 	if (ret < 0) {
 		free(id);
 		return older_server(c, e);
@@ -122,6 +123,11 @@ cmd_own_exec(struct cmd *self, struct ctx *c, struct err *e)
 	char *title = title_of(c, id);
 	struct conversation cv;
 	bool accept = strcmp(verb, "accept") == 0;
+	/* What was said until now is fetched first: afterwards nothing comes. */
+	struct launch_report lr;
+	struct err le = {0};
+	if (leave)
+		ctx_sync(c, &lr, &le);
 	int ret = client_membership(&c->cl, id, verb, accept ? &cv : NULL, e);
 	if (ret < 0) {
 		ret = older_server(c, e);
@@ -137,7 +143,8 @@ cmd_own_exec(struct cmd *self, struct ctx *c, struct err *e)
 		ret = history_set_conv_state(&c->hist, id, CONV_LEFT, e);
 		ctx_reached(c);
 		if (ret == 0 && leave)
-			printf("left %s: you receive nothing more from it; what you hold stays here\n",
+			printf(
+			    "left %s: you receive nothing more from it; what you hold stays here\n",
 			    title);
 		else if (ret == 0)
 			printf("declined %s\n", title);

@@ -18,8 +18,8 @@ shape() {
 		print sh(JSON::PP->new->decode(<STDIN>))'
 }
 # step LABEL METHOD PATH [BODY] [TOKEN]: one request; records "LABEL STATUS SHAPE"
-# in $LOG (without "next" and a conversation's "admins", optional fields which
-# old clients ignore), sets OUT.
+# in $LOG (without "next", health's "items" and a conversation's "admins",
+# optional fields which old clients ignore), sets OUT.
 step() {
 	local label=$1
 	shift
@@ -33,6 +33,7 @@ step() {
 	s=${s//,next:str/}
 	[[ $s == *admins:* ]] && ADMINS=$((ADMINS + 1))
 	s=${s//admins:\[str\],/}
+	s=${s//items:bool,/}
 	echo "$label $HTTP_STATUS $s" >>"$LOG"
 }
 # sync_loop LABEL TOKEN BODY-EXTRA: a vector sync with limit 3 repeated while

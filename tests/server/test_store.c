@@ -553,7 +553,7 @@ server__sync__continuation_owner_and_expiry(void **state)
 	store_close(s);
 }
 
-/* A database of the first schema (no continuations, events(conv) index, reads, roles) is upgraded. */
+/* A database of the first schema (no continuations, events(conv) index, reads, items, roles) is upgraded. */
 static void
 server__store__upgrades_first_schema(void **state)
 {
@@ -572,11 +572,17 @@ server__store__upgrades_first_schema(void **state)
 	store_close(s);
 	/* Back to version 1, as a server from before this change left it. */
 	struct db db;
-	const char *const as_is[] = {"", "", "", ""};
-	assert_int_equal(db_open(&db, path, as_is, 4, 0, &e), 0);
+	const char *const as_is[] = {"", "", "", "", ""};
+	assert_int_equal(db_open(&db, path, as_is, 5, 0, &e), 0);
 	assert_int_equal(
 	    db_exec(&db,
 		"DROP TABLE sync_continuations; DROP INDEX events_conv; DROP TABLE reads;"
+		" DROP INDEX messages_target; ALTER TABLE messages DROP COLUMN kind;"
+		" ALTER TABLE messages DROP COLUMN target_sender;"
+		" ALTER TABLE messages DROP COLUMN target_seq;"
+		" ALTER TABLE messages DROP COLUMN action; ALTER TABLE messages DROP COLUMN remove;"
+		" ALTER TABLE messages DROP COLUMN op; ALTER TABLE messages DROP COLUMN users;"
+		" ALTER TABLE messages DROP COLUMN deleted;"
 		" DROP INDEX convs_direct; DROP TABLE blocks; ALTER TABLE convs DROP COLUMN direct;"
 		" ALTER TABLE members DROP COLUMN state; ALTER TABLE members DROP COLUMN role;"
 		" ALTER TABLE members DROP COLUMN inviter; PRAGMA user_version = 1;",
