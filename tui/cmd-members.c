@@ -194,6 +194,13 @@ cmd_block_exec(struct cmd *self, struct ctx *c, struct err *e)
 		free(names[i]);
 	}
 	free(names);
+	/* The notifier of this device asks the server for the list again at once. */
+	struct syncstore ss;
+	struct err ie = {0};
+	if (self->argc == 1 && syncstore_open(&ss, c->paths.sync_db, 0, &ie) == 0) {
+		syncstore_set_state(&ss, "blocks", now_ms(), &ie);
+		syncstore_close(&ss);
+	}
 	/* Declined invitations leave the list at the next sync. */
 	struct launch_report r;
 	struct err se = {0};
