@@ -150,6 +150,13 @@ extern const struct cmd_entry cmd_rename_entry;
 extern const struct cmd_entry cmd_block_entry;
 extern const struct cmd_entry cmd_unblock_entry;
 
+/* action-members.c: /msg, /query, /part, /invite, /kick, /topic, /rename */
+struct command;
+void run_msg(const struct command *c);
+void run_part(const struct command *c);
+void run_invite(const struct command *c);
+void run_topic(const struct command *c);
+
 /* net.c: the launch sync, live events and sends, on two threads */
 enum net_state {
 	NET_CONNECTING, /* the launch sync is running */
@@ -169,8 +176,18 @@ struct net_news {
 	struct launch_report report;
 	char *opened; /* a conversation /new created, to switch to */
 	char *error; /* a request that failed (e.g. /new), in words */
+	char *notice; /* a membership request done, in words */
 	size_t queued; /* sends waiting in the outbox */
 	bool filling; /* older history is still being fetched (kept across net_take) */
+};
+
+/* A membership request of the interface (net-members.c). */
+struct net_member_req {
+	enum { NET_DM, NET_INVITE, NET_KICK, NET_PART, NET_TOPIC } kind;
+	char *conv; /* the conversation (all but NET_DM) */
+	char **args; /* user names */
+	size_t n;
+	char *text; /* NET_DM: a first message, or NULL; NET_TOPIC: the title */
 };
 
 struct net {
@@ -185,6 +202,7 @@ struct net {
 	char **new_members;
 	size_t new_n;
 	char *older; /* a PageUp's conversation, whose older window goes first; under mu */
+	struct net_member_req *mreq; /* a membership request waiting, under mu */
 	struct net_news news; /* under mu */
 	char *server, *user, *token, *history_path, *sync_path;
 	bool verbose;
@@ -203,6 +221,11 @@ void net_flush(struct net *n);
 void net_new_conversation(struct net *n, const char *title, char *const *members, size_t nm);
 /* Asks for conv's next older window before the background fill goes on. */
 void net_older(struct net *n, const char *conv);
+/* net-members.c: queues a membership request (taking it); the answer comes as news. */
+void net_members(struct net *n, struct net_member_req *r);
+void net_member_req_free(struct net_member_req *r);
+/* Runs one on the sender thread. */
+void net_members_run(struct net *n, struct client *cl, struct history *h, struct net_member_req *r);
 
 /* search.c: /search over an FTS5 index of history.db */
 struct search {
