@@ -108,7 +108,8 @@ run_invite(const struct command *c)
 		if (user[0] == '@')
 			memmove(user, user + 1, strlen(user));
 		if (!proto_valid_user(user)) {
-			window_notice("not a user name: %s (lowercase letters, digits, . _ -)", user);
+			window_notice(
+			    "not a user name: %s (lowercase letters, digits, . _ -)", user);
 			free(user);
 			net_member_req_free(r);
 			return;

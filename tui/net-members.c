@@ -52,7 +52,8 @@ done_words(const struct net_member_req *r, const struct conversation *c)
 		s = xasprintf("removed %s from %s", who.data, title);
 		break;
 	case NET_PART:
-		s = xasprintf("you left %s: nothing more comes from it; what you hold stays", title);
+		s = xasprintf(
+		    "you left %s: nothing more comes from it; what you hold stays", title);
 		break;
 	case NET_TOPIC:
 		s = xasprintf("renamed to %s", title);
@@ -80,8 +81,8 @@ net_members_run(struct net *n, struct client *cl, struct history *h, struct net_
 		break;
 	case NET_INVITE:
 	case NET_KICK:
-		rc = client_members(cl, r->conv, r->kind == NET_INVITE ? "add" : "remove", r->args,
-		    r->n, &c, &e);
+		rc = client_members(
+		    cl, r->conv, r->kind == NET_INVITE ? "add" : "remove", r->args, r->n, &c, &e);
 		break;
 	case NET_PART:
 		/* The answer has no conversation: its title for the notice is the one held. */
@@ -117,7 +118,8 @@ net_members_run(struct net *n, struct client *cl, struct history *h, struct net_
 		n->news.opened = xstrdup(c.id);
 		if (c.state == CONV_INVITED) {
 			free(n->news.notice);
-			n->news.notice = xasprintf("%s invited you: natter accept %s", r->args[0], c.id);
+			n->news.notice =
+			    xasprintf("%s invited you: natter accept %s", r->args[0], c.id);
 		}
 	} else {
 		free(n->news.notice);
