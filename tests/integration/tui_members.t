@@ -25,18 +25,21 @@ wait_screen "No conversations yet"
 ok $? "the interface opens with no conversation"
 
 keys "/msg bob hello from the interface"; key Enter
-wait_screen "alice, bob"
+wait_screen "hello from the interface"
+ok $? "/msg bob TEXT opens the direct conversation and shows the text sent"
 DM=$(nat "$A" dm bob)
 nat "$B" accept "$DM" >/dev/null
 is "$?" 0 "bob, a stranger to alice, accepts her direct conversation"
 wait_for eval '[ "$(bodies "$B" "$DM")" = "hello from the interface" ]'
 ok $? "/msg bob TEXT: bob has the text in the direct conversation natter dm gives"
-wait_screen "alice, bob"
-ok $? "and the interface shows that conversation"
+pane | grep -q "^ *1 bob *│"
+ok $? "the list names the direct conversation after bob"
 
+keys '/new team bob'; key Enter
+wait_screen "2 team"
 keys "/query bob"; key Enter
-wait_screen "alice, bob"
-ok $? "/query bob opens the same conversation"
+wait_screen "hello from the interface"
+ok $? "/query bob opens the same conversation again"
 
 keys "/topic us two"; key Enter
 wait_screen "renamed to us two"
@@ -44,8 +47,8 @@ ok $? "/topic renames, and says so"
 wait_for eval 'nat "$B" conversations | grep -qF "us two"'
 ok $? "bob sees the new title"
 
-keys '/new team bob'; key Enter
-wait_screen "team"
+keys "/go team"; key Enter
+wait_screen "2 team"
 keys "/invite carol"; key Enter
 wait_screen "added carol to team"
 ok $? "/invite carol: alice is the creator"
@@ -61,6 +64,8 @@ ok $? "a bad name is refused before anything is sent"
 keys "/part"; key Enter
 wait_screen "you left team"
 ok $? "/part leaves the conversation shown"
+wait_screen "2- team"
+ok $? "the list marks it left"
 
 keys "/help"; key Enter
 wait_screen "/msg USER [TEXT]"
