@@ -53,6 +53,20 @@ int client_post_item(struct client *c, const char *conv, const char *client_id,
     const struct message *it, struct message *a, struct err *e);
 /* GET /v1/health: *yes when the server implements items. */
 int client_has_items(struct client *c, bool *yes, struct err *e);
+
+/* client-members.c: membership (docs/protocol.md, Membership) */
+int client_direct(struct client *c, const char *user, struct conversation *out, struct err *e);
+/* what: "add", "remove" or "admins". */
+int client_members(struct client *c, const char *conv, const char *what, char *const *users,
+    size_t n, struct conversation *out, struct err *e);
+/* verb: "leave", "accept" (out the conversation, or NULL) or "decline". */
+int client_membership(
+    struct client *c, const char *conv, const char *verb, struct conversation *out, struct err *e);
+int client_rename(
+    struct client *c, const char *conv, const char *title, struct conversation *out, struct err *e);
+/* Blocks (on) or unblocks user, or only lists when user is NULL; *names the list after. */
+int client_block(
+    struct client *c, const char *user, bool on, char ***names, size_t *n, struct err *e);
 /*
  * POST /v1/sync of the conversations ids, have being entries encoded by
  * proto_have_entry (of those ids whose vector is not empty); limit 0 for

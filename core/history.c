@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 static const char *const migrations[] = {
     /* 1: the whole first schema. */
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -50,6 +52,10 @@ static const char *const migrations[] = {
     "ALTER TABLE outbox ADD COLUMN target_seq INTEGER;"
     "ALTER TABLE outbox ADD COLUMN action INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE outbox ADD COLUMN remove INTEGER NOT NULL DEFAULT 0;",
+    /* 4: where the user stands in each conversation (0 member, 1 invited, 2 left). */
+    "ALTER TABLE conversations ADD COLUMN state INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE conversations ADD COLUMN inviter TEXT;"
+    "ALTER TABLE conversations ADD COLUMN direct INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The item columns of messages, in the order history_bind_item and item_columns use. */
@@ -297,7 +303,28 @@ put_conv(struct history *h, const struct conversation *c, struct err *e)
 	sqlite3_bind_int64(st, 3, c->created);
 	int rc = db_step(&h->db, st, e);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || drop_old_members(h, c, e) < 0)
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (c->has_state) {
+		if (db_prepare(&h->db, &st,
+			"UPDATE conversations SET state = ?2, inviter = ?3, direct = ?4 WHERE id = "
+			"?1",
+			e) < 0)
+			return -1;
+		db_bind_text(st, 1, c->id);
+		sqlite3_bind_int(st, 2, (int)c->state);
+		if (c->inviter != NULL)
+			db_bind_text(st, 3, c->inviter);
+		sqlite3_bind_int(st, 4, c->direct);
+		rc = db_step(&h->db, st, e);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return -1;
+		/* A departure's event names no members: keep those last known. */
+		if (c->state == CONV_LEFT)
+			return 0;
+	}
+	if (drop_old_members(h, c, e) < 0)
 		return -1;
 	if (db_prepare(&h->db, &st,
 		"INSERT INTO members (conv, user) VALUES (?1, ?2) ON CONFLICT DO NOTHING", e) < 0)
@@ -332,6 +359,39 @@ history_put_convs(struct history *h, const struct conversation *v, size_t n, str
 	return db_commit(&h->db, e);
 }
 
+/* Sets where the user stands in a known conversation (after leave, decline). */
+int
+history_set_conv_state(struct history *h, const char *id, enum conv_state state, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st, "UPDATE conversations SET state = ?2 WHERE id = ?1", e) < 0)
+		return -1;
+	db_bind_text(st, 1, id);
+	sqlite3_bind_int(st, 2, (int)state);
+	int rc = db_step(&h->db, st, e);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Where the user stands in a conversation, with its title (allocated); 1 when unknown. */
+int
+history_conv_state(
+    struct history *h, const char *id, enum conv_state *state, char **title, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st, "SELECT state, title FROM conversations WHERE id = ?1", e) < 0)
+		return -1;
+	db_bind_text(st, 1, id);
+	int rc = db_step(&h->db, st, e);
+	if (rc == SQLITE_ROW) {
+		*state = (enum conv_state)sqlite3_column_int(st, 0);
+		if (title != NULL)
+			*title = col_text(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
 /* Counts the known conversations. */
 int
 history_count_convs(struct history *h, size_t *n, struct err *e)
@@ -363,8 +423,12 @@ history_list_convs(
 		"   AND m.sender = s.sender AND m.seq > coalesce((SELECT seq FROM reads r"
 		"   WHERE r.conv = c.id AND r.sender = s.sender), 0)"
 		"   AND (m.kind IS NULL OR m.kind IN ('member', 'title')) LIMIT ?2)),"
-		" (SELECT max(ts) FROM messages m WHERE m.conv = c.id)"
-		" FROM conversations c ORDER BY c.created, c.id",
+		" (SELECT max(ts) FROM messages m WHERE m.conv = c.id),"
+		" c.state, c.inviter, c.direct"
+		" FROM conversations c"
+		/* A conversation left of which nothing is held (a declined invitation) is gone. */
+		" WHERE c.state != 2 OR EXISTS (SELECT 1 FROM ranges r WHERE r.conv = c.id)"
+		" ORDER BY c.created, c.id",
 		e) < 0)
 		return -1;
 	if (db_prepare(&h->db, &mem, "SELECT user FROM members WHERE conv = ?1 ORDER BY user", e) <
@@ -384,6 +448,10 @@ history_list_convs(
 		c->messages = (uint64_t)sqlite3_column_int64(st, 3);
 		c->unread = (uint64_t)sqlite3_column_int64(st, 4);
 		c->last_ts = sqlite3_column_int64(st, 5);
+		c->has_state = true;
+		c->state = (enum conv_state)sqlite3_column_int(st, 6);
+		c->inviter = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : col_text(st, 7);
+		c->direct = sqlite3_column_int(st, 8) != 0;
 		sqlite3_reset(mem);
 		db_bind_text(mem, 1, c->id);
 		size_t mcap = 0;
@@ -424,44 +492,104 @@ history_has_conv(struct history *h, const char *id)
 	return found;
 }
 
-/* Finds a conversation by id or unique title. */
+/* Lists the candidates of an ambiguous name: "id (title: members)", comma separated. */
+static void
+candidates(struct history *h, const char *const *ids, size_t n, struct buf *out)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st,
+		"SELECT c.title, (SELECT group_concat(user, ',') FROM (SELECT user FROM members"
+		" WHERE conv = c.id ORDER BY user)) FROM conversations c WHERE c.id = ?1",
+		NULL) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		db_bind_text(st, 1, ids[i]);
+		if (db_step(&h->db, st, NULL) != SQLITE_ROW)
+			continue;
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		const char *m = (const char *)sqlite3_column_text(st, 1);
+		char *title = text_sanitize(t ? t : "", t ? strlen(t) : 0, 0);
+		buf_printf(out, "%s%s (%s: %s)", i ? ", " : "", ids[i], title, m ? m : "");
+		free(title);
+	}
+	sqlite3_finalize(st);
+}
+
+/*
+ * The conversations whose title is name (exact, ignoring ASCII case), else
+ * whose title or id starts with it (ignoring case), among those the user is
+ * a member of (and invited to, with invited), else among those left: their
+ * ids, oldest first.
+ */
+static int
+matches(struct history *h, const char *name, bool invited, char ***ids, size_t *n, struct err *e)
+{
+	static const char *const sql[] = {
+	    "SELECT id FROM conversations WHERE (state <= ?2 OR state = ?3)"
+	    " AND lower(title) = lower(?1) ORDER BY created, id",
+	    "SELECT id FROM conversations WHERE (state <= ?2 OR state = ?3) AND"
+	    " (substr(lower(title), 1, length(?1)) = lower(?1)"
+	    " OR substr(lower(id), 1, length(?1)) = lower(?1)) ORDER BY created, id",
+	};
+	*ids = NULL;
+	*n = 0;
+	for (size_t q = 0; q < 2 * nitems(sql) && *n == 0; q++) {
+		sqlite3_stmt *st;
+		if (db_prepare(&h->db, &st, sql[q % nitems(sql)], e) < 0)
+			return -1;
+		db_bind_text(st, 1, name);
+		sqlite3_bind_int(st, 2, invited ? CONV_INVITED : CONV_MEMBER);
+		sqlite3_bind_int(st, 3, q < nitems(sql) ? CONV_MEMBER : CONV_LEFT);
+		int rc;
+		while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
+			*ids = xreallocarray(*ids, *n + 1, sizeof(**ids));
+			(*ids)[(*n)++] = col_text(st, 0);
+		}
+		sqlite3_finalize(st);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Finds a conversation by id (any), else by title or by a prefix of title
+ * or id, ignoring case, among those the user is in (and invited to, with
+ * invited). An invitation or a conversation left never makes a name
+ * ambiguous; an ambiguous name lists the candidates with their members.
+ */
 int
-history_resolve_conv(struct history *h, const char *name, char **id, struct err *e)
+history_resolve_conv_in(struct history *h, const char *name, bool invited, char **id, struct err *e)
 {
 	*id = NULL;
 	if (history_has_conv(h, name)) {
 		*id = xstrdup(name);
 		return 0;
 	}
-	sqlite3_stmt *st;
-	if (db_prepare(
-		&h->db, &st, "SELECT id FROM conversations WHERE title = ?1 ORDER BY id", e) < 0)
+	char **ids;
+	size_t n;
+	if (*name == '\0')
+		return err_set(e, ERR_USAGE, "a conversation name cannot be empty");
+	if (matches(h, name, invited, &ids, &n, e) < 0)
 		return -1;
-	db_bind_text(st, 1, name);
-	struct buf ids = {0};
-	size_t n = 0;
-	int rc;
-	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(st, 0);
-		if (n++ == 0)
-			*id = xstrdup(s);
-		buf_printf(&ids, "%s%s", n > 1 ? ", " : "", s);
-	}
-	sqlite3_finalize(st);
 	int ret = 0;
-	if (rc < 0)
-		ret = -1;
-	else if (n == 0)
+	if (n == 0) {
 		ret = err_set(
 		    e, ERR_NOTFOUND, "no conversation %s (or you are not a member of it)", name);
-	else if (n > 1)
-		ret = err_set(e, ERR_USAGE, "several conversations are titled %s; use an id: %s",
-		    name, ids.data);
-	if (ret < 0) {
-		free(*id);
-		*id = NULL;
+	} else if (n > 1) {
+		struct buf b = {0};
+		candidates(h, (const char *const *)ids, n, &b);
+		ret = err_set(e, ERR_USAGE, "several conversations match %s; use an id: %s", name,
+		    b.data ? b.data : "");
+		buf_free(&b);
+	} else {
+		*id = ids[0];
+		ids[0] = NULL;
 	}
-	buf_free(&ids);
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
 	return ret;
 }
 
@@ -543,6 +671,13 @@ history_scrub(struct history *h)
 	h->erased = false;
 	struct err ignored;
 	db_exec(&h->db, "PRAGMA wal_checkpoint(TRUNCATE)", &ignored);
+}
+
+/* Finds a conversation the user is a member of (history_resolve_conv_in). */
+int
+history_resolve_conv(struct history *h, const char *name, char **id, struct err *e)
+{
+	return history_resolve_conv_in(h, name, false, id, e);
 }
 
 /* Inserts messages inside the caller's transaction. */

@@ -74,10 +74,20 @@ int history_count_convs(struct history *h, size_t *n, struct err *e);
 /* True when the conversation id is known. */
 bool history_has_conv(struct history *h, const char *id);
 /*
- * Finds a conversation by id or by unique title. ERR_NOTFOUND when none,
- * ERR_USAGE when a title names several. *id is allocated.
+ * Finds a conversation by id, by title or by a unique prefix of title or id
+ * (ignoring case) among those the user is a member of. ERR_NOTFOUND when
+ * none, ERR_USAGE when several match (listed with their members). *id is
+ * allocated.
  */
 int history_resolve_conv(struct history *h, const char *name, char **id, struct err *e);
+/* Sets where the user stands in a known conversation. */
+int history_set_conv_state(struct history *h, const char *id, enum conv_state state, struct err *e);
+/* Where the user stands in a conversation, and its title (allocated unless NULL): 0, 1 unknown. */
+int history_conv_state(
+    struct history *h, const char *id, enum conv_state *state, char **title, struct err *e);
+/* The same, invitations included when invited (accept, decline). */
+int history_resolve_conv_in(
+    struct history *h, const char *name, bool invited, char **id, struct err *e);
 
 /*
  * Inserts messages in one transaction, ignoring those already held; the

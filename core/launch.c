@@ -464,6 +464,13 @@ fetch_differing(struct client *c, struct history *h, struct syncstore *ss,
 	int ret = -1;
 	for (size_t i = 0; i < nconvs; i++) {
 		bool same, none;
+		enum conv_state st;
+		/* Left or invited: the server sends nothing of it; what is held stays. */
+		int known = history_conv_state(h, convs[i].id, &st, NULL, e);
+		if (known < 0)
+			goto out;
+		if (known == 0 && st != CONV_MEMBER)
+			continue;
 		if (up_to_date(h, &convs[i], &same, &none, e) < 0)
 			goto out;
 		if (!same)

@@ -116,6 +116,7 @@ conversation_free(struct conversation *c)
 	for (size_t i = 0; i < c->nmembers; i++)
 		free(c->members[i]);
 	free(c->members);
+	free(c->inviter);
 	vector_free(&c->vector);
 	marks_free(&c->read);
 	memset(c, 0, sizeof(*c));

@@ -83,6 +83,11 @@ struct conversation {
 	struct vector vector;
 	char digest[DIGEST_HEXLEN + 1]; /* "" when absent */
 	bool has_read; /* the server sent the reader's read marks */
+	/* Where the reader stands (docs/protocol.md, Membership); has_state when the server said. */
+	bool has_state;
+	enum conv_state { CONV_MEMBER = 0, CONV_INVITED = 1, CONV_LEFT = 2 } state;
+	char *inviter; /* who invited the reader (CONV_INVITED), or NULL */
+	bool direct; /* a direct conversation of two users */
 	struct marks read;
 };
 

@@ -403,6 +403,17 @@ proto_conv_from_json(json_t *j, struct conversation *c, struct err *e)
 		}
 		c->has_vector = true;
 	}
+	/* Membership fields of newer servers; absent means a member. */
+	c->has_state = true;
+	c->direct = json_is_true(json_object_get(j, "direct"));
+	if (json_is_true(json_object_get(j, "left")))
+		c->state = CONV_LEFT;
+	else if (json_is_true(json_object_get(j, "invited")))
+		c->state = CONV_INVITED;
+	json_t *inv = json_object_get(j, "inviter");
+	if (c->state == CONV_INVITED && json_is_string(inv) &&
+	    proto_valid_user(json_string_value(inv)))
+		c->inviter = xstrdup(json_string_value(inv));
 	json_t *dg = json_object_get(j, "digest");
 	if (dg != NULL && get_digest(dg, c->digest) < 0) {
 		conversation_free(c);
@@ -712,6 +723,39 @@ proto_parse_read(const char *body, size_t len, struct marks *m, struct err *e)
 		return -1;
 	int ret = proto_marks_from_json(json_object_get(j, "read"), m, e);
 	json_decref(j);
+	return ret;
+}
+
+/* Decodes {"blocks": [NAME...]}. */
+int
+proto_parse_blocks(const char *body, size_t len, char ***names, size_t *n, struct err *e)
+{
+	*names = NULL;
+	*n = 0;
+	json_t *j = load(body, len, e);
+	if (j == NULL)
+		return -1;
+	json_t *a = json_object_get(j, "blocks");
+	int ret = json_is_array(a) ? 0 : err_set(e, ERR_PROTOCOL, "server sent no \"blocks\"");
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v)
+	{
+		if (ret < 0 || !json_is_string(v) || !proto_valid_user(json_string_value(v))) {
+			ret = err_set(e, ERR_PROTOCOL, "server sent an invalid blocked user");
+			break;
+		}
+		*names = xreallocarray(*names, *n + 1, sizeof(**names));
+		(*names)[(*n)++] = xstrdup(json_string_value(v));
+	}
+	json_decref(j);
+	if (ret < 0) {
+		for (size_t k = 0; k < *n; k++)
+			free((*names)[k]);
+		free(*names);
+		*names = NULL;
+		*n = 0;
+	}
 	return ret;
 }
 

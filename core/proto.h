@@ -124,6 +124,15 @@ char *proto_sync_request(
     char *const *have, size_t nhave, char *const *ids, size_t nids, int limit, int newest);
 /* Encodes {"read": {sender: seq, ...}}. */
 char *proto_read_request(const struct marks *m);
+
+/* proto-members.c: membership requests (docs/protocol.md, Membership). */
+char *proto_direct_request(const char *user);
+/* what: "add", "remove" or "admins". */
+char *proto_members_request(const char *what, char *const *users, size_t n);
+char *proto_title_request(const char *title);
+char *proto_block_request(const char *user, bool on);
+/* Decodes {"blocks": [NAME...]} (names allocated). */
+int proto_parse_blocks(const char *body, size_t len, char ***names, size_t *n, struct err *e);
 /* Encodes {"next": TOKEN} (with limit when > 0): a sync continuing an earlier one. */
 char *proto_sync_next_request(const char *next, int limit);
 /* True for a continuation token: 1-128 characters of [A-Za-z0-9._-]. */

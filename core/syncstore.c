@@ -684,6 +684,27 @@ syncstore_get_dnd(struct syncstore *s, int64_t *until_ms, struct err *e)
 }
 
 int
+syncstore_set_state(struct syncstore *s, const char *key, int64_t v, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_STATE_SET);
+	db_bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 2, v);
+	return write1(s, st, e);
+}
+
+int
+syncstore_get_state(struct syncstore *s, const char *key, int64_t *v, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_STATE_GET);
+	db_bind_text(st, 1, key);
+	int rc = db_step(&s->db, st, e);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	done(st);
+	return rc < 0 ? -1 : rc == SQLITE_ROW;
+}
+
+int
 syncstore_mark_announced(struct syncstore *s, const struct message *m, size_t n, struct err *e)
 {
 	if (!n)

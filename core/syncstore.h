@@ -127,6 +127,13 @@ int syncstore_muted_list(struct syncstore *s, char ***convs, size_t *n, struct e
  */
 int syncstore_set_dnd(struct syncstore *s, int64_t until_ms, struct err *e);
 int syncstore_get_dnd(struct syncstore *s, int64_t *until_ms, struct err *e);
+/*
+ * A named integer shared by natter and the notifier ("blocks": when natter
+ * last changed the block list, so the notifier asks the server again).
+ * get: 1 found, 0 absent, -1.
+ */
+int syncstore_set_state(struct syncstore *s, const char *key, int64_t v, struct err *e);
+int syncstore_get_state(struct syncstore *s, const char *key, int64_t *v, struct err *e);
 
 /* The ledger. The notifier marks what it announced. */
 int syncstore_mark_announced(struct syncstore *s, const struct message *m, size_t n, struct err *e);

@@ -72,8 +72,8 @@ setup(void)
 	int64_t *woken;
 	size_t nwoken;
 	if (store_token_add(store, alice, hash, &e) < 0 ||
-	    store_conv_create(store, alice, "t", others, 1, &conv, &unknown, &woken, &nwoken, &e) !=
-		0) {
+	    store_conv_create(
+		store, alice, "t", others, 1, false, &conv, &unknown, &woken, &nwoken, &e) != 0) {
 		fprintf(stderr, "fuzz_server_request: %s\n", e.msg);
 		abort();
 	}

@@ -117,7 +117,8 @@ fetch_titles(struct notifyd *d)
 	size_t n = 0;
 	if (proto_parse_conversations(r.body.data, r.body.len, &v, &n, &e) == 0) {
 		for (size_t i = 0; i < n; i++)
-			if (syncstore_put_conversation(&d->store, &v[i], &e) < 0)
+			if (v[i].state != CONV_INVITED &&
+			    syncstore_put_conversation(&d->store, &v[i], &e) < 0)
 				verbose(d, "%s", e.msg);
 		conversations_free(v, n);
 	} else
@@ -187,10 +188,12 @@ select_new(struct notifyd *d, const struct message *m, size_t n, struct message 
 	}
 	if (live_focus(d, &focus, e) < 0)
 		return -1;
+	blocks_refresh(d);
 	for (size_t i = 0; i < n; i++) {
 		bool muted, done;
-		/* Edits, deletes and reactions are no new lines (issue 14). */
-		if (strcmp(m[i].sender, d->user) == 0 || !message_is_line(&m[i]))
+		/* Edits, deletes and reactions are no new lines (issue 14); nothing from the blocked. */
+		if (strcmp(m[i].sender, d->user) == 0 || !message_is_line(&m[i]) ||
+		    blocks_has(d, m[i].sender))
 			continue;
 		bool focused = focus && strcmp(focus, m[i].conv) == 0;
 		if (syncstore_is_muted(&d->store, m[i].conv, &muted, e) < 0 ||
@@ -372,7 +375,10 @@ handle_events(struct notifyd *d, const struct events_reply *r, struct err *e)
 	for (size_t i = 0; i < r->nevents; i++) {
 		const struct event *ev = &r->events[i];
 		if (ev->type == EVENT_CONVERSATION) {
-			if (syncstore_put_conversation(&d->store, &ev->conv, e) < 0) {
+			invite_announce(d, &ev->conv);
+			/* natter would take an invitation found in sync.db for a conversation. */
+			if (ev->conv.state != CONV_INVITED &&
+			    syncstore_put_conversation(&d->store, &ev->conv, e) < 0) {
 				free(m);
 				return -1;
 			}

@@ -367,6 +367,7 @@ out:
 		notify_close(&d.notifier);
 	coalesce_free(&d.co);
 	reads_free(&d);
+	blocks_free(&d);
 	if (http_open)
 		http_free(&d.http);
 	if (store_open)

@@ -222,7 +222,19 @@ struct notifyd {
 	int64_t convs_fetched_ms; /* last GET /v1/conversations, to ask rarely */
 	struct convmarks *reads; /* read state, per conversation (readstate.c) */
 	size_t nreads;
+	char **blocked; /* the users the user blocks (invite.c) */
+	size_t nblocked;
+	int64_t blocks_fetched_ms; /* last GET /v1/blocks */
+	int64_t blocks_changed; /* sync.db's "blocks" then */
 };
+
+/* invite.c: invitations and blocked users. */
+/* One note "X invited you to T" for a new invitation (before it is stored). */
+void invite_announce(struct notifyd *d, const struct conversation *c);
+/* Asks the server for the blocked users, at most once a minute. */
+void blocks_refresh(struct notifyd *d);
+bool blocks_has(const struct notifyd *d, const char *name);
+void blocks_free(struct notifyd *d);
 
 /* readstate.c: what the user read on any device, so it is never announced. */
 struct convmarks {

@@ -55,6 +55,12 @@ enum route_result route_item_refused(
 enum route_result route_read(
     struct store *s, int64_t uid, const char *id, json_t *in, struct reply *r);
 
+/* routes-members.c: direct conversations, membership, invitations, titles, blocks */
+/* Whether url is one of them; *get_too for GET as well as POST, *body when one is read. */
+bool route_is_members(const char *url, bool *get_too, bool *body);
+enum route_result route_members(
+    struct store *s, int64_t uid, const char *me, const char *url, json_t *in, struct reply *r);
+
 /* request.c: reading JSON bodies */
 /* Parses a request body into an object, or fills r with the 400 error. */
 json_t *request_json(const struct buf *body, struct reply *r);

@@ -102,8 +102,8 @@ demo_seed(struct store *s, struct err *e)
 		char *unknown = NULL;
 		int64_t *woken;
 		size_t n;
-		if (store_conv_create(s, alice, "demo", names, 2, &conv, &unknown, &woken, &n, e) !=
-		    0) {
+		if (store_conv_create(
+			s, alice, "demo", names, 2, false, &conv, &unknown, &woken, &n, e) != 0) {
 			free(unknown);
 			return -1;
 		}

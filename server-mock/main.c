@@ -73,6 +73,9 @@ parse_env(struct config *c)
 	const char *iv = getenv("NATTER_DEMO_INTERVAL");
 	if (iv != NULL && *iv != '\0')
 		c->demo_interval_ms = number("NATTER_DEMO_INTERVAL", iv, 100, 86400000);
+	const char *consent = getenv("NATTER_CONSENT");
+	if (consent != NULL && strcmp(consent, "off") == 0)
+		store_consent_on = false;
 	const char *be = getenv("NATTER_MHD_BACKEND");
 	if (be != NULL && *be != '\0' && loop_backend(be, &c->mhd_backend, &e) < 0) {
 		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
@@ -149,6 +152,9 @@ parse_flags(int argc, char *argv[], struct config *c)
 				return 2;
 			}
 			c->protocol_10 = strcmp(optarg, "1.0") == 0;
+			/* A server from before membership: no invitations, no new fields. */
+			store_consent_on = !c->protocol_10;
+			render_membership = !c->protocol_10;
 			break;
 		case OPT_MAXPOLL:
 			c->max_poll = (int)number("--max-poll", optarg, 0, 3600);

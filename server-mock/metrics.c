@@ -13,6 +13,7 @@ static const char *const labels[EP_COUNT] = {
     [EP_EVENTS] = "events",
     [EP_CHANGES] = "changes",
     [EP_READ] = "read",
+    [EP_MEMBERS] = "members",
     [EP_HEALTH] = "health",
     [EP_METRICS] = "metrics",
     [EP_OTHER] = "other",

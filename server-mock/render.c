@@ -7,18 +7,29 @@
 
 #include "codec.h"
 
-/* The conversation object: id, title, created, members, optional vector, optional digest. */
+bool render_membership = true;
+
+/*
+ * The conversation object: id, title, created, members, optional vector,
+ * optional digest; direct, admins, and the viewer's invitation or departure
+ * when they apply. Users who left keep their messages in the vector; an
+ * invited or departed viewer is shown the empty vector (it gets nothing).
+ */
 json_t *
 render_conv(const struct store_conv *c, bool with_vector, bool with_digest)
 {
 	json_t *o = json_pack(
 	    "{s:s, s:s, s:I}", "id", c->id, "title", c->title, "created", (json_int_t)c->created);
-	json_t *members = json_array(), *vec = json_object();
+	json_t *members = json_array(), *vec = json_object(), *admins = json_array();
 	struct vector v = {0};
+	bool outside = c->viewer != MEMBER_IN;
 	for (size_t i = 0; i < c->nmembers; i++) {
 		const struct store_member *m = &c->members[i];
-		json_array_append_new(members, json_string(m->name));
-		if (m->last_seq > 0) {
+		if (m->state == MEMBER_IN && c->viewer != MEMBER_GONE)
+			json_array_append_new(members, json_string(m->name));
+		if (m->state == MEMBER_IN && m->role >= ROLE_ADMIN && !outside)
+			json_array_append_new(admins, json_string(m->name));
+		if (m->last_seq > 0 && !outside) {
 			struct seqset *row = vector_row(&v, m->name);
 			seqset_add_range(row, 1, m->last_seq);
 			char *text = seqset_to_string(row);
@@ -37,6 +48,21 @@ render_conv(const struct store_conv *c, bool with_vector, bool with_digest)
 		json_object_set_new(o, "digest", json_string(digest));
 	}
 	vector_free(&v);
+	if (!render_membership)
+		json_array_clear(admins);
+	if (json_array_size(admins) > 0)
+		json_object_set_new(o, "admins", admins);
+	else
+		json_decref(admins);
+	if (c->direct && render_membership)
+		json_object_set_new(o, "direct", json_true());
+	if (c->viewer == MEMBER_INVITED) {
+		json_object_set_new(o, "invited", json_true());
+		if (c->inviter != NULL)
+			json_object_set_new(o, "inviter", json_string(c->inviter));
+	}
+	if (c->viewer == MEMBER_GONE)
+		json_object_set_new(o, "left", json_true());
 	return o;
 }
 

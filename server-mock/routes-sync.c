@@ -42,17 +42,48 @@ scope_add(struct sync_req *q, int64_t conv)
 	return c;
 }
 
+/* uid's state in conv (MEMBER_GONE when uid has no row). */
+static int
+member_state(struct store *s, int64_t uid, int64_t conv, int *state, struct err *e)
+{
+	int role;
+	int rc = s->ops->member_get(s, conv, uid, state, &role, NULL, e);
+	if (rc == 1)
+		*state = MEMBER_GONE;
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Whether "have" may name id although uid is no member of it: uid left it,
+ * was removed or is invited (a client keeps what it holds; the entry is
+ * then ignored).
+ */
+static bool
+have_former(struct store *s, int64_t uid, const char *id)
+{
+	struct err e = {0};
+	int64_t conv;
+	int state;
+	return s->ops->conv_find(s, id, &conv, &e) == 0 &&
+	    s->ops->member_get(s, conv, uid, &state, &(int){0}, NULL, &e) == 0;
+}
+
 /* Reads "have": per conversation of uid, the ranges held of each sender. 0, or -1 with r set. */
 static int
-sync_have(int64_t uid, json_t *jh, struct sync_req *have, struct reply *r)
+sync_have(struct store *s, int64_t uid, json_t *jh, struct sync_req *have, struct reply *r)
 {
 	const char *cid;
 	json_t *jv;
 	json_object_foreach(jh, cid, jv)
 	{
 		int64_t conv;
-		if (route_member_conv(uid, cid, &conv, r) < 0)
-			return -1;
+		if (route_member_conv(uid, cid, &conv, r) < 0) {
+			if (r->status != 404 || !have_former(s, uid, cid))
+				return -1;
+			json_decref(r->json);
+			*r = (struct reply){0};
+			continue;
+		}
 		if (!json_is_object(jv))
 			return reply_error(
 			    r, 400, "invalid_field", "have[\"%.64s\"] must be an object", cid);
@@ -107,8 +138,14 @@ sync_scope(struct store *s, int64_t uid, json_t *jc, struct sync_req *q, struct 
 		int64_t conv;
 		if (!json_is_string(v))
 			return reply_error(r, 400, "invalid_field", "\"conversations\" holds ids");
-		if (route_member_conv(uid, json_string_value(v), &conv, r) < 0)
-			return -1;
+		if (route_member_conv(uid, json_string_value(v), &conv, r) < 0) {
+			/* Out of it or invited: nothing of it comes (older clients ask). */
+			if (r->status != 404 || !have_former(s, uid, json_string_value(v)))
+				return -1;
+			json_decref(r->json);
+			*r = (struct reply){0};
+			continue;
+		}
 		scope_add(q, conv);
 	}
 	return 0;
@@ -151,7 +188,7 @@ sync_request(struct store *s, int64_t uid, json_t *jh, json_t *jc, const char *s
     struct sync_req *q, struct reply *r)
 {
 	struct sync_req have = {0};
-	int rc = sync_have(uid, jh, &have, r);
+	int rc = sync_have(s, uid, jh, &have, r);
 	if (rc == 0 && scope != NULL && scope_read(scope, q) < 0) {
 		struct err e = {0};
 		err_set(&e, ERR_DB, "a stored sync continuation is not valid");
@@ -169,6 +206,22 @@ sync_request(struct store *s, int64_t uid, json_t *jh, json_t *jc, const char *s
 			}
 		}
 	}
+	/* A continuation's or the default scope keeps only what uid is still a member of. */
+	size_t kept = 0;
+	for (size_t i = 0; rc == 0 && i < q->n; i++) {
+		struct err e = {0};
+		int state;
+		if (member_state(s, uid, q->convs[i].conv, &state, &e) < 0) {
+			route_internal(r, &e);
+			rc = -1;
+		} else if (state == MEMBER_IN) {
+			q->convs[kept++] = q->convs[i];
+		} else {
+			vector_free(&q->convs[i].have);
+		}
+	}
+	if (rc == 0)
+		q->n = kept;
 	sync_free(&have);
 	return rc;
 }

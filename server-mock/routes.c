@@ -96,6 +96,9 @@ route_endpoint(const char *url)
 		return EP_MESSAGES;
 	if (path_id(url, "/v1/conversations/", "/read", id, sizeof(id)))
 		return cfg->protocol_10 ? EP_OTHER : EP_READ;
+	bool get_too, body;
+	if (route_is_members(url, &get_too, &body))
+		return cfg->protocol_10 ? EP_OTHER : EP_MEMBERS;
 	return EP_OTHER;
 }
 
@@ -309,8 +312,8 @@ do_conv_create(int64_t uid, const char *me, json_t *in, struct reply *r)
 	char *unknown;
 	int64_t *woken;
 	size_t nwoken;
-	int rc =
-	    store_conv_create(store, uid, title, names, nn, &conv, &unknown, &woken, &nwoken, &e);
+	int rc = store_conv_create(
+	    store, uid, title, names, nn, true, &conv, &unknown, &woken, &nwoken, &e);
 	if (rc < 0) {
 		route_internal(r, &e);
 	} else if (rc == 1) {
@@ -547,7 +550,9 @@ route(struct req *q, struct reply *r)
 		reply_error(r, 404, "not_found", "no such endpoint");
 		return ROUTE_REPLY;
 	}
-	bool allowed;
+	bool allowed, get_too = false, body = true;
+	if (q->ep == EP_MEMBERS)
+		route_is_members(url, &get_too, &body);
 	switch (q->ep) {
 	case EP_CONVERSATIONS:
 		allowed = conv_one ? get : get || post;
@@ -557,6 +562,9 @@ route(struct req *q, struct reply *r)
 	case EP_EVENTS:
 	case EP_CHANGES:
 		allowed = get;
+		break;
+	case EP_MEMBERS:
+		allowed = post || (get && get_too);
 		break;
 	default:
 		allowed = post;
@@ -587,7 +595,7 @@ route(struct req *q, struct reply *r)
 		return route_internal(r, &e);
 	if (q->ep != EP_REGISTER && q->ep != EP_LOGIN && authenticate(q, r, &uid, &me) < 0)
 		return ROUTE_REPLY;
-	if (post && q->ep != EP_LOGOUT && (in = request_json(&q->body, r)) == NULL) {
+	if (post && q->ep != EP_LOGOUT && body && (in = request_json(&q->body, r)) == NULL) {
 		free(me);
 		return ROUTE_REPLY;
 	}
@@ -615,6 +623,9 @@ route(struct req *q, struct reply *r)
 		break;
 	case EP_READ:
 		res = route_read(store, uid, id, in, r);
+		break;
+	case EP_MEMBERS:
+		res = route_members(store, uid, me, url, in, r);
 		break;
 	case EP_SYNC:
 		res = route_sync(store, cfg, uid, in, r);

@@ -64,6 +64,7 @@ enum endpoint {
 	EP_EVENTS,
 	EP_CHANGES,
 	EP_READ,
+	EP_MEMBERS,
 	EP_HEALTH,
 	EP_METRICS,
 	EP_OTHER,
@@ -98,6 +99,8 @@ struct req {
 
 /* auth.c: names, passwords and tokens */
 bool auth_name_valid(const char *name);
+/* render.c: false (--protocol 1.0): conversations carry none of the membership fields. */
+extern bool render_membership;
 /* Argon2id hash string (allocated) or NULL when out of memory. */
 char *auth_hash_password(const char *pw);
 bool auth_check_password(const char *hash, const char *pw);

@@ -12,6 +12,7 @@ load(struct store *s, int64_t uid, const int64_t *ids, size_t n, struct changes_
 	out->read = xcalloc(n + 1, sizeof(*out->read));
 	for (; out->n < n; out->n++)
 		if (s->ops->conv_get(s, ids[out->n], &out->convs[out->n], e) < 0 ||
+		    store_conv_view(s, ids[out->n], uid, &out->convs[out->n], e) < 0 ||
 		    s->ops->read_get(s, uid, ids[out->n], &out->read[out->n], e) < 0) {
 			store_conv_free(&out->convs[out->n]);
 			store_changes_free(out);
@@ -72,6 +73,10 @@ store_changes(
 	}
 	free(ch);
 	int rc = load(s, uid, ids, n, out, e);
+	/* A departure (left, removed, declined) is told with the metadata, left: true. */
+	for (size_t i = 0; rc == 0 && i < out->n; i++)
+		if (out->convs[i].viewer == MEMBER_GONE)
+			out->meta[i] = true;
 	free(ids);
 	s->ops->read_end(s);
 	return rc;

@@ -18,7 +18,8 @@ load(struct store *s, int64_t uid, const struct store_event_ref *ref, struct sto
 	*ev = (struct store_event){.cursor = ref->cursor, .type = ref->type};
 	if (ref->type == STORE_EV_MESSAGE)
 		return s->ops->message_get(s, ref->msg, &ev->msg, e);
-	if (s->ops->conv_get(s, ref->conv, &ev->conv, e) < 0)
+	if (s->ops->conv_get(s, ref->conv, &ev->conv, e) < 0 ||
+	    store_conv_view(s, ref->conv, uid, &ev->conv, e) < 0)
 		return -1;
 	/* Marks only go up: the marks now are at least those of the event. */
 	if (ref->type == STORE_EV_READ)

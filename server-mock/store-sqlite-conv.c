@@ -96,6 +96,7 @@ sq_conv_get(struct store *base, int64_t conv, struct store_conv *out, struct err
 	    .id = xstrdup((const char *)sqlite3_column_text(t, 0)),
 	    .title = xstrdup((const char *)sqlite3_column_text(t, 1)),
 	    .created = sqlite3_column_int64(t, 2),
+	    .direct = sqlite3_column_int(t, 3) != 0,
 	};
 	sqlite3_reset(t);
 	if ((t = sq_st(s, Q_MEMBERS, e)) == NULL) {
@@ -110,6 +111,8 @@ sq_conv_get(struct store *base, int64_t conv, struct store_conv *out, struct err
 		out->members[out->nmembers++] = (struct store_member){
 		    .name = xstrdup((const char *)sqlite3_column_text(t, 0)),
 		    .last_seq = (uint64_t)sqlite3_column_int64(t, 1),
+		    .state = (enum member_state)sqlite3_column_int(t, 2),
+		    .role = (enum member_role)sqlite3_column_int(t, 3),
 		};
 	}
 	sqlite3_reset(t);

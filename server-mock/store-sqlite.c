@@ -57,6 +57,14 @@ static const char *const migrations[] = {
     "ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX messages_target ON messages(conv, target_sender, target_seq)"
     " WHERE target_sender IS NOT NULL;",
+    /* 5: membership (state, role, who invited), direct conversations, blocks. */
+    "ALTER TABLE members ADD COLUMN state INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE members ADD COLUMN role INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE members ADD COLUMN inviter INTEGER;"
+    "ALTER TABLE convs ADD COLUMN direct TEXT;"
+    "CREATE UNIQUE INDEX IF NOT EXISTS convs_direct ON convs(direct) WHERE direct IS NOT NULL;"
+    "CREATE TABLE IF NOT EXISTS blocks(user INTEGER NOT NULL, blocked INTEGER NOT NULL,"
+    " PRIMARY KEY(user, blocked)) WITHOUT ROWID;",
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -70,14 +78,15 @@ static const char *const sql[Q_COUNT] = {
 		     " WHERE t.hash = ?1",
     [Q_TOKEN_DELETE] = "DELETE FROM tokens WHERE hash = ?1",
     [Q_CONV_INSERT] = "INSERT INTO convs(pubid, title, created) VALUES (?1, ?2, ?3)",
-    [Q_CONV_GET] = "SELECT pubid, title, created FROM convs WHERE id = ?1",
+    [Q_CONV_GET] = "SELECT pubid, title, created, direct IS NOT NULL FROM convs WHERE id = ?1",
     [Q_CONV_MEMBER] = "SELECT c.id FROM convs c JOIN members m ON m.conv = c.id"
-		      " WHERE c.pubid = ?1 AND m.user = ?2",
-    [Q_CONV_LIST] = "SELECT conv FROM members WHERE user = ?1 ORDER BY conv",
+		      " WHERE c.pubid = ?1 AND m.user = ?2 AND m.state = 0",
+    [Q_CONV_LIST] = "SELECT conv FROM members WHERE user = ?1 AND state < 2 ORDER BY conv",
     [Q_MEMBER_INSERT] = "INSERT OR IGNORE INTO members(conv, user) VALUES (?1, ?2)",
-    [Q_MEMBERS] = "SELECT u.name, m.last_seq FROM members m JOIN users u ON u.id = m.user"
+    [Q_MEMBERS] = "SELECT u.name, m.last_seq, m.state, m.role FROM members m"
+		  " JOIN users u ON u.id = m.user"
 		  " WHERE m.conv = ?1 ORDER BY u.name",
-    [Q_MEMBER_IDS] = "SELECT user FROM members WHERE conv = ?1",
+    [Q_MEMBER_IDS] = "SELECT user FROM members WHERE conv = ?1 AND state = 0",
     [Q_SENDERS] = "SELECT m.user, u.name, m.last_seq FROM members m"
 		  " JOIN users u ON u.id = m.user WHERE m.conv = ?1 AND m.last_seq > 0",
     [Q_MSG_BY_CLIENT] = "SELECT id, seq, ts FROM messages"
@@ -112,10 +121,11 @@ static const char *const sql[Q_COUNT] = {
     [Q_CHANGES_INBOX] = "SELECT e.conv, max(e.cursor), max(e.type = ?3) FROM inbox i"
 			" JOIN events e ON e.cursor = i.cursor WHERE i.user = ?1 AND i.cursor > ?2"
 			" GROUP BY e.conv ORDER BY 2",
-    [Q_CHANGES_LOG] = "SELECT conv, c, EXISTS(SELECT 1 FROM events e WHERE e.conv = x.conv"
-		      " AND e.cursor > ?2 AND e.type = ?3) FROM (SELECT m.conv AS conv,"
-		      " (SELECT max(e.cursor) FROM events e WHERE e.conv = m.conv) AS c"
-		      " FROM members m WHERE m.user = ?1) x WHERE c > ?2 ORDER BY c",
+    [Q_CHANGES_LOG] =
+	"SELECT conv, c, EXISTS(SELECT 1 FROM events e WHERE e.conv = x.conv"
+	" AND e.cursor > ?2 AND e.type = ?3) FROM (SELECT m.conv AS conv,"
+	" (SELECT max(e.cursor) FROM events e WHERE e.conv = m.conv) AS c"
+	" FROM members m WHERE m.user = ?1 AND m.state < 2) x WHERE c > ?2 ORDER BY c",
     [Q_CONT_PUT] = "INSERT INTO sync_continuations(id, user, created, used, have, scope)"
 		   " VALUES (?1, ?2, ?3, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET used = ?3",
     [Q_CONT_GET] = "SELECT user, used, have, scope FROM sync_continuations WHERE id = ?1",
@@ -129,6 +139,23 @@ static const char *const sql[Q_COUNT] = {
     [Q_READ_RAISE] = "INSERT INTO reads(conv, user, sender, seq) VALUES (?1, ?2, ?3, ?4)"
 		     " ON CONFLICT(conv, user, sender) DO UPDATE SET seq = excluded.seq"
 		     " WHERE excluded.seq > reads.seq",
+    [Q_MEMBER_GET] = "SELECT m.state, m.role, coalesce(u.name, '') FROM members m"
+		     " LEFT JOIN users u ON u.id = m.inviter WHERE m.conv = ?1 AND m.user = ?2",
+    [Q_MEMBER_SET] = "INSERT INTO members(conv, user, state, role, inviter)"
+		     " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(conv, user) DO UPDATE SET"
+		     " state = excluded.state, role = excluded.role, inviter = excluded.inviter",
+    [Q_CONV_FIND] = "SELECT id FROM convs WHERE pubid = ?1",
+    [Q_CONV_TITLE] = "UPDATE convs SET title = ?2 WHERE id = ?1",
+    [Q_CONV_DIRECT_GET] = "SELECT id FROM convs WHERE direct = ?1",
+    [Q_CONV_DIRECT_SET] = "UPDATE convs SET direct = ?2 WHERE id = ?1",
+    [Q_SHARED] = "SELECT EXISTS(SELECT 1 FROM members a JOIN members b ON b.conv = a.conv"
+		 " WHERE a.user = ?1 AND b.user = ?2 AND b.state = 0 AND b.conv != ?3)",
+    [Q_BLOCK_GET] = "SELECT EXISTS(SELECT 1 FROM blocks WHERE user = ?1 AND blocked = ?2)",
+    [Q_BLOCK_ADD] = "INSERT OR IGNORE INTO blocks(user, blocked) VALUES (?1, ?2)",
+    [Q_BLOCK_DEL] = "DELETE FROM blocks WHERE user = ?1 AND blocked = ?2",
+    [Q_BLOCK_LIST] = "SELECT u.name FROM blocks b JOIN users u ON u.id = b.blocked"
+		     " WHERE b.user = ?1 ORDER BY u.name",
+    [Q_INVITES_FROM] = "SELECT conv FROM members WHERE user = ?1 AND state = 1 AND inviter = ?2",
     [Q_READ_BEGIN] = "BEGIN",
     [Q_READ_END] = "COMMIT",
 };
@@ -406,6 +433,17 @@ const struct store_ops store_sqlite_ops = {
     .continuation_expire = sq_continuation_expire,
     .read_get = sq_read_get,
     .read_raise = sq_read_raise,
+    .member_get = sq_member_get,
+    .member_set = sq_member_set,
+    .conv_find = sq_conv_find,
+    .conv_title_set = sq_conv_title_set,
+    .conv_direct_get = sq_conv_direct_get,
+    .conv_direct_set = sq_conv_direct_set,
+    .shared = sq_shared,
+    .block_get = sq_block_get,
+    .block_set = sq_block_set,
+    .block_list = sq_block_list,
+    .invites_from = sq_invites_from,
     .meta_get = sq_meta_get,
     .meta_set = sq_meta_set,
 };

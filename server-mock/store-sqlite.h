@@ -52,6 +52,18 @@ enum q {
 	Q_META_SET,
 	Q_READ_GET,
 	Q_READ_RAISE,
+	Q_MEMBER_GET,
+	Q_MEMBER_SET,
+	Q_CONV_FIND,
+	Q_CONV_TITLE,
+	Q_CONV_DIRECT_GET,
+	Q_CONV_DIRECT_SET,
+	Q_SHARED,
+	Q_BLOCK_GET,
+	Q_BLOCK_ADD,
+	Q_BLOCK_DEL,
+	Q_BLOCK_LIST,
+	Q_INVITES_FROM,
 	Q_READ_BEGIN,
 	Q_READ_END,
 	Q_COUNT,
@@ -110,6 +122,22 @@ int sq_conv_ids(struct store *s, int64_t uid, int64_t **ids, size_t *n, struct e
 int sq_conv_get(struct store *s, int64_t conv, struct store_conv *out, struct err *e);
 int sq_conv_senders(
     struct store *s, int64_t conv, struct store_sender **out, size_t *n, struct err *e);
+
+/* store-sqlite-member.c */
+int sq_member_get(struct store *s, int64_t conv, int64_t uid, int *state, int *role, char **inviter,
+    struct err *e);
+int sq_member_set(struct store *s, int64_t conv, int64_t uid, int state, int role, int64_t inviter,
+    struct err *e);
+int sq_conv_find(struct store *s, const char *id, int64_t *conv, struct err *e);
+int sq_conv_title_set(struct store *s, int64_t conv, const char *title, struct err *e);
+int sq_conv_direct_get(struct store *s, const char *key, int64_t *conv, struct err *e);
+int sq_conv_direct_set(struct store *s, int64_t conv, const char *key, struct err *e);
+int sq_shared(struct store *s, int64_t a, int64_t b, int64_t except, bool *yes, struct err *e);
+int sq_block_get(struct store *s, int64_t uid, int64_t other, bool *yes, struct err *e);
+int sq_block_set(struct store *s, int64_t uid, int64_t other, bool on, struct err *e);
+int sq_block_list(struct store *s, int64_t uid, char ***names, size_t *n, struct err *e);
+int sq_invites_from(
+    struct store *s, int64_t uid, int64_t inviter, int64_t **convs, size_t *n, struct err *e);
 
 /* store-sqlite-message.c */
 int sq_message_put(struct store *s, int64_t conv, int64_t uid, const char *client_id,

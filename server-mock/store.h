@@ -28,10 +28,20 @@
 #include "util.h"
 #include "vector.h"
 
-/* One member of a conversation and the highest seq it has sent (0: none). */
+/* Where a user stands in a conversation (members.state). */
+enum member_state { MEMBER_IN = 0, MEMBER_INVITED = 1, MEMBER_GONE = 2 };
+/* What a member may do: add and remove others when admin or creator. */
+enum member_role { ROLE_MEMBER = 0, ROLE_ADMIN = 1, ROLE_CREATOR = 2 };
+
+/*
+ * One user with a row in a conversation and the highest seq it has sent
+ * (0: none). Only MEMBER_IN ones are members; the others' messages stay.
+ */
 struct store_member {
 	char *name;
 	uint64_t last_seq;
+	enum member_state state;
+	enum member_role role;
 };
 
 /* A conversation: public id, title, creation time (ms), members by name. */
@@ -41,6 +51,10 @@ struct store_conv {
 	int64_t created;
 	struct store_member *members; /* ordered by name */
 	size_t nmembers;
+	bool direct; /* a two-person conversation of POST /v1/direct */
+	/* The viewer's side, filled by store_conv_view: invited (by inviter), or a member. */
+	enum member_state viewer;
+	char *inviter;
 };
 
 /*
@@ -338,6 +352,31 @@ struct store_ops {
 	int (*read_raise)(struct store *s, int64_t uid, int64_t conv, int64_t sender, uint64_t seq,
 	    bool *moved, struct err *e);
 
+	/* Membership (store-member.c). */
+	/* uid's row in conv: 0 (state, role, inviter's name or "" allocated), 1 none, -1. */
+	int (*member_get)(struct store *s, int64_t conv, int64_t uid, int *state, int *role,
+	    char **inviter, struct err *e);
+	/* Creates or overwrites uid's row in conv (inviter 0: none); last_seq is kept. */
+	int (*member_set)(struct store *s, int64_t conv, int64_t uid, int state, int role,
+	    int64_t inviter, struct err *e);
+	/* Any conversation by public id, member or not: 0, 1 none, -1. */
+	int (*conv_find)(struct store *s, const char *id, int64_t *conv, struct err *e);
+	int (*conv_title_set)(struct store *s, int64_t conv, const char *title, struct err *e);
+	/* The direct conversation of a pair key (unique): 0, 1 none, -1. */
+	int (*conv_direct_get)(struct store *s, const char *key, int64_t *conv, struct err *e);
+	int (*conv_direct_set)(struct store *s, int64_t conv, const char *key, struct err *e);
+	/* Whether b is a member (accepted) of a conversation other than except that a is in. */
+	int (*shared)(
+	    struct store *s, int64_t a, int64_t b, int64_t except, bool *yes, struct err *e);
+	/* Whether uid blocked other. */
+	int (*block_get)(struct store *s, int64_t uid, int64_t other, bool *yes, struct err *e);
+	int (*block_set)(struct store *s, int64_t uid, int64_t other, bool on, struct err *e);
+	/* The names uid blocked, bytewise (allocated array of allocated names). */
+	int (*block_list)(struct store *s, int64_t uid, char ***names, size_t *n, struct err *e);
+	/* The conversations to which inviter invited uid, not yet accepted (allocated). */
+	int (*invites_from)(struct store *s, int64_t uid, int64_t inviter, int64_t **convs,
+	    size_t *n, struct err *e);
+
 	/* Server settings (the demo's ids): 0 found (allocated), 1 absent, -1. */
 	int (*meta_get)(struct store *s, const char *key, char **value, struct err *e);
 	int (*meta_set)(struct store *s, const char *key, const char *value, struct err *e);
@@ -384,8 +423,10 @@ int store_token_revoke(struct store *s, const unsigned char hash[32], struct err
  * (allocated) for wake-ups.
  */
 int store_conv_create(struct store *s, int64_t uid, const char *title, const char *const *names,
-    size_t n, struct store_conv *out, char **unknown, int64_t **woken, size_t *nwoken,
+    size_t n, bool consent, struct store_conv *out, char **unknown, int64_t **woken, size_t *nwoken,
     struct err *e);
+/* Inserts a conversation (no members) under a fresh public id. */
+int store_conv_insert_any(struct store *s, const char *title, int64_t *conv, struct err *e);
 /* The conversation id (internal) of pubid when uid is a member: 0, 1 not found, -1. */
 int store_conv_member(
     struct store *s, int64_t uid, const char *pubid, int64_t *conv, struct err *e);
@@ -400,6 +441,54 @@ void store_conv_free(struct store_conv *c);
 void store_convs_free(struct store_conv *c, size_t n);
 /* Frees what conv_senders returned (for backends too). */
 void store_senders_free(struct store_sender *a, size_t n);
+
+/* store-member.c: direct conversations, membership, invitations, titles, blocks */
+/* Fills c's viewer side for uid (an invitation and who sent it). */
+int store_conv_view(
+    struct store *s, int64_t conv, int64_t uid, struct store_conv *c, struct err *e);
+/*
+ * The direct conversation of uid and the user `other`, made on the first
+ * call (other then invited unless they share a conversation). 0 (*out,
+ * *created), 1 no such user, -1.
+ */
+int store_direct(struct store *s, int64_t uid, const char *me, const char *other,
+    struct store_conv *out, bool *created, int64_t **woken, size_t *nwoken, struct err *e);
+/* A membership change asked of conv by uid (POST .../members). */
+struct member_change {
+	const char *const *add, *const *remove, *const *admins;
+	size_t nadd, nremove, nadmins;
+};
+/* Answers of store_members beside 0 and -1. */
+enum {
+	MEMBERS_UNKNOWN = 1, /* *bad names a user that does not exist */
+	MEMBERS_FORBIDDEN = 2, /* uid is no admin, or *bad is the creator */
+	MEMBERS_NOT_MEMBER = 3, /* *bad is not a member (admins, remove) */
+	MEMBERS_TOO_MANY = 4, /* over MAX_MEMBERS */
+};
+int store_members(struct store *s, int64_t uid, int64_t conv, const struct member_change *mc,
+    size_t max_members, struct store_conv *out, char **bad, int64_t **woken, size_t *nwoken,
+    struct err *e);
+/* uid leaves conv (a member: leave; invited: decline). */
+int store_leave(struct store *s, int64_t uid, const char *me, int64_t conv, int64_t **woken,
+    size_t *nwoken, struct err *e);
+/* uid accepts an invitation to conv: 0 (*out), 1 not invited, -1. */
+int store_accept(struct store *s, int64_t uid, const char *me, int64_t conv, struct store_conv *out,
+    int64_t **woken, size_t *nwoken, struct err *e);
+/* Sets conv's title (uid a member). */
+int store_rename(struct store *s, int64_t uid, int64_t conv, const char *title,
+    struct store_conv *out, int64_t **woken, size_t *nwoken, struct err *e);
+/* uid blocks (on) or unblocks `other`: 0, 1 no such user, -1; blocking declines invitations. */
+int store_block(struct store *s, int64_t uid, const char *other, bool on, int64_t **woken,
+    size_t *nwoken, struct err *e);
+int store_block_list(struct store *s, int64_t uid, char ***names, size_t *n, struct err *e);
+/*
+ * Whether being added by a stranger makes an invitation (default true;
+ * NATTER_CONSENT=off turns it off, for tests of other things).
+ */
+extern bool store_consent_on;
+/* Consent: the state a user `to` gets when `from` adds them to conv. */
+int store_consent(struct store *s, int64_t from, int64_t to, int64_t conv, enum member_state *state,
+    struct err *e);
 
 /* store-message.c: messages and sync */
 /*

@@ -34,6 +34,16 @@ const struct cmd_entry *const cli_table[] = {
     &cmd_mute_entry,
     &cmd_unmute_entry,
     &cmd_dnd_entry,
+    &cmd_dm_entry,
+    &cmd_add_entry,
+    &cmd_remove_entry,
+    &cmd_admin_entry,
+    &cmd_leave_entry,
+    &cmd_accept_entry,
+    &cmd_decline_entry,
+    &cmd_rename_entry,
+    &cmd_block_entry,
+    &cmd_unblock_entry,
     NULL,
 };
 

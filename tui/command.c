@@ -32,6 +32,11 @@ valid_user(const char *s)
 	return true;
 }
 
+/* Abbreviations kept from before a command made them ambiguous (/q: /quit, not /query). */
+static const struct {
+	const char *alias, *name;
+} aliases[] = {{"q", "quit"}};
+
 /* The entry of an exact or unambiguous abbreviated command name. */
 const struct command_info *
 command_lookup(const char *name, size_t len)
@@ -39,6 +44,10 @@ command_lookup(const char *name, size_t len)
 	const struct command_info *found = NULL;
 	if (len == 0)
 		return NULL;
+	for (size_t i = 0; i < nitems(aliases); i++)
+		if (strlen(aliases[i].alias) == len &&
+		    strncasecmp(aliases[i].alias, name, len) == 0)
+			name = aliases[i].name, len = strlen(name);
 	for (size_t i = 0; i < command_count; i++) {
 		const char *n = command_table[i].name;
 		if (strncasecmp(n, name, len) != 0)

@@ -23,6 +23,12 @@ enum command_kind {
 	CMD_MUTE, /* text: conversation, or NULL for the current one */
 	CMD_UNMUTE, /* text: conversation, or NULL for the current one */
 	CMD_HELP, /* text: a command name, or NULL */
+	CMD_MSG, /* text: USER [TEXT] */
+	CMD_QUERY, /* text: USER */
+	CMD_PART, /* text: conversation, or NULL for the current one */
+	CMD_INVITE, /* text: USER... */
+	CMD_KICK, /* text: USER... */
+	CMD_TOPIC, /* text: the new title */
 	CMD_QUIT,
 };
 

@@ -65,6 +65,9 @@ int ctx_tune_http(struct ctx *c, struct err *e);
 void ctx_reached(struct ctx *c);
 /* Finds a conversation by id or title, asking the server when it is not known here. */
 int ctx_resolve(struct ctx *c, const char *name, bool offline_ok, char **id, struct err *e);
+/* ctx_resolve, with the invitations too when invited (accept, decline). */
+int ctx_resolve_in(
+    struct ctx *c, const char *name, bool invited, bool offline_ok, char **id, struct err *e);
 /* Runs the launch sync (with the notifier's sync.db when there is one). */
 int ctx_sync(struct ctx *c, struct launch_report *r, struct err *e);
 
@@ -148,6 +151,24 @@ extern const struct cmd_entry cmd_read_entry;
 extern const struct cmd_entry cmd_mute_entry;
 extern const struct cmd_entry cmd_unmute_entry;
 extern const struct cmd_entry cmd_dnd_entry;
+/* cmd-members.c */
+extern const struct cmd_entry cmd_dm_entry;
+extern const struct cmd_entry cmd_add_entry;
+extern const struct cmd_entry cmd_remove_entry;
+extern const struct cmd_entry cmd_admin_entry;
+extern const struct cmd_entry cmd_leave_entry;
+extern const struct cmd_entry cmd_accept_entry;
+extern const struct cmd_entry cmd_decline_entry;
+extern const struct cmd_entry cmd_rename_entry;
+extern const struct cmd_entry cmd_block_entry;
+extern const struct cmd_entry cmd_unblock_entry;
+
+/* action-members.c: /msg, /query, /part, /invite, /kick, /topic, /rename */
+struct command;
+void run_msg(const struct command *c);
+void run_part(const struct command *c);
+void run_invite(const struct command *c);
+void run_topic(const struct command *c);
 
 /* net.c: the launch sync, live events and sends, on two threads */
 enum net_state {
@@ -168,8 +189,18 @@ struct net_news {
 	struct launch_report report;
 	char *opened; /* a conversation /new created, to switch to */
 	char *error; /* a request that failed (e.g. /new), in words */
+	char *notice; /* a membership request done, in words */
 	size_t queued; /* sends waiting in the outbox */
 	bool filling; /* older history is still being fetched (kept across net_take) */
+};
+
+/* A membership request of the interface (net-members.c). */
+struct net_member_req {
+	enum { NET_DM, NET_INVITE, NET_KICK, NET_PART, NET_TOPIC } kind;
+	char *conv; /* the conversation (all but NET_DM) */
+	char **args; /* user names */
+	size_t n;
+	char *text; /* NET_DM: a first message, or NULL; NET_TOPIC: the title */
 };
 
 struct net {
@@ -184,6 +215,7 @@ struct net {
 	char **new_members;
 	size_t new_n;
 	char *older; /* a PageUp's conversation, whose older window goes first; under mu */
+	struct net_member_req *mreq; /* a membership request waiting, under mu */
 	struct net_news news; /* under mu */
 	char *server, *user, *token, *history_path, *sync_path;
 	bool verbose;
@@ -202,6 +234,11 @@ void net_flush(struct net *n);
 void net_new_conversation(struct net *n, const char *title, char *const *members, size_t nm);
 /* Asks for conv's next older window before the background fill goes on. */
 void net_older(struct net *n, const char *conv);
+/* net-members.c: queues a membership request (taking it); the answer comes as news. */
+void net_members(struct net *n, struct net_member_req *r);
+void net_member_req_free(struct net_member_req *r);
+/* Runs one on the sender thread. */
+void net_members_run(struct net *n, struct client *cl, struct history *h, struct net_member_req *r);
 
 /* search.c: /search over an FTS5 index of history.db */
 struct search {

@@ -311,7 +311,7 @@ sender_main(void *arg)
 	bool pending = false; /* sends stayed queued: try again in a while */
 	pthread_mutex_lock(&n->mu);
 	while (!n->stop) {
-		if (!n->flush && n->new_title == NULL) {
+		if (!n->flush && n->new_title == NULL && n->mreq == NULL) {
 			if (!pending) {
 				pthread_cond_wait(&n->cv, &n->mu);
 				continue;
@@ -326,6 +326,8 @@ sender_main(void *arg)
 		char *title = n->new_title;
 		char **members = n->new_members;
 		size_t nm = n->new_n;
+		struct net_member_req *mreq = n->mreq;
+		n->mreq = NULL;
 		bool flush = n->flush;
 		n->new_title = NULL;
 		n->new_members = NULL;
@@ -339,6 +341,15 @@ sender_main(void *arg)
 			for (size_t i = 0; i < nm; i++)
 				free(members[i]);
 			free(members);
+		}
+		if (mreq) {
+			net_members_run(n, &cl, &h, mreq);
+			net_member_req_free(mreq);
+			wake(n);
+			pthread_mutex_lock(&n->mu);
+			flush |= n->flush;
+			n->flush = false;
+			pthread_mutex_unlock(&n->mu);
 		}
 		if (flush) {
 			struct outbox_report r = {0};
@@ -420,6 +431,7 @@ net_stop(struct net *n)
 	close(n->pipe[1]);
 	net_news_free(&n->news);
 	free(n->older);
+	net_member_req_free(n->mreq);
 	free(n->new_title);
 	for (size_t i = 0; i < n->new_n; i++)
 		free(n->new_members[i]);
@@ -457,9 +469,10 @@ net_news_free(struct net_news *nw)
 	free(nw->convs);
 	free(nw->opened);
 	free(nw->error);
+	free(nw->notice);
 	nw->convs = NULL;
 	nw->nconvs = 0;
-	nw->opened = nw->error = NULL;
+	nw->opened = nw->error = nw->notice = NULL;
 }
 
 /* Asks the sender thread to deliver the outbox. */

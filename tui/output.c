@@ -36,11 +36,19 @@ output_convs(const struct conversation *v, size_t n, bool json)
 			json_t *mem = json_array();
 			for (size_t j = 0; j < v[i].nmembers; j++)
 				json_array_append_new(mem, json_string(v[i].members[j]));
-			json_array_append_new(arr,
-			    json_pack("{s:s, s:s?, s:o, s:I, s:I, s:I}", "id", v[i].id, "title",
-				v[i].title, "members", mem, "unread", (json_int_t)v[i].unread,
-				"messages", (json_int_t)v[i].messages, "created",
-				(json_int_t)v[i].created));
+			json_t *o = json_pack("{s:s, s:s?, s:o, s:I, s:I, s:I}", "id", v[i].id,
+			    "title", v[i].title, "members", mem, "unread", (json_int_t)v[i].unread,
+			    "messages", (json_int_t)v[i].messages, "created",
+			    (json_int_t)v[i].created);
+			if (v[i].direct)
+				json_object_set_new(o, "direct", json_true());
+			if (v[i].state == CONV_INVITED)
+				json_object_set_new(o, "invited", json_true());
+			if (v[i].inviter != NULL)
+				json_object_set_new(o, "inviter", json_string(v[i].inviter));
+			if (v[i].state == CONV_LEFT)
+				json_object_set_new(o, "left", json_true());
+			json_array_append_new(arr, o);
 		}
 		print_json(arr);
 		return;
@@ -50,8 +58,15 @@ output_convs(const struct conversation *v, size_t n, bool json)
 		struct buf mem = {0};
 		for (size_t j = 0; j < v[i].nmembers; j++)
 			buf_printf(&mem, "%s%s", j ? "," : "", v[i].members[j]);
-		printf("%s\t%s\t%s\t%llu\n", v[i].id, title, mem.data ? mem.data : "",
-		    (unsigned long long)v[i].unread);
+		/* A fifth column only for invitations and conversations left. */
+		char mark[64] = "";
+		if (v[i].state == CONV_INVITED)
+			snprintf(mark, sizeof(mark), "\tinvited by %s",
+			    v[i].inviter ? v[i].inviter : "someone");
+		else if (v[i].state == CONV_LEFT)
+			snprintf(mark, sizeof(mark), "\tleft");
+		printf("%s\t%s\t%s\t%llu%s\n", v[i].id, title, mem.data ? mem.data : "",
+		    (unsigned long long)v[i].unread, mark);
 		free(title);
 		buf_free(&mem);
 	}

@@ -76,16 +76,27 @@ draw_list(void)
 		else if (c->unread > 0)
 			wattron(scr.list, A_BOLD);
 		char lead[32];
-		/* "~" after the number: muted, no desktop notifications. */
-		snprintf(lead, sizeof(lead), "%c%zu%s ", ui.activity[i] ? '+' : ' ', i + 1,
-		    ui_is_muted(c->id) ? "~" : "");
+		/*
+		 * After the number: "~" muted, no desktop notifications; "?" an
+		 * invitation (natter accept); "-" a conversation left.
+		 */
+		snprintf(lead, sizeof(lead), "%c%zu%s%s ", ui.activity[i] ? '+' : ' ', i + 1,
+		    ui_is_muted(c->id) ? "~" : "",
+		    c->state == CONV_INVITED    ? "?"
+			: c->state == CONV_LEFT ? "-"
+						: "");
 		draw_text(scr.list, lead, strlen(lead), w - 1);
 		char count[32] = "";
 		if (c->unread > 0 && !cur)
 			snprintf(count, sizeof(count), " %llu%s", (unsigned long long)c->unread,
 			    c->unread >= HISTORY_UNREAD_CAP ? "+" : "");
 		int room = w - 1 - getcurx(scr.list) - (int)strlen(count);
-		char *title = text_sanitize(c->title, strlen(c->title), 0);
+		/* A direct conversation is named after the other member. */
+		const char *name = c->title;
+		const char *me = ui.ctx && ui.ctx->cred ? ui.ctx->cred->user : "";
+		if (c->direct && c->nmembers == 2)
+			name = c->members[strcmp(c->members[0], me) == 0 ? 1 : 0];
+		char *title = text_sanitize(name, strlen(name), 0);
 		int x0 = getcurx(scr.list);
 		draw_text(scr.list, title, strlen(title), x0 + (room > 0 ? room : 0));
 		free(title);

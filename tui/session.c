@@ -11,6 +11,7 @@
 #include "natter.h"
 #include "outbox.h"
 #include "readmark.h"
+#include "text.h"
 
 /* Loads paths, config and credentials, opens history and picks the server. */
 int
@@ -163,8 +164,37 @@ ctx_reached(struct ctx *c)
 int
 ctx_resolve(struct ctx *c, const char *name, bool offline_ok, char **id, struct err *e)
 {
+	if (ctx_resolve_in(c, name, false, offline_ok, id, e) < 0)
+		return -1;
+	enum conv_state st;
+	char *title = NULL;
+	if (history_conv_state(&c->hist, *id, &st, &title, NULL) == 0 && st != CONV_MEMBER) {
+		char *t = text_sanitize(title, strlen(title), 0);
+		if (st == CONV_LEFT)
+			err_set(e, ERR_NOTFOUND,
+			    "you are no longer a member of %s (%s): you left or were removed; "
+			    "natter log shows what you hold",
+			    t, *id);
+		else
+			err_set(e, ERR_NOTFOUND, "%s (%s) is an invitation: natter accept %s first",
+			    t, *id, *id);
+		free(t);
+		free(title);
+		free(*id);
+		*id = NULL;
+		return -1;
+	}
+	free(title);
+	return 0;
+}
+
+/* ctx_resolve, with the invitations too when invited (accept, decline). */
+int
+ctx_resolve_in(
+    struct ctx *c, const char *name, bool invited, bool offline_ok, char **id, struct err *e)
+{
 	struct err le = {0};
-	if (history_resolve_conv(&c->hist, name, id, &le) == 0)
+	if (history_resolve_conv_in(&c->hist, name, invited, id, &le) == 0)
 		return 0;
 	if (le.kind != ERR_NOTFOUND || !c->cl_open) {
 		*e = le;
@@ -189,7 +219,7 @@ ctx_resolve(struct ctx *c, const char *name, bool offline_ok, char **id, struct 
 	if (ret < 0)
 		return -1;
 	ctx_reached(c);
-	if (history_resolve_conv(&c->hist, name, id, e) == 0)
+	if (history_resolve_conv_in(&c->hist, name, invited, id, e) == 0)
 		return 0;
 	if (e != NULL && e->kind == ERR_NOTFOUND && proto_valid_id(name))
 		err_set(e, ERR_NOTFOUND, "not a member of %s (or no such conversation)", name);

@@ -95,6 +95,8 @@ apply_news(void)
 	}
 	if (nw.error)
 		window_notice("%s", nw.error);
+	else if (nw.notice)
+		window_notice("%s", nw.notice);
 	net_news_free(&nw);
 	ui.index_behind = ui.search.open;
 	ui.dirty = true;

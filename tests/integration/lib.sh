@@ -71,6 +71,9 @@ skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 # start_server [ARGS...]: starts natter-server-mock on a free port and sets
 # SERVER_URL and SERVER_PID; its stdout/stderr go to $T_TMP/server.N.log.
 T_SERVERS=0
+# NATTER_CONSENT=off: a stranger's conversation is no invitation, unless a
+# test asks for consent (NATTER_CONSENT=on start_server).
+export NATTER_CONSENT=${NATTER_CONSENT:-off}
 start_server() {
 	T_SERVERS=$((T_SERVERS + 1))
 	local log=$T_TMP/server.$T_SERVERS.log

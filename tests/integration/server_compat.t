@@ -18,7 +18,8 @@ shape() {
 		print sh(JSON::PP->new->decode(<STDIN>))'
 }
 # step LABEL METHOD PATH [BODY] [TOKEN]: one request; records "LABEL STATUS SHAPE"
-# in $LOG (without "next" and health's "items", which old clients ignore), sets OUT.
+# in $LOG (without "next", health's "items" and a conversation's "admins",
+# optional fields which old clients ignore), sets OUT.
 step() {
 	local label=$1
 	shift
@@ -30,6 +31,8 @@ step() {
 		[ "$(jx "$OUT" '$d->{more} ? 1 : 0')" = 1 ] || NEXT_BAD=$((NEXT_BAD + 1))
 	fi
 	s=${s//,next:str/}
+	[[ $s == *admins:* ]] && ADMINS=$((ADMINS + 1))
+	s=${s//admins:\[str\],/}
 	s=${s//items:bool,/}
 	echo "$label $HTTP_STATUS $s" >>"$LOG"
 }
@@ -98,13 +101,14 @@ scenario() {
 	step after-logout GET /v1/conversations "" "$A2"
 }
 
-NEXTS=0 NEXT_BAD=0
+NEXTS=0 NEXT_BAD=0 ADMINS=0
 LOG=$T_TMP/new.log
 start_server || exit 1
 scenario
 stop_server
 new_sync=$SYNC_ALL new_scope=$SYNC_SCOPE new_late=$LATE new_waited=$WAITED new_nexts=$NEXTS
-NEXTS=0
+new_admins=$ADMINS
+NEXTS=0 ADMINS=0
 LOG=$T_TMP/old.log
 start_server --protocol 1.0 || exit 1
 scenario
@@ -120,6 +124,8 @@ ok $? "woken before its timeout ($new_waited s)"
 [ "$new_nexts" -gt 0 ] && [ "$NEXTS" = 0 ] && [ "$NEXT_BAD" = 0 ]
 ok $? "next is added only by the new server ($new_nexts answers), and only with more"
 is "$(grep -c . "$T_TMP/new.log")" "$(grep -c . "$T_TMP/old.log")" "as many answers from both"
+[ "$new_admins" -gt 0 ] && [ "$ADMINS" = 0 ]
+ok $? "a conversation's admins come only from the new server ($new_admins answers)"
 is "$(diff "$T_TMP/old.log" "$T_TMP/new.log")" "" "every answer has the shape of the server before"
 
 # The shapes themselves, as clients from before expect them.

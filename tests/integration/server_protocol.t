@@ -313,8 +313,8 @@ req GET "/v1/events?after=0&timeout=0" "" "$A"
 is "$(jx "$OUT" 'my ($e) = grep { $_->{type} eq "conversation" } @{$d->{events}};
 	join(" ", map { $_->{type} eq "message" ? "$_->{sender}$_->{seq}" : "c" } @{$d->{events}}[-4..-1])
 	."/".join(",", sort keys %$e)')" \
-	"carol$s1 alice9 alice1 bob1/created,id,members,title,type" \
-	"events in acceptance order; a conversation event: type, id, title, members, created"
+	"carol$s1 alice9 alice1 bob1/admins,created,id,members,title,type" \
+	"events in acceptance order; a conversation event: type, id, title, members, created (and the creator in admins)"
 
 # Cursors: one log for all users; the answer's cursor is the current one.
 req GET /v1/events "" "$A"

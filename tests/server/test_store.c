@@ -48,7 +48,8 @@ server__sync__matches_naive_model(void **state)
 	size_t nw;
 	const char *others[] = {"ben", "cid"};
 	assert_int_equal(
-	    store_conv_create(s, uids[0], "t", others, 2, &conv, &unknown, &woken, &nw, &e), 0);
+	    store_conv_create(s, uids[0], "t", others, 2, false, &conv, &unknown, &woken, &nw, &e),
+	    0);
 	free(woken);
 	assert_int_equal(store_conv_member(s, uids[0], conv.id, &cid, &e), 0);
 	store_conv_free(&conv);
@@ -138,7 +139,8 @@ server__sync__newest_matches_naive_model(void **state)
 	size_t nw;
 	const char *others[] = {"ben", "cid"};
 	assert_int_equal(
-	    store_conv_create(s, uids[0], "t", others, 2, &conv, &unknown, &woken, &nw, &e), 0);
+	    store_conv_create(s, uids[0], "t", others, 2, false, &conv, &unknown, &woken, &nw, &e),
+	    0);
 	free(woken);
 	assert_int_equal(store_conv_member(s, uids[0], conv.id, &cid, &e), 0);
 	store_conv_free(&conv);
@@ -224,7 +226,7 @@ server__events__gap_after_retention(void **state)
 	char *unknown;
 	const char *others[] = {"ben"};
 	assert_int_equal(
-	    store_conv_create(s, a, "t", others, 1, &conv, &unknown, &woken, &nw, &e), 0);
+	    store_conv_create(s, a, "t", others, 1, false, &conv, &unknown, &woken, &nw, &e), 0);
 	free(woken);
 	assert_int_equal(nw, 2);
 	store_conv_member(s, b, conv.id, &cid, &e);
@@ -275,12 +277,12 @@ server__store__send_idempotent_and_conv_members(void **state)
 	char *unknown;
 	const char *nobody[] = {"nobody"};
 	assert_int_equal(
-	    store_conv_create(s, a, "t", nobody, 1, &conv, &unknown, &woken, &nw, &e), 1);
+	    store_conv_create(s, a, "t", nobody, 1, false, &conv, &unknown, &woken, &nw, &e), 1);
 	assert_string_equal(unknown, "nobody");
 	free(unknown);
 	const char *others[] = {"amy"};
 	assert_int_equal(
-	    store_conv_create(s, a, "t", others, 1, &conv, &unknown, &woken, &nw, &e), 0);
+	    store_conv_create(s, a, "t", others, 1, false, &conv, &unknown, &woken, &nw, &e), 0);
 	free(woken);
 	assert_int_equal(conv.nmembers, 2);
 	assert_string_equal(conv.members[0].name, "amy");
@@ -327,7 +329,7 @@ new_conv(struct store *s, int64_t a, const char *title, const char *other, char 
 	size_t nw;
 	const char *others[] = {other};
 	assert_int_equal(
-	    store_conv_create(s, a, title, others, 1, &conv, &unknown, &woken, &nw, &e), 0);
+	    store_conv_create(s, a, title, others, 1, false, &conv, &unknown, &woken, &nw, &e), 0);
 	free(woken);
 	assert_int_equal(store_conv_member(s, a, conv.id, &cid, &e), 0);
 	if (pubid != NULL)
@@ -622,7 +624,7 @@ server__store__items_checked_erased_and_appended(void **state)
 	store_close(s);
 }
 
-/* A database of the first schema (no continuations, no events(conv) index, no reads, no items) is upgraded. */
+/* A database of the first schema (no continuations, events(conv) index, reads, items, roles) is upgraded. */
 static void
 server__store__upgrades_first_schema(void **state)
 {
@@ -641,8 +643,8 @@ server__store__upgrades_first_schema(void **state)
 	store_close(s);
 	/* Back to version 1, as a server from before this change left it. */
 	struct db db;
-	const char *const as_is[] = {"", "", "", ""};
-	assert_int_equal(db_open(&db, path, as_is, 4, 0, &e), 0);
+	const char *const as_is[] = {"", "", "", "", ""};
+	assert_int_equal(db_open(&db, path, as_is, 5, 0, &e), 0);
 	assert_int_equal(
 	    db_exec(&db,
 		"DROP TABLE sync_continuations; DROP INDEX events_conv; DROP TABLE reads;"
@@ -652,7 +654,9 @@ server__store__upgrades_first_schema(void **state)
 		" ALTER TABLE messages DROP COLUMN action; ALTER TABLE messages DROP COLUMN remove;"
 		" ALTER TABLE messages DROP COLUMN op; ALTER TABLE messages DROP COLUMN users;"
 		" ALTER TABLE messages DROP COLUMN deleted;"
-		" PRAGMA user_version = 1;",
+		" DROP INDEX convs_direct; DROP TABLE blocks; ALTER TABLE convs DROP COLUMN direct;"
+		" ALTER TABLE members DROP COLUMN state; ALTER TABLE members DROP COLUMN role;"
+		" ALTER TABLE members DROP COLUMN inviter; PRAGMA user_version = 1;",
 		&e),
 	    0);
 	db_close(&db);
@@ -752,7 +756,8 @@ server__read__marks_rise_like_the_model(void **state)
 	size_t nw;
 	const char *others[] = {"ben", "cid"};
 	assert_int_equal(
-	    store_conv_create(s, uids[0], "t", others, 2, &conv, &unknown, &woken, &nw, &e), 0);
+	    store_conv_create(s, uids[0], "t", others, 2, false, &conv, &unknown, &woken, &nw, &e),
+	    0);
 	free(woken);
 	assert_int_equal(store_conv_member(s, uids[0], conv.id, &cid, &e), 0);
 	store_conv_free(&conv);

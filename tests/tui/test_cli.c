@@ -61,7 +61,7 @@ cli__table__every_command_has_usage_help_and_handler(void **state)
 		for (size_t j = 0; j < i; j++)
 			assert_string_not_equal(cli_table[j]->name, ce->name);
 	}
-	assert_int_equal(n, 16);
+	assert_int_equal(n, 26);
 }
 
 static void
@@ -98,6 +98,17 @@ cli__usage__lists_every_command(void **state)
 	    "  dnd [on | off | until HH:MM]\n"
 	    "                             do not disturb: no desktop notifications at all; alone, "
 	    "says which\n"
+	    "  dm USER                    the direct conversation with USER; prints its id\n"
+	    "  add CONV USER...           add members (creator and admins)\n"
+	    "  remove CONV USER...        remove members (creator and admins)\n"
+	    "  admin CONV USER...         let members add and remove too (creator and admins)\n"
+	    "  leave CONV                 leave a conversation; what you hold stays here\n"
+	    "  accept CONV                accept an invitation, then fetch the conversation\n"
+	    "  decline CONV               decline an invitation\n"
+	    "  rename CONV TITLE          give a conversation a new title\n"
+	    "  block [USER]               block USER (their invitations are declined); lists the "
+	    "blocked\n"
+	    "  unblock USER               unblock USER; lists the blocked\n"
 	    "see natter(1)\n");
 	for (size_t i = 0; cli_table[i] != NULL; i++) {
 		char line[128];

@@ -88,6 +88,8 @@ command__parse__abbreviations(void **state)
 	parses("/un", CMD_UNMUTE, NULL);
 	parses("/mu", CMD_MUTE, NULL);
 	parses("/g x", CMD_GO, "x");
+	parses("/que bob", CMD_QUERY, "bob");
+	parses("/Q", CMD_QUIT, NULL); /* /q stays /quit although /query starts with q */
 	assert_null(command_lookup("quitt", 5));
 	assert_null(command_lookup("", 0));
 	assert_non_null(command_lookup("Hel", 3));
@@ -156,7 +158,7 @@ static void
 command__table__every_command_has_help(void **state)
 {
 	(void)state;
-	assert_int_equal(command_count, 7);
+	assert_int_equal(command_count, 14);
 	for (size_t i = 0; i < command_count; i++) {
 		assert_true(command_table[i].usage[0] == '/');
 		assert_true(strlen(command_table[i].help) > 0);
