@@ -23,6 +23,7 @@ enum command_kind {
 	CMD_MUTE, /* text: conversation, or NULL for the current one */
 	CMD_UNMUTE, /* text: conversation, or NULL for the current one */
 	CMD_HELP, /* text: a command name, or NULL */
+	CMD_ME, /* text: an action to send */
 	CMD_QUIT,
 };
 

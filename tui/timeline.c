@@ -29,6 +29,7 @@ add_row(struct view *v, const struct message *r, const struct timeline *t)
 		flags |= VIEW_HIT;
 	struct view_msg *m = view_append(v, r->ts, r->sender, r->body, strlen(r->body), flags);
 	m->id = r->id;
+	m->seq = r->seq;
 }
 
 /* Appends the sends of t's conversation still in the outbox. */

@@ -231,6 +231,7 @@ window_load(void)
 	outbox_items_free(ob, nob);
 	if (ui.cur)
 		place_marker();
+	select_refresh();
 	ui.dirty = true;
 }
 
@@ -264,6 +265,7 @@ window_update(void)
 		ui.held = c->messages;
 		touch_senders(v, n, 0);
 		place_marker();
+		select_refresh();
 		ui.dirty = true;
 	}
 	messages_free(v, n);
@@ -288,6 +290,8 @@ window_switch(const char *id)
 {
 	if (id == NULL)
 		return;
+	if (ui.mode != MODE_NONE)
+		select_cancel();
 	free(ui.cur);
 	ui.cur = xstrdup(id);
 	ui.scroll = 0;
@@ -371,6 +375,7 @@ page_older(void)
 	a = (struct message){.id = a.id,
 	    .conv = xstrdup(ui.cur),
 	    .sender = xstrdup(top->sender),
+	    .seq = top->seq,
 	    .ts = top->ts,
 	    .body = xstrdup(top->body)};
 	window_anchor(&a, false);
