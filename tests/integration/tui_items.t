@@ -48,4 +48,21 @@ key Escape
 wait_for sh -c "! TMUX_TMPDIR=$T_TMP tmux -L natter-test-$$ capture-pane -p -t natter | grep -q 'selected <'"
 ok $? "Escape leaves the selection"
 
+# The selection keeps the selected message in sight.
+seq 1 30 | sed 's/^/filler /' | "$NATTER" "${BOB[@]}" send --lines "$C" >/dev/null
+wait_for pane_has "filler 30"
+key M-s
+wait_for pane_has "selected <bob> filler 30"
+for i in $(seq 1 25); do key Up; done
+wait_for pane_has "selected <bob> filler 5"
+ok $? "Up 25 times selects the 25th message before"
+like "$(pane)" "scrolled up" "the window scrolled back"
+pane | grep -Eq ':[0-9]{2} <bob> filler 5 *$'
+ok $? "and shows the selected message"
+for i in $(seq 1 25); do key Down; done
+wait_for pane_has "selected <bob> filler 30"
+wait_for sh -c "! TMUX_TMPDIR=$T_TMP tmux -L natter-test-$$ capture-pane -p -t natter | grep -q 'scrolled up'"
+ok $? "Down back to the newest scrolls back to the bottom"
+key Escape
+
 done_testing
