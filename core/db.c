@@ -231,6 +231,9 @@ db_open(struct db *db, const char *path, const char *const *migrations, size_t n
 		goto fail;
 	if (db_exec(db, "PRAGMA foreign_keys = ON", e) < 0)
 		goto fail;
+	/* A deleted message's text must leave no bytes in free space (issue 14). */
+	if (db_exec(db, "PRAGMA secure_delete = ON", e) < 0)
+		goto fail;
 	if (!(flags & DB_READONLY) && migrate(db, migrations, n, e) < 0)
 		goto fail;
 	return 0;

@@ -26,7 +26,7 @@ struct db {
 };
 
 /*
- * Opens (creating, mode 0600) the database at path, sets WAL, busy_timeout,
+ * Opens (creating, mode 0600) the database at path, sets WAL, busy_timeout, secure_delete,
  * foreign keys and synchronous, then applies migrations[user_version..n-1],
  * each in its own transaction with user_version bumped in the same
  * transaction. A database newer than n migrations is refused.

@@ -30,7 +30,30 @@ static const char *const migrations[] = {
     "INSERT INTO reads (conv, sender, seq) SELECT m.conv, m.sender, max(m.seq)"
     "  FROM messages m JOIN conversations c ON c.id = m.conv"
     "  WHERE (m.ts, m.id) <= (c.read_ts, c.read_id) GROUP BY m.conv, m.sender;",
+    /*
+     * 3: items (docs/protocol.md, "Items"): kind NULL is a text message;
+     * body '' when an item has none or its text was erased. The index
+     * finds what acts on a message; the outbox queues items too.
+     */
+    "ALTER TABLE messages ADD COLUMN kind TEXT;"
+    "ALTER TABLE messages ADD COLUMN target_sender TEXT;"
+    "ALTER TABLE messages ADD COLUMN target_seq INTEGER;"
+    "ALTER TABLE messages ADD COLUMN action INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE messages ADD COLUMN remove INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE messages ADD COLUMN op TEXT;"
+    "ALTER TABLE messages ADD COLUMN users TEXT;"
+    "CREATE INDEX messages_target ON messages (conv, target_sender, target_seq)"
+    "  WHERE target_sender IS NOT NULL;"
+    "ALTER TABLE outbox ADD COLUMN kind TEXT;"
+    "ALTER TABLE outbox ADD COLUMN target_sender TEXT;"
+    "ALTER TABLE outbox ADD COLUMN target_seq INTEGER;"
+    "ALTER TABLE outbox ADD COLUMN action INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE outbox ADD COLUMN remove INTEGER NOT NULL DEFAULT 0;",
 };
+
+/* The item columns of messages, in the order history_bind_item and item_columns use. */
+#define ITEM_COLS "kind, target_sender, target_seq, action, remove, deleted, op, users"
 
 /* The SQL of the ranges table, for core/ranges.c. */
 static const char *const range_sql[RANGE_N] = {
@@ -48,7 +71,8 @@ static int
 prepare_all(struct history *h, struct err *e)
 {
 	if (db_prepare(&h->db, &h->ins_msg,
-		"INSERT INTO messages (conv, sender, seq, ts, body) VALUES (?1, ?2, ?3, ?4, ?5)"
+		"INSERT INTO messages (conv, sender, seq, ts, body, " ITEM_COLS ")"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
 		" ON CONFLICT DO NOTHING",
 		e) < 0 ||
 	    range_table_open(&h->ranges, &h->db, range_sql, e) < 0)
@@ -101,6 +125,37 @@ col_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
 	return s ? xstrdup((const char *)s) : NULL;
+}
+
+/* Binds m's item fields (ITEM_COLS) from parameter i on. */
+void
+history_bind_item(sqlite3_stmt *st, int i, const struct message *m)
+{
+	db_bind_text(st, i, message_kind(m) == ITEM_MESSAGE ? NULL : m->kind);
+	db_bind_text(st, i + 1, m->target_sender);
+	if (m->target_sender != NULL)
+		sqlite3_bind_int64(st, i + 2, (sqlite3_int64)m->target_seq);
+	else
+		sqlite3_bind_null(st, i + 2);
+	sqlite3_bind_int(st, i + 3, m->action);
+	sqlite3_bind_int(st, i + 4, m->remove);
+	sqlite3_bind_int(st, i + 5, m->deleted);
+	db_bind_text(st, i + 6, m->op);
+	db_bind_text(st, i + 7, m->users);
+}
+
+/* Reads m's item fields (ITEM_COLS) from column i on. */
+void
+history_item_columns(sqlite3_stmt *st, int i, struct message *m)
+{
+	m->kind = col_text(st, i);
+	m->target_sender = col_text(st, i + 1);
+	m->target_seq = (uint64_t)sqlite3_column_int64(st, i + 2);
+	m->action = sqlite3_column_int(st, i + 3) != 0;
+	m->remove = sqlite3_column_int(st, i + 4) != 0;
+	m->deleted = sqlite3_column_int(st, i + 5) != 0;
+	m->op = col_text(st, i + 6);
+	m->users = col_text(st, i + 7);
 }
 
 /* Reads one meta value. */
@@ -422,7 +477,8 @@ history_insert_in_tx(
 		db_bind_text(h->ins_msg, 2, m->sender);
 		sqlite3_bind_int64(h->ins_msg, 3, (sqlite3_int64)m->seq);
 		sqlite3_bind_int64(h->ins_msg, 4, m->ts);
-		db_bind_text(h->ins_msg, 5, m->body);
+		db_bind_text(h->ins_msg, 5, m->body != NULL ? m->body : "");
+		history_bind_item(h->ins_msg, 6, m);
 		if (db_step(&h->db, h->ins_msg, e) != SQLITE_DONE) {
 			sqlite3_reset(h->ins_msg);
 			return -1;
@@ -478,7 +534,8 @@ history_messages(struct history *h, const char *conv, int64_t before, size_t lim
 	*nout = 0;
 	sqlite3_stmt *st;
 	if (db_prepare(&h->db, &st,
-		"SELECT id, sender, seq, ts, body FROM messages WHERE conv = ?1"
+		"SELECT id, sender, seq, ts, body, " ITEM_COLS " FROM messages WHERE conv = ?1"
+		" AND (kind IS NULL OR kind IN ('member', 'title'))"
 		" AND (?2 = 0 OR (ts, id) < (SELECT ts, id FROM messages WHERE id = ?2))"
 		" ORDER BY ts DESC, id DESC LIMIT ?3",
 		e) < 0)
@@ -496,6 +553,7 @@ history_messages(struct history *h, const char *conv, int64_t before, size_t lim
 		hm->seq = (uint64_t)sqlite3_column_int64(st, 2);
 		hm->ts = sqlite3_column_int64(st, 3);
 		hm->body = col_text(st, 4);
+		history_item_columns(st, 5, hm);
 	}
 	sqlite3_finalize(st);
 	if (rc < 0) {

@@ -82,14 +82,39 @@ int history_insert(
 /* Same, inside a transaction the caller opened with db_begin. */
 int history_insert_in_tx(
     struct history *h, const struct message *v, size_t n, size_t *inserted, struct err *e);
+/*
+ * The item columns of messages ("kind, target_sender, target_seq, action,
+ * remove, deleted, op, users"): bound from parameter i on, read from
+ * column i on. For the other files of history.db (core/fold-store, the
+ * deletion).
+ */
+void history_bind_item(sqlite3_stmt *st, int i, const struct message *m);
+void history_item_columns(sqlite3_stmt *st, int i, struct message *m);
 /* The vector of one conversation, from the ranges. */
 int history_vector(struct history *h, const char *conv, struct vector *v, struct err *e);
 /*
- * The last `limit` messages of conv before position `before` (0: the newest),
- * oldest first, in display order (server time, then arrival).
+ * The last `limit` lines of conv before position `before` (0: the newest),
+ * oldest first, in display order (server time, then arrival): text
+ * messages, member changes and titles; the items that act on messages
+ * (edits, deletes, reactions) and unknown kinds are not lines.
  */
 int history_messages(struct history *h, const char *conv, int64_t before, size_t limit,
     struct message **v, size_t *n, struct err *e);
+/*
+ * Folding a window (core/history-fold.c, with core/fold.c). history_acting
+ * appends the edits, deletes and reactions of conv that act on (sender,
+ * seq), by the index on targets; history_get reads one item (0, 1 not
+ * held, -1); history_fold folds n lines (from history_messages) into *out
+ * (n folded lines, to free with folds_free), fetching what acts on them
+ * and their reply targets: O(lines + items acting on them) index reads.
+ */
+struct folded;
+int history_acting(struct history *h, const char *conv, const char *sender, uint64_t seq,
+    struct message_list *out, struct err *e);
+int history_get(struct history *h, const char *conv, const char *sender, uint64_t seq,
+    struct message *out, struct err *e);
+int history_fold(struct history *h, const char *conv, const struct message *lines, size_t n,
+    struct folded **out, struct err *e);
 /*
  * Read state (readmark.c): marks conv read up to the newest held message of
  * each sender, queued for the server until readmark_flush delivers it.

@@ -13,7 +13,68 @@ message_free(struct message *m)
 	free(m->conv);
 	free(m->sender);
 	free(m->body);
+	free(m->kind);
+	free(m->target_sender);
+	free(m->op);
+	free(m->users);
 	memset(m, 0, sizeof(*m));
+}
+
+static const char *const kind_names[] = {
+    [ITEM_MESSAGE] = "message",
+    [ITEM_EDIT] = "edit",
+    [ITEM_DELETE] = "delete",
+    [ITEM_REACT] = "react",
+    [ITEM_MEMBER] = "member",
+    [ITEM_TITLE] = "title",
+};
+
+/* The kind of an item. */
+enum item_kind
+message_kind(const struct message *m)
+{
+	if (m->kind == NULL)
+		return ITEM_MESSAGE;
+	for (size_t i = 0; i < ITEM_UNKNOWN; i++)
+		if (strcmp(m->kind, kind_names[i]) == 0)
+			return (enum item_kind)i;
+	return ITEM_UNKNOWN;
+}
+
+/* The protocol name of a kind. */
+const char *
+item_kind_name(enum item_kind k)
+{
+	return k < ITEM_UNKNOWN ? kind_names[k] : NULL;
+}
+
+/* True for the items a conversation shows as lines. */
+bool
+message_is_line(const struct message *m)
+{
+	enum item_kind k = message_kind(m);
+	return k == ITEM_MESSAGE || k == ITEM_MEMBER || k == ITEM_TITLE;
+}
+
+/* Duplicates a string, NULL staying NULL. */
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* Copies a message with its strings. */
+void
+message_copy(struct message *dst, const struct message *src)
+{
+	*dst = *src;
+	dst->conv = dup_or_null(src->conv);
+	dst->sender = dup_or_null(src->sender);
+	dst->body = dup_or_null(src->body);
+	dst->kind = dup_or_null(src->kind);
+	dst->target_sender = dup_or_null(src->target_sender);
+	dst->op = dup_or_null(src->op);
+	dst->users = dup_or_null(src->users);
 }
 
 /* Frees an array of messages. */

@@ -14,8 +14,11 @@
 #include "vector.h"
 
 /*
- * A message, keyed by (conv, sender, seq). A receipt of the server (where it
- * put a post) is a message without body.
+ * A message, keyed by (conv, sender, seq): an item of docs/protocol.md
+ * ("Items"), a text message or an edit, delete, reaction, member change or
+ * title. A receipt of the server (where it put a post) is a message without
+ * body; otherwise body is "" when the item has none (a delete, a member
+ * change, text erased by a delete).
  */
 struct message {
 	char *conv;
@@ -24,6 +27,25 @@ struct message {
 	int64_t ts; /* server time, ms since the epoch */
 	char *body;
 	int64_t id; /* row id in history.db, 0 when not read from there */
+	char *kind; /* NULL: a text message; else the kind as sent (item_kind) */
+	char *target_sender; /* the message it acts on, or a reply's; NULL: none */
+	uint64_t target_seq;
+	bool action; /* a text message that is an action (/me) */
+	bool remove; /* a reaction taken back */
+	bool deleted; /* its text was erased by a delete */
+	char *op; /* a member item: "add", "remove", "leave", "join", "admin" */
+	char *users; /* a member item: the names concerned, separated by single spaces */
+};
+
+/* The kinds of items; ITEM_UNKNOWN is kept (its seq is held) and shown as nothing. */
+enum item_kind {
+	ITEM_MESSAGE,
+	ITEM_EDIT,
+	ITEM_DELETE,
+	ITEM_REACT,
+	ITEM_MEMBER,
+	ITEM_TITLE,
+	ITEM_UNKNOWN,
 };
 
 /* A growable array of messages. Zero-initialise for the empty list. */
@@ -82,6 +104,14 @@ struct vmap {
 };
 
 void message_free(struct message *m);
+/* The kind of an item (kind NULL or "message": ITEM_MESSAGE). */
+enum item_kind message_kind(const struct message *m);
+/* The protocol name of a kind ("message" for ITEM_MESSAGE, NULL for ITEM_UNKNOWN). */
+const char *item_kind_name(enum item_kind k);
+/* True for the items shown as lines: text messages, member changes and titles. */
+bool message_is_line(const struct message *m);
+/* Copies every field of src into dst (strings duplicated). */
+void message_copy(struct message *dst, const struct message *src);
 /* Frees an array of n messages and the array. */
 void messages_free(struct message *v, size_t n);
 /* A new zeroed message at the end of l. */

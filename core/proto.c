@@ -157,6 +157,113 @@ get_int(json_t *o, const char *what, const char *key, int64_t lo, int64_t hi, in
 	return 0;
 }
 
+/* True for a kind name: 1-32 of [a-z0-9_-] (anything else is no kind a server sends). */
+static bool
+kind_valid(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+	return n >= 1 && n <= 32 && s[n] == '\0';
+}
+
+/* Reads an optional boolean field of a message into *out. */
+static int
+get_flag(json_t *j, const char *key, bool *out, struct err *e)
+{
+	json_t *v = json_object_get(j, key);
+	if (v != NULL && !json_is_boolean(v))
+		return err_set(
+		    e, ERR_PROTOCOL, "server sent a message whose \"%s\" is not true/false", key);
+	*out = json_is_true(v);
+	return 0;
+}
+
+/* Reads a message's "target" {"sender", "seq"} when present. */
+static int
+get_target(json_t *j, struct message *m, struct err *e)
+{
+	json_t *t = json_object_get(j, "target");
+	if (t == NULL)
+		return 0;
+	if (!json_is_object(t))
+		return err_set(
+		    e, ERR_PROTOCOL, "server sent a message whose target is not an object");
+	const char *snd = get_str(t, "a message target", "sender", e);
+	int64_t seq;
+	if (snd == NULL || get_int(t, "a message target", "seq", 1, (int64_t)SEQ_MAX, &seq, e) < 0)
+		return -1;
+	if (!proto_valid_user(snd))
+		return err_set(
+		    e, ERR_PROTOCOL, "server sent a message target with an invalid sender");
+	m->target_sender = xstrdup(snd);
+	m->target_seq = (uint64_t)seq;
+	return 0;
+}
+
+/* Reads a member item's "op" and "users" (kept as names separated by spaces). */
+static int
+get_member(json_t *j, struct message *m, struct err *e)
+{
+	const char *op = get_str(j, "a member item", "op", e);
+	if (op == NULL)
+		return -1;
+	if (!kind_valid(op))
+		return err_set(e, ERR_PROTOCOL, "server sent a member item with an invalid op");
+	json_t *users = json_object_get(j, "users");
+	if (!json_is_array(users) || json_array_size(users) > MEMBERS_MAX)
+		return err_set(
+		    e, ERR_PROTOCOL, "server sent a member item without a \"users\" array");
+	struct buf b = {0};
+	buf_puts(&b, "");
+	for (size_t i = 0; i < json_array_size(users); i++) {
+		const char *u = json_string_value(json_array_get(users, i));
+		if (u == NULL || !proto_valid_user(u)) {
+			buf_free(&b);
+			return err_set(
+			    e, ERR_PROTOCOL, "server sent a member item with an invalid user");
+		}
+		buf_printf(&b, "%s%s", i > 0 ? " " : "", u);
+	}
+	m->op = xstrdup(op);
+	m->users = b.data;
+	return 0;
+}
+
+/*
+ * Decodes the item fields of a message object (docs/protocol.md, "Items"):
+ * kind, body ("" when absent), target, action, remove, deleted, op, users.
+ */
+static int
+item_from_json(json_t *j, struct message *m, struct err *e)
+{
+	json_t *k = json_object_get(j, "kind");
+	if (k != NULL && (!json_is_string(k) || !kind_valid(json_string_value(k))))
+		return err_set(e, ERR_PROTOCOL, "server sent a message with an invalid \"kind\"");
+	if (k != NULL && strcmp(json_string_value(k), "message") != 0)
+		m->kind = xstrdup(json_string_value(k));
+	if (get_flag(j, "action", &m->action, e) < 0 || get_flag(j, "remove", &m->remove, e) < 0 ||
+	    get_flag(j, "deleted", &m->deleted, e) < 0 || get_target(j, m, e) < 0)
+		return -1;
+	enum item_kind kind = message_kind(m);
+	json_t *b = json_object_get(j, "body");
+	bool needs_body = !m->deleted &&
+	    (kind == ITEM_MESSAGE || kind == ITEM_EDIT || kind == ITEM_REACT || kind == ITEM_TITLE);
+	if (b == NULL && needs_body)
+		return err_set(e, ERR_PROTOCOL, "server sent a message without a text \"body\"");
+	if (b != NULL && !json_is_string(b))
+		return err_set(e, ERR_PROTOCOL, "server sent a message without a text \"body\"");
+	size_t blen = b != NULL ? json_string_length(b) : 0;
+	if ((b != NULL && blen == 0) || blen > BODY_MAX)
+		return err_set(e, ERR_PROTOCOL, "server sent a message body of %zu bytes", blen);
+	m->body = b != NULL ? xstrndup(json_string_value(b), blen) : xstrdup("");
+	if ((kind == ITEM_EDIT || kind == ITEM_DELETE || kind == ITEM_REACT) &&
+	    m->target_sender == NULL)
+		return err_set(
+		    e, ERR_PROTOCOL, "server sent an item of kind %s without a target", m->kind);
+	if (kind == ITEM_MEMBER)
+		return get_member(j, m, e);
+	return 0;
+}
+
 /* Decodes a message object. */
 int
 proto_msg_from_json(json_t *j, struct message *m, struct err *e)
@@ -180,17 +287,14 @@ proto_msg_from_json(json_t *j, struct message *m, struct err *e)
 	if (get_int(j, "a message", "seq", 1, (int64_t)SEQ_MAX, &seq, e) < 0 ||
 	    get_int(j, "a message", "ts", 0, INT64_MAX, &ts, e) < 0)
 		return -1;
-	json_t *b = json_object_get(j, "body");
-	if (b == NULL || !json_is_string(b))
-		return err_set(e, ERR_PROTOCOL, "server sent a message without a text \"body\"");
-	size_t blen = json_string_length(b);
-	if (blen == 0 || blen > BODY_MAX)
-		return err_set(e, ERR_PROTOCOL, "server sent a message body of %zu bytes", blen);
 	m->conv = xstrdup(conv);
 	m->sender = xstrdup(sender);
 	m->seq = (uint64_t)seq;
 	m->ts = ts;
-	m->body = xstrndup(json_string_value(b), blen);
+	if (item_from_json(j, m, e) < 0) {
+		message_free(m);
+		return -1;
+	}
 	return 0;
 }
 
@@ -732,6 +836,33 @@ char *
 proto_message_request(const char *client_id, const char *body)
 {
 	return dump(json_pack("{s:s, s:s}", "client_id", client_id, "body", body));
+}
+
+/* Encodes an item to send: client_id, kind, body, target, action, remove. */
+char *
+proto_item_request(const char *client_id, const struct message *it)
+{
+	json_t *o = json_pack("{s:s}", "client_id", client_id);
+	enum item_kind k = message_kind(it);
+	if (k != ITEM_MESSAGE && it->kind != NULL)
+		json_object_set_new(o, "kind", json_string(it->kind));
+	if (it->body != NULL && it->body[0] != '\0') {
+		json_t *b = json_string(it->body);
+		if (b == NULL) {
+			json_decref(o);
+			return NULL;
+		}
+		json_object_set_new(o, "body", b);
+	}
+	if (it->target_sender != NULL)
+		json_object_set_new(o, "target",
+		    json_pack("{s:s, s:I}", "sender", it->target_sender, "seq",
+			(json_int_t)it->target_seq));
+	if (it->action)
+		json_object_set_new(o, "action", json_true());
+	if (it->remove)
+		json_object_set_new(o, "remove", json_true());
+	return dump(o);
 }
 
 /* Encodes conv's entry in the `have` of a sync request: "CONV":{VECTOR}. */

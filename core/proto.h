@@ -108,6 +108,12 @@ char *proto_auth_request(const char *user, const char *password);
 char *proto_new_conversation(const char *title, char *const *members, size_t n);
 char *proto_message_request(const char *client_id, const char *body);
 /*
+ * Encodes an item to send (docs/protocol.md, "Items"): client_id, then the
+ * kind unless it is a text message, body unless empty, target, action and
+ * remove when set. NULL when the body is not valid UTF-8.
+ */
+char *proto_item_request(const char *client_id, const struct message *it);
+/*
  * A sync request is encoded once per request: each conversation's `have`
  * entry by proto_have_entry (so a caller can size requests on the very text
  * sent), then proto_sync_request joins them. ids may be NULL (no scope);

@@ -32,6 +32,15 @@ static const char *const migrations[] = {
     " heartbeat INTEGER NOT NULL);",
     /* 2: timed mutes; until NULL mutes until unmuted. */
     "ALTER TABLE muted ADD COLUMN until INTEGER;",
+    /* 3: items (docs/protocol.md, "Items"), as in history.db; body '' when none. */
+    "ALTER TABLE messages ADD COLUMN kind TEXT;"
+    "ALTER TABLE messages ADD COLUMN target_sender TEXT;"
+    "ALTER TABLE messages ADD COLUMN target_seq INTEGER;"
+    "ALTER TABLE messages ADD COLUMN action INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE messages ADD COLUMN remove INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE messages ADD COLUMN op TEXT;"
+    "ALTER TABLE messages ADD COLUMN users TEXT;",
 };
 
 enum {
@@ -70,9 +79,12 @@ static const char *const range_sql[RANGE_N] = {
 };
 
 static const char *const sql[ST_N] = {
-    [ST_INSERT] = "INSERT INTO messages (conv, sender, seq, ts, body)"
-		  " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-    [ST_MSGS] = "SELECT seq, ts, body FROM messages WHERE conv = ?1 AND sender = ?2"
+    [ST_INSERT] = "INSERT INTO messages (conv, sender, seq, ts, body, kind, target_sender,"
+		  " target_seq, action, remove, deleted, op, users)"
+		  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+		  " ON CONFLICT DO NOTHING",
+    [ST_MSGS] = "SELECT seq, ts, body, kind, target_sender, target_seq, action, remove,"
+		" deleted, op, users FROM messages WHERE conv = ?1 AND sender = ?2"
 		" AND seq BETWEEN ?3 AND ?4 ORDER BY seq",
     [ST_CONVS] = "SELECT c.id, t.title, t.members, t.created FROM"
 		 " (SELECT DISTINCT conv AS id FROM ranges WHERE kind = 0"
@@ -193,6 +205,43 @@ range_add(struct syncstore *s, int kind, const char *conv, const char *sender, u
 	return range_table_add(&s->ranges, &k, lo, hi, e);
 }
 
+/* A copy of text column i, NULL for NULL. */
+static char *
+col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+	return v != NULL ? xstrdup((const char *)v) : NULL;
+}
+
+/* Binds m's item fields (kind .. users) from parameter i on. */
+static void
+bind_item(sqlite3_stmt *st, int i, const struct message *m)
+{
+	db_bind_text(st, i, message_kind(m) == ITEM_MESSAGE ? NULL : m->kind);
+	db_bind_text(st, i + 1, m->target_sender);
+	if (m->target_sender != NULL)
+		sqlite3_bind_int64(st, i + 2, (sqlite3_int64)m->target_seq);
+	sqlite3_bind_int(st, i + 3, m->action);
+	sqlite3_bind_int(st, i + 4, m->remove);
+	sqlite3_bind_int(st, i + 5, m->deleted);
+	db_bind_text(st, i + 6, m->op);
+	db_bind_text(st, i + 7, m->users);
+}
+
+/* Reads m's item fields (kind .. users) from column i on. */
+static void
+item_columns(sqlite3_stmt *st, int i, struct message *m)
+{
+	m->kind = col_dup(st, i);
+	m->target_sender = col_dup(st, i + 1);
+	m->target_seq = (uint64_t)sqlite3_column_int64(st, i + 2);
+	m->action = sqlite3_column_int(st, i + 3) != 0;
+	m->remove = sqlite3_column_int(st, i + 4) != 0;
+	m->deleted = sqlite3_column_int(st, i + 5) != 0;
+	m->op = col_dup(st, i + 6);
+	m->users = col_dup(st, i + 7);
+}
+
 /* Checks the fields of a message before it is stored. */
 static int
 msg_check(const struct message *m, struct err *e)
@@ -219,6 +268,7 @@ insert_chunk(struct syncstore *s, const struct message *m, size_t n, bool *added
 		sqlite3_bind_int64(st, 3, (int64_t)m[i].seq);
 		sqlite3_bind_int64(st, 4, m[i].ts);
 		db_bind_text(st, 5, m[i].body);
+		bind_item(st, 6, &m[i]);
 		if (run(s, st, e) < 0)
 			goto fail;
 		bool isnew = sqlite3_changes(s->db.h) > 0;
@@ -363,6 +413,7 @@ syncstore_messages(struct syncstore *s, const char *conv, const struct vector *w
 				m->seq = (uint64_t)sqlite3_column_int64(st, 0);
 				m->ts = sqlite3_column_int64(st, 1);
 				m->body = xstrdup(body ? body : "");
+				item_columns(st, 3, m);
 			}
 			done(st);
 		}

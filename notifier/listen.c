@@ -189,7 +189,8 @@ select_new(struct notifyd *d, const struct message *m, size_t n, struct message 
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		bool muted, done;
-		if (strcmp(m[i].sender, d->user) == 0)
+		/* Edits, deletes and reactions are no new lines (issue 14). */
+		if (strcmp(m[i].sender, d->user) == 0 || !message_is_line(&m[i]))
 			continue;
 		bool focused = focus && strcmp(focus, m[i].conv) == 0;
 		if (syncstore_is_muted(&d->store, m[i].conv, &muted, e) < 0 ||

@@ -44,6 +44,13 @@ int route_member_conv(int64_t uid, const char *id, int64_t *conv, struct reply *
 enum route_result route_sync(
     struct store *s, const struct config *c, int64_t uid, json_t *in, struct reply *r);
 
+/* routes-items.c: the item fields of a send (docs/protocol.md, "Items") */
+/* Reads kind, body, target, action, remove into it (pointing into in): 0, or -1 with r set. */
+int route_item_fields(json_t *in, struct store_item *it, struct reply *r);
+/* Answers an item the store refused (404 not_found, 403 forbidden, 409 deleted). */
+enum route_result route_item_refused(
+    enum store_refusal why, const struct store_item *it, struct reply *r);
+
 /* routes-read.c: POST /v1/conversations/{id}/read */
 enum route_result route_read(
     struct store *s, int64_t uid, const char *id, json_t *in, struct reply *r);

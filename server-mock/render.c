@@ -3,6 +3,7 @@
  * conversations with their vectors and digests, messages, events.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "codec.h"
 
@@ -74,15 +75,57 @@ render_change(const struct store_conv *c, bool meta, const struct store_marks *r
 	return o;
 }
 
-/* The message object: conv, sender, seq, ts, and body unless it is NULL. */
+/* Adds a member item's users (names separated by single spaces) as an array. */
+static void
+render_users(json_t *o, const char *users)
+{
+	json_t *a = json_array();
+	for (const char *p = users; p != NULL && *p != '\0';) {
+		size_t n = strcspn(p, " ");
+		json_array_append_new(a, json_stringn(p, n));
+		p += n;
+		p += *p == ' ';
+	}
+	json_object_set_new(o, "users", a);
+}
+
+/*
+ * The message object: conv, sender, seq, ts; for a receipt nothing more,
+ * else body when there is one and the item fields of docs/protocol.md
+ * ("Items") that apply.
+ */
 json_t *
 render_message(const struct store_message *m)
 {
-	if (m->body == NULL)
-		return json_pack("{s:s, s:s, s:I, s:I}", "conv", m->conv, "sender", m->sender,
-		    "seq", (json_int_t)m->seq, "ts", (json_int_t)m->ts);
-	return json_pack("{s:s, s:s, s:I, s:I, s:s%}", "conv", m->conv, "sender", m->sender, "seq",
-	    (json_int_t)m->seq, "ts", (json_int_t)m->ts, "body", m->body, m->bodylen);
+	json_t *o = json_pack("{s:s, s:s, s:I, s:I}", "conv", m->conv, "sender", m->sender, "seq",
+	    (json_int_t)m->seq, "ts", (json_int_t)m->ts);
+	if (m->receipt)
+		return o;
+	if (m->kind != NULL)
+		json_object_set_new(o, "kind", json_string(m->kind));
+	if (m->body != NULL) {
+		json_t *b = json_stringn(m->body, m->bodylen);
+		if (b == NULL) {
+			json_decref(o);
+			return NULL;
+		}
+		json_object_set_new(o, "body", b);
+	}
+	if (m->target_sender != NULL)
+		json_object_set_new(o, "target",
+		    json_pack("{s:s, s:I}", "sender", m->target_sender, "seq",
+			(json_int_t)m->target_seq));
+	if (m->action)
+		json_object_set_new(o, "action", json_true());
+	if (m->remove)
+		json_object_set_new(o, "remove", json_true());
+	if (m->op != NULL) {
+		json_object_set_new(o, "op", json_string(m->op));
+		render_users(o, m->users);
+	}
+	if (m->deleted)
+		json_object_set_new(o, "deleted", json_true());
+	return o;
 }
 
 /* An array of message objects; NULL when one cannot be rendered. */

@@ -379,37 +379,47 @@ do_send(int64_t uid, const char *me, const char *id, json_t *in, struct reply *r
 	int64_t conv;
 	if (route_member_conv(uid, id, &conv, r) < 0)
 		return ROUTE_REPLY;
-	const char *cid, *body;
-	size_t clen, blen;
+	const char *cid;
+	size_t clen;
 	if (request_string(in, "client_id", &cid, &clen, r) < 0)
 		return ROUTE_REPLY;
 	if (!id_valid(cid, clen)) {
 		reply_error(r, 400, "invalid_field", "a client_id is 1 to 64 of A-Z a-z 0-9 _ -");
 		return ROUTE_REPLY;
 	}
-	if (request_string(in, "body", &body, &blen, r) < 0)
+	struct store_item it;
+	if (cfg->protocol_10) {
+		/* A server from before items: it reads a text message and ignores the rest. */
+		it = (struct store_item){0};
+		if (request_string(in, "body", &it.body, &it.bodylen, r) < 0)
+			return ROUTE_REPLY;
+		if (it.bodylen > MAX_MESSAGE_BODY) {
+			reply_error(r, 413, "too_large", "a message body has at most %d bytes",
+			    MAX_MESSAGE_BODY);
+			return ROUTE_REPLY;
+		}
+		if (it.bodylen == 0) {
+			reply_error(r, 400, "invalid_field", "a message body cannot be empty");
+			return ROUTE_REPLY;
+		}
+	} else if (route_item_fields(in, &it, r) < 0)
 		return ROUTE_REPLY;
-	if (blen > MAX_MESSAGE_BODY) {
-		reply_error(
-		    r, 413, "too_large", "a message body has at most %d bytes", MAX_MESSAGE_BODY);
-		return ROUTE_REPLY;
-	}
-	if (blen == 0) {
-		reply_error(r, 400, "invalid_field", "a message body cannot be empty");
-		return ROUTE_REPLY;
-	}
 	struct err e = {0};
 	struct store_message out;
 	bool created;
+	enum store_refusal refused;
 	int64_t *woken;
 	size_t nwoken;
-	if (store_send(store, uid, conv, cid, body, blen, &out, &created, &woken, &nwoken, &e) < 0)
+	if (store_send_item(
+		store, uid, conv, cid, &it, &out, &created, &refused, &woken, &nwoken, &e) < 0)
 		return route_internal(r, &e);
+	if (refused != STORE_OK)
+		return route_item_refused(refused, &it, r);
 	if (created) {
 		metrics_stored();
 		events_wake_users(woken, nwoken);
-		if (cfg->demo)
-			demo_heard(store, conv, me, body, woken, nwoken);
+		if (cfg->demo && it.kind == NULL)
+			demo_heard(store, conv, me, it.body, woken, nwoken);
 	}
 	free(woken);
 	reply_json(r, created ? 201 : 200, render_message(&out));
@@ -556,9 +566,12 @@ route(struct req *q, struct reply *r)
 		reply_error(r, 405, "method_not_allowed", "%s is not allowed on %s", m, url);
 		return ROUTE_REPLY;
 	}
-	if (q->ep == EP_HEALTH)
-		return reply_json(
-		    r, 200, json_pack("{s:s, s:s}", "status", "ok", "version", NATTER_VERSION));
+	if (q->ep == EP_HEALTH) {
+		json_t *h = json_pack("{s:s, s:s}", "status", "ok", "version", NATTER_VERSION);
+		if (!cfg->protocol_10)
+			json_object_set_new(h, "items", json_true());
+		return reply_json(r, 200, h);
+	}
 	if (q->ep == EP_METRICS) {
 		r->status = 200;
 		r->text = metrics_render();

@@ -1,36 +1,104 @@
 /* The server's store: sending a message, and the selection a sync answers. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "store.h"
 
-/* Stores a message, or returns the one this sender sent with this client id. */
+/* Stores a text message, or returns the one this sender sent with this client id. */
 int
 store_send(struct store *s, int64_t uid, int64_t conv, const char *client_id, const char *body,
     size_t bodylen, struct store_message *out, bool *created, int64_t **woken, size_t *nwoken,
     struct err *e)
 {
+	struct store_item it = {.body = body, .bodylen = bodylen};
+	enum store_refusal refused;
+	return store_send_item(
+	    s, uid, conv, client_id, &it, out, created, &refused, woken, nwoken, e);
+}
+
+/* True when kind names kind k (NULL is "message"). */
+static bool
+kind_is(const char *kind, const char *k)
+{
+	return strcmp(kind != NULL ? kind : "message", k) == 0;
+}
+
+/* Checks an item's target in the open transaction: STORE_OK or why it is refused. */
+static int
+check_target(struct store *s, int64_t conv, int64_t uid, const struct store_item *it,
+    enum store_refusal *refused, struct err *e)
+{
+	*refused = STORE_OK;
+	if (it->target_sender == NULL)
+		return 0;
+	char *kind = NULL;
+	bool deleted = false;
+	int64_t owner = 0;
+	int rc = s->ops->message_find(
+	    s, conv, it->target_sender, it->target_seq, &owner, &kind, &deleted, e);
+	if (rc < 0)
+		return -1;
+	bool edit = kind_is(it->kind, "edit"), del = kind_is(it->kind, "delete");
+	if (rc == 1 || !kind_is(kind, "message"))
+		*refused = STORE_NO_TARGET;
+	else if ((edit || del) && owner != uid)
+		*refused = STORE_NOT_YOURS;
+	else if (deleted && (edit || del || kind_is(it->kind, "react")))
+		*refused = STORE_DELETED;
+	free(kind);
+	return 0;
+}
+
+/* Stores an item, or returns the one this sender sent with this client id. */
+int
+store_send_item(struct store *s, int64_t uid, int64_t conv, const char *client_id,
+    const struct store_item *it, struct store_message *out, bool *created,
+    enum store_refusal *refused, int64_t **woken, size_t *nwoken, struct err *e)
+{
 	*woken = NULL;
 	*nwoken = 0;
+	*refused = STORE_OK;
+	*created = false;
 	if (s->ops->begin(s, e) < 0)
 		return -1;
 	int64_t msg, ts;
 	uint64_t seq;
-	if (s->ops->message_put(
-		s, conv, uid, client_id, body, bodylen, &msg, &seq, &ts, created, e) < 0)
+	bool erased = false;
+	/* A resend is answered before the target is looked at: it may be deleted since. */
+	int rc = s->ops->message_by_client(s, conv, uid, client_id, &msg, e);
+	if (rc < 0)
 		goto fail;
-	if (*created &&
-	    s->ops->event_append(s, STORE_EV_MESSAGE, conv, msg, 0, woken, nwoken, e) < 0)
-		goto fail;
+	if (rc == 1) {
+		if (check_target(s, conv, uid, it, refused, e) < 0)
+			goto fail;
+		if (*refused != STORE_OK) {
+			s->ops->rollback(s);
+			return 0;
+		}
+		if (kind_is(it->kind, "delete")) {
+			if (s->ops->message_erase(s, conv, it->target_sender, it->target_seq, e) <
+			    0)
+				goto fail;
+			erased = true;
+		}
+		if (s->ops->message_put(s, conv, uid, client_id, it, &msg, &seq, &ts, created, e) <
+			0 ||
+		    s->ops->event_append(s, STORE_EV_MESSAGE, conv, msg, 0, woken, nwoken, e) < 0)
+			goto fail;
+	}
 	if (s->ops->message_get(s, msg, out, e) < 0)
 		goto fail;
 	/* The answer to a send carries no body. */
 	free(out->body);
 	out->body = NULL;
 	out->bodylen = 0;
+	out->receipt = true;
 	if (s->ops->commit(s, e) < 0) {
 		store_message_free(out);
 		goto fail;
 	}
+	if (erased)
+		s->ops->scrub(s);
 	return 0;
 fail:
 	s->ops->rollback(s);
@@ -40,6 +108,33 @@ fail:
 	return -1;
 }
 
+/* Appends a server-made item as uid's next one, in the caller's transaction. */
+int
+store_item_append(struct store *s, int64_t conv, int64_t uid, const struct store_item *it,
+    uint64_t *seqp, int64_t *tsp, int64_t **woken, size_t *nwoken, struct err *e)
+{
+	*woken = NULL;
+	*nwoken = 0;
+	int64_t msg, ts;
+	uint64_t seq;
+	bool created;
+	/* Not in a client's grammar ('.'), unique per sender and conversation. */
+	char *cid = random_hex(16);
+	char *dotted = xasprintf(".%s", cid);
+	int rc = s->ops->message_put(s, conv, uid, dotted, it, &msg, &seq, &ts, &created, e);
+	free(cid);
+	free(dotted);
+	if (rc < 0)
+		return -1;
+	if (s->ops->event_append(s, STORE_EV_MESSAGE, conv, msg, 0, woken, nwoken, e) < 0)
+		return -1;
+	if (seqp != NULL)
+		*seqp = seq;
+	if (tsp != NULL)
+		*tsp = ts;
+	return 0;
+}
+
 /* Frees a message's fields. */
 void
 store_message_free(struct store_message *m)
@@ -47,6 +142,10 @@ store_message_free(struct store_message *m)
 	free(m->conv);
 	free(m->sender);
 	free(m->body);
+	free(m->kind);
+	free(m->target_sender);
+	free(m->op);
+	free(m->users);
 	*m = (struct store_message){0};
 }
 

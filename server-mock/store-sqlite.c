@@ -43,6 +43,20 @@ static const char *const migrations[] = {
     "CREATE TABLE IF NOT EXISTS reads(conv INTEGER NOT NULL, user INTEGER NOT NULL,"
     " sender INTEGER NOT NULL, seq INTEGER NOT NULL,"
     " PRIMARY KEY(conv, user, sender)) WITHOUT ROWID;",
+    /*
+     * 4: items (docs/protocol.md, "Items"): kind NULL is a text message;
+     * body '' when an item has none or its text was erased (deleted).
+     */
+    "ALTER TABLE messages ADD COLUMN kind TEXT;"
+    "ALTER TABLE messages ADD COLUMN target_sender TEXT;"
+    "ALTER TABLE messages ADD COLUMN target_seq INTEGER;"
+    "ALTER TABLE messages ADD COLUMN action INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE messages ADD COLUMN remove INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE messages ADD COLUMN op TEXT;"
+    "ALTER TABLE messages ADD COLUMN users TEXT;"
+    "ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX messages_target ON messages(conv, target_sender, target_seq)"
+    " WHERE target_sender IS NOT NULL;",
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -70,11 +84,19 @@ static const char *const sql[Q_COUNT] = {
 			" WHERE conv = ?1 AND sender = ?2 AND client_id = ?3",
     [Q_SEQ_NEXT] = "UPDATE members SET last_seq = last_seq + 1 WHERE conv = ?1 AND user = ?2"
 		   " RETURNING last_seq",
-    [Q_MSG_INSERT] = "INSERT INTO messages(conv, sender, seq, ts, client_id, body)"
-		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_MSG_INSERT] = "INSERT INTO messages(conv, sender, seq, ts, client_id, body, kind,"
+		     " target_sender, target_seq, action, remove, op, users)"
+		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    [Q_MSG_FIND] = "SELECT m.sender, m.kind, m.deleted FROM messages m"
+		   " JOIN users u ON u.id = m.sender"
+		   " WHERE m.conv = ?1 AND u.name = ?2 AND m.seq = ?3",
+    [Q_MSG_ERASE] = "UPDATE messages SET body = '', deleted = 1 WHERE conv = ?1 AND"
+		    " ((sender = (SELECT id FROM users WHERE name = ?2) AND seq = ?3)"
+		    " OR (kind = 'edit' AND target_sender = ?2 AND target_seq = ?3))",
     [Q_MSG_RANGE] = "SELECT id FROM messages WHERE conv = ?1 AND sender = ?2"
 		    " AND seq BETWEEN ?3 AND ?4 ORDER BY seq LIMIT ?5",
-    [Q_MSG_GET] = "SELECT c.pubid, u.name, m.seq, m.ts, m.body FROM messages m"
+    [Q_MSG_GET] = "SELECT c.pubid, u.name, m.seq, m.ts, m.body, m.kind, m.target_sender,"
+		  " m.target_seq, m.action, m.remove, m.op, m.users, m.deleted FROM messages m"
 		  " JOIN convs c ON c.id = m.conv JOIN users u ON u.id = m.sender"
 		  " WHERE m.id = ?1",
     [Q_EVENT_INSERT] = "INSERT INTO events(type, conv, msg) VALUES (?1, ?2, ?3)",
@@ -370,6 +392,10 @@ const struct store_ops store_sqlite_ops = {
     .message_put = sq_message_put,
     .message_range = sq_message_range,
     .message_get = sq_message_get,
+    .message_find = sq_message_find,
+    .message_by_client = sq_message_by_client,
+    .message_erase = sq_message_erase,
+    .scrub = sq_scrub,
     .event_append = sq_event_append,
     .event_list = sq_event_list,
     .cursor = sq_cursor,

@@ -33,6 +33,8 @@ enum q {
 	Q_MSG_INSERT,
 	Q_MSG_RANGE,
 	Q_MSG_GET,
+	Q_MSG_FIND,
+	Q_MSG_ERASE,
 	Q_EVENT_INSERT,
 	Q_INBOX_INSERT,
 	Q_INBOX_COUNT,
@@ -111,8 +113,15 @@ int sq_conv_senders(
 
 /* store-sqlite-message.c */
 int sq_message_put(struct store *s, int64_t conv, int64_t uid, const char *client_id,
-    const char *body, size_t bodylen, int64_t *msg, uint64_t *seq, int64_t *ts, bool *created,
+    const struct store_item *it, int64_t *msg, uint64_t *seq, int64_t *ts, bool *created,
     struct err *e);
+int sq_message_find(struct store *s, int64_t conv, const char *sender, uint64_t seq,
+    int64_t *sender_uid, char **kind, bool *deleted, struct err *e);
+int sq_message_by_client(
+    struct store *s, int64_t conv, int64_t uid, const char *client_id, int64_t *msg, struct err *e);
+int sq_message_erase(
+    struct store *s, int64_t conv, const char *sender, uint64_t seq, struct err *e);
+void sq_scrub(struct store *s);
 int sq_message_range(struct store *s, int64_t conv, int64_t sender, uint64_t lo, uint64_t hi,
     int64_t limit, int64_t **ids, size_t *n, struct err *e);
 int sq_message_get(struct store *s, int64_t msg, struct store_message *out, struct err *e);

@@ -43,7 +43,11 @@ struct store_conv {
 	size_t nmembers;
 };
 
-/* A message as delivered; body is NULL in the answer to a send. */
+/*
+ * A message (an item: docs/protocol.md, "Items") as delivered. body is NULL
+ * when the item has none (a delete, a member change, erased text) and in
+ * the answer to a send (receipt true).
+ */
 struct store_message {
 	char *conv; /* public id */
 	char *sender;
@@ -51,6 +55,35 @@ struct store_message {
 	int64_t ts; /* ms since the epoch, when it was stored */
 	char *body;
 	size_t bodylen;
+	char *kind; /* NULL: a text message; else "edit", "delete", "react", "member", "title" */
+	char *target_sender; /* the item it acts on (a reply's target), or NULL */
+	uint64_t target_seq;
+	bool action; /* a message that is an action (/me) */
+	bool remove; /* a react that takes the reaction back */
+	char *op; /* a member item's operation */
+	char *users; /* a member item's users, separated by single spaces */
+	bool deleted; /* its text was erased by a delete */
+	bool receipt; /* the answer to a send: conv, sender, seq and ts only */
+};
+
+/* What a new item holds besides its sender and conversation (store_send_item). */
+struct store_item {
+	const char *kind; /* NULL or "message", "edit", "delete", "react", "member", "title" */
+	const char *body; /* NULL: none */
+	size_t bodylen;
+	const char *target_sender; /* NULL: none */
+	uint64_t target_seq;
+	bool action, remove;
+	const char *op; /* member items */
+	const char *users; /* member items: names separated by single spaces */
+};
+
+/* Why store_send_item refused an item (its checks on the target). */
+enum store_refusal {
+	STORE_OK = 0,
+	STORE_NO_TARGET, /* the target is no message of the conversation (404) */
+	STORE_NOT_YOURS, /* an edit or delete of another sender's message (403) */
+	STORE_DELETED, /* an edit or reaction of a deleted message (409) */
 };
 
 enum store_event_type { STORE_EV_MESSAGE = 1, STORE_EV_CONVERSATION = 2, STORE_EV_READ = 3 };
@@ -201,8 +234,26 @@ struct store_ops {
 	 * answers).
 	 */
 	int (*message_put)(struct store *s, int64_t conv, int64_t uid, const char *client_id,
-	    const char *body, size_t bodylen, int64_t *msg, uint64_t *seq, int64_t *ts,
-	    bool *created, struct err *e);
+	    const struct store_item *it, int64_t *msg, uint64_t *seq, int64_t *ts, bool *created,
+	    struct err *e);
+	/*
+	 * The message (sender, seq) of conv: 0 found (its sender's id, *kind
+	 * allocated, NULL for a text message; *deleted), 1 none, -1.
+	 */
+	int (*message_find)(struct store *s, int64_t conv, const char *sender, uint64_t seq,
+	    int64_t *sender_uid, char **kind, bool *deleted, struct err *e);
+	/* The id of uid's message with client_id in conv: 0 (*msg), 1 none, -1. */
+	int (*message_by_client)(struct store *s, int64_t conv, int64_t uid, const char *client_id,
+	    int64_t *msg, struct err *e);
+	/*
+	 * Erases (secure_delete) the text of message (sender, seq) of conv and
+	 * of every edit of it, and marks them deleted; in the caller's
+	 * transaction.
+	 */
+	int (*message_erase)(
+	    struct store *s, int64_t conv, const char *sender, uint64_t seq, struct err *e);
+	/* After a commit that erased text: no copy left in a journal (WAL checkpoint). */
+	void (*scrub)(struct store *s);
 	/*
 	 * Appends to *ids (growing *n) the ids of sender's messages in conv
 	 * with seq in lo..hi, by seq, at most limit of them.
@@ -360,6 +411,24 @@ int store_send(struct store *s, int64_t uid, int64_t conv, const char *client_id
     size_t bodylen, struct store_message *out, bool *created, int64_t **woken, size_t *nwoken,
     struct err *e);
 void store_message_free(struct store_message *m);
+/*
+ * Stores an item of uid (docs/protocol.md, "Items") in one transaction
+ * with its event, checking its target: *refused says why it was not
+ * stored (STORE_OK when it was, or when client_id named an earlier item:
+ * *created false). A delete erases its target's text and its edits'.
+ */
+int store_send_item(struct store *s, int64_t uid, int64_t conv, const char *client_id,
+    const struct store_item *it, struct store_message *out, bool *created,
+    enum store_refusal *refused, int64_t **woken, size_t *nwoken, struct err *e);
+/*
+ * For the server's own items (member, title): appends `it` as uid's next
+ * item in conv (uid must be a member), with its event to every member,
+ * inside the transaction the caller opened with s->ops->begin. *seq and
+ * *ts (may be NULL) get its place; *woken (allocated) the members to wake
+ * after the commit.
+ */
+int store_item_append(struct store *s, int64_t conv, int64_t uid, const struct store_item *it,
+    uint64_t *seq, int64_t *ts, int64_t **woken, size_t *nwoken, struct err *e);
 
 /* What a sync asks: the scope, and per conversation the vector held. */
 struct sync_conv {

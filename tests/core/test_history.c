@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "fold.h"
 #include "history.h"
 #include "testlib.h"
 
@@ -52,6 +53,136 @@ vec_text(struct history *h, const char *conv)
 	return b.data ? b.data : xstrdup("");
 }
 
+/* A window folds with the items acting on it and its reply targets, found by index. */
+static void
+history__fold__window_with_acts_and_reply_targets(void **state)
+{
+	(void)state;
+	struct history h;
+	open_mem(&h);
+	struct err e = {0};
+	struct message v[] = {
+	    {.conv = "c1", .sender = "ann", .seq = 1, .ts = 1, .body = "old question"},
+	    {.conv = "c1", .sender = "ann", .seq = 2, .ts = 2, .body = "lunch?"},
+	    {.conv = "c1",
+		.sender = "ann",
+		.seq = 3,
+		.ts = 3,
+		.body = "lunch at one?",
+		.kind = "edit",
+		.target_sender = "ann",
+		.target_seq = 2},
+	    {.conv = "c1",
+		.sender = "bob",
+		.seq = 1,
+		.ts = 4,
+		.body = "+1",
+		.kind = "react",
+		.target_sender = "ann",
+		.target_seq = 2},
+	    {.conv = "c1",
+		.sender = "bob",
+		.seq = 2,
+		.ts = 5,
+		.body = "answer",
+		.target_sender = "ann",
+		.target_seq = 1},
+	    {.conv = "c1",
+		.sender = "ann",
+		.seq = 4,
+		.ts = 6,
+		.body = "",
+		.kind = "delete",
+		.target_sender = "ann",
+		.target_seq = 1},
+	};
+	assert_int_equal(history_insert(&h, v, 6, NULL, &e), 0);
+	struct message *lines;
+	size_t n;
+	/* The window holds the last two lines: ann:2 and bob:2 (whose target is outside). */
+	assert_int_equal(history_messages(&h, "c1", 0, 2, &lines, &n, &e), 0);
+	assert_int_equal(n, 2);
+	struct folded *f;
+	assert_int_equal(history_fold(&h, "c1", lines, n, &f, &e), 0);
+	assert_string_equal(f[0].text, "lunch at one?");
+	assert_true(f[0].edited);
+	assert_int_equal(f[0].nreactions, 1);
+	assert_string_equal(f[0].reactions[0].who[0], "bob");
+	assert_true(f[1].reply);
+	assert_true(f[1].quote.known);
+	assert_true(f[1].quote.deleted);
+	folds_free(f, n);
+	messages_free(lines, n);
+	sqlite3_stmt *st;
+	assert_int_equal(db_prepare(&h.db, &st,
+			     "EXPLAIN QUERY PLAN SELECT id FROM messages WHERE conv = 'c1'"
+			     " AND target_sender = 'ann' AND target_seq = 2"
+			     " AND kind IN ('edit', 'delete', 'react')",
+			     &e),
+	    0);
+	assert_int_equal(db_step(&h.db, st, &e), SQLITE_ROW);
+	assert_non_null(strstr((const char *)sqlite3_column_text(st, 3), "messages_target"));
+	sqlite3_finalize(st);
+	history_close(&h);
+}
+
+/* Items are held (their seqs in the vector) with their fields; only lines are listed. */
+static void
+history__items__held_in_vector_lines_listed(void **state)
+{
+	(void)state;
+	struct history h;
+	open_mem(&h);
+	struct err e = {0};
+	struct message v[] = {
+	    {.conv = "c1", .sender = "ann", .seq = 1, .ts = 1, .body = "hi", .action = true},
+	    {.conv = "c1",
+		.sender = "ann",
+		.seq = 2,
+		.ts = 2,
+		.body = "hey",
+		.kind = "edit",
+		.target_sender = "ann",
+		.target_seq = 1},
+	    {.conv = "c1",
+		.sender = "bob",
+		.seq = 1,
+		.ts = 3,
+		.body = "+1",
+		.kind = "react",
+		.target_sender = "ann",
+		.target_seq = 1,
+		.remove = true},
+	    {.conv = "c1",
+		.sender = "bob",
+		.seq = 2,
+		.ts = 4,
+		.body = "",
+		.kind = "member",
+		.op = "add",
+		.users = "cy dee"},
+	    {.conv = "c1", .sender = "bob", .seq = 3, .ts = 5, .body = "", .kind = "poll"},
+	    {.conv = "c1", .sender = "bob", .seq = 4, .ts = 6, .body = "", .deleted = true},
+	};
+	size_t n = 0;
+	assert_int_equal(history_insert(&h, v, 6, &n, &e), 0);
+	assert_int_equal(n, 6);
+	char *t = vec_text(&h, "c1");
+	assert_string_equal(t, "ann:1-2\nbob:1-4\n");
+	free(t);
+	struct message *out;
+	assert_int_equal(history_messages(&h, "c1", 0, 10, &out, &n, &e), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(out[0].body, "hi");
+	assert_true(out[0].action);
+	assert_null(out[0].kind);
+	assert_string_equal(out[1].kind, "member");
+	assert_string_equal(out[1].users, "cy dee");
+	assert_true(out[2].deleted);
+	messages_free(out, n);
+	history_close(&h);
+}
+
 /* The schema is created at its last version and reopening keeps the data. */
 static void
 history__open__migrates_and_reopens(void **state)
@@ -67,7 +198,7 @@ history__open__migrates_and_reopens(void **state)
 	sqlite3_stmt *st;
 	assert_int_equal(db_prepare(&h.db, &st, "PRAGMA user_version", &e), 0);
 	assert_int_equal(db_step(&h.db, st, &e), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 2);
+	assert_int_equal(sqlite3_column_int(st, 0), 3);
 	sqlite3_finalize(st);
 	char *t = vec_text(&h, "c1");
 	assert_string_equal(t, "alice:1\n");
@@ -409,6 +540,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(history__open__migrates_and_reopens),
+	    cmocka_unit_test(history__items__held_in_vector_lines_listed),
+	    cmocka_unit_test(history__fold__window_with_acts_and_reply_targets),
 	    cmocka_unit_test(history__vector__ranges_merge_and_keep_holes),
 	    cmocka_unit_test(history__insert__ignores_duplicates),
 	    cmocka_unit_test(history__put_convs__rewrites_only_changes),

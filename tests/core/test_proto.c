@@ -12,6 +12,82 @@
 
 #define S(x) x, strlen(x)
 
+/* Items decode with their fields; an unknown kind is kept; bad items are refused. */
+static void
+proto__items__decode_kinds_and_refuse_bad_ones(void **state)
+{
+	(void)state;
+	const char *body =
+	    "{\"messages\":["
+	    "{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":1,\"ts\":1,\"kind\":\"edit\","
+	    "\"body\":\"new\",\"target\":{\"sender\":\"bob\",\"seq\":0}}],"
+	    "\"more\":false,\"cursor\":1}";
+	struct sync_reply r;
+	struct err e = {0};
+	assert_int_equal(proto_parse_sync(S(body), &r, &e), -1);
+	const char *good =
+	    "{\"messages\":["
+	    "{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":1,\"ts\":1,\"deleted\":true},"
+	    "{\"conv\":\"c1\",\"sender\":\"bob\",\"seq\":2,\"ts\":2,\"kind\":\"delete\","
+	    "\"target\":{\"sender\":\"bob\",\"seq\":1}},"
+	    "{\"conv\":\"c1\",\"sender\":\"ann\",\"seq\":1,\"ts\":3,\"kind\":\"react\","
+	    "\"body\":\"+1\",\"remove\":true,\"target\":{\"sender\":\"bob\",\"seq\":1}},"
+	    "{\"conv\":\"c1\",\"sender\":\"ann\",\"seq\":2,\"ts\":4,\"kind\":\"member\","
+	    "\"op\":\"add\",\"users\":[\"cy\",\"dee\"]},"
+	    "{\"conv\":\"c1\",\"sender\":\"ann\",\"seq\":3,\"ts\":5,\"kind\":\"poll\"},"
+	    "{\"conv\":\"c1\",\"sender\":\"ann\",\"seq\":4,\"ts\":6,\"body\":\"waves\","
+	    "\"action\":true,\"target\":{\"sender\":\"bob\",\"seq\":1}}],"
+	    "\"more\":false,\"cursor\":1}";
+	assert_int_equal(proto_parse_sync(S(good), &r, &e), 0);
+	assert_int_equal(r.nmsgs, 6);
+	assert_int_equal(message_kind(&r.msgs[0]), ITEM_MESSAGE);
+	assert_true(r.msgs[0].deleted);
+	assert_string_equal(r.msgs[0].body, "");
+	assert_int_equal(message_kind(&r.msgs[1]), ITEM_DELETE);
+	assert_string_equal(r.msgs[1].target_sender, "bob");
+	assert_int_equal(r.msgs[1].target_seq, 1);
+	assert_int_equal(message_kind(&r.msgs[2]), ITEM_REACT);
+	assert_true(r.msgs[2].remove);
+	assert_string_equal(r.msgs[2].body, "+1");
+	assert_string_equal(r.msgs[3].op, "add");
+	assert_string_equal(r.msgs[3].users, "cy dee");
+	assert_int_equal(message_kind(&r.msgs[4]), ITEM_UNKNOWN);
+	assert_string_equal(r.msgs[4].kind, "poll");
+	assert_false(message_is_line(&r.msgs[4]));
+	assert_true(r.msgs[5].action);
+	assert_string_equal(r.msgs[5].target_sender, "bob");
+	sync_reply_free(&r);
+	const char *bad[] = {
+	    "{\"conv\":\"c1\",\"sender\":\"b\",\"seq\":1,\"ts\":1,\"kind\":\"edit\",\"body\":"
+	    "\"x\"}",
+	    "{\"conv\":\"c1\",\"sender\":\"b\",\"seq\":1,\"ts\":1,\"kind\":\"\\u001b[2J\"}",
+	    "{\"conv\":\"c1\",\"sender\":\"b\",\"seq\":1,\"ts\":1,\"kind\":\"member\",\"op\":"
+	    "\"add\"}",
+	    "{\"conv\":\"c1\",\"sender\":\"b\",\"seq\":1,\"ts\":1,\"body\":\"x\",\"action\":1}",
+	    "{\"conv\":\"c1\",\"sender\":\"b\",\"seq\":1,\"ts\":1}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		json_t *j = json_loads(bad[i], 0, NULL);
+		assert_non_null(j);
+		struct message m;
+		assert_int_equal(proto_msg_from_json(j, &m, &e), -1);
+		json_decref(j);
+	}
+	struct message it = {
+	    .kind = "react", .body = "+1", .target_sender = "bob", .target_seq = 3, .remove = true};
+	char *req = proto_item_request("c9", &it);
+	assert_string_equal(req,
+	    "{\"client_id\":\"c9\",\"kind\":\"react\",\"body\":\"+1\","
+	    "\"target\":{\"sender\":\"bob\",\"seq\":3},\"remove\":true}");
+	free(req);
+	struct message del = {
+	    .kind = "delete", .body = "", .target_sender = "bob", .target_seq = 3};
+	req = proto_item_request("c9", &del);
+	assert_string_equal(req,
+	    "{\"client_id\":\"c9\",\"kind\":\"delete\",\"target\":{\"sender\":\"bob\",\"seq\":3}}");
+	free(req);
+}
+
 /* A full sync answer decodes into messages, more, cursor and conversations. */
 static void
 proto__sync__decodes_good_answer(void **state)
@@ -463,6 +539,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(proto__parse__invalid_json_error_is_sanitized),
 	    cmocka_unit_test(proto__sync__decodes_good_answer),
+	    cmocka_unit_test(proto__items__decode_kinds_and_refuse_bad_ones),
 	    cmocka_unit_test(proto__sync__refuses_bad_answers),
 	    cmocka_unit_test(proto__vector__strict_ranges),
 	    cmocka_unit_test(proto__conversations__decode_with_vector),

@@ -18,7 +18,7 @@ shape() {
 		print sh(JSON::PP->new->decode(<STDIN>))'
 }
 # step LABEL METHOD PATH [BODY] [TOKEN]: one request; records "LABEL STATUS SHAPE"
-# in $LOG (without "next", which old clients ignore), sets OUT.
+# in $LOG (without "next" and health's "items", which old clients ignore), sets OUT.
 step() {
 	local label=$1
 	shift
@@ -30,6 +30,7 @@ step() {
 		[ "$(jx "$OUT" '$d->{more} ? 1 : 0')" = 1 ] || NEXT_BAD=$((NEXT_BAD + 1))
 	fi
 	s=${s//,next:str/}
+	s=${s//items:bool,/}
 	echo "$label $HTTP_STATUS $s" >>"$LOG"
 }
 # sync_loop LABEL TOKEN BODY-EXTRA: a vector sync with limit 3 repeated while

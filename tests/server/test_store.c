@@ -551,7 +551,7 @@ server__sync__continuation_owner_and_expiry(void **state)
 	store_close(s);
 }
 
-/* A database of the first schema (no continuations, no events(conv) index, no reads) is upgraded. */
+/* A database of the first schema (no continuations, no events(conv) index, no reads, no items) is upgraded. */
 static void
 server__store__upgrades_first_schema(void **state)
 {
@@ -570,11 +570,17 @@ server__store__upgrades_first_schema(void **state)
 	store_close(s);
 	/* Back to version 1, as a server from before this change left it. */
 	struct db db;
-	const char *const as_is[] = {"", "", ""};
-	assert_int_equal(db_open(&db, path, as_is, 3, 0, &e), 0);
+	const char *const as_is[] = {"", "", "", ""};
+	assert_int_equal(db_open(&db, path, as_is, 4, 0, &e), 0);
 	assert_int_equal(
 	    db_exec(&db,
 		"DROP TABLE sync_continuations; DROP INDEX events_conv; DROP TABLE reads;"
+		" DROP INDEX messages_target; ALTER TABLE messages DROP COLUMN kind;"
+		" ALTER TABLE messages DROP COLUMN target_sender;"
+		" ALTER TABLE messages DROP COLUMN target_seq;"
+		" ALTER TABLE messages DROP COLUMN action; ALTER TABLE messages DROP COLUMN remove;"
+		" ALTER TABLE messages DROP COLUMN op; ALTER TABLE messages DROP COLUMN users;"
+		" ALTER TABLE messages DROP COLUMN deleted;"
 		" PRAGMA user_version = 1;",
 		&e),
 	    0);
