@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "fold.h"
 #include "natter.h"
 #include "text.h"
 
@@ -44,6 +45,25 @@ snippet(const char *text)
 	}
 	free(first);
 	return cut;
+}
+
+/* The target's folded line from history (raw text, reactions); false when not held. */
+static bool
+target_fold(struct folded *out)
+{
+	struct message m;
+	struct err e = {0};
+	if (ui.cur == NULL || ui.target.sender == NULL ||
+	    history_get(ui.hist, ui.cur, ui.target.sender, ui.target.seq, &m, &e) != 0)
+		return false;
+	struct folded *f = NULL;
+	bool ok = history_fold(ui.hist, ui.cur, &m, 1, &f, &e) == 0;
+	if (ok) {
+		*out = f[0];
+		free(f);
+	}
+	message_free(&m);
+	return ok;
 }
 
 /* Marks message i as the selected one (SIZE_MAX: none) and scrolls it into sight. */
@@ -144,6 +164,15 @@ begin(enum ui_mode mode)
 	ui.note[0] = '\0';
 	ui.mode = mode;
 	if (mode == MODE_EDIT) {
+		/* The text as it was sent (the window's is sanitised). */
+		struct folded f = {0};
+		if (target_fold(&f)) {
+			if (f.text) {
+				free(ui.target.text);
+				ui.target.text = xstrdup(f.text);
+			}
+			fold_free(&f);
+		}
 		edit_clear(&ui.edit);
 		edit_paste(&ui.edit, ui.target.text, strlen(ui.target.text));
 	} else if (mode != MODE_DELETE) {
@@ -156,21 +185,53 @@ static void
 done(void)
 {
 	select_cancel();
-	ui.queued++;
-	net_flush(&ui.net);
-	window_update();
 	ui.scroll = 0;
 }
 
-/* Queues an item acting on the target; kind is "edit", "delete", "react" or "message". */
+/*
+ * Asks for an item to be posted to the conversation shown: kind "edit",
+ * "delete", "react" or NULL (a text message), on the target when target.
+ */
+static bool
+post(const char *kind, const char *body, bool target, bool action, bool remove)
+{
+	if (ui.cur == NULL || !ui.net.started || (target && ui.target.sender == NULL))
+		return false;
+	struct message it = {.conv = ui.cur,
+	    .sender = (char *)ui.me,
+	    .body = (char *)body,
+	    .kind = (char *)kind,
+	    .target_sender = target ? ui.target.sender : NULL,
+	    .target_seq = target ? ui.target.seq : 0,
+	    .action = action,
+	    .remove = remove};
+	net_post_item(&ui.net, &it);
+	return true;
+}
+
+/* Posts an item acting on the target: kind "edit", "delete", "react", or NULL for a reply. */
 static bool
 queue(const char *kind, const char *body, bool remove)
 {
-	(void)kind;
-	(void)body;
-	(void)remove;
-	window_notice("message operations need a newer natter");
-	return false;
+	return post(kind, body, true, false, remove);
+}
+
+/* True when the user's reaction text is on the target now (reacting again takes it back). */
+static bool
+reacted(const char *text)
+{
+	struct folded f;
+	if (!target_fold(&f))
+		return false;
+	bool found = false;
+	for (size_t i = 0; i < f.nreactions && !found; i++) {
+		if (strcmp(f.reactions[i].text, text) != 0)
+			continue;
+		for (size_t k = 0; k < f.reactions[i].n && !found; k++)
+			found = strcmp(f.reactions[i].who[k], ui.me) == 0;
+	}
+	fold_free(&f);
+	return found;
 }
 
 /* True when s is a reaction the protocol takes: 1 to 64 bytes, no space or control. */
@@ -199,8 +260,11 @@ enter_react(const char *text)
 		    "a reaction is one emoji or word without spaces: 1 to 6 pick one");
 		return;
 	}
-	if (queue("react", text, false))
+	bool again = reacted(text);
+	if (queue("react", text, again)) {
+		snprintf(ui.note, sizeof(ui.note), "%s %s", again ? "took back" : "reacted", text);
 		done();
+	}
 }
 
 /* Handles a key while a message is selected, a deletion waits for y, or a reaction for a number. */
@@ -314,7 +378,7 @@ select_enter(const char *line)
 		enter_react(c.text + strspn(c.text, " "));
 	} else if (!text_acceptable(c.text, strlen(c.text))) {
 		window_notice("that message holds characters that cannot be sent");
-	} else if (queue(ui.mode == MODE_EDIT ? "edit" : "message", c.text, false)) {
+	} else if (queue(ui.mode == MODE_EDIT ? "edit" : NULL, c.text, false)) {
 		done();
 	}
 	command_free(&c);
@@ -329,8 +393,10 @@ select_action(const char *text)
 		window_notice("that message holds characters that cannot be sent");
 		return;
 	}
-	(void)text;
-	window_notice("actions need a newer natter");
+	if (post(NULL, text, false, true, false)) {
+		ui.scroll = 0;
+		ui.dirty = true;
+	}
 }
 
 /* Re-finds the selection after the window was read again. */
@@ -368,7 +434,8 @@ select_mode_line(void)
 		    who, s, ui.target.own ? "e edit, d delete, " : "");
 		break;
 	case MODE_DELETE:
-		line = xasprintf("delete \"%s\" for everyone? y deletes, any other key keeps it", s);
+		line =
+		    xasprintf("delete \"%s\" for everyone? y deletes, any other key keeps it", s);
 		break;
 	case MODE_EDIT:
 		line = xasprintf("editing \"%s\": Enter saves, Esc cancels", s);

@@ -133,10 +133,17 @@ view_msg_set_quote(struct view_msg *m, const char *sender, const char *text)
 	m->quotelen = 0;
 	if (sender == NULL)
 		return;
+	char *who = text_sanitize(sender, strlen(sender), 0);
+	m->wrapw = 0;
+	if (text == NULL) {
+		m->quote = xasprintf("%s%s", QUOTE_MARK, who);
+		m->quotelen = strlen(m->quote);
+		free(who);
+		return;
+	}
 	size_t line = strcspn(text, "\n");
 	char *clean = text_sanitize(text, line, 0);
 	char *cut = text_truncate(clean, QUOTE_CHARS);
-	char *who = text_sanitize(sender, strlen(sender), 0);
 	m->quote = xasprintf(
 	    "%s%s: %s%s", QUOTE_MARK, who, cut, text[line] && strcmp(cut, clean) == 0 ? "…" : "");
 	m->quotelen = strlen(m->quote);

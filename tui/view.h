@@ -128,7 +128,10 @@ size_t view_layout(
  * text is wrapped again when next laid out.
  */
 void view_msg_set_text(struct view_msg *m, const char *body, size_t bodylen, int flags);
-/* Sets the quote above m: sender and the first line of text (raw); NULL sender: none. */
+/*
+ * Sets the quote above m: sender and the first line of text (raw); text
+ * NULL: the sender alone (a name such as "alice:3"); sender NULL: none.
+ */
 void view_msg_set_quote(struct view_msg *m, const char *sender, const char *text);
 /* Sets the reactions under m ("👍 2 alice, bob"); n 0: none. */
 void view_msg_set_reactions(struct view_msg *m, const struct view_reaction *r, size_t n);

@@ -48,6 +48,106 @@ key Escape
 wait_for sh -c "! TMUX_TMPDIR=$T_TMP tmux -L natter-test-$$ capture-pane -p -t natter | grep -q 'selected <'"
 ok $? "Escape leaves the selection"
 
+# bob watches in a terminal of his own.
+tm_natter -s bob "${BOB[@]}"
+bob_has() { pane_of bob | grep -qF -- "$1"; }
+bob_lacks() { ! pane_of bob | grep -qF -- "$1"; }
+bkey() { "${TM[@]}" send-keys -t "=bob:" "$@"; }
+bkeys() { "${TM[@]}" send-keys -t "=bob:" -l -- "$1"; }
+wait_for bob_has "bob asks a question"
+ok $? "bob's natter shows the conversation"
+
+# Edit: e fills the input line with the text; Enter sends the new one.
+key M-s Up
+wait_for pane_has "selected <alice> alice says hi"
+key e
+wait_for pane_has "edit> alice says hi"
+ok $? "e puts the text on the input line"
+like "$(mode_line)" "editing \"alice says hi\": Enter saves, Esc cancels" "the mode line says what Enter does"
+key C-u
+keys "alice says hello"
+key Enter
+wait_for pane_has "<alice> alice says hello (edited)"
+ok $? "Enter edits the message in place, marked (edited)"
+wait_for bob_has "<alice> alice says hello (edited)"
+ok $? "bob's open natter redraws the line"
+ok "$(bob_lacks 'alice says hi'; echo $?)" "and no longer shows the old text"
+
+# Reply: the mode line quotes the target; the reply is drawn under a one-line quote.
+key M-s
+wait_for pane_has "selected <bob> bob asks a question"
+key r
+wait_for pane_has "replying to bob: bob asks a question"
+ok $? "r: the mode line says replying to bob: first words"
+keys "yes, at noon"
+key Enter
+wait_for pane_has "<alice> yes, at noon"
+ok $? "Enter sends the reply"
+like "$(pane)" "↱ bob: bob asks a question[^$'\n']*"$'\n'"[^$'\n']*<alice> yes, at noon" "under a quote of bob's message"
+wait_for bob_has "↱ bob: bob asks a question"
+ok $? "bob sees the quote too"
+
+# React: 1 picks 👍 at once; bob reacts too; the same again takes it back.
+key M-s Up
+wait_for pane_has "selected <bob> bob asks a question"
+key +
+wait_for pane_has "react to bob: 1 👍"
+ok $? "+ offers the common reactions"
+key 1
+wait_for pane_has "👍 1 alice"
+ok $? "1 reacts 👍, shown under the message with who"
+wait_for bob_has "👍 1 alice"
+ok $? "bob sees alice's reaction"
+bkey M-s Up
+wait_for bob_has "selected <bob> bob asks a question"
+bkey +
+bkeys "👍"
+bkey Enter
+wait_for pane_has "👍 2 alice, bob"
+ok $? "bob's reaction counts: 👍 2 alice, bob"
+key M-s Up + 1
+wait_for pane_has "👍 1 bob"
+ok $? "the same reaction again takes alice's back"
+key M-s Up +
+keys "🎉"
+key Enter
+wait_for pane_has "👍 1 bob  🎉 1 alice"
+ok $? "a typed reaction goes beside the others"
+
+# /me, then Up on the empty line edits it.
+keys "/me waves"
+key Enter
+wait_for pane_has "* alice waves"
+ok $? "/me is drawn as an action"
+wait_for bob_has "* alice waves"
+ok $? "on bob's screen too"
+key Up
+wait_for pane_has "edit> waves"
+ok $? "Up on an empty line edits the last own message"
+keys " back"
+key Enter
+wait_for bob_has "* alice waves back (edited)"
+ok $? "and Enter sends the edit"
+
+# Delete asks first; y deletes for everyone.
+key M-s d
+wait_for pane_has "for everyone? y deletes"
+ok $? "d asks for a confirmation"
+key n
+wait_for pane_has "not deleted"
+ok $? "any other key keeps the message"
+key d y
+wait_for bob_has "<alice> (deleted)"
+ok $? "y deletes it: bob's screen shows (deleted)"
+ok "$(bob_lacks 'waves back'; echo $?)" "without its text"
+wait_for pane_has "<alice> (deleted)"
+ok $? "alice's too"
+key M-s
+wait_for pane_has "selected <alice> yes, at noon"
+ok $? "a deleted message cannot be selected"
+key Escape
+tm_close bob
+
 # The selection keeps the selected message in sight.
 seq 1 30 | sed 's/^/filler /' | "$NATTER" "${BOB[@]}" send --lines "$C" >/dev/null
 wait_for pane_has "filler 30"

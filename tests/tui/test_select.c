@@ -37,7 +37,7 @@ static char *
 row_text(const struct view_row *r)
 {
 	const char *base = r->kind == VIEW_ROW_QUOTE ? r->msg->quote
-	    : r->kind == VIEW_ROW_REACT		     ? r->msg->react
+	    : r->kind == VIEW_ROW_REACT              ? r->msg->react
 						     : r->msg->body;
 	return xstrndup(base + r->off, r->len);
 }
