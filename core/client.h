@@ -48,6 +48,11 @@ int client_new_conversation(struct client *c, const char *title, char *const *me
     struct conversation *out, struct err *e);
 int client_post_message(struct client *c, const char *conv, const char *client_id, const char *body,
     struct message *a, struct err *e);
+/* Posts an item (docs/protocol.md, "Items": kind, body, target, action, remove). */
+int client_post_item(struct client *c, const char *conv, const char *client_id,
+    const struct message *it, struct message *a, struct err *e);
+/* GET /v1/health: *yes when the server implements items. */
+int client_has_items(struct client *c, bool *yes, struct err *e);
 /*
  * POST /v1/sync of the conversations ids, have being entries encoded by
  * proto_have_entry (of those ids whose vector is not empty); limit 0 for

@@ -27,7 +27,8 @@ fold_text(const struct message *line, const struct message *acts, size_t nacts, 
 	for (size_t i = 0; i < nacts; i++) {
 		const struct message *a = &acts[i];
 		/* Only the sender edits or deletes: anything else is a server's bug, ignored. */
-		if (!fold_acts_on(a, line->sender, line->seq) || strcmp(a->sender, line->sender) != 0)
+		if (!fold_acts_on(a, line->sender, line->seq) ||
+		    strcmp(a->sender, line->sender) != 0)
 			continue;
 		if (message_kind(a) == ITEM_DELETE)
 			*deleted = true;
@@ -137,8 +138,8 @@ add_reaction(struct folded *out, const char *text, const char *who)
  * highest seq decides; the present ones in order of their (ts, sender, seq).
  */
 static void
-fold_reactions(const struct message *line, const struct message *acts, size_t nacts,
-    struct folded *out)
+fold_reactions(
+    const struct message *line, const struct message *acts, size_t nacts, struct folded *out)
 {
 	const struct message **win = xcalloc(nacts + 1, sizeof(*win));
 	size_t nw = 0;
@@ -179,7 +180,9 @@ fold_line(const struct message *line, const struct message *acts, size_t nacts,
 	const char *text = fold_text(line, acts, nacts, &out->edited, &out->deleted);
 	out->text = text != NULL ? xstrdup(text) : NULL;
 	out->action = line->action;
-	fold_reactions(line, acts, nacts, out);
+	/* A deleted message keeps nothing, not even the reactions to it. */
+	if (!out->deleted)
+		fold_reactions(line, acts, nacts, out);
 	if (line->target_sender == NULL)
 		return;
 	out->reply = true;

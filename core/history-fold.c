@@ -10,8 +10,9 @@
 #include "fold.h"
 #include "history.h"
 
-#define MSG_COLS "id, sender, seq, ts, body, kind, target_sender, target_seq, action, remove," \
-		 " deleted, op, users"
+#define MSG_COLS \
+	"id, sender, seq, ts, body, kind, target_sender, target_seq, action, remove," \
+	" deleted, op, users"
 
 /* Reads one row of MSG_COLS into a new message of l. */
 static void
@@ -119,7 +120,8 @@ history_fold(struct history *h, const char *conv, const struct message *lines, s
 			const struct message *m = &lines[i], *t = NULL;
 			if (m->target_sender != NULL) {
 				size_t j = find(lines, n, m->target_sender, m->target_seq);
-				size_t k = find(targets.v, targets.n, m->target_sender, m->target_seq);
+				size_t k =
+				    find(targets.v, targets.n, m->target_sender, m->target_seq);
 				t = j < n ? &lines[j] : k < targets.n ? &targets.v[k] : NULL;
 			}
 			fold_line(m, acts.v, acts.n, t, &f[i]);

@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "history.h"
 #include "natter.h"
@@ -36,8 +37,69 @@ search_open(struct search *s, const char *path, struct err *e)
 	if (db_step(&s->db, st, e) == SQLITE_ROW)
 		s->indexed = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
+	if (db_prepare(&s->db, &st, "SELECT value FROM state WHERE key = 'erasures'", e) < 0) {
+		db_close(&s->db);
+		return -1;
+	}
+	if (db_step(&s->db, st, e) == SQLITE_ROW)
+		s->erasures = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
 	s->open = true;
 	return 0;
+}
+
+/* Drops the index when history.db erased text since it was started. */
+int
+search_purge(struct search *s, struct history *h, struct err *e)
+{
+	struct err me = {0};
+	char *v = history_meta_get(h, "erasures", &me);
+	if (me.kind) {
+		*e = me;
+		return -1;
+	}
+	int64_t now = v != NULL ? strtoll(v, NULL, 10) : 0;
+	free(v);
+	if (now == s->erasures)
+		return 0;
+	/* secure_delete zeroes the dropped pages; the checkpoint empties the WAL. */
+	char *sql =
+	    xasprintf("DROP TABLE fts;"
+		      "CREATE VIRTUAL TABLE fts USING fts5(body, content = '',"
+		      "  tokenize = 'unicode61 remove_diacritics 2');"
+		      "INSERT INTO state (key, value) VALUES ('indexed', 0), ('erasures', %lld)"
+		      " ON CONFLICT (key) DO UPDATE SET value = excluded.value;",
+		(long long)now);
+	int rc = db_begin(&s->db, e);
+	if (rc == 0 && db_exec(&s->db, sql, e) < 0) {
+		db_rollback(&s->db);
+		rc = -1;
+	}
+	free(sql);
+	if (rc < 0 || db_commit(&s->db, e) < 0)
+		return -1;
+	db_exec(&s->db, "PRAGMA wal_checkpoint(TRUNCATE)", &me);
+	s->indexed = 0;
+	s->erasures = now;
+	return 1;
+}
+
+/* Purges DATA's search.db when it exists. */
+int
+search_purge_file(const char *data_dir, struct history *h, struct err *e)
+{
+	char *path = xasprintf("%s/search.db", data_dir);
+	int rc = 0;
+	if (access(path, F_OK) == 0) {
+		struct search s;
+		rc = search_open(&s, path, e);
+		if (rc == 0) {
+			rc = search_purge(&s, h, e) < 0 ? -1 : 0;
+			search_close(&s);
+		}
+	}
+	free(path);
+	return rc;
 }
 
 /* Closes the index. */
@@ -55,6 +117,8 @@ search_index(struct search *s, struct history *h, size_t max, struct err *e)
 {
 	sqlite3_stmt *rd = NULL, *ins = NULL, *mark = NULL;
 	int n = -1;
+	if (search_purge(s, h, e) < 0)
+		return -1;
 	if (db_prepare(&h->db, &rd,
 		"SELECT id, body FROM messages WHERE id > ?1 ORDER BY id LIMIT ?2", e) < 0 ||
 	    db_prepare(&s->db, &ins, "INSERT INTO fts (rowid, body) VALUES (?1, ?2)", e) < 0 ||

@@ -37,7 +37,8 @@ reactions(const struct folded *f)
 	struct buf b = {0};
 	buf_puts(&b, "");
 	for (size_t i = 0; i < f->nreactions; i++) {
-		buf_printf(&b, "%s%s %zu (", i ? "; " : "", f->reactions[i].text, f->reactions[i].n);
+		buf_printf(
+		    &b, "%s%s %zu (", i ? "; " : "", f->reactions[i].text, f->reactions[i].n);
 		for (size_t j = 0; j < f->reactions[i].n; j++)
 			buf_printf(&b, "%s%s", j ? ", " : "", f->reactions[i].who[j]);
 		buf_puts(&b, ")");
@@ -83,6 +84,13 @@ fold__delete__no_text(void **state)
 	fold_line(&line, acts, 2, NULL, &f);
 	assert_null(f.text);
 	assert_true(f.deleted);
+	fold_free(&f);
+	struct message more[] = {
+	    act("delete", "ann", 3, 30, NULL, "ann", 1),
+	    act("react", "bob", 1, 20, "+1", "ann", 1),
+	};
+	fold_line(&line, more, 2, NULL, &f);
+	assert_int_equal(f.nreactions, 0);
 	fold_free(&f);
 	struct message bob_del = act("delete", "bob", 1, 30, NULL, "ann", 1);
 	fold_line(&line, &bob_del, 1, NULL, &f);
