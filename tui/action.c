@@ -32,10 +32,14 @@ run_help(const struct command *c)
 	for (size_t i = 0; i < command_count; i++)
 		buf_printf(&b, "\n  %-22s %s", command_table[i].usage, command_table[i].help);
 	buf_puts(&b,
-	    "\nKeys: Enter sends; Tab completes names and commands; Up/Down recall "
-	    "what you typed; PageUp/PageDown or the mouse wheel scroll; C-n/C-p or M-1..M-9 "
-	    "switch conversations; C-a C-e C-b C-f M-b M-f move; C-w C-u C-k cut, C-y "
-	    "pastes back; C-l redraws; C-c or /quit leaves.");
+	    "\nKeys: Enter sends; Tab completes names and commands; Up on an empty line "
+	    "edits your last message, Up/Down recall what you typed; PageUp/PageDown or the "
+	    "mouse wheel scroll; C-n/C-p or M-1..M-9 switch conversations; C-a C-e C-b C-f M-b "
+	    "M-f move; C-w C-u C-k cut, C-y pastes back; C-l redraws; C-c or /quit leaves."
+	    "\nMessages: M-s selects the newest message, Up/Down (or k/j) move the selection; "
+	    "then e edits it, d deletes it (y confirms), r replies to it, + reacts to it (1-6 "
+	    "pick a common reaction, or type one and Enter; the same again takes it back); "
+	    "Esc leaves.");
 	window_notice("%s", b.data);
 	buf_free(&b);
 }
@@ -64,6 +68,17 @@ say(const char *text)
 	net_flush(&ui.net);
 	window_update();
 	ui.scroll = 0;
+}
+
+/* /me: an action, drawn "* me TEXT". */
+static void
+run_me(const struct command *c)
+{
+	if (ui.cur == NULL) {
+		window_notice("no conversation open: /go NAME opens one");
+		return;
+	}
+	select_action(c->text);
 }
 
 /* /go: switches by name, an id, a title, or a list number. */
@@ -187,6 +202,8 @@ const struct command_info command_table[] = {
 	"remove members from this conversation (creator and admins)", CMD_KICK, run_invite},
     {"msg", COMMAND_ARGS_REQUIRED, "/msg USER [TEXT]",
 	"open the direct conversation with USER, sending TEXT", CMD_MSG, run_msg},
+    {"me", COMMAND_ARGS_REQUIRED, "/me TEXT", "send an action, shown as \"* you TEXT\"", CMD_ME,
+	run_me},
     {"mute", COMMAND_ARGS_OPTIONAL, "/mute [NAME]", "stop desktop notifications for a conversation",
 	CMD_MUTE, run_mute},
     {"new", COMMAND_ARGS_NEW, "/new TITLE MEMBER...",
@@ -211,6 +228,10 @@ const size_t command_count = nitems(command_table);
 void
 action_enter(const char *line)
 {
+	if (select_enter(line)) {
+		ui.dirty = true;
+		return;
+	}
 	struct command c;
 	command_parse(line, &c);
 	if (c.kind == CMD_SAY)

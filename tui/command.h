@@ -29,6 +29,7 @@ enum command_kind {
 	CMD_INVITE, /* text: USER... */
 	CMD_KICK, /* text: USER... */
 	CMD_TOPIC, /* text: the new title */
+	CMD_ME, /* text: an action to send */
 	CMD_QUIT,
 };
 

@@ -1,7 +1,8 @@
 /*
  * The keyboard: Emacs-style editing keys on the input line (edit.c does the
  * editing), Alt/Meta keys, function keys and the mouse wheel, bracketed
- * paste, Tab completion, and Enter, which hands the line to action.c.
+ * paste, Tab completion, and Enter, which hands the line to action.c. While
+ * a message is selected, select.c sees the keys first.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -34,6 +35,9 @@ meta_key(wint_t c)
 		return;
 	}
 	switch (c) {
+	case 's':
+		select_start();
+		break;
 	case 'b':
 		edit_fn(&ui.edit, EDIT_WORD_LEFT);
 		break;
@@ -56,6 +60,8 @@ function_key(wint_t k)
 {
 	size_t h = 0, w;
 	long page = screen_window_size(&h, &w) && h > 1 ? (long)h - 1 : 1;
+	if (ui.mode != MODE_NONE && select_key(k, true))
+		return;
 	switch (k) {
 	case KEY_RESIZE:
 		/* resizeterm's echo of our own SIGWINCH handling: already done. */
@@ -88,6 +94,11 @@ function_key(wint_t k)
 		edit_fn(&ui.edit, EDIT_DELETE);
 		break;
 	case KEY_UP:
+		/* Up on an empty line edits the last own message; once more, recalls. */
+		if (ui.mode == MODE_EDIT)
+			select_cancel();
+		else if (select_edit_last())
+			break;
 		edit_fn(&ui.edit, EDIT_HISTORY_PREV);
 		break;
 	case KEY_DOWN:
@@ -133,6 +144,8 @@ char_key(wint_t c, bool meta)
 		meta_key(c);
 		return;
 	}
+	if (ui.mode != MODE_NONE && select_key(c, false))
+		return;
 	switch (c) {
 	case 1: /* C-a */
 		edit_fn(&ui.edit, EDIT_HOME);
@@ -223,4 +236,7 @@ input_read(void)
 		char_key(c, esc);
 		esc = false;
 	}
+	/* A lone Escape leaves a selection, an edit, a reply or a reaction. */
+	if (esc && ui.mode != MODE_NONE)
+		select_cancel();
 }

@@ -216,6 +216,8 @@ struct net {
 	size_t new_n;
 	char *older; /* a PageUp's conversation, whose older window goes first; under mu */
 	struct net_member_req *mreq; /* a membership request waiting, under mu */
+	struct message_list items; /* items to post (send-item.c), under mu */
+	int takes_items; /* the server takes items: 1, not: -1, not yet asked: 0 (sender thread) */
 	struct net_news news; /* under mu */
 	char *server, *user, *token, *history_path, *sync_path;
 	bool verbose;
@@ -239,6 +241,16 @@ void net_members(struct net *n, struct net_member_req *r);
 void net_member_req_free(struct net_member_req *r);
 /* Runs one on the sender thread. */
 void net_members_run(struct net *n, struct client *cl, struct history *h, struct net_member_req *r);
+/* Asks for item it (copied) to be posted; a failure comes as news (error). */
+void net_post_item(struct net *n, const struct message *it);
+
+/* send-item.c: posting an item (edit, delete, react, reply, action) at once */
+/*
+ * Posts it and stores it in h; *takes caches whether the server takes
+ * items (0: ask GET /v1/health first). Returns 0, or -1 with e set.
+ */
+int send_item(
+    struct client *cl, struct history *h, const struct message *it, int *takes, struct err *e);
 
 /* search.c: /search over an FTS5 index of history.db */
 struct search {
@@ -276,6 +288,24 @@ int search_messages(struct search *s, struct history *h, const char *text, size_
 /* No key for this long: the user is away, and what arrives stays unread. */
 #define READ_IDLE_MS (5 * 60 * 1000)
 
+/* What the keys act on: the input line, or a selected message (select.c). */
+enum ui_mode {
+	MODE_NONE, /* typing a message */
+	MODE_SELECT, /* a message is selected: e, d, r, + act on it */
+	MODE_DELETE, /* asking whether to delete the selected message */
+	MODE_EDIT, /* the input line is the selected message's new text */
+	MODE_REPLY, /* the input line is a reply to it */
+	MODE_REACT, /* the input line is a reaction to it */
+};
+
+/* The message an operation acts on. */
+struct ui_target {
+	char *sender;
+	uint64_t seq;
+	char *text; /* its text when chosen, for the mode line */
+	bool own;
+};
+
 struct ui {
 	struct ctx *ctx;
 	struct history *hist;
@@ -304,6 +334,9 @@ struct ui {
 	char *last_search; /* to find the next older hit with /search again */
 	size_t search_skip;
 	struct edit edit;
+	enum ui_mode mode;
+	int64_t sel; /* history id of the selected message, 0 for none */
+	struct ui_target target;
 	struct complete comp;
 	bool dirty; /* the screen needs drawing */
 	bool quit;
@@ -399,5 +432,27 @@ void input_read(void);
 /* action.c: what Enter does, and the /commands from their table */
 /* Acts on a line the user entered: sends it, or runs the /command. */
 void action_enter(const char *line);
+
+/* select.c: selecting a message, and editing, deleting, replying to and reacting to it */
+/* The reactions offered by number while reacting (1 to 6). */
+extern const char *const select_common[6];
+/* Selects the newest message (M-s). */
+void select_start(void);
+/* Leaves the selection or the edit, reply or reaction being typed; clears the line. */
+void select_cancel(void);
+/* Handles a key while a message is selected; returns false when it is not the selection's. */
+bool select_key(wint_t c, bool function);
+/* Up on an empty input line: edits the newest own message; false when there is none. */
+bool select_edit_last(void);
+/* Enter in the edit, reply and reaction modes: acts on line; false in the other modes. */
+bool select_enter(const char *line);
+/* Sends an action (/me TEXT) to the conversation shown. */
+void select_action(const char *text);
+/* Re-finds the selection after the window was read again (it may be gone). */
+void select_refresh(void);
+/* The mode line (what the keys do now) as a new string, or NULL when typing a message. */
+char *select_mode_line(void);
+/* The prompt of the input line: "> ", or "edit> ", "reply> ", "react> ". */
+const char *select_prompt(void);
 
 #endif

@@ -134,6 +134,89 @@ draw_rule(WINDOW *w, int y, const char *text, attr_t attr, short pair)
 	wcolor_set(w, 0, NULL);
 }
 
+/* Draws a message's text bytes [off, off + len), its mark (" (edited)") dimmed. */
+static void
+draw_body(const struct view_msg *m, size_t off, size_t len, attr_t base, int w)
+{
+	size_t mark = m->bodylen - m->marklen;
+	size_t plain = off >= mark ? 0 : (off + len <= mark ? len : mark - off);
+	draw_text(scr.main, m->body + off, plain, w);
+	if (plain < len) {
+		wattr_on(scr.main, A_DIM, NULL);
+		draw_text(scr.main, m->body + off + plain, len - plain, w);
+		wattr_off(scr.main, A_DIM, NULL);
+		wattr_on(scr.main, base, NULL);
+	}
+}
+
+/* Draws the time, then the sender as "<name> ", "* name " or the notice mark. */
+static void
+draw_lead(const struct view_msg *m, attr_t base, int w)
+{
+	char hm[6];
+	view_time(m->ts, hm);
+	wattr_on(scr.main, A_DIM | (base & A_REVERSE), NULL);
+	draw_text(scr.main, hm, strlen(hm), w);
+	draw_text(scr.main, " ", 1, w);
+	wattr_off(scr.main, A_DIM | A_REVERSE, NULL);
+	if (m->flags & (VIEW_INFO | VIEW_EVENT)) {
+		wcolor_set(scr.main, PAIR_INFO, NULL);
+		draw_text(scr.main, "-!- ", 4, w);
+		wcolor_set(scr.main, 0, NULL);
+		return;
+	}
+	short pair = (short)(1 + color_of_name(m->sender, NAME_COLORS));
+	bool action = m->flags & VIEW_ACTION;
+	wattr_on(scr.main, base | ((m->flags & VIEW_OWN) ? A_BOLD : 0), NULL);
+	if (action)
+		draw_text(scr.main, "* ", 2, w);
+	wcolor_set(scr.main, pair, NULL);
+	if (!action)
+		draw_text(scr.main, "<", 1, w);
+	draw_text(scr.main, m->sender, strlen(m->sender), w);
+	if (!action)
+		draw_text(scr.main, ">", 1, w);
+	wcolor_set(scr.main, 0, NULL);
+	wattr_off(scr.main, A_BOLD, NULL);
+	draw_text(scr.main, " ", 1, w);
+	wattr_off(scr.main, base, NULL);
+}
+
+/* Draws the quote above a reply or a line of reactions. */
+static void
+draw_extra(const struct view_row *r, attr_t base, int y, int w)
+{
+	const struct view_msg *m = r->msg;
+	if ((int)r->indent >= w)
+		return;
+	wmove(scr.main, y, (int)r->indent);
+	if (r->kind == VIEW_ROW_QUOTE) {
+		wattr_on(scr.main, base | A_DIM, NULL);
+		draw_text(scr.main, m->quote, r->len, w);
+		if (r->cut)
+			draw_text(scr.main, "…", strlen("…"), w);
+		wattr_off(scr.main, base | A_DIM, NULL);
+		return;
+	}
+	wattr_on(scr.main, base, NULL);
+	draw_text(scr.main, m->react + r->off, r->len, w);
+	wattr_off(scr.main, base, NULL);
+}
+
+/* Draws the mode line at row y: what the keys do now (selection, edit, reply, react). */
+static void
+draw_mode(int y, int w, const char *text)
+{
+	char *clean = text_sanitize(text, strlen(text), 0);
+	wmove(scr.main, y, 0);
+	wattr_on(scr.main, A_BOLD, NULL);
+	wcolor_set(scr.main, PAIR_INFO, NULL);
+	draw_text(scr.main, clean, strlen(clean), w);
+	wcolor_set(scr.main, 0, NULL);
+	wattr_off(scr.main, A_BOLD, NULL);
+	free(clean);
+}
+
 /* Draws the message view. */
 static void
 draw_main(void)
@@ -142,6 +225,12 @@ draw_main(void)
 	werase(scr.main);
 	if (h <= 0 || w <= 0)
 		return;
+	char *mode = select_mode_line();
+	if (mode && h > 1) {
+		draw_mode(h - 1, w, mode);
+		h--;
+	}
+	free(mode);
 	struct view_row *rows = xcalloc((size_t)h, sizeof(*rows));
 	size_t n = view_layout(&ui.view, (size_t)w, (size_t)h, &ui.scroll, rows);
 	if (ui.view.n == 0 && h > 0) {
@@ -172,38 +261,22 @@ draw_main(void)
 		attr_t base = (m->flags & VIEW_PENDING) ? A_DIM : A_NORMAL;
 		if (m->flags & VIEW_HIT)
 			base |= A_STANDOUT;
-		if (r->first) {
-			char hm[6];
-			view_time(m->ts, hm);
-			wattr_on(scr.main, A_DIM, NULL);
-			draw_text(scr.main, hm, strlen(hm), w);
-			draw_text(scr.main, " ", 1, w);
-			wattr_off(scr.main, A_DIM, NULL);
-			if (m->flags & VIEW_INFO) {
-				wcolor_set(scr.main, PAIR_INFO, NULL);
-				draw_text(scr.main, "-!- ", 4, w);
-				wcolor_set(scr.main, 0, NULL);
-			} else {
-				short pair = (short)(1 + color_of_name(m->sender, NAME_COLORS));
-				wattr_on(
-				    scr.main, base | ((m->flags & VIEW_OWN) ? A_BOLD : 0), NULL);
-				wcolor_set(scr.main, pair, NULL);
-				draw_text(scr.main, "<", 1, w);
-				draw_text(scr.main, m->sender, strlen(m->sender), w);
-				draw_text(scr.main, ">", 1, w);
-				wcolor_set(scr.main, 0, NULL);
-				wattr_off(scr.main, A_BOLD, NULL);
-				draw_text(scr.main, " ", 1, w);
-			}
+		if (m->flags & VIEW_SELECTED)
+			base |= A_REVERSE;
+		if (r->kind == VIEW_ROW_QUOTE || r->kind == VIEW_ROW_REACT) {
+			draw_extra(r, base, y, w);
+			continue;
 		}
+		if (r->first)
+			draw_lead(m, base, w);
 		if ((int)r->indent < w)
 			wmove(scr.main, y, (int)r->indent);
 		else
 			continue;
 		wattr_on(scr.main, base, NULL);
-		if (m->flags & VIEW_INFO)
+		if (m->flags & (VIEW_INFO | VIEW_EVENT))
 			wcolor_set(scr.main, PAIR_INFO, NULL);
-		draw_text(scr.main, m->body + r->off, r->len, w);
+		draw_body(m, r->off, r->len, base, w);
 		wcolor_set(scr.main, 0, NULL);
 		wattr_off(scr.main, base, NULL);
 	}
@@ -264,7 +337,7 @@ draw_input(void)
 {
 	int w = getmaxx(scr.input);
 	werase(scr.input);
-	const char *prompt = w > 10 ? "> " : "";
+	const char *prompt = w > 20 ? select_prompt() : w > 10 ? "> " : "";
 	int pw = (int)strlen(prompt);
 	wmove(scr.input, 0, 0);
 	draw_text(scr.input, prompt, strlen(prompt), w);
@@ -424,6 +497,8 @@ screen_window_size(size_t *height, size_t *width)
 	if (scr.main == NULL)
 		return false;
 	int h = getmaxy(scr.main), w = getmaxx(scr.main);
+	if (ui.mode != MODE_NONE && h > 1)
+		h--; /* the mode line */
 	if (h <= 0 || w <= 0)
 		return false;
 	*height = (size_t)h;

@@ -20,15 +20,54 @@ add_notice(struct view *v, const struct notice *n)
 	view_append(v, n->ts, "", n->text, strlen(n->text), VIEW_INFO);
 }
 
-/* Appends history row r. */
+/* Sets the quote and the reactions of m from its fold. */
 static void
-add_row(struct view *v, const struct message *r, const struct timeline *t)
+add_extras(struct view_msg *m, const struct folded *f)
+{
+	if (f->reply) {
+		const struct fold_quote *q = &f->quote;
+		if (!q->known) {
+			char *name = xasprintf("%s:%llu", q->sender, (unsigned long long)q->seq);
+			view_msg_set_quote(m, name, NULL);
+			free(name);
+		} else {
+			view_msg_set_quote(
+			    m, q->sender, q->deleted || !q->text ? VIEW_DELETED_MARK : q->text);
+		}
+	}
+	if (f->nreactions == 0)
+		return;
+	struct view_reaction *r = xcalloc(f->nreactions, sizeof(*r));
+	for (size_t i = 0; i < f->nreactions; i++) {
+		r[i].emoji = f->reactions[i].text;
+		r[i].who = (const char *const *)f->reactions[i].who;
+		r[i].n = f->reactions[i].n;
+	}
+	view_msg_set_reactions(m, r, f->nreactions);
+	free(r);
+}
+
+/* Appends history row r, shown as f folds it (NULL: as it came). */
+static void
+add_row(struct view *v, const struct message *r, const struct folded *f, const struct timeline *t)
 {
 	int flags = strcmp(r->sender, t->me) == 0 ? VIEW_OWN : 0;
 	if (t->hit != 0 && r->id == t->hit)
 		flags |= VIEW_HIT;
-	struct view_msg *m = view_append(v, r->ts, r->sender, r->body, strlen(r->body), flags);
+	const char *body = r->body ? r->body : "";
+	if (f && f->notice) {
+		flags |= VIEW_EVENT;
+		body = f->notice;
+	} else if (f) {
+		flags |= (f->edited ? VIEW_EDITED : 0) | (f->deleted ? VIEW_DELETED : 0) |
+		    (f->action && !f->deleted ? VIEW_ACTION : 0);
+		body = f->text ? f->text : "";
+	}
+	struct view_msg *m = view_append(v, r->ts, r->sender, body, strlen(body), flags);
 	m->id = r->id;
+	m->seq = r->seq;
+	if (f)
+		add_extras(m, f);
 }
 
 /* Appends the sends of t's conversation still in the outbox. */
@@ -56,7 +95,7 @@ timeline_fill(struct view *v, const struct message *rows, size_t n, const struct
 			if (notice_here(&t->notices[k], t))
 				add_notice(v, &t->notices[k]);
 		}
-		add_row(v, &rows[i], t);
+		add_row(v, &rows[i], t->folds ? &t->folds[i] : NULL, t);
 	}
 	add_pending(v, t);
 	for (; k < t->nnotices; k++) {
@@ -137,7 +176,7 @@ timeline_merge(
 		if (row && row->id == rows[i].id)
 			row = give_back(v, tail, ntail, &ri, false);
 		else
-			add_row(v, &rows[i], t);
+			add_row(v, &rows[i], t->folds ? &t->folds[i] : NULL, t);
 	}
 	add_pending(v, t);
 	while (note)

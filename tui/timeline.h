@@ -4,7 +4,9 @@
  * the outbox. timeline_fill builds it from scratch; timeline_merge brings
  * it up to date with the newest rows, so the messages already there keep
  * their sanitised text and their wrapping (catgirl's bufferPush), and only
- * what is new is built. Pure: no curses, no stores; the caller reads them.
+ * what is new is built. Each row is drawn as folded (edited, deleted,
+ * reactions, reply quote, notice lines). Pure: no curses, no stores; the
+ * caller reads them.
  */
 #ifndef NATTER_TIMELINE_H
 #define NATTER_TIMELINE_H
@@ -12,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fold.h"
 #include "history.h"
 #include "view.h"
 
@@ -34,6 +37,11 @@ struct timeline {
 	const struct outbox_item *outbox; /* queued sends, any conversation */
 	size_t noutbox;
 	int64_t hit; /* history id of a search hit to highlight, or 0 */
+	/*
+	 * How each row is shown (core/fold.c), parallel to the rows given to
+	 * timeline_fill or timeline_merge; NULL: every row as it came.
+	 */
+	const struct folded *folds;
 };
 
 /* Empties v and fills it with rows (oldest first), the notices and the pending sends. */

@@ -3,8 +3,10 @@
  * the whole history), laid out bottom-up into screen rows with a hanging
  * indent, day separators and the marker line where unread messages start.
  * Each message keeps its wrapping until the width changes; a reflow is
- * lazy: view_layout wraps again only the messages it lays out. Pure: no
- * curses, no stores; the caller (timeline.c) feeds it messages.
+ * lazy: view_layout wraps again only the messages it lays out. A message
+ * may carry a one-line quote of the message it replies to (above it) and
+ * its reactions (below it, packed into lines). Pure: no curses, no stores;
+ * the caller (timeline.c) feeds it messages.
  */
 #ifndef NATTER_VIEW_H
 #define NATTER_VIEW_H
@@ -25,20 +27,48 @@ enum view_flags {
 	VIEW_UNREAD = 1 << 3, /* the first unread message: the marker goes above */
 	VIEW_FAILED = 1 << 4, /* the server refused it */
 	VIEW_HIT = 1 << 5, /* the message a search jumped to */
+	VIEW_EDITED = 1 << 6, /* its text is an edit: " (edited)" is drawn after it */
+	VIEW_DELETED = 1 << 7, /* deleted: "(deleted)" is drawn instead of a text */
+	VIEW_ACTION = 1 << 8, /* an action (/me): drawn "* sender text" */
+	VIEW_EVENT = 1 << 9, /* a membership or title change: a notice line from history */
+	VIEW_SELECTED = 1 << 10, /* the message selected for an operation */
 };
+
+/* The mark after an edited text and the text of a deleted message. */
+#define VIEW_EDITED_MARK " (edited)"
+#define VIEW_DELETED_MARK "(deleted)"
 
 struct view_msg {
 	int64_t ts; /* milliseconds since the epoch */
 	int64_t id; /* the caller's key (history row), or 0 */
+	uint64_t seq; /* the sender's sequence number of a history row, or 0 */
 	char *cid; /* client id of an own message, or NULL */
 	char *sender; /* sanitised */
-	char *body; /* sanitised; '\n' separates lines */
+	char *body; /* sanitised; '\n' separates lines; ends with the mark */
 	size_t bodylen;
+	size_t marklen; /* the last marklen bytes of body are a mark: " (edited)", "(deleted)" */
 	size_t prefixw; /* columns of "HH:MM <sender> " */
 	int flags;
 	struct wrap wrap; /* cached wrapping for wrapw columns */
+	char *quote; /* "alice: first words" of the message replied to, sanitised; or NULL */
+	size_t quotelen;
+	char *react; /* the reactions, sanitised, two spaces between them; or NULL */
+	size_t reactlen;
+	struct wrap rwrap; /* the reactions packed into lines for wrapw columns */
 	size_t wrapw;
 };
+
+/* One reaction under a message: who reacted with emoji. */
+struct view_reaction {
+	const char *emoji;
+	const char *const *who; /* the reactors, in the order to show */
+	size_t n;
+};
+
+/* Names shown after a reaction's count; more are summed up as "+N". */
+#define VIEW_REACT_NAMES 3
+/* Columns of "HH:MM ", where a quote line starts. */
+#define VIEW_TIME_COLS 6
 
 struct view {
 	struct view_msg **msgs; /* oldest first */
@@ -48,6 +78,8 @@ struct view {
 
 enum view_row_kind {
 	VIEW_ROW_TEXT, /* a line of a message */
+	VIEW_ROW_QUOTE, /* the quote above a reply: bytes off, len of msg->quote */
+	VIEW_ROW_REACT, /* a line of reactions: bytes off, len of msg->react */
 	VIEW_ROW_DAY, /* a day separator: text holds the date */
 	VIEW_ROW_UNREAD, /* the unread marker line: view->marker */
 };
@@ -58,7 +90,8 @@ struct view_row {
 	size_t index; /* of msg in the window */
 	bool first; /* the message's first row: draw time and sender */
 	size_t indent; /* columns before the text */
-	size_t off, len; /* the text: bytes of msg->body */
+	size_t off, len; /* the text: bytes of msg->body (or quote, react) */
+	bool cut; /* a quote cut at the edge: draw "…" after it */
 	char text[64]; /* for DAY rows */
 };
 
@@ -90,9 +123,40 @@ void view_mark_unread(struct view *v, size_t i, const char *text);
 size_t view_layout(
     struct view *v, size_t width, size_t height, size_t *scroll, struct view_row *rows);
 /*
- * Rows from the top of message i (with its separators) to the bottom of the
- * view: the scroll that brings message i to the top is this minus height.
+ * Replaces m's text with body (raw network text, sanitised here) and its
+ * VIEW_EDITED, VIEW_DELETED and VIEW_ACTION flags with those of flags; the
+ * text is wrapped again when next laid out.
  */
+void view_msg_set_text(struct view_msg *m, const char *body, size_t bodylen, int flags);
+/*
+ * Sets the quote above m: sender and the first line of text (raw); text
+ * NULL: the sender alone (a name such as "alice:3"); sender NULL: none.
+ */
+void view_msg_set_quote(struct view_msg *m, const char *sender, const char *text);
+/* Sets the reactions under m ("👍 2 alice, bob"); n 0: none. */
+void view_msg_set_reactions(struct view_msg *m, const struct view_reaction *r, size_t n);
+/*
+ * Packs the units of text (separated by two spaces, as the reactions are)
+ * into lines of at most width columns; a unit wider than a line stands
+ * alone (the screen clips it). Each line of w covers whole units.
+ */
+void view_pack_units(struct wrap *w, const char *text, size_t len, size_t width);
+/* The text of m without its mark, as a new string. */
+char *view_msg_text(const struct view_msg *m);
+
+/* True when message i can be selected: a history row of a message, not a notice. */
+bool view_selectable(const struct view *v, size_t i);
+/* The selectable message nearest to i in direction dir (-1 older, 1 newer), or SIZE_MAX. */
+size_t view_select_step(const struct view *v, size_t i, int dir);
+/* The newest selectable message, or SIZE_MAX. */
+size_t view_select_newest(const struct view *v);
+/* Finds the message with history id, or SIZE_MAX. */
+size_t view_find(const struct view *v, int64_t id);
+/*
+ * The scroll (rows up from the bottom) nearest to scroll that shows all of
+ * message i on a screen of width x height (its top when it is taller).
+ */
+size_t view_scroll_to(struct view *v, size_t i, size_t width, size_t height, size_t scroll);
 /* Formats the "HH:MM" of ts in local time into out (6 bytes). */
 void view_time(int64_t ts, char out[6]);
 

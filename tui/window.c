@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fold.h"
 #include "natter.h"
 
 /* The index of conversation id in the list, or SIZE_MAX. */
@@ -189,6 +190,20 @@ touch_senders(const struct message *rows, size_t n, int64_t hit)
 	}
 }
 
+/* How rows of the current conversation are shown (edits, deletes, reactions); NULL on error. */
+static struct folded *
+fold_rows(const struct message *rows, size_t n)
+{
+	struct folded *f = NULL;
+	struct err e = {0};
+	if (ui.cur == NULL || n == 0 || history_fold(ui.hist, ui.cur, rows, n, &f, &e) < 0) {
+		if (e.msg[0])
+			snprintf(ui.note, sizeof(ui.note), "%s", e.msg);
+		return NULL;
+	}
+	return f;
+}
+
 /* Reads the window of the current conversation anew, with its pending sends. */
 void
 window_load(void)
@@ -225,12 +240,16 @@ window_load(void)
 		history_outbox_list(ui.hist, &ob, &nob, &e);
 	}
 	struct timeline t = extras(ob, nob, anchored);
+	struct folded *f = fold_rows(v, n);
+	t.folds = f;
 	timeline_fill(&ui.view, v, n, &t);
 	touch_senders(v, n, t.hit);
+	folds_free(f, f ? n : 0);
 	messages_free(v, n);
 	outbox_items_free(ob, nob);
 	if (ui.cur)
 		place_marker();
+	select_refresh();
 	ui.dirty = true;
 }
 
@@ -258,12 +277,16 @@ window_update(void)
 	if (history_messages(ui.hist, ui.cur, 0, fresh + TIMELINE_OVERLAP, &v, &n, &e) == 0 &&
 	    history_outbox_list(ui.hist, &ob, &nob, &e) == 0) {
 		struct timeline t = extras(ob, nob, false);
+		struct folded *f = fold_rows(v, n);
+		t.folds = f;
 		rc = timeline_merge(&ui.view, v, n, fresh, &t);
+		folds_free(f, f ? n : 0);
 	}
 	if (rc >= 0) {
 		ui.held = c->messages;
 		touch_senders(v, n, 0);
 		place_marker();
+		select_refresh();
 		ui.dirty = true;
 	}
 	messages_free(v, n);
@@ -288,6 +311,8 @@ window_switch(const char *id)
 {
 	if (id == NULL)
 		return;
+	if (ui.mode != MODE_NONE)
+		select_cancel();
 	free(ui.cur);
 	ui.cur = xstrdup(id);
 	ui.scroll = 0;
@@ -371,6 +396,7 @@ page_older(void)
 	a = (struct message){.id = a.id,
 	    .conv = xstrdup(ui.cur),
 	    .sender = xstrdup(top->sender),
+	    .seq = top->seq,
 	    .ts = top->ts,
 	    .body = xstrdup(top->body)};
 	window_anchor(&a, false);

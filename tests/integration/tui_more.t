@@ -57,7 +57,7 @@ wait_for sh -c "'$NATTER' -D '$T_TMP/dave' sync >/dev/null 2>&1; '$NATTER' -D '$
 ok $? "and is sent as one two-line message"
 key Up
 wait_for pane_has "> pasted line one↵pasted line two"
-ok $? "Up recalls the line sent"
+ok $? "Up on an empty line brings back the line sent (to edit it)"
 key C-u
 
 keys "/new \"road trip\" dave"

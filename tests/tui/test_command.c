@@ -75,6 +75,7 @@ command__parse__simple_commands(void **state)
 	parses("/mute", CMD_MUTE, NULL);
 	parses("/mute  team chat  ", CMD_MUTE, "team chat");
 	parses("/unmute", CMD_UNMUTE, NULL);
+	parses("/me waves at bob", CMD_ME, "waves at bob");
 	parses("/go lunch plans", CMD_GO, "lunch plans");
 	parses("/search  hello  wörld ", CMD_SEARCH, "hello  wörld");
 }
@@ -100,6 +101,7 @@ command__parse__missing_argument_shows_usage(void **state)
 {
 	(void)state;
 	parses("/go", CMD_ERROR, "usage: /go NAME");
+	parses("/me", CMD_ERROR, "usage: /me TEXT");
 	parses("/search   ", CMD_ERROR, "usage: /search TEXT");
 	parses("/new", CMD_ERROR, "usage: /new TITLE MEMBER...");
 	parses("/new lonely", CMD_ERROR, "usage: /new TITLE MEMBER...");
@@ -158,7 +160,7 @@ static void
 command__table__every_command_has_help(void **state)
 {
 	(void)state;
-	assert_int_equal(command_count, 14);
+	assert_int_equal(command_count, 15);
 	for (size_t i = 0; i < command_count; i++) {
 		assert_true(command_table[i].usage[0] == '/');
 		assert_true(strlen(command_table[i].help) > 0);

@@ -210,6 +210,47 @@ timeline__fill__marks_own_and_hit(void **state)
 	view_free(&v);
 }
 
+static void
+timeline__fill__draws_rows_as_folded(void **state)
+{
+	(void)state;
+	struct timeline t = {.me = "me", .conv = "c"};
+	struct folded f[5] = {0};
+	/* 0 edited, 1 deleted (an action), 2 a reply with reactions, 3 a notice, 4 unknown target. */
+	f[0].text = "message 1 fixed";
+	f[0].edited = true;
+	f[1].deleted = true;
+	f[1].action = true;
+	f[2].text = "message 3";
+	f[2].reply = true;
+	f[2].quote = (struct fold_quote){.sender = "me", .seq = 1, .known = true, .text = "a\nb"};
+	char *up[] = {"bob", "me"};
+	struct fold_reaction r = {.text = "👍", .who = up, .n = 2};
+	f[2].reactions = &r;
+	f[2].nreactions = 1;
+	f[3].notice = "carol joined";
+	f[4].text = "message 5";
+	f[4].reply = true;
+	f[4].quote = (struct fold_quote){.sender = "bob", .seq = 7};
+	t.folds = f;
+	struct view v;
+	view_init(&v, 0);
+	timeline_fill(&v, rows, 5, &t);
+	assert_int_equal(v.n, 5);
+	assert_string_equal(v.msgs[0]->body, "message 1 fixed (edited)");
+	assert_true(v.msgs[0]->flags & VIEW_EDITED);
+	assert_string_equal(v.msgs[1]->body, "(deleted)");
+	assert_false(v.msgs[1]->flags & VIEW_ACTION);
+	assert_false(view_selectable(&v, 1));
+	assert_string_equal(v.msgs[2]->quote, "↱ me: a…");
+	assert_string_equal(v.msgs[2]->react, "👍 2 bob, me");
+	assert_string_equal(v.msgs[3]->body, "carol joined");
+	assert_true(v.msgs[3]->flags & VIEW_EVENT);
+	assert_false(view_selectable(&v, 3));
+	assert_string_equal(v.msgs[4]->quote, "↱ bob:7");
+	view_free(&v);
+}
+
 int
 main(void)
 {
@@ -221,6 +262,7 @@ main(void)
 	    cmocka_unit_test(timeline__merge__renews_pending_sends),
 	    cmocka_unit_test(timeline__merge__refuses_rows_that_do_not_join),
 	    cmocka_unit_test(timeline__fill__marks_own_and_hit),
+	    cmocka_unit_test(timeline__fill__draws_rows_as_folded),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
