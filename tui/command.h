@@ -24,6 +24,8 @@ enum command_kind {
 	CMD_UNMUTE, /* text: conversation, or NULL for the current one */
 	CMD_HELP, /* text: a command name, or NULL */
 	CMD_QUIT,
+	CMD_CLEAR,
+	CMD_CLOSE, /* text: conversation, or NULL for the current one */
 };
 
 struct command {
@@ -62,5 +64,7 @@ void command_parse(const char *line, struct command *c);
 void command_free(struct command *c);
 /* The entry of a command name (exact or unambiguous abbreviation), or NULL. */
 const struct command_info *command_lookup(const char *name, size_t len);
+/* Why name[0..len) is no command ("unknown command /x: ..." or "ambiguous ..."); freed by the caller. */
+char *command_unknown(const char *name, size_t len);
 
 #endif

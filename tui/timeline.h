@@ -34,6 +34,8 @@ struct timeline {
 	const struct outbox_item *outbox; /* queued sends, any conversation */
 	size_t noutbox;
 	int64_t hit; /* history id of a search hit to highlight, or 0 */
+	int64_t until; /* a window ending in the past: no notice after this time (0: none) */
+	const char *mention; /* lines naming this user are marked VIEW_MENTION (NULL: none) */
 };
 
 /* Empties v and fills it with rows (oldest first), the notices and the pending sends. */

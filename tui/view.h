@@ -25,6 +25,7 @@ enum view_flags {
 	VIEW_UNREAD = 1 << 3, /* the first unread message: the marker goes above */
 	VIEW_FAILED = 1 << 4, /* the server refused it */
 	VIEW_HIT = 1 << 5, /* the message a search jumped to */
+	VIEW_MENTION = 1 << 6, /* names the user: highlighted */
 };
 
 struct view_msg {
