@@ -123,11 +123,6 @@ enum coalesce_change coalesce_item(struct coalescer *c, const struct message *it
 void coalesce_take(
     struct coalescer *c, int64_t now, title_fn *title, void *arg, struct note_list *out);
 void note_list_free(struct note_list *l);
-/*
- * True when body names user as a word, case-insensitively: "alice:",
- * "@alice", "thanks Alice." but not "malice" or "alice-bot".
- */
-bool names_user(const char *body, const char *user);
 
 /* notify.c: how notes are shown. */
 enum backend {

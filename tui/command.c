@@ -91,6 +91,19 @@ ambiguous(const char *name, size_t len)
 	return b.data;
 }
 
+/* Why name[0..len) is no command: unknown, or the commands it abbreviates. */
+char *
+command_unknown(const char *name, size_t len)
+{
+	char *n = xstrndup(name, len);
+	char *which = ambiguous(name, len);
+	char *msg = which ? xasprintf("ambiguous command /%s: %s", n, which)
+			  : xasprintf("unknown command /%s: /help lists the commands", n);
+	free(which);
+	free(n);
+	return msg;
+}
+
 /* Appends a word to c->argv. */
 static void
 push(struct command *c, char *word)
@@ -205,20 +218,15 @@ command_parse(const char *line, struct command *c)
 
 	const struct command_info *ci = command_lookup(name, len);
 	if (ci == NULL) {
-		char *n = xstrndup(name, len);
-		char *which = len ? ambiguous(name, len) : NULL;
 		if (len == 0)
 			fail(c,
 			    "a line starting with / is a command; // sends a message starting with "
 			    "/");
-		else if (which)
-			fail(c, "ambiguous command /%s: %s", n, which);
-		else
-			fail(c,
-			    "unknown command /%s: try /help, or // to send a line starting with /",
-			    n);
-		free(which);
-		free(n);
+		else {
+			char *why = command_unknown(name, len);
+			fail(c, "%s; // sends a line starting with /", why);
+			free(why);
+		}
 		free(arg);
 		return;
 	}

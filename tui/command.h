@@ -31,6 +31,8 @@ enum command_kind {
 	CMD_TOPIC, /* text: the new title */
 	CMD_ME, /* text: an action to send */
 	CMD_QUIT,
+	CMD_CLEAR,
+	CMD_CLOSE, /* text: conversation, or NULL for the current one */
 };
 
 struct command {
@@ -69,5 +71,7 @@ void command_parse(const char *line, struct command *c);
 void command_free(struct command *c);
 /* The entry of a command name (exact or unambiguous abbreviation), or NULL. */
 const struct command_info *command_lookup(const char *name, size_t len);
+/* Why name[0..len) is no command ("unknown command /x: ..." or "ambiguous ..."); freed by the caller. */
+char *command_unknown(const char *name, size_t len);
 
 #endif

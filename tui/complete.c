@@ -27,11 +27,34 @@ complete_clear(struct complete *c)
 	complete_reset(c);
 }
 
+/* Forgets the titles. */
+static void
+titles_free(struct complete *c)
+{
+	for (size_t i = 0; i < c->ntitles; i++)
+		free(c->titles[i]);
+	free(c->titles);
+	c->titles = NULL;
+	c->ntitles = 0;
+}
+
+/* Replaces the conversation titles. */
+void
+complete_set_titles(struct complete *c, char *const *titles, size_t n)
+{
+	titles_free(c);
+	c->titles = xcalloc(n + 1, sizeof(*c->titles));
+	for (size_t i = 0; i < n; i++)
+		c->titles[i] = xstrdup(titles[i]);
+	c->ntitles = n;
+}
+
 /* Frees the completer. */
 void
 complete_free(struct complete *c)
 {
 	complete_clear(c);
+	titles_free(c);
 	free(c->names);
 	memset(c, 0, sizeof(*c));
 }
@@ -80,13 +103,26 @@ candidate(const struct complete *c, size_t k, size_t *count)
 	const char *p = c->prefix;
 	char *found = NULL;
 	*count = 0;
-	if (c->start == 0 && p[0] == '/') {
-		size_t len = strlen(p + 1);
-		for (size_t i = 0; i < command_count; i++) {
-			if (strncasecmp(command_table[i].name, p + 1, len) != 0)
+	if (c->what == COMPLETE_TITLES) {
+		size_t len = strlen(p);
+		for (size_t i = 0; i < c->ntitles; i++) {
+			if (strncasecmp(c->titles[i], p, len) != 0)
 				continue;
 			if ((*count)++ == k)
-				found = xasprintf("/%s ", command_table[i].name);
+				found = xstrdup(c->titles[i]);
+		}
+		return found;
+	}
+	if (c->what == COMPLETE_COMMANDS || (c->start == 0 && p[0] == '/')) {
+		bool slash = p[0] == '/';
+		size_t len = strlen(p + slash);
+		for (size_t i = 0; i < command_count; i++) {
+			if (strncasecmp(command_table[i].name, p + slash, len) != 0)
+				continue;
+			if ((*count)++ == k)
+				found = c->what == COMPLETE_COMMANDS
+				    ? xstrdup(command_table[i].name)
+				    : xasprintf("/%s ", command_table[i].name);
 		}
 		return found;
 	}
@@ -97,11 +133,45 @@ candidate(const struct complete *c, size_t k, size_t *count)
 	for (size_t i = 0; i < c->n; i++) {
 		if (strncasecmp(c->names[i], p, len) != 0)
 			continue;
+		/* "name: " addresses someone at the start of a line; "@name " elsewhere. */
 		if ((*count)++ == k)
-			found = xasprintf(
-			    "%s%s%s", at ? "@" : "", c->names[i], c->start == 0 ? ": " : " ");
+			found = c->start == 0 && !at ? xasprintf("%s: ", c->names[i])
+						     : xasprintf("@%s ", c->names[i]);
 	}
 	return found;
+}
+
+/* What the line asks for at start: titles after /go and the like, command names after /help. */
+static enum complete_what
+context(const struct edit *e, size_t *start)
+{
+	if (e->len == 0 || e->buf[0] != L'/')
+		return COMPLETE_WORD;
+	size_t end = 1;
+	while (end < e->len && !iswspace((wint_t)e->buf[end]))
+		end++;
+	if (end >= e->pos)
+		return COMPLETE_WORD;
+	char *name = edit_substring(e, 1, end);
+	const struct command_info *ci = command_lookup(name, strlen(name));
+	free(name);
+	size_t arg = end;
+	while (arg < e->pos && iswspace((wint_t)e->buf[arg]))
+		arg++;
+	if (ci == NULL)
+		return COMPLETE_WORD;
+	switch (ci->kind) {
+	case CMD_GO:
+	case CMD_MUTE:
+	case CMD_UNMUTE:
+	case CMD_CLOSE:
+		*start = arg; /* a title may hold spaces: all of it up to the cursor */
+		return COMPLETE_TITLES;
+	case CMD_HELP:
+		return COMPLETE_COMMANDS;
+	default:
+		return COMPLETE_WORD;
+	}
 }
 
 /* Completes the word before the cursor or cycles through the matches. */
@@ -112,7 +182,8 @@ complete_tab(struct complete *c, struct edit *e, int dir)
 		size_t start = e->pos;
 		while (start > 0 && !iswspace((wint_t)e->buf[start - 1]))
 			start--;
-		if (start == e->pos)
+		c->what = context(e, &start);
+		if (start == e->pos && c->what != COMPLETE_TITLES)
 			return -1;
 		c->prefix = edit_substring(e, start, e->pos);
 		c->start = start;

@@ -15,6 +15,16 @@
 /* Rows per wheel step. */
 #define WHEEL_ROWS 3
 
+/* The longest CSI sequence read whole (an SGR mouse report is ~16 bytes). */
+#define CSI_MAX 32
+
+/* Where a CSI sequence ncurses does not know is being collected (after ESC [). */
+static struct {
+	bool on;
+	char buf[CSI_MAX];
+	size_t len;
+} csi;
+
 /* Hands the input line to action.c. */
 static void
 enter(void)
@@ -54,6 +64,39 @@ meta_key(wint_t c)
 	}
 }
 
+/* Acts on a mouse press: button 0 (left), 64 (wheel up), 65 (wheel down) at a 0-based cell. */
+static void
+mouse(int button, int y, int x)
+{
+	if (button == 64) {
+		window_scroll(WHEEL_ROWS);
+	} else if (button == 65) {
+		window_scroll(-WHEEL_ROWS);
+	} else if (button == 0) {
+		size_t i = screen_list_at(y, x);
+		if (i != SIZE_MAX)
+			window_switch(ui.convs[i].id);
+	}
+}
+
+/*
+ * Acts on a CSI sequence ncurses left alone: an SGR mouse report
+ * ("<B;X;YM", a press; "m", a release) or nothing. Never text.
+ */
+static void
+csi_done(void)
+{
+	int b, x, y;
+	char fin;
+	csi.buf[csi.len] = '\0';
+	/* Shift, Meta and Control (4, 8, 16) do not matter; motion (32) is no press. */
+	if (sscanf(csi.buf, "<%d;%d;%d%c", &b, &x, &y, &fin) == 4 && fin == 'M' && x > 0 && y > 0 &&
+	    !(b & 32))
+		mouse(b & ~(4 | 8 | 16), y - 1, x - 1);
+	csi.on = false;
+	csi.len = 0;
+}
+
 /* Handles one function key from wget_wch. */
 static void
 function_key(wint_t k)
@@ -70,10 +113,25 @@ function_key(wint_t k)
 		ui.pasting = true;
 		ui.paste.len = 0;
 		break;
-	case KEY_PASTE_END:
+	case KEY_PASTE_END: {
 		ui.pasting = false;
-		edit_paste(&ui.edit, ui.paste.data ? ui.paste.data : "", ui.paste.len);
+		/* A paste ending in a line break is not a line break to send. */
+		size_t len = ui.paste.len;
+		while (
+		    len > 0 && (ui.paste.data[len - 1] == '\n' || ui.paste.data[len - 1] == '\r'))
+			len--;
+		edit_paste(&ui.edit, ui.paste.data ? ui.paste.data : "", len);
 		ui.paste.len = 0;
+		break;
+	}
+	case KEY_WORD_LEFT:
+		edit_fn(&ui.edit, EDIT_WORD_LEFT);
+		break;
+	case KEY_WORD_RIGHT:
+		edit_fn(&ui.edit, EDIT_WORD_RIGHT);
+		break;
+	case KEY_F(1):
+		action_enter("/help");
 		break;
 	case KEY_LEFT:
 		edit_fn(&ui.edit, EDIT_LEFT);
@@ -120,11 +178,13 @@ function_key(wint_t k)
 		MEVENT me;
 		if (getmouse(&me) == OK) {
 			if (me.bstate & BUTTON4_PRESSED)
-				window_scroll(WHEEL_ROWS);
+				mouse(64, me.y, me.x);
 #ifdef BUTTON5_PRESSED
 			else if (me.bstate & BUTTON5_PRESSED)
-				window_scroll(-WHEEL_ROWS);
+				mouse(65, me.y, me.x);
 #endif
+			else if (me.bstate & BUTTON1_PRESSED)
+				mouse(0, me.y, me.x);
 		}
 		break;
 	}
@@ -146,6 +206,11 @@ char_key(wint_t c, bool meta)
 	}
 	if (ui.mode != MODE_NONE && select_key(c, false))
 		return;
+	if (c == '?' && ui.edit.len == 0) {
+		action_enter("/help");
+		complete_reset(&ui.comp);
+		return;
+	}
 	switch (c) {
 	case 1: /* C-a */
 		edit_fn(&ui.edit, EDIT_HOME);
@@ -229,8 +294,26 @@ input_read(void)
 			esc = false;
 			continue;
 		}
+		if (csi.on) {
+			/* Parameters and intermediates, up to the final byte (@ to ~). */
+			if (c < 0x20 || c > 0x7e || csi.len + 1 >= sizeof(csi.buf)) {
+				csi.on = false;
+				csi.len = 0;
+			} else {
+				csi.buf[csi.len++] = (char)c;
+				if (c >= 0x40)
+					csi_done();
+				continue;
+			}
+		}
 		if (c == 27 && !ui.pasting) {
 			esc = true;
+			continue;
+		}
+		if (esc && c == '[' && !ui.pasting) {
+			csi.on = true;
+			csi.len = 0;
+			esc = false;
 			continue;
 		}
 		char_key(c, esc);

@@ -185,6 +185,10 @@ struct net_news {
 	bool all; /* reload everything (after a sync) */
 	char **convs; /* conversations with new messages */
 	size_t nconvs;
+	char **fresh; /* of them, those with messages from others new to history.db */
+	size_t nfresh;
+	char **named; /* of those, the ones where a new message names the user */
+	size_t nnamed;
 	bool launched; /* the launch sync finished: report is set */
 	struct launch_report report;
 	char *opened; /* a conversation /new created, to switch to */
@@ -316,6 +320,7 @@ struct ui {
 	struct conversation *convs;
 	size_t nconvs;
 	bool *activity; /* per conversation: news since it was last shown */
+	bool *mentioned; /* per conversation: news that names the user since it was last shown */
 	char *cur; /* id of the conversation shown, or NULL */
 	struct view view;
 	uint64_t held; /* the conversation's message count when the window was read */
@@ -333,6 +338,11 @@ struct ui {
 	bool anchor_hit; /* the anchor is a search hit */
 	char *last_search; /* to find the next older hit with /search again */
 	size_t search_skip;
+	size_t match, matches; /* the hit shown is match of matches (status line) */
+	char *creating; /* the title a /new waits for, or NULL */
+	bool fresh; /* history.db held no message at launch: nobody "left" */
+	char **shown; /* the conversations shown in this run */
+	size_t nshown;
 	struct edit edit;
 	enum ui_mode mode;
 	int64_t sel; /* history id of the selected message, 0 for none */
@@ -376,6 +386,8 @@ int ui_run(struct ctx *c, struct err *e);
 /* Key codes for bracketed paste (curses codes: expand only where curses.h is included). */
 #define KEY_PASTE_START (KEY_MAX + 1)
 #define KEY_PASTE_END (KEY_MAX + 2)
+#define KEY_WORD_LEFT (KEY_MAX + 3) /* C-Left */
+#define KEY_WORD_RIGHT (KEY_MAX + 4) /* C-Right */
 /* Takes the terminal: colours, keys, bracketed paste, mouse wheel, windows. */
 int screen_start(struct err *e);
 /* Gives the terminal back. */
@@ -388,6 +400,8 @@ void screen_draw(void);
 void screen_repaint(void);
 /* Reads a waiting key: OK (a character), KEY_CODE_YES (a function key) or ERR. */
 int screen_key(wint_t *c);
+/* The conversation at screen cell (y, x) of the list, or SIZE_MAX. */
+size_t screen_list_at(int y, int x);
 /* The size of the message window; false when it has no room at all. */
 bool screen_window_size(size_t *height, size_t *width);
 
@@ -424,6 +438,16 @@ void window_before_launch(void);
 void window_split_launch(void);
 /* Shows the window anchored at message a (a search hit when hit); takes a. */
 void window_anchor(struct message *a, bool hit);
+/* Leaves a search hit or older messages: the window follows the newest again. */
+void window_follow(void);
+/* Marks @ the conversations whose unread messages name the user (at launch). */
+void window_scan_mentions(void);
+/* Takes the current conversation's notices out of its window (/clear). */
+void window_clear_notices(void);
+/* Hides conversation id from the list until something new arrives in it (/close). */
+int window_close(const char *id, struct err *e);
+/* Puts a closed conversation back in the list. */
+void window_reopen(const char *id);
 
 /* input.c: keys, paste, meta and function keys */
 /* Reads every key waiting on the terminal and acts on it. */

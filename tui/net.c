@@ -18,6 +18,7 @@
 #include "outbox.h"
 #include "readmark.h"
 #include "syncstore.h"
+#include "text.h"
 #include "natter.h"
 
 /* Seconds of one events long-poll. */
@@ -41,16 +42,23 @@ wake(struct net *n)
 	(void)rc; /* a full pipe already means "news waiting" */
 }
 
+/* Adds conv to the set v[0..*n) unless it is there. */
+static void
+add_conv(char ***v, size_t *n, const char *conv)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp((*v)[i], conv) == 0)
+			return;
+	}
+	*v = xreallocarray(*v, *n + 1, sizeof(char *));
+	(*v)[(*n)++] = xstrdup(conv);
+}
+
 /* Records that conv has new messages. Call with mu held. */
 static void
 news_conv(struct net *n, const char *conv)
 {
-	for (size_t i = 0; i < n->news.nconvs; i++) {
-		if (strcmp(n->news.convs[i], conv) == 0)
-			return;
-	}
-	n->news.convs = xreallocarray(n->news.convs, n->news.nconvs + 1, sizeof(char *));
-	n->news.convs[n->news.nconvs++] = xstrdup(conv);
+	add_conv(&n->news.convs, &n->news.nconvs, conv);
 }
 
 /* Sets the state and status words, and wakes the interface. */
@@ -172,19 +180,63 @@ store_events(struct net *n, struct history *h, struct syncstore *ss, bool have_s
 		msgs[nm] = ev->msg;
 		nm++;
 	}
-	if (nm > 0) {
-		if (history_insert(h, msgs, nm, NULL, &e) < 0)
-			set_state(n, NET_ONLINE, e.msg);
-		if (have_ss)
-			syncstore_insert(ss, msgs, nm, NULL, NULL, &e);
+	/*
+	 * Only others' messages new to history.db are news for the list: one
+	 * held already (sent from here, or fetched before) is not. They go in
+	 * by conversation, the ones naming the user apart, to know which are.
+	 */
+	char **fresh = NULL, **named = NULL;
+	size_t nfresh = 0, nnamed = 0;
+	struct message *group = xreallocarray(NULL, nm + 1, sizeof(*group));
+	bool *done = xcalloc(nm + 1, sizeof(*done));
+	for (size_t i = 0; i < nm; i++) {
+		if (done[i])
+			continue;
+		/* Three groups of conversation msgs[i].conv: own, naming the user, the rest. */
+		for (int kind = 0; kind < 3; kind++) {
+			size_t ng = 0;
+			for (size_t j = i; j < nm; j++) {
+				bool own = strcmp(msgs[j].sender, n->user) == 0;
+				int k = own ? 0 : names_user(msgs[j].body, n->user) ? 1 : 2;
+				if (k == kind && strcmp(msgs[j].conv, msgs[i].conv) == 0)
+					group[ng++] = msgs[j];
+			}
+			size_t added = 0;
+			if (ng == 0)
+				continue;
+			if (history_insert(h, group, ng, &added, &e) < 0)
+				set_state(n, NET_ONLINE, e.msg);
+			if (added > 0 && kind > 0)
+				add_conv(&fresh, &nfresh, msgs[i].conv);
+			if (added > 0 && kind == 1)
+				add_conv(&named, &nnamed, msgs[i].conv);
+		}
+		for (size_t j = i; j < nm; j++) {
+			if (strcmp(msgs[j].conv, msgs[i].conv) == 0)
+				done[j] = true;
+		}
 	}
+	free(group);
+	free(done);
+	if (nm > 0 && have_ss)
+		syncstore_insert(ss, msgs, nm, NULL, NULL, &e);
 	pthread_mutex_lock(&n->mu);
 	for (size_t i = 0; i < nm; i++)
 		news_conv(n, msgs[i].conv);
+	for (size_t i = 0; i < nfresh; i++)
+		add_conv(&n->news.fresh, &n->news.nfresh, fresh[i]);
+	for (size_t i = 0; i < nnamed; i++)
+		add_conv(&n->news.named, &n->news.nnamed, named[i]);
 	if (convs)
 		n->news.all = true;
 	wake(n);
 	pthread_mutex_unlock(&n->mu);
+	for (size_t i = 0; i < nfresh; i++)
+		free(fresh[i]);
+	for (size_t i = 0; i < nnamed; i++)
+		free(named[i]);
+	free(fresh);
+	free(named);
 	free(msgs);
 }
 
@@ -492,6 +544,14 @@ net_news_free(struct net_news *nw)
 	for (size_t i = 0; i < nw->nconvs; i++)
 		free(nw->convs[i]);
 	free(nw->convs);
+	for (size_t i = 0; i < nw->nfresh; i++)
+		free(nw->fresh[i]);
+	free(nw->fresh);
+	for (size_t i = 0; i < nw->nnamed; i++)
+		free(nw->named[i]);
+	free(nw->named);
+	nw->fresh = nw->named = NULL;
+	nw->nfresh = nw->nnamed = 0;
 	free(nw->opened);
 	free(nw->error);
 	free(nw->notice);

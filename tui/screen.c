@@ -26,7 +26,7 @@
 #define LIST_MIN_SCREEN 50
 /* Colour pairs: 1..NAME_COLORS for names, then the fixed ones. */
 #define NAME_COLORS 6
-enum { PAIR_INFO = NAME_COLORS + 1, PAIR_MARKER, PAIR_STATUS, PAIR_DAY };
+enum { PAIR_INFO = NAME_COLORS + 1, PAIR_MARKER, PAIR_STATUS, PAIR_DAY, PAIR_MENTION };
 
 /* The curses windows and the terminal's size: the screen's alone. */
 static struct {
@@ -55,6 +55,31 @@ draw_text(WINDOW *w, const char *s, size_t len, int maxx)
 	}
 }
 
+/* The first conversation the list shows: scrolled so that the one shown is in it. */
+static size_t
+list_first(int h)
+{
+	size_t first = 0, at = window_conv_index(ui.cur);
+	if (h > 0 && at != SIZE_MAX && at >= (size_t)h)
+		first = at - (size_t)h + 1;
+	return first;
+}
+
+/* The conversation at screen cell (y, x) of the list, or SIZE_MAX. */
+size_t
+screen_list_at(int y, int x)
+{
+	if (scr.list == NULL)
+		return SIZE_MAX;
+	int top, left;
+	getbegyx(scr.list, top, left);
+	int h = getmaxy(scr.list), w = getmaxx(scr.list);
+	if (y < top || y >= top + h || x < left || x >= left + w - 1)
+		return SIZE_MAX;
+	size_t i = list_first(h) + (size_t)(y - top);
+	return i < ui.nconvs ? i : SIZE_MAX;
+}
+
 /* Draws the conversation list. */
 static void
 draw_list(void)
@@ -63,10 +88,7 @@ draw_list(void)
 		return;
 	int h = getmaxy(scr.list), w = getmaxx(scr.list);
 	werase(scr.list);
-	/* Scrolled so that the conversation shown is in the list. */
-	size_t first = 0, at = window_conv_index(ui.cur);
-	if (h > 0 && at != SIZE_MAX && at >= (size_t)h)
-		first = at - (size_t)h + 1;
+	size_t first = list_first(h);
 	for (size_t i = first; i < ui.nconvs && (int)(i - first) < h; i++) {
 		const struct conversation *c = &ui.convs[i];
 		bool cur = ui.cur && strcmp(c->id, ui.cur) == 0;
@@ -77,11 +99,15 @@ draw_list(void)
 			wattron(scr.list, A_BOLD);
 		char lead[32];
 		/*
-		 * After the number: "~" muted, no desktop notifications; "?" an
-		 * invitation (natter accept); "-" a conversation left.
+		 * "@": news naming the user, "+": other news. After the number:
+		 * "~" muted, no desktop notifications; "?" an invitation (natter
+		 * accept); "-" a conversation left.
 		 */
-		snprintf(lead, sizeof(lead), "%c%zu%s%s ", ui.activity[i] ? '+' : ' ', i + 1,
-		    ui_is_muted(c->id) ? "~" : "",
+		snprintf(lead, sizeof(lead), "%c%zu%s%s ",
+		    ui.mentioned[i]      ? '@'
+			: ui.activity[i] ? '+'
+					 : ' ',
+		    i + 1, ui_is_muted(c->id) ? "~" : "",
 		    c->state == CONV_INVITED    ? "?"
 			: c->state == CONV_LEFT ? "-"
 						: "");
@@ -263,6 +289,8 @@ draw_main(void)
 			base |= A_STANDOUT;
 		if (m->flags & VIEW_SELECTED)
 			base |= A_REVERSE;
+		if (m->flags & VIEW_MENTION)
+			base |= A_BOLD;
 		if (r->kind == VIEW_ROW_QUOTE || r->kind == VIEW_ROW_REACT) {
 			draw_extra(r, base, y, w);
 			continue;
@@ -276,6 +304,8 @@ draw_main(void)
 		wattr_on(scr.main, base, NULL);
 		if (m->flags & (VIEW_INFO | VIEW_EVENT))
 			wcolor_set(scr.main, PAIR_INFO, NULL);
+		else if (m->flags & VIEW_MENTION)
+			wcolor_set(scr.main, PAIR_MENTION, NULL);
 		draw_body(m, r->off, r->len, base, w);
 		wcolor_set(scr.main, 0, NULL);
 		wattr_off(scr.main, base, NULL);
@@ -321,6 +351,15 @@ draw_status(void)
 		buf_printf(&b, " | %s", c->title);
 	if (ui.scroll > 0)
 		buf_printf(&b, " | scrolled up %zu", ui.scroll);
+	/* The window ends in the past: say so, or it looks as if nothing came since. */
+	if (ui.anchor.id != 0 && ui.anchor_hit)
+		buf_printf(&b,
+		    " | match %zu of %zu: PageDown for the newest, /search again for older",
+		    ui.match, ui.matches);
+	else if (ui.anchor.id != 0)
+		buf_printf(&b, " | older messages: PageDown at the bottom for the newest");
+	if (ui.creating)
+		buf_printf(&b, " | creating %s...", ui.creating);
 	if (ui.note[0])
 		buf_printf(&b, " | %s", ui.note);
 	char *clean = text_sanitize(b.data, b.len, 0);
@@ -341,6 +380,13 @@ draw_input(void)
 	int pw = (int)strlen(prompt);
 	wmove(scr.input, 0, 0);
 	draw_text(scr.input, prompt, strlen(prompt), w);
+	if (ui.edit.len == 0 && w > pw + 10) {
+		/* The first screen's hint, and every empty line's: where help is. */
+		const char *hint = "type a message; /help or F1 for commands and keys";
+		wattron(scr.input, A_DIM);
+		draw_text(scr.input, hint, strlen(hint), w - 1);
+		wattroff(scr.input, A_DIM);
+	}
 	size_t col = 0;
 	size_t field = w > pw + 1 ? (size_t)(w - pw) : 1;
 	size_t start = edit_scroll(&ui.edit, field, &col);
@@ -448,18 +494,23 @@ screen_start(struct err *e)
 		init_pair(PAIR_MARKER, COLOR_RED, -1);
 		init_pair(PAIR_STATUS, -1, -1);
 		init_pair(PAIR_DAY, -1, -1);
+		init_pair(PAIR_MENTION, COLOR_YELLOW, -1);
 	}
 	define_key("\033[200~", KEY_PASTE_START);
 	define_key("\033[201~", KEY_PASTE_END);
-	mousemask(BUTTON4_PRESSED
+	/* C-Left, C-Right as xterm, tmux and most others send them. */
+	define_key("\033[1;5D", KEY_WORD_LEFT);
+	define_key("\033[1;5C", KEY_WORD_RIGHT);
+	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
 		| BUTTON5_PRESSED
 #endif
 	    ,
 	    NULL);
 	mouseinterval(0);
-	/* Bracketed paste on. */
+	/* Bracketed paste on; mouse reports in SGR form (input.c reads them) where it is known. */
 	putp("\033[?2004h");
+	putp("\033[?1006h");
 	fflush(stdout);
 	layout();
 	return 0;
@@ -470,6 +521,7 @@ void
 screen_stop(void)
 {
 	free_windows();
+	putp("\033[?1006l");
 	putp("\033[?2004l");
 	endwin();
 }

@@ -29,8 +29,7 @@ server_takes_items(struct client *cl, struct err *e)
 
 /* Posts item it (conv, kind, body, target, action, remove) and stores it in h. */
 int
-send_item(struct client *cl, struct history *h, const struct message *it, int *takes,
-    struct err *e)
+send_item(struct client *cl, struct history *h, const struct message *it, int *takes, struct err *e)
 {
 	if (*takes == 0) {
 		int rc = server_takes_items(cl, e);
@@ -71,9 +70,9 @@ send_item(struct client *cl, struct history *h, const struct message *it, int *t
 	m.ts = ack.ts;
 	if (m.body == NULL)
 		m.body = xstrdup("");
-	ret = strcmp(ack.conv, it->conv) == 0 ? history_insert(h, &m, 1, NULL, e)
-					      : err_set(e, ERR_PROTOCOL,
-						    "server stored the item in another conversation");
+	ret = strcmp(ack.conv, it->conv) == 0
+	    ? history_insert(h, &m, 1, NULL, e)
+	    : err_set(e, ERR_PROTOCOL, "server stored the item in another conversation");
 	message_free(&m);
 	message_free(&ack);
 	return ret;

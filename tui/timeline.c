@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "timeline.h"
 #include "util.h"
 
@@ -10,6 +11,8 @@
 static bool
 notice_here(const struct notice *n, const struct timeline *t)
 {
+	if (t->until != 0 && n->ts > t->until)
+		return false; /* a window ending at a search hit does not show what came later */
 	return n->conv == NULL || t->conv == NULL || strcmp(n->conv, t->conv) == 0;
 }
 
@@ -52,6 +55,8 @@ static void
 add_row(struct view *v, const struct message *r, const struct folded *f, const struct timeline *t)
 {
 	int flags = strcmp(r->sender, t->me) == 0 ? VIEW_OWN : 0;
+	if (!(flags & VIEW_OWN) && t->mention && names_user(r->body, t->mention))
+		flags |= VIEW_MENTION;
 	if (t->hit != 0 && r->id == t->hit)
 		flags |= VIEW_HIT;
 	const char *body = r->body ? r->body : "";

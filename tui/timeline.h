@@ -42,6 +42,8 @@ struct timeline {
 	 * timeline_fill or timeline_merge; NULL: every row as it came.
 	 */
 	const struct folded *folds;
+	int64_t until; /* a window ending in the past: no notice after this time (0: none) */
+	const char *mention; /* lines naming this user are marked VIEW_MENTION (NULL: none) */
 };
 
 /* Empties v and fills it with rows (oldest first), the notices and the pending sends. */

@@ -65,11 +65,19 @@ apply_news(void)
 	}
 	if (reload || nw.nconvs > 0)
 		window_load_convs();
-	for (size_t i = 0; i < nw.nconvs; i++) {
-		size_t k = window_conv_index(nw.convs[i]);
-		if (k != SIZE_MAX && (!ui.cur || strcmp(nw.convs[i], ui.cur) != 0))
+	/* Marks in the list: only news from others, not what was held already. */
+	for (size_t i = 0; i < nw.nfresh; i++) {
+		size_t k = window_conv_index(nw.fresh[i]);
+		if (k != SIZE_MAX && (!ui.cur || strcmp(nw.fresh[i], ui.cur) != 0))
 			ui.activity[k] = true;
 	}
+	for (size_t i = 0; i < nw.nnamed; i++) {
+		size_t k = window_conv_index(nw.named[i]);
+		if (k != SIZE_MAX && (!ui.cur || strcmp(nw.named[i], ui.cur) != 0))
+			ui.mentioned[k] = true;
+	}
+	if (nw.launched)
+		window_scan_mentions(); /* what named the user while natter was closed */
 	if (ui.cur == NULL && ui.nconvs > 0)
 		window_switch(window_first());
 	else if (reload) {
@@ -88,6 +96,10 @@ apply_news(void)
 			keep += below < ui.view.n - before ? below : ui.view.n - before;
 		ui.scroll = keep;
 		window_mark_seen();
+	}
+	if (nw.opened || nw.error) {
+		free(ui.creating); /* the /new is answered either way */
+		ui.creating = NULL;
 	}
 	if (nw.opened) {
 		window_load_convs();
@@ -247,6 +259,11 @@ ui_free(void)
 	complete_free(&ui.comp);
 	conversations_free(ui.convs, ui.nconvs);
 	free(ui.activity);
+	free(ui.mentioned);
+	free(ui.creating);
+	for (size_t i = 0; i < ui.nshown; i++)
+		free(ui.shown[i]);
+	free(ui.shown);
 	free(ui.cur);
 	for (size_t i = 0; i < ui.nnotices; i++) {
 		free(ui.notices[i].conv);
@@ -299,8 +316,12 @@ ui_run(struct ctx *c, struct err *e)
 	if (screen_start(e) < 0)
 		return -1;
 	window_load_convs();
+	ui.fresh = true;
+	for (size_t i = 0; i < ui.nconvs; i++)
+		ui.fresh = ui.fresh && ui.convs[i].messages == 0;
 	if (ui.nconvs > 0)
 		window_switch(open_id ? open_id : window_first());
+	window_scan_mentions();
 	free(open_id);
 	screen_draw();
 	/* Only now the writes: read position, ledger and focus row. */

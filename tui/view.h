@@ -32,6 +32,7 @@ enum view_flags {
 	VIEW_ACTION = 1 << 8, /* an action (/me): drawn "* sender text" */
 	VIEW_EVENT = 1 << 9, /* a membership or title change: a notice line from history */
 	VIEW_SELECTED = 1 << 10, /* the message selected for an operation */
+	VIEW_MENTION = 1 << 11, /* names the user: highlighted */
 };
 
 /* The mark after an edited text and the text of a deleted message. */

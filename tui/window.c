@@ -12,6 +12,7 @@
 
 #include "fold.h"
 #include "natter.h"
+#include "text.h"
 
 /* The index of conversation id in the list, or SIZE_MAX. */
 size_t
@@ -45,9 +46,121 @@ window_notice(const char *fmt, ...)
 	n->ts = now_ms();
 	n->conv = ui.cur ? xstrdup(ui.cur) : NULL;
 	n->text = text;
-	view_append(&ui.view, n->ts, "", text, strlen(text), VIEW_INFO);
+	if (ui.anchor.id != 0)
+		window_follow(); /* it shows at the bottom, under the newest messages */
+	else
+		view_append(&ui.view, n->ts, "", text, strlen(text), VIEW_INFO);
 	ui.scroll = 0;
 	ui.dirty = true;
+}
+
+/* Takes the current conversation's notices out of its window. */
+void
+window_clear_notices(void)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < ui.nnotices; i++) {
+		struct notice *n = &ui.notices[i];
+		bool here = n->conv == NULL || (ui.cur && strcmp(n->conv, ui.cur) == 0);
+		if (here) {
+			free(n->conv);
+			free(n->text);
+		} else {
+			ui.notices[k++] = *n;
+		}
+	}
+	ui.nnotices = k;
+	window_load();
+	ui.scroll = 0;
+}
+
+/* The history.db key that holds a closed conversation's message count when closed. */
+static char *
+closed_key(const char *id)
+{
+	return xasprintf("closed:%s", id);
+}
+
+/* True when conversation c was closed and nothing came in it since. */
+static bool
+is_closed(const struct conversation *c)
+{
+	struct err e = {0};
+	char *key = closed_key(c->id);
+	char *v = history_meta_get(ui.hist, key, &e);
+	free(key);
+	bool closed = v && *v && strtoull(v, NULL, 10) >= c->messages;
+	free(v);
+	return closed;
+}
+
+/* Unread messages read back to find a mention (the newest ones). */
+#define MENTION_SCAN 200
+
+/* Marks @ the conversations not shown whose unread messages name the user. */
+void
+window_scan_mentions(void)
+{
+	for (size_t i = 0; i < ui.nconvs; i++) {
+		const struct conversation *c = &ui.convs[i];
+		if (c->unread == 0 || ui.mentioned[i] || (ui.cur && strcmp(c->id, ui.cur) == 0))
+			continue;
+		struct message *v = NULL;
+		size_t n = 0;
+		struct err e = {0};
+		size_t want = c->unread < MENTION_SCAN ? (size_t)c->unread : MENTION_SCAN;
+		if (history_messages(ui.hist, c->id, 0, want, &v, &n, &e) == 0) {
+			for (size_t k = 0; k < n && !ui.mentioned[i]; k++)
+				ui.mentioned[i] =
+				    strcmp(v[k].sender, ui.me) != 0 && names_user(v[k].body, ui.me);
+		}
+		messages_free(v, n);
+	}
+}
+
+/* Hides conversation id from the list until something new arrives in it. */
+int
+window_close(const char *id, struct err *e)
+{
+	size_t i = window_conv_index(id);
+	if (i == SIZE_MAX)
+		return err_set(e, ERR_NOTFOUND, "that conversation is already closed");
+	char *title = xstrdup(ui.convs[i].title);
+	char *key = closed_key(id);
+	char count[24];
+	snprintf(count, sizeof(count), "%llu", (unsigned long long)ui.convs[i].messages);
+	int rc = history_meta_set(ui.hist, key, count, e);
+	free(key);
+	if (rc == 0) {
+		bool shown = ui.cur && strcmp(ui.cur, id) == 0;
+		window_load_convs();
+		if (shown) {
+			free(ui.cur);
+			ui.cur = NULL;
+			view_clear(&ui.view);
+			window_switch(window_first());
+		}
+		window_notice("closed %s: it comes back when something new arrives in it, or with "
+			      "/go %s",
+		    title, title);
+	}
+	free(title);
+	return rc;
+}
+
+/* Puts a closed conversation back in the list. */
+void
+window_reopen(const char *id)
+{
+	struct err e = {0};
+	char *key = closed_key(id);
+	char *v = history_meta_get(ui.hist, key, &e);
+	if (v && *v) {
+		history_meta_set(ui.hist, key, "", &e);
+		window_load_convs();
+	}
+	free(v);
+	free(key);
 }
 
 /* Reloads the conversation list from history.db, keeping activity marks. */
@@ -61,17 +174,36 @@ window_load_convs(void)
 		snprintf(ui.note, sizeof(ui.note), "%s", e.msg);
 		return;
 	}
+	/* Closed ones stay out until something new arrives in them. */
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (is_closed(&v[i]))
+			conversation_free(&v[i]);
+		else
+			v[kept++] = v[i];
+	}
+	n = kept;
 	bool *act = xcalloc(n + 1, sizeof(*act));
+	bool *men = xcalloc(n + 1, sizeof(*men));
 	for (size_t i = 0; i < n; i++) {
 		size_t old = window_conv_index(v[i].id);
-		if (old != SIZE_MAX)
+		if (old != SIZE_MAX) {
 			act[i] = ui.activity[old];
+			men[i] = ui.mentioned[old];
+		}
 	}
 	conversations_free(ui.convs, ui.nconvs);
 	free(ui.activity);
+	free(ui.mentioned);
 	ui.convs = v;
 	ui.nconvs = n;
 	ui.activity = act;
+	ui.mentioned = men;
+	char **titles = xcalloc(n + 1, sizeof(*titles));
+	for (size_t i = 0; i < n; i++)
+		titles[i] = v[i].title;
+	complete_set_titles(&ui.comp, titles, n);
+	free(titles);
 	ui.dirty = true;
 }
 
@@ -119,6 +251,20 @@ window_heartbeat(bool force)
 	ui.focus_at = now;
 }
 
+/* True when conversation id was shown before in this run. */
+static bool
+was_shown(const char *id)
+{
+	for (size_t i = 0; i < ui.nshown; i++) {
+		if (strcmp(ui.shown[i], id) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* True when the conversation shown had been shown before this visit (window_switch). */
+static bool shown_before;
+
 /* Puts the unread marker above the first message after what was read. */
 static void
 place_marker(void)
@@ -137,6 +283,10 @@ place_marker(void)
 				ui.marker_until = ui.view.msgs[i]->id;
 		}
 	}
+	/* Directly above the first new message: not above notices or own lines. */
+	while (at < ui.view.n &&
+	    (ui.view.msgs[at]->flags & (VIEW_OWN | VIEW_INFO) || ui.view.msgs[at]->id == 0))
+		at++;
 	size_t news = 0;
 	for (size_t i = at; i < ui.view.n; i++) {
 		const struct view_msg *m = ui.view.msgs[i];
@@ -149,18 +299,35 @@ place_marker(void)
 		return;
 	}
 	char *text;
-	if (ui.marker_launch && ui.split_done && ui.launch_conv &&
+	if (ui.fresh && !shown_before) {
+		/* The first run on this device, a first look: nobody left, it is unread. */
+		text = xasprintf("%zu unread", news);
+	} else if (ui.marker_launch && ui.split_done && ui.launch_conv &&
 	    strcmp(ui.launch_conv, ui.cur) == 0 && ui.from_store + ui.from_server > 0) {
-		/* Live messages and ones a `natter sync` already fetched make up the rest. */
+		/*
+		 * Where they came from, in the user's words: the desktop notifier
+		 * received some while natter was closed, the launch downloaded the
+		 * others now; the rest were downloaded before (natter sync, or an
+		 * earlier run that did not show them).
+		 */
 		uint64_t known = ui.from_store + ui.from_server;
-		char more[48] = "";
+		struct buf b = {0};
+		buf_printf(&b, "%zu new since you left: ", news);
+		const char *sep = "";
+		if (ui.from_store) {
+			buf_printf(&b, "%llu received while natter was closed",
+			    (unsigned long long)ui.from_store);
+			sep = ", ";
+		}
+		if (ui.from_server) {
+			buf_printf(
+			    &b, "%s%llu downloaded now", sep, (unsigned long long)ui.from_server);
+			sep = ", ";
+		}
 		if (news > known)
-			snprintf(
-			    more, sizeof(more), ", %llu more", (unsigned long long)(news - known));
-		text = xasprintf("%zu new since you left: %llu from the notifier, %llu from the "
-				 "server%s",
-		    news, (unsigned long long)ui.from_store, (unsigned long long)ui.from_server,
-		    more);
+			buf_printf(&b, "%s%llu downloaded earlier", sep,
+			    (unsigned long long)(news - known));
+		text = b.data;
 	} else
 		text = xasprintf("%zu new since you left", news);
 	view_mark_unread(&ui.view, at, text);
@@ -177,7 +344,9 @@ extras(const struct outbox_item *ob, size_t nob, bool anchored)
 	    .nnotices = ui.nnotices,
 	    .outbox = ob,
 	    .noutbox = nob,
-	    .hit = anchored && ui.anchor_hit ? ui.anchor.id : 0};
+	    .hit = anchored && ui.anchor_hit ? ui.anchor.id : 0,
+	    .until = anchored ? ui.anchor.ts : 0,
+	    .mention = ui.me};
 }
 
 /* Adds the senders of rows (the newest last) to the names Tab completes. */
@@ -305,6 +474,17 @@ window_anchor(struct message *a, bool hit)
 	window_load();
 }
 
+/* Leaves a search hit or older messages: the window follows the newest again. */
+void
+window_follow(void)
+{
+	message_free(&ui.anchor);
+	memset(&ui.anchor, 0, sizeof(ui.anchor));
+	ui.anchor_hit = false;
+	window_load();
+	window_mark_seen();
+}
+
 /* Shows conversation id, with the unread marker where its unread messages start. */
 void
 window_switch(const char *id)
@@ -318,11 +498,18 @@ window_switch(const char *id)
 	ui.scroll = 0;
 	message_free(&ui.anchor);
 	memset(&ui.anchor, 0, sizeof(ui.anchor));
+	ui.anchor_hit = false;
 	ui.marker_first = ui.marker_after = ui.marker_until = 0;
 	ui.marker_launch = !ui.launched;
+	shown_before = was_shown(id);
+	if (!shown_before) {
+		ui.shown = xreallocarray(ui.shown, ui.nshown + 1, sizeof(*ui.shown));
+		ui.shown[ui.nshown++] = xstrdup(id);
+	}
 	size_t i = window_conv_index(id);
 	if (i != SIZE_MAX) {
 		ui.activity[i] = false;
+		ui.mentioned[i] = false;
 		/* The last read message: the one before the unread ones (or the newest). */
 		size_t unread = (size_t)ui.convs[i].unread;
 		struct message *v = NULL;
@@ -402,7 +589,6 @@ page_older(void)
 	window_anchor(&a, false);
 	/* Keep the old top row where the eye was: at the bottom of the new window. */
 	ui.scroll = 0;
-	snprintf(ui.note, sizeof(ui.note), "older messages: PageDown at the bottom returns");
 	ui.dirty = true;
 	return true;
 }
@@ -413,11 +599,8 @@ window_scroll(long delta)
 {
 	if (delta < 0 && ui.scroll == 0 && ui.anchor.id != 0) {
 		/* Past the bottom of a search hit: back to the newest messages. */
-		message_free(&ui.anchor);
-		memset(&ui.anchor, 0, sizeof(ui.anchor));
 		ui.note[0] = '\0';
-		window_load();
-		window_mark_seen();
+		window_follow();
 		return;
 	}
 	if (delta > 0 && at_top()) {

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The launch merge as the interface shows it: messages the notifier stored in
 # sync.db while natter was closed appear at launch even when the server is
-# gone by then, under a marker that says they came from the notifier.
+# gone by then, under a marker that says where they came from in a user's
+# words (received while natter was closed, downloaded now or earlier).
 . "$(dirname "$0")/tui_lib.sh"
 
 export NATTER_PASSWORD=password123
@@ -34,8 +35,8 @@ ok $? "the server is gone: the status line says offline"
 wait_for pane_has "kept by the notifier 2"
 ok $? "the messages the notifier kept appear without the server"
 # "before the notifier" was fetched by `natter sync` but never shown: unread too.
-pane_has "3 new since you left: 2 from the notifier, 0 from the server, 1 more"
-ok $? "the marker says which came from the notifier, and that the counts add up"
+pane_has "3 new since you left: 2 received while natter was closed, 1 downloaded earlier"
+ok $? "the marker says which came while natter was closed, and that the counts add up"
 
 "${TM[@]}" send-keys -t natter C-c
 wait_for pane_has "EXIT 0"
@@ -58,7 +59,7 @@ tm_natter
 wait_for pane_has "only the server has this"
 ok $? "the launch brings the remainder from the server"
 nl=$'\n'
-like "$(pane)" "2 new since you left: 1 from the notifier, 1 from the server[^$nl]*$nl[^$nl]*only the notifier has this[^$nl]*$nl[^$nl]*only the server has this" \
+like "$(pane)" "2 new since you left: 1 received while natter was closed, 1 downloaded now[^$nl]*$nl[^$nl]*only the notifier has this[^$nl]*$nl[^$nl]*only the server has this" \
 	"the marker splits the news between the notifier and the server"
 "${TM[@]}" send-keys -t natter C-c
 wait_for pane_has "EXIT 0"

@@ -100,7 +100,7 @@ static void
 command__parse__missing_argument_shows_usage(void **state)
 {
 	(void)state;
-	parses("/go", CMD_ERROR, "usage: /go NAME");
+	parses("/go", CMD_ERROR, "usage: /go NAME|N");
 	parses("/me", CMD_ERROR, "usage: /me TEXT");
 	parses("/search   ", CMD_ERROR, "usage: /search TEXT");
 	parses("/new", CMD_ERROR, "usage: /new TITLE MEMBER...");
@@ -157,10 +157,27 @@ command__new__rejects_bad_member_names(void **state)
 }
 
 static void
+command__unknown__same_words_as_the_parser(void **state)
+{
+	(void)state;
+	struct command c;
+	char *why = command_unknown("foo", 3);
+	assert_string_equal(why, "unknown command /foo: /help lists the commands");
+	command_parse("/foo", &c);
+	assert_int_equal(c.kind, CMD_ERROR);
+	assert_true(strncmp(c.text, why, strlen(why)) == 0);
+	command_free(&c);
+	free(why);
+	why = command_unknown("c", 1);
+	assert_string_equal(why, "ambiguous command /c: /clear, /close");
+	free(why);
+}
+
+static void
 command__table__every_command_has_help(void **state)
 {
 	(void)state;
-	assert_int_equal(command_count, 15);
+	assert_int_equal(command_count, 17);
 	for (size_t i = 0; i < command_count; i++) {
 		assert_true(command_table[i].usage[0] == '/');
 		assert_true(strlen(command_table[i].help) > 0);
@@ -208,6 +225,7 @@ main(void)
 	    cmocka_unit_test(command__new__title_and_members),
 	    cmocka_unit_test(command__new__quoted_title),
 	    cmocka_unit_test(command__new__rejects_bad_member_names),
+	    cmocka_unit_test(command__unknown__same_words_as_the_parser),
 	    cmocka_unit_test(command__table__every_command_has_help),
 	    cmocka_unit_test(command__table__parsed_commands_carry_their_entry),
 	};

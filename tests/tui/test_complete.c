@@ -69,12 +69,56 @@ complete__tab__name_at_line_start_gets_colon(void **state)
 }
 
 static void
-complete__tab__name_mid_line_gets_space(void **state)
+complete__tab__name_mid_line_gets_at_and_space(void **state)
 {
 	struct fixture *f = *state;
 	set_line(&f->e, "thanks 中文 CA");
 	assert_int_equal(complete_tab(&f->c, &f->e, 1), 0);
-	line_is(&f->e, "thanks 中文 carol ");
+	line_is(&f->e, "thanks 中文 @carol ");
+}
+
+static void
+complete__tab__at_name_at_line_start_gets_no_colon(void **state)
+{
+	struct fixture *f = *state;
+	set_line(&f->e, "@ca");
+	assert_int_equal(complete_tab(&f->c, &f->e, 1), 0);
+	line_is(&f->e, "@carol ");
+}
+
+static void
+complete__tab__titles_after_go_and_mute(void **state)
+{
+	struct fixture *f = *state;
+	char *titles[] = {"Lunch plans", "lunar", "proj"};
+	complete_set_titles(&f->c, titles, 3);
+	set_line(&f->e, "/go lun");
+	assert_int_equal(complete_tab(&f->c, &f->e, 1), 0);
+	line_is(&f->e, "/go Lunch plans");
+	assert_int_equal(complete_tab(&f->c, &f->e, 1), 0);
+	line_is(&f->e, "/go lunar");
+	complete_reset(&f->c);
+	/* A title with a space: all of what follows the command is the prefix. */
+	set_line(&f->e, "/mute Lunch p");
+	assert_int_equal(complete_tab(&f->c, &f->e, 1), 0);
+	line_is(&f->e, "/mute Lunch plans");
+	complete_reset(&f->c);
+	set_line(&f->e, "/go ");
+	assert_int_equal(complete_tab(&f->c, &f->e, 1), 0);
+	line_is(&f->e, "/go Lunch plans");
+	complete_reset(&f->c);
+	set_line(&f->e, "/close pr");
+	assert_int_equal(complete_tab(&f->c, &f->e, 1), 0);
+	line_is(&f->e, "/close proj");
+}
+
+static void
+complete__tab__command_names_after_help(void **state)
+{
+	struct fixture *f = *state;
+	set_line(&f->e, "/help se");
+	assert_int_equal(complete_tab(&f->c, &f->e, 1), 0);
+	line_is(&f->e, "/help search");
 }
 
 static void
@@ -83,13 +127,13 @@ complete__tab__cycles_most_recent_first(void **state)
 	struct fixture *f = *state;
 	set_line(&f->e, "hi al");
 	assert_int_equal(complete_tab(&f->c, &f->e, 1), 0);
-	line_is(&f->e, "hi albert ");
+	line_is(&f->e, "hi @albert ");
 	assert_int_equal(complete_tab(&f->c, &f->e, 1), 0);
-	line_is(&f->e, "hi alice ");
+	line_is(&f->e, "hi @alice ");
 	assert_int_equal(complete_tab(&f->c, &f->e, 1), 0);
-	line_is(&f->e, "hi albert ");
+	line_is(&f->e, "hi @albert ");
 	assert_int_equal(complete_tab(&f->c, &f->e, -1), 0);
-	line_is(&f->e, "hi alice ");
+	line_is(&f->e, "hi @alice ");
 }
 
 static void
@@ -111,7 +155,7 @@ complete__tab__reset_starts_a_new_word(void **state)
 	assert_int_equal(edit_insert(&f->e, L'b'), 0);
 	/* "albert: b" now completes "b" on its own. */
 	assert_int_equal(complete_tab(&f->c, &f->e, 1), 0);
-	line_is(&f->e, "albert: bob ");
+	line_is(&f->e, "albert: @bob ");
 }
 
 static void
@@ -147,9 +191,9 @@ complete__tab__commands_at_line_start(void **state)
 	complete_reset(&f->c);
 	set_line(&f->e, "/");
 	assert_int_equal(complete_tab(&f->c, &f->e, 1), 0);
-	line_is(&f->e, "/go ");
+	line_is(&f->e, "/clear ");
 	assert_int_equal(complete_tab(&f->c, &f->e, 1), 0);
-	line_is(&f->e, "/help ");
+	line_is(&f->e, "/close ");
 	complete_reset(&f->c);
 	/* Not at the start of the line: a slash word is not a command. */
 	set_line(&f->e, "see /se");
@@ -164,8 +208,8 @@ complete__tab__completes_word_before_cursor(void **state)
 	edit_fn(&f->e, EDIT_WORD_LEFT);
 	edit_fn(&f->e, EDIT_LEFT);
 	assert_int_equal(complete_tab(&f->c, &f->e, 1), 0);
-	line_is(&f->e, "ask bob  now");
-	assert_int_equal(f->e.pos, 8);
+	line_is(&f->e, "ask @bob  now");
+	assert_int_equal(f->e.pos, 9);
 }
 
 static void
@@ -207,7 +251,10 @@ main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
 	    T(complete__tab__name_at_line_start_gets_colon),
-	    T(complete__tab__name_mid_line_gets_space),
+	    T(complete__tab__name_mid_line_gets_at_and_space),
+	    T(complete__tab__at_name_at_line_start_gets_no_colon),
+	    T(complete__tab__titles_after_go_and_mute),
+	    T(complete__tab__command_names_after_help),
 	    T(complete__tab__cycles_most_recent_first),
 	    T(complete__tab__backwards_starts_at_last),
 	    T(complete__tab__reset_starts_a_new_word),

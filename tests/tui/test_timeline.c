@@ -251,6 +251,45 @@ timeline__fill__draws_rows_as_folded(void **state)
 	view_free(&v);
 }
 
+static void
+timeline__fill__until_leaves_later_notices_out(void **state)
+{
+	(void)state;
+	/* A window ending at a hit (row 3, ts 3000): the notice made later is not under it. */
+	struct notice notes[] = {
+	    {.ts = 2500, .conv = "c", .text = "before the hit"},
+	    {.ts = 9000, .conv = "c", .text = "after the hit"},
+	};
+	struct timeline t = {
+	    .me = "me", .conv = "c", .notices = notes, .nnotices = 2, .hit = 3, .until = 3000};
+	struct view v;
+	view_init(&v, 0);
+	timeline_fill(&v, rows, 3, &t);
+	assert_int_equal(v.n, 4);
+	assert_string_equal(v.msgs[2]->body, "before the hit");
+	assert_true(v.msgs[3]->flags & VIEW_HIT);
+	view_free(&v);
+}
+
+static void
+timeline__fill__marks_mentions_of_others(void **state)
+{
+	(void)state;
+	struct message m[] = {
+	    {.id = 1, .conv = "c", .sender = "bob", .ts = 1, .body = "ask ME: now"},
+	    {.id = 2, .conv = "c", .sender = "bob", .ts = 2, .body = "meme"},
+	    {.id = 3, .conv = "c", .sender = "me", .ts = 3, .body = "me myself"},
+	};
+	struct timeline t = {.me = "me", .conv = "c", .mention = "me"};
+	struct view v;
+	view_init(&v, 0);
+	timeline_fill(&v, m, 3, &t);
+	assert_true(v.msgs[0]->flags & VIEW_MENTION);
+	assert_false(v.msgs[1]->flags & VIEW_MENTION);
+	assert_false(v.msgs[2]->flags & VIEW_MENTION);
+	view_free(&v);
+}
+
 int
 main(void)
 {
@@ -263,6 +302,8 @@ main(void)
 	    cmocka_unit_test(timeline__merge__refuses_rows_that_do_not_join),
 	    cmocka_unit_test(timeline__fill__marks_own_and_hit),
 	    cmocka_unit_test(timeline__fill__draws_rows_as_folded),
+	    cmocka_unit_test(timeline__fill__until_leaves_later_notices_out),
+	    cmocka_unit_test(timeline__fill__marks_mentions_of_others),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
