@@ -90,6 +90,9 @@ int history_vector(struct history *h, const char *conv, struct vector *v, struct
  */
 int history_messages(struct history *h, const char *conv, int64_t before, size_t limit,
     struct message **v, size_t *n, struct err *e);
+/* The last `limit` messages of conv sent at since <= ts < until (ms), oldest first. */
+int history_messages_between(struct history *h, const char *conv, int64_t since, int64_t until,
+    size_t limit, struct message **v, size_t *n, struct err *e);
 /*
  * Read state (readmark.c): marks conv read up to the newest held message of
  * each sender, queued for the server until readmark_flush delivers it.

@@ -77,7 +77,9 @@ void prompt_password_free(char *p);
 /* output.c: what the commands print, as text for people or JSON for scripts. */
 struct outbox_report;
 void output_convs(const struct conversation *v, size_t n, bool json);
-void output_messages(const struct message *v, size_t n, bool json);
+/* How output_messages prints: text with date lines, ISO 8601 timestamps, or JSON. */
+enum output_format { OUTPUT_TEXT, OUTPUT_ISO, OUTPUT_JSON };
+void output_messages(const struct message *v, size_t n, enum output_format f);
 void output_sync(const struct launch_report *r, bool json);
 /* Says on stderr which queued messages the server refused for good. */
 void output_drops(const struct outbox_report *r);
@@ -92,7 +94,7 @@ struct cmd_entry {
 	struct {
 		/*
 		 * Its own options, as getopt letters: j --json, l --lines,
-		 * n: -n/--lines N, a --all.
+		 * n: -n/--lines N, a --all, F: --format, S: --since, U: --until.
 		 */
 		const char *template;
 		int lower, upper; /* how many operands; upper -1: no limit */
@@ -109,6 +111,8 @@ struct cmd {
 	bool all; /* -a, --all */
 	size_t limit; /* -n N; SIZE_MAX without it */
 	const char *duration; /* --for DURATION (mute) */
+	const char *format; /* --format text|iso|json (log) */
+	const char *since, *until; /* --since WHEN, --until WHEN (log) */
 	int argc; /* the operands */
 	char **argv;
 };

@@ -13,6 +13,7 @@
 #include "natter.h"
 #include "outbox.h"
 #include "text.h"
+#include "when.h"
 
 /* Prints a JSON value on one line and frees it. */
 static void
@@ -66,11 +67,27 @@ hhmm(int64_t ts, char out[16])
 		snprintf(out, 16, "--:--");
 }
 
-/* Prints messages: "HH:MM sender: body", or their fields in JSON. */
-void
-output_messages(const struct message *v, size_t n, bool json)
+/* The local day of ts as a number that changes at local midnight, and its date line. */
+static int
+day_of(int64_t ts, char line[48])
 {
-	if (json) {
+	time_t t = (time_t)(ts / 1000);
+	struct tm tm;
+	if (localtime_r(&t, &tm) == NULL || strftime(line, 48, "--- %a %d %b %Y", &tm) == 0) {
+		snprintf(line, 48, "--- ?");
+		return -1;
+	}
+	return (tm.tm_year + 1900) * 400 + tm.tm_yday;
+}
+
+/*
+ * Prints messages: "HH:MM sender: body" under a date line at the start and
+ * at each change of day, "ISO-TIME sender: body", or their fields in JSON.
+ */
+void
+output_messages(const struct message *v, size_t n, enum output_format f)
+{
+	if (f == OUTPUT_JSON) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr,
@@ -80,9 +97,18 @@ output_messages(const struct message *v, size_t n, bool json)
 		print_json(arr);
 		return;
 	}
+	int day = -2;
 	for (size_t i = 0; i < n; i++) {
-		char t[16];
-		hhmm(v[i].ts, t);
+		char t[32], line[48];
+		if (f == OUTPUT_ISO) {
+			when_iso(v[i].ts, t);
+		} else {
+			int d = day_of(v[i].ts, line);
+			if (d != day || d == -1)
+				printf("%s\n", line);
+			day = d;
+			hhmm(v[i].ts, t);
+		}
 		char *who = text_sanitize(v[i].sender, strlen(v[i].sender), 0);
 		char *body = text_sanitize(v[i].body, strlen(v[i].body), 0);
 		printf("%s %s: %s\n", t, who, body);
