@@ -1,7 +1,9 @@
 /* Text from the network: UTF-8 checks, sanitising, truncation, markup escaping. */
 #include "text.h"
 
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
@@ -244,4 +246,33 @@ text_markup_escape(const char *s)
 		}
 	}
 	return out.data;
+}
+
+/* True when c may be part of a user name's word: a letter, digit or "_". */
+static bool
+word_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c >= 0x80;
+}
+
+/* True when body names user as a word, case-insensitively. */
+bool
+text_names_user(const char *body, const char *user)
+{
+	size_t n = strlen(user);
+	if (n == 0)
+		return false;
+	for (const char *p = body; *p; p++) {
+		if (strncasecmp(p, user, n) != 0)
+			continue;
+		unsigned char before = p > body ? (unsigned char)p[-1] : ' ';
+		const unsigned char *after = (const unsigned char *)p + n;
+		/* "." and "-" end a word unless a word goes on after them ("alice-bot"). */
+		bool ends = !word_char(*after) &&
+		    !((*after == '.' || *after == '-') && word_char(after[1]));
+		bool starts = !word_char(before) && before != '.' && before != '-';
+		if (starts && ends)
+			return true;
+	}
+	return false;
 }

@@ -51,5 +51,10 @@ char *text_truncate(const char *s, size_t max);
  * does, and CR as &#13; (markup parsers turn a raw CR into a newline).
  */
 char *text_markup_escape(const char *s);
+/*
+ * True when body names user as a word, case-insensitively: "alice:",
+ * "@alice", "thanks Alice." but not "malice" or "alice-bot".
+ */
+bool text_names_user(const char *body, const char *user);
 
 #endif

@@ -35,7 +35,8 @@ run_help(const struct command *c)
 	    "\nKeys: Enter sends; Tab completes names and commands; Up/Down recall "
 	    "what you typed; PageUp/PageDown or the mouse wheel scroll; C-n/C-p or M-1..M-9 "
 	    "switch conversations; C-a C-e C-b C-f M-b M-f move; C-w C-u C-k cut, C-y "
-	    "pastes back; C-l redraws; C-c or /quit leaves.");
+	    "pastes back; C-l redraws; C-c or /quit leaves. The config file's key.* and "
+	    "color.* options change keys and colours: /set lists them.");
 	window_notice("%s", b.data);
 	buf_free(&b);
 }
@@ -167,6 +168,47 @@ run_new(const struct command *c)
 	snprintf(ui.note, sizeof(ui.note), "creating %s...", c->argv[0]);
 }
 
+/* /set [NAME [VALUE]]: the config file's options, at run time. */
+static void
+run_set(const struct command *c)
+{
+	if (c->text == NULL) {
+		options_set(NULL, NULL);
+		return;
+	}
+	size_t n = strcspn(c->text, " \t");
+	char *name = xstrndup(c->text, n);
+	const char *value = c->text + n;
+	value += strspn(value, " \t");
+	options_set(name, *value ? value : NULL);
+	free(name);
+}
+
+/* /names: who is in the conversation shown. */
+static void
+run_names(const struct command *c)
+{
+	(void)c;
+	struct conversation *cv = window_current();
+	if (cv == NULL) {
+		window_notice("no conversation open: /go NAME opens one");
+		return;
+	}
+	struct buf b = {0};
+	for (size_t i = 0; i < cv->nmembers; i++) {
+		char *who = text_sanitize(cv->members[i], strlen(cv->members[i]), 0);
+		buf_printf(&b, "%s%s%s", i ? ", " : "", who,
+		    strcmp(cv->members[i], ui.me) == 0 ? " (you)" : "");
+		free(who);
+	}
+	char *title = text_sanitize(cv->title, strlen(cv->title), 0);
+	/* The protocol has no presence: say so rather than show everyone as away. */
+	window_notice("%s: %zu member%s: %s (the server does not say who is online)", title,
+	    cv->nmembers, cv->nmembers == 1 ? "" : "s", b.data ? b.data : "");
+	free(title);
+	buf_free(&b);
+}
+
 /* /quit: leaves the loop. */
 static void
 run_quit(const struct command *c)
@@ -182,12 +224,16 @@ const struct command_info command_table[] = {
 	"list the commands and keys, or explain one command", CMD_HELP, run_help},
     {"mute", COMMAND_ARGS_OPTIONAL, "/mute [NAME]", "stop desktop notifications for a conversation",
 	CMD_MUTE, run_mute},
+    {"names", COMMAND_ARGS_OPTIONAL, "/names", "list the members of the conversation shown",
+	CMD_NAMES, run_names},
     {"new", COMMAND_ARGS_NEW, "/new TITLE MEMBER...",
 	"start a conversation (quote a TITLE with spaces: /new \"Lunch plans\" bob)", CMD_NEW,
 	run_new},
     {"quit", COMMAND_ARGS_OPTIONAL, "/quit", "leave natter", CMD_QUIT, run_quit},
     {"search", COMMAND_ARGS_REQUIRED, "/search TEXT",
 	"search the history; Enter on a result jumps to it", CMD_SEARCH, run_search},
+    {"set", COMMAND_ARGS_OPTIONAL, "/set [NAME [VALUE]]",
+	"list the options, show one, or change one (saved in the config file)", CMD_SET, run_set},
     {"unmute", COMMAND_ARGS_OPTIONAL, "/unmute [NAME]", "notify again for a conversation",
 	CMD_UNMUTE, run_mute},
 };

@@ -24,6 +24,8 @@ enum command_kind {
 	CMD_UNMUTE, /* text: conversation, or NULL for the current one */
 	CMD_HELP, /* text: a command name, or NULL */
 	CMD_QUIT,
+	CMD_SET, /* text: NAME [VALUE], or NULL to list the options */
+	CMD_NAMES, /* the members of the conversation shown */
 };
 
 struct command {

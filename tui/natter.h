@@ -18,11 +18,13 @@
 #include <wchar.h>
 
 #include "client.h"
+#include "color.h"
 #include "complete.h"
 #include "config.h"
 #include "creds.h"
 #include "edit.h"
 #include "history.h"
+#include "keymap.h"
 #include "launch.h"
 #include "paths.h"
 #include "syncstore.h"
@@ -270,6 +272,8 @@ struct ui {
 	char **muted; /* conversations muted now (sync.db), sorted */
 	size_t nmuted;
 	int64_t muted_at; /* when muted was read */
+	struct theme theme; /* color.* options */
+	struct keymap keys; /* key.* options */
 	/* Local notices (help, errors): kept apart from history, merged by time. */
 	struct notice *notices;
 	size_t nnotices;
@@ -302,6 +306,8 @@ void screen_repaint(void);
 int screen_key(wint_t *c);
 /* The size of the message window; false when it has no room at all. */
 bool screen_window_size(size_t *height, size_t *width);
+/* Sets the colour pairs from ui.theme (at start, and after /set color.*). */
+void screen_theme(void);
 
 /* window.c: the conversation list, switching, the message window, marker and scrolling */
 /* The index of conversation id in the list, or SIZE_MAX. */
@@ -340,6 +346,12 @@ void window_anchor(struct message *a, bool hit);
 /* input.c: keys, paste, meta and function keys */
 /* Reads every key waiting on the terminal and acts on it. */
 void input_read(void);
+
+/* options.c: color.* and key.* from the config file, and /set */
+/* Reads them into ui.theme and ui.keys; a bad value is a notice naming its line. */
+void options_load(void);
+/* /set: lists the options (name NULL), shows one (value NULL), or changes and saves one. */
+void options_set(const char *name, const char *value);
 
 /* action.c: what Enter does, and the /commands from their table */
 /* Acts on a line the user entered: sends it, or runs the /command. */

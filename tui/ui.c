@@ -292,6 +292,8 @@ ui_run(struct ctx *c, struct err *e)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
+	/* Colours and keys first: screen_start sets the colours up. */
+	options_load();
 	/* The first paint: only history.db, no network yet. */
 	setlocale(LC_ALL, "");
 	if (screen_start(e) < 0)
