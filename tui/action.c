@@ -37,6 +37,14 @@ run_help(const struct command *c)
 	    "switch conversations; C-a C-e C-b C-f M-b M-f move; C-w C-u C-k cut, C-y "
 	    "pastes back; C-l redraws; C-c or /quit leaves. The config file's key.* and "
 	    "color.* options change keys and colours: /set lists them.");
+	buf_printf(&b, "\nYou are %s at %s; data in %s; config in %s.", ui.me, ui.ctx->server,
+	    ui.ctx->paths.data_dir, ui.ctx->cfg.path ? ui.ctx->cfg.path : "(none)");
+	const char *greeting = getenv("NATTER_GREETING");
+	if (greeting && *greeting) {
+		char *g = text_sanitize(greeting, strlen(greeting), 0);
+		buf_printf(&b, "\n%s", g);
+		free(g);
+	}
 	window_notice("%s", b.data);
 	buf_free(&b);
 }

@@ -129,9 +129,11 @@ options_set(const char *name, const char *value)
 	struct err e = {0};
 	struct theme t = ui.theme;
 	struct keymap k = ui.keys;
-	int rc = strncmp(name, "color.", 6) == 0 ? theme_set(&t, name, value, &e)
-	    : strncmp(name, "key.", 4) == 0	 ? keymap_set(&k, name, value, &e)
-					 : 0;
+	int rc = 0;
+	if (strncmp(name, "color.", 6) == 0)
+		rc = theme_set(&t, name, value, &e);
+	else if (strncmp(name, "key.", 4) == 0)
+		rc = keymap_set(&k, name, value, &e);
 	if (rc < 0) {
 		window_notice("%s: %s", name, e.msg);
 		return;
@@ -144,8 +146,8 @@ options_set(const char *name, const char *value)
 	ui.keys = k;
 	if (strncmp(name, "color.", 6) == 0)
 		screen_theme();
-	static const char *const words[] = {
-	    [AT_ONCE] = "", [NEXT_START] = " (natter uses it from its next start)",
+	static const char *const words[] = {[AT_ONCE] = "",
+	    [NEXT_START] = " (natter uses it from its next start)",
 	    [NOTIFIER] = " (natter-notifyd reads it when it starts)"};
 	window_notice("%s = %s, saved in %s%s", name, value, ui.ctx->cfg.path, words[when]);
 }
