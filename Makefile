@@ -37,7 +37,7 @@ endif
 LDFLAGS += -pthread
 CPPFLAGS += -DNATTER_VERSION='"$(VERSION)"' -Icore
 
-NOCONFIG_GOALS = clean distclean help format
+NOCONFIG_GOALS = clean distclean help format run-stop
 ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(BUILD)/config.mk
 endif
@@ -155,6 +155,10 @@ format:
 run: $(PROGS)
 	BUILD=$(BUILD) scripts/run-local
 
+# `make run` leaves the demo server and notifier running after natter quits.
+run-stop:
+	BUILD=$(BUILD) scripts/run-local --stop
+
 install: $(PROGS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(USERUNITDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
@@ -174,7 +178,7 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all test unit bench check format run install uninstall clean
+.PHONY: all test unit bench check format run run-stop install uninstall clean
 .SECONDARY:
 
 -include $(wildcard $(BUILD)/core/*.d $(BUILD)/tui/*.d $(BUILD)/notifier/*.d \

@@ -2,10 +2,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define CONFIG_MAX (1 << 20)
 
@@ -184,4 +187,143 @@ config_get_choice(const struct config *c, const char *key, const char *const *ch
 	    en->line, key, list.data);
 	buf_free(&list);
 	return -1;
+}
+
+/* Reads the whole file at path into b; a missing file is empty. */
+static int
+read_text(const char *path, struct buf *b, mode_t *mode, struct err *e)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return err_set(e, ERR_SYSTEM, "cannot read config %s: %s", path, strerror(errno));
+	}
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0)
+		*mode = st.st_mode & 07777;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b->len < CONFIG_MAX)
+		buf_append(b, chunk, n);
+	bool bad = ferror(f) || b->len >= CONFIG_MAX;
+	fclose(f);
+	return bad ? err_set(e, ERR_SYSTEM, "cannot read config %s", path) : 0;
+}
+
+/* Writes text to path through a temporary file renamed in place. */
+static int
+write_text(const char *path, const char *text, size_t len, mode_t mode, struct err *e)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir_p(dir, 0700, e) < 0) {
+			free(dir);
+			return -1;
+		}
+	}
+	free(dir);
+	char *tmp = xasprintf("%s.tmp", path);
+	unlink(tmp);
+	int ret = -1;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0) {
+		err_set(e, ERR_SYSTEM, "cannot write %s: %s", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, text + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	bool ok = off == len && fsync(fd) == 0;
+	int saved = errno;
+	close(fd);
+	if (!ok)
+		err_set(e, ERR_SYSTEM, "cannot write %s: %s", tmp, strerror(saved));
+	else if (rename(tmp, path) < 0)
+		err_set(e, ERR_SYSTEM, "cannot replace %s: %s", path, strerror(errno));
+	else
+		ret = 0;
+	if (ret < 0)
+		unlink(tmp);
+	free(tmp);
+	return ret;
+}
+
+/* Sets key to value in the file and in c, keeping every other line. */
+int
+config_set(struct config *c, const char *key, const char *value, struct err *e)
+{
+	size_t klen = strlen(key);
+	bool key_ok = klen > 0;
+	for (size_t i = 0; i < klen; i++)
+		key_ok = key_ok && key_char(key[i]);
+	if (!key_ok)
+		return err_set(e, ERR_USAGE, "%s is not a config key", key);
+	for (const char *q = value; *q; q++)
+		if ((unsigned char)*q < ' ' && *q != '\t')
+			return err_set(e, ERR_USAGE, "control character in the value of %s", key);
+	if (c->path == NULL)
+		return err_set(e, ERR_USAGE, "no config file to write");
+	struct buf old = {0};
+	mode_t mode = 0600;
+	if (read_text(c->path, &old, &mode, e) < 0) {
+		buf_free(&old);
+		return -1;
+	}
+	/* Check the file still parses, and find the line that sets key now. */
+	struct config now = {0};
+	int ret = config_parse(&now, old.data ? old.data : "", c->path, e);
+	const struct config_entry *en = ret == 0 ? find(&now, key) : NULL;
+	int line = en ? en->line : 0;
+	config_free(&now);
+	if (ret < 0) {
+		buf_free(&old);
+		return -1;
+	}
+	/* Blanks around the value, or quotes at both ends, would be lost: quote it. */
+	size_t vlen = strlen(value);
+	bool quote = vlen > 0 &&
+	    (value[0] == ' ' || value[0] == '\t' || value[vlen - 1] == ' ' ||
+		value[vlen - 1] == '\t' ||
+		(vlen >= 2 && value[0] == '"' && value[vlen - 1] == '"'));
+	char *set = xasprintf(quote ? "%s = \"%s\"" : "%s = %s", key, value);
+	struct buf out = {0};
+	const char *p = old.data ? old.data : "";
+	int at = 0;
+	while (*p) {
+		at++;
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		if (at == line) {
+			buf_puts(&out, set);
+			/* Keep the line's \r of a file written on Windows. */
+			if (len > 0 && p[len - 1] == '\r')
+				buf_puts(&out, "\r");
+		} else
+			buf_append(&out, p, len);
+		if (eol)
+			buf_puts(&out, "\n");
+		p += len + (eol ? 1 : 0);
+	}
+	if (line == 0) {
+		if (out.len > 0 && out.data[out.len - 1] != '\n')
+			buf_puts(&out, "\n");
+		buf_printf(&out, "%s\n", set);
+	}
+	ret = write_text(c->path, out.data, out.len, mode, e);
+	if (ret == 0)
+		put(c, key, klen, value, vlen, line ? line : at + 1);
+	free(set);
+	buf_free(&out);
+	buf_free(&old);
+	return ret;
 }

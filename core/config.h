@@ -31,6 +31,13 @@ const char *config_get(const struct config *c, const char *key, const char *def)
 /* An integer value within [lo, hi]; def when unset; -1 with e when malformed. */
 int config_get_long(
     const struct config *c, const char *key, long lo, long hi, long def, long *out, struct err *e);
+/*
+ * Sets key to value in the file c->path and in c: the line that sets key now
+ * (the last, which wins) is replaced, or a line is added at the end; every
+ * other line, comments included, stays as it was. The file (and its folder)
+ * is created when missing, and replaced atomically.
+ */
+int config_set(struct config *c, const char *key, const char *value, struct err *e);
 /* *out = the index of the value in choices (NULL-ended); def when unset; -1 with e when another. */
 int config_get_choice(const struct config *c, const char *key, const char *const *choices, int def,
     int *out, struct err *e);

@@ -803,6 +803,51 @@ history_messages(struct history *h, const char *conv, int64_t before, size_t lim
 	return 0;
 }
 
+/* The last `limit` lines (as history_messages) of conv with since <= ts < until, oldest first. */
+int
+history_messages_between(struct history *h, const char *conv, int64_t since, int64_t until,
+    size_t limit, struct message **out, size_t *nout, struct err *e)
+{
+	*out = NULL;
+	*nout = 0;
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st,
+		"SELECT id, sender, seq, ts, body, " ITEM_COLS " FROM messages WHERE conv = ?1"
+		" AND (kind IS NULL OR kind IN ('member', 'title'))"
+		" AND ts >= ?2 AND ts < ?3 ORDER BY ts DESC, id DESC LIMIT ?4",
+		e) < 0)
+		return -1;
+	db_bind_text(st, 1, conv);
+	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int64(st, 3, until);
+	sqlite3_bind_int64(st, 4, limit > INT64_MAX ? -1 : (sqlite3_int64)limit);
+	struct message_list l = {0};
+	int rc;
+	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
+		struct message *hm = message_list_push(&l);
+		hm->id = sqlite3_column_int64(st, 0);
+		hm->conv = xstrdup(conv);
+		hm->sender = col_text(st, 1);
+		hm->seq = (uint64_t)sqlite3_column_int64(st, 2);
+		hm->ts = sqlite3_column_int64(st, 3);
+		hm->body = col_text(st, 4);
+		history_item_columns(st, 5, hm);
+	}
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		message_list_free(&l);
+		return -1;
+	}
+	for (size_t i = 0; i < l.n / 2; i++) {
+		struct message t = l.v[i];
+		l.v[i] = l.v[l.n - 1 - i];
+		l.v[l.n - 1 - i] = t;
+	}
+	*out = l.v;
+	*nout = l.n;
+	return 0;
+}
+
 /* Frees one outbox item. */
 void
 outbox_item_free(struct outbox_item *it)

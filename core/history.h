@@ -125,6 +125,9 @@ int history_vector(struct history *h, const char *conv, struct vector *v, struct
  */
 int history_messages(struct history *h, const char *conv, int64_t before, size_t limit,
     struct message **v, size_t *n, struct err *e);
+/* The last `limit` messages of conv sent at since <= ts < until (ms), oldest first. */
+int history_messages_between(struct history *h, const char *conv, int64_t since, int64_t until,
+    size_t limit, struct message **v, size_t *n, struct err *e);
 /*
  * Folding a window (core/history-fold.c, with core/fold.c). history_acting
  * appends the edits, deletes and reactions of conv that act on (sender,

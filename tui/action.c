@@ -117,7 +117,20 @@ run_help(const struct command *c)
 	help_row(&b, "+", "new messages since you looked", width);
 	help_row(&b, "@", "a new message names you", width);
 	help_row(&b, "~", "muted: no desktop notifications", width);
+	help_row(&b, "?", "an invitation: natter accept or decline", width);
+	help_row(&b, "-", "a conversation you left", width);
 	help_row(&b, "a number", "how many are unread", width);
+	buf_puts(&b,
+	    "\nThe config file's key.* and color.* options change keys and colours: "
+	    "/set lists them.");
+	buf_printf(&b, "\nYou are %s at %s; data in %s; config in %s.", ui.me, ui.ctx->server,
+	    ui.ctx->paths.data_dir, ui.ctx->cfg.path ? ui.ctx->cfg.path : "(none)");
+	const char *greeting = getenv("NATTER_GREETING");
+	if (greeting && *greeting) {
+		char *g = text_sanitize(greeting, strlen(greeting), 0);
+		buf_printf(&b, "\n%s", g);
+		free(g);
+	}
 	window_notice("%s", b.data);
 	buf_free(&b);
 }
@@ -333,6 +346,47 @@ run_close(const struct command *c)
 	free(id);
 }
 
+/* /set [NAME [VALUE]]: the config file's options, at run time. */
+static void
+run_set(const struct command *c)
+{
+	if (c->text == NULL) {
+		options_set(NULL, NULL);
+		return;
+	}
+	size_t n = strcspn(c->text, " \t");
+	char *name = xstrndup(c->text, n);
+	const char *value = c->text + n;
+	value += strspn(value, " \t");
+	options_set(name, *value ? value : NULL);
+	free(name);
+}
+
+/* /names: who is in the conversation shown. */
+static void
+run_names(const struct command *c)
+{
+	(void)c;
+	struct conversation *cv = window_current();
+	if (cv == NULL) {
+		window_notice("no conversation open: /go NAME opens one");
+		return;
+	}
+	struct buf b = {0};
+	for (size_t i = 0; i < cv->nmembers; i++) {
+		char *who = text_sanitize(cv->members[i], strlen(cv->members[i]), 0);
+		buf_printf(&b, "%s%s%s", i ? ", " : "", who,
+		    strcmp(cv->members[i], ui.me) == 0 ? " (you)" : "");
+		free(who);
+	}
+	char *title = text_sanitize(cv->title, strlen(cv->title), 0);
+	/* The protocol has no presence: say so rather than show everyone as away. */
+	window_notice("%s: %zu member%s: %s (the server does not say who is online)", title,
+	    cv->nmembers, cv->nmembers == 1 ? "" : "s", b.data ? b.data : "");
+	free(title);
+	buf_free(&b);
+}
+
 /* /quit: leaves the loop. */
 static void
 run_quit(const struct command *c)
@@ -362,6 +416,8 @@ const struct command_info command_table[] = {
 	"open the direct conversation with USER, sending TEXT", CMD_MSG, run_msg},
     {"mute", COMMAND_ARGS_OPTIONAL, "/mute [NAME]", "stop desktop notifications for a conversation",
 	CMD_MUTE, run_mute},
+    {"names", COMMAND_ARGS_OPTIONAL, "/names", "list the members of the conversation shown",
+	CMD_NAMES, run_names},
     {"new", COMMAND_ARGS_NEW, "/new TITLE MEMBER...",
 	"start a conversation (quote a TITLE with spaces: /new \"Lunch plans\" bob)", CMD_NEW,
 	run_new},
@@ -375,6 +431,8 @@ const struct command_info command_table[] = {
     {"search", COMMAND_ARGS_REQUIRED, "/search TEXT",
 	"show the newest message holding TEXT; again for an older one, PageDown returns",
 	CMD_SEARCH, run_search},
+    {"set", COMMAND_ARGS_OPTIONAL, "/set [NAME [VALUE]]",
+	"list the options, show one, or change one (saved in the config file)", CMD_SET, run_set},
     {"topic", COMMAND_ARGS_REQUIRED, "/topic TITLE", "the same as /rename", CMD_TOPIC, run_topic},
     {"unmute", COMMAND_ARGS_OPTIONAL, "/unmute [NAME]", "notify again for a conversation",
 	CMD_UNMUTE, run_mute},

@@ -62,6 +62,9 @@ static const struct option own_longopts[] = {
     {"for", required_argument, NULL, 'f'},
     {"recent", required_argument, NULL, 'r'},
     {"remove", no_argument, NULL, 'R'},
+    {"format", required_argument, NULL, 'F'},
+    {"since", required_argument, NULL, 'S'},
+    {"until", required_argument, NULL, 'U'},
 };
 #define NCOMMON (sizeof(common_longopts) / sizeof(common_longopts[0]))
 #define NOWN (sizeof(own_longopts) / sizeof(own_longopts[0]))
@@ -116,6 +119,15 @@ take_option(struct ctx *c, struct cmd *self, int ch, char *argv[], struct err *e
 		return 0;
 	case 'R':
 		self->remove = true;
+		return 0;
+	case 'F':
+		self->format = optarg;
+		return 0;
+	case 'S':
+		self->since = optarg;
+		return 0;
+	case 'U':
+		self->until = optarg;
 		return 0;
 	case 'n':
 		errno = 0;

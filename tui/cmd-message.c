@@ -10,6 +10,7 @@
 #include "natter.h"
 #include "outbox.h"
 #include "text.h"
+#include "when.h"
 
 #define BODY_MAX 16384
 #define STDIN_MAX (4u << 20)
@@ -233,12 +234,46 @@ cmd_send_exec(struct cmd *self, struct ctx *c, struct err *e)
 	return ret;
 }
 
-/* log CONV [-n N] [--json]: the conversation from history.db. */
+/* Reads --format, --since and --until, before any store is opened. */
+static int
+log_options(struct cmd *self, enum output_format *f, int64_t *since, int64_t *until, struct err *e)
+{
+	*f = self->json ? OUTPUT_JSON : OUTPUT_TEXT;
+	if (self->format) {
+		static const char *const names[] = {"text", "iso", "json"};
+		size_t i = 0;
+		while (i < nitems(names) && strcmp(self->format, names[i]) != 0)
+			i++;
+		if (i == nitems(names))
+			return err_set(
+			    e, ERR_USAGE, "--format wants text, iso or json, not %s", self->format);
+		if (self->json && i != OUTPUT_JSON)
+			return err_set(
+			    e, ERR_USAGE, "--json and --format %s: choose one", self->format);
+		*f = (enum output_format)i;
+	}
+	int64_t now = now_ms();
+	struct err we = {0};
+	*since = INT64_MIN;
+	*until = INT64_MAX;
+	if (self->since && when_parse(self->since, now, since, &we) < 0)
+		return err_set(e, ERR_USAGE, "--since: %s", we.msg);
+	if (self->until && when_parse(self->until, now, until, &we) < 0)
+		return err_set(e, ERR_USAGE, "--until: %s", we.msg);
+	if (*since >= *until)
+		return err_set(
+		    e, ERR_USAGE, "--since %s is not before --until %s", self->since, self->until);
+	return 0;
+}
+
+/* log CONV [-n N] [--json|--format F] [--since WHEN] [--until WHEN]: from history.db. */
 static int
 cmd_log_exec(struct cmd *self, struct ctx *c, struct err *e)
 {
 	const char *name = self->argv[0];
-	if (ctx_open(c, false, e) < 0)
+	enum output_format f;
+	int64_t since, until;
+	if (log_options(self, &f, &since, &until, e) < 0 || ctx_open(c, false, e) < 0)
 		return -1;
 	char *id;
 	struct err le = {0};
@@ -258,13 +293,13 @@ cmd_log_exec(struct cmd *self, struct ctx *c, struct err *e)
 	}
 	struct message *v;
 	size_t n;
-	struct folded *f = NULL;
-	int ret = history_messages(&c->hist, id, 0, self->limit, &v, &n, e);
-	if (ret == 0 && (ret = history_fold(&c->hist, id, v, n, &f, e)) < 0)
+	struct folded *folds = NULL;
+	int ret = history_messages_between(&c->hist, id, since, until, self->limit, &v, &n, e);
+	if (ret == 0 && (ret = history_fold(&c->hist, id, v, n, &folds, e)) < 0)
 		messages_free(v, n);
 	if (ret == 0) {
-		output_messages(v, f, n, self->json);
-		folds_free(f, n);
+		output_messages(v, folds, n, f);
+		folds_free(folds, n);
 		messages_free(v, n);
 		/* No read mark: a script reading a log has not read it (natter read does). */
 	}
@@ -282,9 +317,9 @@ const struct cmd_entry cmd_send_entry = {
 
 const struct cmd_entry cmd_log_entry = {
     .name = "log",
-    .usage = "log CONV [-n N] [--json]",
-    .help = "show a conversation's history",
-    .args = {"jn:", 1, 1},
+    .usage = "log CONV [-n N] [--json|--format iso] [--since T] [--until T]",
+    .help = "show a conversation's history (dates, times)",
+    .args = {"jn:F:S:U:", 1, 1},
     .options_anywhere = true,
     .exec = cmd_log_exec,
 };

@@ -33,6 +33,8 @@ enum command_kind {
 	CMD_QUIT,
 	CMD_CLEAR,
 	CMD_CLOSE, /* text: conversation, or NULL for the current one */
+	CMD_SET, /* text: NAME [VALUE], or NULL to list the options */
+	CMD_NAMES, /* the members of the conversation shown */
 };
 
 struct command {

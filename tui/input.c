@@ -1,8 +1,10 @@
 /*
- * The keyboard: Emacs-style editing keys on the input line (edit.c does the
- * editing), Alt/Meta keys, function keys and the mouse wheel, bracketed
- * paste, Tab completion, and Enter, which hands the line to action.c. While
- * a message is selected, select.c sees the keys first.
+ * The keyboard: the keys bound by the key.* options (keymap.c: C-n, C-p,
+ * PageUp, PageDown, C-l, C-c by default) first, then Emacs-style editing keys
+ * on the input line (edit.c does the editing), Alt/Meta keys, function keys
+ * and the mouse wheel, bracketed paste, Tab completion, and Enter, which
+ * hands the line to action.c. While a message is selected, select.c sees the
+ * keys first.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -32,6 +34,38 @@ enter(void)
 	char *line = edit_take(&ui.edit);
 	action_enter(line);
 	free(line);
+}
+
+/* Runs what a bound key does (key.* options); false when the key is not bound. */
+static bool
+bound_key(bool fn, bool meta, wint_t c)
+{
+	enum key_action a = keymap_lookup(&ui.keys, fn, meta, (int)c);
+	size_t h = 0, w;
+	long page = screen_window_size(&h, &w) && h > 1 ? (long)h - 1 : 1;
+	switch (a) {
+	case KEYACT_NEXT:
+		window_cycle(1);
+		break;
+	case KEYACT_PREV:
+		window_cycle(-1);
+		break;
+	case KEYACT_PAGE_UP:
+		window_scroll(page);
+		break;
+	case KEYACT_PAGE_DOWN:
+		window_scroll(-page);
+		break;
+	case KEYACT_REDRAW:
+		screen_repaint();
+		break;
+	case KEYACT_QUIT:
+		ui.quit = true;
+		break;
+	default:
+		return false;
+	}
+	return true;
 }
 
 /* Handles an Alt/Meta key (ESC then c). */
@@ -101,9 +135,9 @@ csi_done(void)
 static void
 function_key(wint_t k)
 {
-	size_t h = 0, w;
-	long page = screen_window_size(&h, &w) && h > 1 ? (long)h - 1 : 1;
 	if (ui.mode != MODE_NONE && select_key(k, true))
+		return;
+	if (bound_key(true, false, k))
 		return;
 	switch (k) {
 	case KEY_RESIZE:
@@ -162,12 +196,6 @@ function_key(wint_t k)
 	case KEY_DOWN:
 		edit_fn(&ui.edit, EDIT_HISTORY_NEXT);
 		break;
-	case KEY_PPAGE:
-		window_scroll(page);
-		break;
-	case KEY_NPAGE:
-		window_scroll(-page);
-		break;
 	case KEY_ENTER:
 		enter();
 		break;
@@ -200,6 +228,10 @@ char_key(wint_t c, bool meta)
 		buf_append(&ui.paste, u, utf8_encode((uint32_t)c, u));
 		return;
 	}
+	if (bound_key(false, meta, c)) {
+		complete_reset(&ui.comp);
+		return;
+	}
 	if (meta) {
 		meta_key(c);
 		return;
@@ -217,9 +249,6 @@ char_key(wint_t c, bool meta)
 		break;
 	case 2: /* C-b */
 		edit_fn(&ui.edit, EDIT_LEFT);
-		break;
-	case 3: /* C-c */
-		ui.quit = true;
 		break;
 	case 4: /* C-d */
 		edit_fn(&ui.edit, EDIT_DELETE);
@@ -243,15 +272,6 @@ char_key(wint_t c, bool meta)
 		break;
 	case 11: /* C-k */
 		edit_fn(&ui.edit, EDIT_KILL_TAIL);
-		break;
-	case 12: /* C-l */
-		screen_repaint();
-		break;
-	case 14: /* C-n */
-		window_cycle(1);
-		break;
-	case 16: /* C-p */
-		window_cycle(-1);
 		break;
 	case 21: /* C-u */
 		edit_fn(&ui.edit, EDIT_KILL_HEAD);

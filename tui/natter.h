@@ -18,11 +18,13 @@
 #include <wchar.h>
 
 #include "client.h"
+#include "color.h"
 #include "complete.h"
 #include "config.h"
 #include "creds.h"
 #include "edit.h"
 #include "history.h"
+#include "keymap.h"
 #include "launch.h"
 #include "paths.h"
 #include "syncstore.h"
@@ -81,8 +83,11 @@ void prompt_password_free(char *p);
 struct outbox_report;
 void output_convs(const struct conversation *v, size_t n, bool json);
 struct folded;
+/* How output_messages prints: text with date lines, ISO 8601 timestamps, or JSON. */
+enum output_format { OUTPUT_TEXT, OUTPUT_ISO, OUTPUT_JSON };
 /* Messages as log shows them; folded (f[i] for v[i], core/fold.h) unless f is NULL. */
-void output_messages(const struct message *v, const struct folded *f, size_t n, bool json);
+void output_messages(
+    const struct message *v, const struct folded *f, size_t n, enum output_format fmt);
 void output_sync(const struct launch_report *r, bool json);
 /* Says on stderr which queued messages the server refused for good. */
 void output_drops(const struct outbox_report *r);
@@ -97,7 +102,7 @@ struct cmd_entry {
 	struct {
 		/*
 		 * Its own options, as getopt letters: j --json, l --lines,
-		 * n: -n/--lines N, a --all.
+		 * n: -n/--lines N, a --all, F: --format, S: --since, U: --until.
 		 */
 		const char *template;
 		int lower, upper; /* how many operands; upper -1: no limit */
@@ -115,6 +120,8 @@ struct cmd {
 	size_t limit; /* -n N; SIZE_MAX without it */
 	const char *duration; /* --for DURATION (mute) */
 	bool remove; /* --remove (react) */
+	const char *format; /* --format text|iso|json (log) */
+	const char *since, *until; /* --since WHEN, --until WHEN (log) */
 	int argc; /* the operands */
 	char **argv;
 };
@@ -368,6 +375,8 @@ struct ui {
 	char **muted; /* conversations muted now (sync.db), sorted */
 	size_t nmuted;
 	int64_t muted_at; /* when muted was read */
+	struct theme theme; /* color.* options */
+	struct keymap keys; /* key.* options */
 	/* Local notices (help, errors): kept apart from history, merged by time. */
 	struct notice *notices;
 	size_t nnotices;
@@ -404,6 +413,8 @@ int screen_key(wint_t *c);
 size_t screen_list_at(int y, int x);
 /* The size of the message window; false when it has no room at all. */
 bool screen_window_size(size_t *height, size_t *width);
+/* Sets the colour pairs from ui.theme (at start, and after /set color.*). */
+void screen_theme(void);
 
 /* window.c: the conversation list, switching, the message window, marker and scrolling */
 /* The index of conversation id in the list, or SIZE_MAX. */
@@ -452,6 +463,12 @@ void window_reopen(const char *id);
 /* input.c: keys, paste, meta and function keys */
 /* Reads every key waiting on the terminal and acts on it. */
 void input_read(void);
+
+/* options.c: color.* and key.* from the config file, and /set */
+/* Reads them into ui.theme and ui.keys; a bad value is a notice naming its line. */
+void options_load(void);
+/* /set: lists the options (name NULL), shows one (value NULL), or changes and saves one. */
+void options_set(const char *name, const char *value);
 
 /* action.c: what Enter does, and the /commands from their table */
 /* Acts on a line the user entered: sends it, or runs the /command. */

@@ -14,6 +14,7 @@
 #include "natter.h"
 #include "outbox.h"
 #include "text.h"
+#include "when.h"
 
 /* Prints a JSON value on one line and frees it. */
 static void
@@ -138,12 +139,10 @@ put_text(const char *s, size_t max)
 	free(cut);
 }
 
-/* Prints one folded line for people: quote, line, reactions below. */
+/* Prints one folded line for people, at time t: quote, line, reactions below. */
 static void
-print_folded(const struct message *m, const struct folded *f)
+print_folded(const struct message *m, const struct folded *f, const char *t)
 {
-	char t[16];
-	hhmm(m->ts, t);
 	if (f->notice != NULL) {
 		printf("%s -- ", t);
 		put_text(f->notice, 0);
@@ -188,26 +187,56 @@ print_folded(const struct message *m, const struct folded *f)
 	}
 }
 
-/* Prints messages (folded when f is not NULL) as text or JSON. */
-void
-output_messages(const struct message *v, const struct folded *f, size_t n, bool json)
+/* The local day of ts as a number that changes at local midnight, and its date line. */
+static int
+day_of(int64_t ts, char line[48])
 {
-	if (json) {
+	time_t t = (time_t)(ts / 1000);
+	struct tm tm;
+	if (localtime_r(&t, &tm) == NULL || strftime(line, 48, "--- %a %d %b %Y", &tm) == 0) {
+		snprintf(line, 48, "--- ?");
+		return -1;
+	}
+	return (tm.tm_year + 1900) * 400 + tm.tm_yday;
+}
+
+/*
+ * Prints messages: "HH:MM sender: body" under a date line at the start and
+ * at each change of day, "ISO-TIME sender: body", or their fields in JSON;
+ * folded (f[i] for v[i]) unless f is NULL.
+ */
+void
+output_messages(const struct message *v, const struct folded *f, size_t n, enum output_format fmt)
+{
+	if (fmt == OUTPUT_JSON) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, message_json(&v[i], f != NULL ? &f[i] : NULL));
 		print_json(arr);
 		return;
 	}
+	int day = -2;
 	for (size_t i = 0; i < n; i++) {
+		/* Edits, deletions and reactions are not lines: no date line for them. */
+		if (f != NULL && message_kind(&v[i]) != ITEM_MESSAGE && f[i].notice == NULL)
+			continue;
+		char t[32], line[48];
+		if (fmt == OUTPUT_ISO) {
+			when_iso(v[i].ts, t);
+		} else {
+			int d = day_of(v[i].ts, line);
+			if (d != day || d == -1)
+				printf("%s\n", line);
+			day = d;
+			hhmm(v[i].ts, t);
+		}
 		if (f != NULL) {
-			print_folded(&v[i], &f[i]);
+			print_folded(&v[i], &f[i], t);
 			continue;
 		}
-		char t[16];
-		hhmm(v[i].ts, t);
 		char *who = text_sanitize(v[i].sender, strlen(v[i].sender), 0);
-		char *body = text_sanitize(v[i].body, strlen(v[i].body), 0);
+		const char *text = v[i].body != NULL ? v[i].body : "";
+		char *body = text_sanitize(text, strlen(text), 0);
 		printf("%s %s: %s\n", t, who, body);
 		free(who);
 		free(body);

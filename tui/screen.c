@@ -24,15 +24,66 @@
 /* Width of the conversation list, and the screen width below which it hides. */
 #define LIST_COLS 20
 #define LIST_MIN_SCREEN 50
-/* Colour pairs: 1..NAME_COLORS for names, then the fixed ones. */
-#define NAME_COLORS 6
-enum { PAIR_INFO = NAME_COLORS + 1, PAIR_MARKER, PAIR_STATUS, PAIR_DAY, PAIR_MENTION };
+/* Colour pairs: 1..COLOR_NAMES_MAX for names, then one for each part of the theme. */
+#define PAIR_PART(p) ((short)(COLOR_NAMES_MAX + 1 + (p)))
 
 /* The curses windows and the terminal's size: the screen's alone. */
 static struct {
 	WINDOW *list, *main, *status, *input;
 	int rows, cols;
 } scr;
+
+/* The curses attributes of a theme part. */
+static attr_t
+part_attrs(enum color_part p)
+{
+	unsigned a = ui.theme.part[p].attrs;
+	return ((a & COLOR_BOLD) ? A_BOLD : 0) | ((a & COLOR_DIM) ? A_DIM : 0) |
+	    ((a & COLOR_REVERSE) ? A_REVERSE : 0) | ((a & COLOR_UNDERLINE) ? A_UNDERLINE : 0);
+}
+
+/* The colour pair of a theme part: 0 when it sets no colour. */
+static short
+part_pair(enum color_part p)
+{
+	const struct color_style *s = &ui.theme.part[p];
+	return s->fg == COLOR_KEEP && s->bg == COLOR_KEEP ? 0 : PAIR_PART(p);
+}
+
+/* Starts drawing w in the style of part p; pair, when not 0, is the colour to use instead. */
+static void
+style_on(WINDOW *w, enum color_part p, short pair)
+{
+	wattr_on(w, part_attrs(p), NULL);
+	short pp = part_pair(p);
+	if (pair == 0 || ui.theme.part[p].fg != COLOR_KEEP)
+		pair = pp;
+	wcolor_set(w, pair, NULL);
+}
+
+/* Ends drawing in the style of part p. */
+static void
+style_off(WINDOW *w, enum color_part p)
+{
+	wattr_off(w, part_attrs(p), NULL);
+	wcolor_set(w, 0, NULL);
+}
+
+/* Sets the colour pairs from ui.theme. */
+void
+screen_theme(void)
+{
+	if (!has_colors())
+		return;
+	for (size_t i = 0; i < ui.theme.nnames; i++)
+		init_pair((short)(i + 1), ui.theme.names[i], -1);
+	for (int p = 0; p < COLOR_PARTS; p++) {
+		const struct color_style *s = &ui.theme.part[p];
+		init_pair(PAIR_PART(p), s->fg == COLOR_KEEP ? -1 : s->fg,
+		    s->bg == COLOR_KEEP ? -1 : s->bg);
+	}
+	ui.dirty = true;
+}
 
 /* Draws UTF-8 s[0..len) at the cursor, clipped at column maxx of w. */
 static void
@@ -138,16 +189,15 @@ draw_list(void)
 	wnoutrefresh(scr.list);
 }
 
-/* Draws a centred separator line with text in the middle. */
+/* Draws a centred separator line with text in the middle, in the style of part. */
 static void
-draw_rule(WINDOW *w, int y, const char *text, attr_t attr, short pair)
+draw_rule(WINDOW *w, int y, const char *text, enum color_part part)
 {
 	int width = getmaxx(w);
 	size_t tw = utf8_width(text, strlen(text)) + 2;
 	int side = width > (int)tw ? (width - (int)tw) / 2 : 0;
 	wmove(w, y, 0);
-	wattr_on(w, attr, NULL);
-	wcolor_set(w, pair, NULL);
+	style_on(w, part, 0);
 	for (int x = 0; x < side; x++)
 		draw_text(w, "─", strlen("─"), width - 1);
 	draw_text(w, " ", 1, width - 1);
@@ -156,8 +206,7 @@ draw_rule(WINDOW *w, int y, const char *text, attr_t attr, short pair)
 	/* Never into the last column: the cursor would wrap onto the next row. */
 	while (getcury(w) == y && getcurx(w) < width - 1)
 		draw_text(w, "─", strlen("─"), width - 1);
-	wattr_off(w, attr, NULL);
-	wcolor_set(w, 0, NULL);
+	style_off(w, part);
 }
 
 /* Draws a message's text bytes [off, off + len), its mark (" (edited)") dimmed. */
@@ -181,29 +230,34 @@ draw_lead(const struct view_msg *m, attr_t base, int w)
 {
 	char hm[6];
 	view_time(m->ts, hm);
-	wattr_on(scr.main, A_DIM | (base & A_REVERSE), NULL);
+	wattr_on(scr.main, base & A_REVERSE, NULL);
+	style_on(scr.main, COLOR_TIME, 0);
 	draw_text(scr.main, hm, strlen(hm), w);
+	style_off(scr.main, COLOR_TIME);
 	draw_text(scr.main, " ", 1, w);
-	wattr_off(scr.main, A_DIM | A_REVERSE, NULL);
+	wattr_off(scr.main, A_REVERSE, NULL);
 	if (m->flags & (VIEW_INFO | VIEW_EVENT)) {
-		wcolor_set(scr.main, PAIR_INFO, NULL);
+		style_on(scr.main, COLOR_INFO, 0);
 		draw_text(scr.main, "-!- ", 4, w);
-		wcolor_set(scr.main, 0, NULL);
+		style_off(scr.main, COLOR_INFO);
 		return;
 	}
-	short pair = (short)(1 + color_of_name(m->sender, NAME_COLORS));
+	short pair = (short)(1 + color_of_name(m->sender, ui.theme.nnames));
 	bool action = m->flags & VIEW_ACTION;
-	wattr_on(scr.main, base | ((m->flags & VIEW_OWN) ? A_BOLD : 0), NULL);
+	wattr_on(scr.main, base, NULL);
 	if (action)
 		draw_text(scr.main, "* ", 2, w);
-	wcolor_set(scr.main, pair, NULL);
+	if (m->flags & VIEW_OWN)
+		style_on(scr.main, COLOR_OWN, pair);
+	else
+		wcolor_set(scr.main, pair, NULL);
 	if (!action)
 		draw_text(scr.main, "<", 1, w);
 	draw_text(scr.main, m->sender, strlen(m->sender), w);
 	if (!action)
 		draw_text(scr.main, ">", 1, w);
+	style_off(scr.main, COLOR_OWN);
 	wcolor_set(scr.main, 0, NULL);
-	wattr_off(scr.main, A_BOLD, NULL);
 	draw_text(scr.main, " ", 1, w);
 	wattr_off(scr.main, base, NULL);
 }
@@ -236,9 +290,9 @@ draw_mode(int y, int w, const char *text)
 	char *clean = text_sanitize(text, strlen(text), 0);
 	wmove(scr.main, y, 0);
 	wattr_on(scr.main, A_BOLD, NULL);
-	wcolor_set(scr.main, PAIR_INFO, NULL);
+	style_on(scr.main, COLOR_INFO, 0);
 	draw_text(scr.main, clean, strlen(clean), w);
-	wcolor_set(scr.main, 0, NULL);
+	style_off(scr.main, COLOR_INFO);
 	wattr_off(scr.main, A_BOLD, NULL);
 	free(clean);
 }
@@ -275,22 +329,20 @@ draw_main(void)
 		int y = top + (int)i;
 		wmove(scr.main, y, 0);
 		if (r->kind == VIEW_ROW_DAY) {
-			draw_rule(scr.main, y, r->text, A_DIM, PAIR_DAY);
+			draw_rule(scr.main, y, r->text, COLOR_DAY);
 			continue;
 		}
 		if (r->kind == VIEW_ROW_UNREAD) {
-			draw_rule(scr.main, y, ui.view.marker ? ui.view.marker : "new", A_BOLD,
-			    PAIR_MARKER);
+			draw_rule(
+			    scr.main, y, ui.view.marker ? ui.view.marker : "new", COLOR_MARKER);
 			continue;
 		}
 		const struct view_msg *m = r->msg;
-		attr_t base = (m->flags & VIEW_PENDING) ? A_DIM : A_NORMAL;
+		attr_t base = (m->flags & VIEW_PENDING) ? part_attrs(COLOR_PENDING) : A_NORMAL;
 		if (m->flags & VIEW_HIT)
 			base |= A_STANDOUT;
 		if (m->flags & VIEW_SELECTED)
 			base |= A_REVERSE;
-		if (m->flags & VIEW_MENTION)
-			base |= A_BOLD;
 		if (r->kind == VIEW_ROW_QUOTE || r->kind == VIEW_ROW_REACT) {
 			draw_extra(r, base, y, w);
 			continue;
@@ -301,13 +353,20 @@ draw_main(void)
 			wmove(scr.main, y, (int)r->indent);
 		else
 			continue;
-		wattr_on(scr.main, base, NULL);
+		/* A message that names the user stands out, as in irssi. */
+		enum color_part part = COLOR_PARTS;
 		if (m->flags & (VIEW_INFO | VIEW_EVENT))
-			wcolor_set(scr.main, PAIR_INFO, NULL);
+			part = COLOR_INFO;
+		else if (m->flags & VIEW_PENDING)
+			part = COLOR_PENDING;
 		else if (m->flags & VIEW_MENTION)
-			wcolor_set(scr.main, PAIR_MENTION, NULL);
+			part = COLOR_MENTION;
+		wattr_on(scr.main, base, NULL);
+		if (part != COLOR_PARTS)
+			style_on(scr.main, part, 0);
 		draw_body(m, r->off, r->len, base, w);
-		wcolor_set(scr.main, 0, NULL);
+		if (part != COLOR_PARTS)
+			style_off(scr.main, part);
 		wattr_off(scr.main, base, NULL);
 	}
 	free(rows);
@@ -339,7 +398,7 @@ draw_status(void)
 		return;
 	int w = getmaxx(scr.status);
 	werase(scr.status);
-	wbkgd(scr.status, A_REVERSE);
+	wbkgd(scr.status, part_attrs(COLOR_STATUS) | COLOR_PAIR(part_pair(COLOR_STATUS)));
 	struct conversation *c = window_current();
 	struct buf b = {0};
 	buf_printf(&b, " %s@%s | %s", ui.me, ui.ctx->server, state_words());
@@ -486,15 +545,7 @@ screen_start(struct err *e)
 	if (has_colors()) {
 		start_color();
 		use_default_colors();
-		static const short names[NAME_COLORS] = {
-		    COLOR_RED, COLOR_GREEN, COLOR_YELLOW, COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN};
-		for (short i = 0; i < NAME_COLORS; i++)
-			init_pair((short)(i + 1), names[i], -1);
-		init_pair(PAIR_INFO, COLOR_CYAN, -1);
-		init_pair(PAIR_MARKER, COLOR_RED, -1);
-		init_pair(PAIR_STATUS, -1, -1);
-		init_pair(PAIR_DAY, -1, -1);
-		init_pair(PAIR_MENTION, COLOR_YELLOW, -1);
+		screen_theme();
 	}
 	define_key("\033[200~", KEY_PASTE_START);
 	define_key("\033[201~", KEY_PASTE_END);

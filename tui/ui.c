@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "natter.h"
+#include "text.h"
 
 /* Messages indexed for /search per idle turn of the loop (a few ms). */
 #define INDEX_BATCH 500
@@ -311,6 +312,15 @@ ui_run(struct ctx *c, struct err *e)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
+	/* Colours and keys first: screen_start sets the colours up. */
+	options_load();
+	/* make run's word on the demo (server, password, data): on the first screen. */
+	const char *greeting = getenv("NATTER_GREETING");
+	if (greeting && *greeting) {
+		char *g = text_sanitize(greeting, strlen(greeting), 0);
+		window_notice("%s", g);
+		free(g);
+	}
 	/* The first paint: only history.db, no network yet. */
 	setlocale(LC_ALL, "");
 	if (screen_start(e) < 0)

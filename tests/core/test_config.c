@@ -100,6 +100,79 @@ config__load__missing_is_empty(void **state)
 	remove(path);
 }
 
+/* Reads a whole small file. */
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	static char text[4096];
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	return text;
+}
+
+/* config_set replaces the line that wins, keeps comments and other lines, and adds new keys. */
+static void
+config__set__keeps_other_lines_and_comments(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/natter-cfgset.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[128];
+	snprintf(path, sizeof(path), "%s/sub/config", dir);
+	struct config c;
+	struct err e = {0};
+	/* No file, no folder yet: both are created. */
+	assert_int_equal(config_load(&c, path, &e), 0);
+	assert_int_equal(config_set(&c, "color.own", "bold red", &e), 0);
+	assert_string_equal(slurp(path), "color.own = bold red\n");
+	assert_string_equal(config_get(&c, "color.own", NULL), "bold red");
+	config_free(&c);
+
+	FILE *f = fopen(path, "w");
+	fputs("# my config\n"
+	      "color.time = red   # first\n"
+	      "server = http://x\n"
+	      "\n"
+	      "color.time = green\r\n"
+	      "  # trailing comment",
+	    f);
+	fclose(f);
+	assert_int_equal(config_load(&c, path, &e), 0);
+	assert_int_equal(config_set(&c, "color.time", "blue", &e), 0);
+	assert_int_equal(config_set(&c, "key.next", "M-n", &e), 0);
+	assert_int_equal(config_set(&c, "user", " padded ", &e), 0);
+	assert_string_equal(slurp(path),
+	    "# my config\n"
+	    "color.time = red   # first\n"
+	    "server = http://x\n"
+	    "\n"
+	    "color.time = blue\r\n"
+	    "  # trailing comment\n"
+	    "key.next = M-n\n"
+	    "user = \" padded \"\n");
+	assert_string_equal(config_get(&c, "color.time", NULL), "blue");
+	assert_string_equal(config_get(&c, "user", NULL), " padded ");
+	config_free(&c);
+	/* What was written reads back the same. */
+	assert_int_equal(config_load(&c, path, &e), 0);
+	assert_string_equal(config_get(&c, "key.next", NULL), "M-n");
+	assert_string_equal(config_get(&c, "user", NULL), " padded ");
+	assert_string_equal(config_get(&c, "server", NULL), "http://x");
+
+	/* Bad keys and values are refused and the file is left alone. */
+	assert_int_equal(config_set(&c, "Bad Key", "x", &e), -1);
+	assert_int_equal(e.kind, ERR_USAGE);
+	assert_int_equal(config_set(&c, "color.own", "a\nb", &e), -1);
+	assert_null(strstr(slurp(path), "color.own"));
+	config_free(&c);
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -108,6 +181,7 @@ main(void)
 	    cmocka_unit_test(config__parse__errors_name_the_line),
 	    cmocka_unit_test(config__get__typed_values),
 	    cmocka_unit_test(config__load__missing_is_empty),
+	    cmocka_unit_test(config__set__keeps_other_lines_and_comments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -266,6 +266,35 @@ history__insert__ignores_duplicates(void **state)
 	history_close(&h);
 }
 
+/* messages_between: since <= ts < until, the last `limit` of them, oldest first. */
+static void
+history__messages_between__bounds_and_limit(void **state)
+{
+	(void)state;
+	struct history h;
+	open_mem(&h);
+	for (int i = 1; i <= 5; i++)
+		assert_int_equal(put(&h, "c", "bob", (uint64_t)i, i * 1000), 1);
+	assert_int_equal(put(&h, "d", "bob", 1, 2500), 1);
+	struct message *m;
+	size_t n;
+	struct err e = {0};
+	assert_int_equal(history_messages_between(&h, "c", 2000, 4000, SIZE_MAX, &m, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(m[0].ts, 2000);
+	assert_int_equal(m[1].ts, 3000);
+	messages_free(m, n);
+	assert_int_equal(history_messages_between(&h, "c", INT64_MIN, INT64_MAX, 2, &m, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(m[0].seq, 4);
+	assert_int_equal(m[1].seq, 5);
+	messages_free(m, n);
+	assert_int_equal(history_messages_between(&h, "c", 5001, INT64_MAX, 10, &m, &n, &e), 0);
+	assert_int_equal(n, 0);
+	messages_free(m, n);
+	history_close(&h);
+}
+
 /* The vector from the ranges equals a naive one built from every message. */
 static void
 history__vector__matches_naive_scan(void **state)
@@ -550,6 +579,7 @@ main(void)
 	    cmocka_unit_test(history__fold__window_with_acts_and_reply_targets),
 	    cmocka_unit_test(history__vector__ranges_merge_and_keep_holes),
 	    cmocka_unit_test(history__insert__ignores_duplicates),
+	    cmocka_unit_test(history__messages_between__bounds_and_limit),
 	    cmocka_unit_test(history__put_convs__rewrites_only_changes),
 	    cmocka_unit_test(history__vector__matches_naive_scan),
 	    cmocka_unit_test(history__outbox__keeps_order_and_moves_acked),

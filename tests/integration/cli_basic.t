@@ -64,8 +64,9 @@ is "$(jx "$OUT" '$d->[0]{id}." ".$d->[0]{title}." ".join(",",@{$d->[0]{members}}
 
 nat alice log proj
 is "$RC" 0 "log: exit 0"
-is "$(printf '%s\n' "$OUT" | wc -l)" 3 "log: one line per message"
-like "$(printf '%s\n' "$OUT" | head -1)" '^[0-9][0-9]:[0-9][0-9] alice: hello bob$' "log line: HH:MM sender: text"
+is "$(printf '%s\n' "$OUT" | grep -vc '^--- ')" 3 "log: one line per message, besides the date lines"
+like "$(printf '%s\n' "$OUT" | head -1)" '^--- [A-Z][a-z][a-z] [0-9][0-9] [A-Z][a-z][a-z] 20[0-9][0-9]$' "log: a date line first"
+like "$(printf '%s\n' "$OUT" | sed -n 2p)" '^[0-9][0-9]:[0-9][0-9] alice: hello bob$' "log line: HH:MM sender: text"
 unlike "$OUT" $'\033' "no escape character reaches the terminal"
 unlike "$OUT" $'\007' "no bell reaches the terminal"
 nat alice log proj -n 1 --json
@@ -95,7 +96,7 @@ like "$ERR" "-D" "and -D is suggested"
 
 nat alice2 sync
 nat alice2 log proj
-is "$(printf '%s\n' "$OUT" | wc -l)" 3 "second device gets the history by sync"
+is "$(printf '%s\n' "$OUT" | grep -vc '^--- ')" 3 "second device gets the history by sync"
 
 # The config supplies server and user; -s overrides the config.
 mkdir -p "$XDG_CONFIG_HOME/natter"

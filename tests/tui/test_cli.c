@@ -57,7 +57,7 @@ cli__table__every_command_has_usage_help_and_handler(void **state)
 		assert_true(ce->args.lower >= 0);
 		assert_true(ce->args.upper == -1 || ce->args.upper >= ce->args.lower);
 		assert_int_equal(
-		    strspn(ce->args.template, "jln:af:r:R"), strlen(ce->args.template));
+		    strspn(ce->args.template, "jln:af:r:RF:S:U:"), strlen(ce->args.template));
 		for (size_t j = 0; j < i; j++)
 			assert_string_not_equal(cli_table[j]->name, ce->name);
 	}
@@ -85,7 +85,8 @@ cli__usage__lists_every_command(void **state)
 	    "  send [--lines] CONV TEXT...|-\n"
 	    "                             send a message (- reads it from stdin)\n"
 	    "  sync [--json] [--recent N] merge the notifier's messages, fetch the rest\n"
-	    "  log CONV [-n N] [--json]   show a conversation's history\n"
+	    "  log CONV [-n N] [--json|--format iso] [--since T] [--until T]\n"
+	    "                             show a conversation's history (dates, times)\n"
 	    "  edit CONV ID TEXT...       replace the text of your message ID (SENDER:SEQ or SEQ)\n"
 	    "  delete CONV ID             delete your message ID everywhere\n"
 	    "  reply CONV ID TEXT...      send a message that quotes message ID\n"
@@ -144,8 +145,15 @@ cli__run__bad_option_names_it_and_the_usage(void **state)
 	    "usage: natter send [--lines] CONV TEXT...|-");
 	usage_error("log a -n",
 	    "log: unknown option or missing argument near -n; usage: natter "
-	    "log CONV [-n N] [--json]");
+	    "log CONV [-n N] [--json|--format iso] [--since T] [--until T]");
 	usage_error("log a --lines x", "-n wants a positive number, not x");
+	usage_error("log a --format csv", "--format wants text, iso or json, not csv");
+	usage_error("log a --json --format iso", "--json and --format iso: choose one");
+	usage_error("log a --since 2026-12-01 --until 2026-11-30",
+	    "--since 2026-12-01 is not before --until 2026-11-30");
+	usage_error("log a --until",
+	    "log: unknown option or missing argument near --until; usage: "
+	    "natter log CONV [-n N] [--json|--format iso] [--since T] [--until T]");
 	usage_error("log -n 0 a", "-n wants a positive number, not 0");
 }
 
@@ -158,10 +166,13 @@ cli__run__wrong_operand_count_gives_the_usage(void **state)
 	usage_error("new t", "usage: natter new TITLE MEMBER...");
 	usage_error("send c", "usage: natter send [--lines] CONV TEXT...|-");
 	usage_error("send --lines c hi", "usage: natter send [--lines] CONV TEXT...|-");
-	usage_error("log", "usage: natter log CONV [-n N] [--json]");
+	usage_error(
+	    "log", "usage: natter log CONV [-n N] [--json|--format iso] [--since T] [--until T]");
 	/* log takes options after CONV, but a second operand is refused before them. */
-	usage_error("log a b -x", "usage: natter log CONV [-n N] [--json]");
-	usage_error("log --json a -n 3 b", "usage: natter log CONV [-n N] [--json]");
+	usage_error("log a b -x",
+	    "usage: natter log CONV [-n N] [--json|--format iso] [--since T] [--until T]");
+	usage_error("log --json a -n 3 b",
+	    "usage: natter log CONV [-n N] [--json|--format iso] [--since T] [--until T]");
 }
 
 int

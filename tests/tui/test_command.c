@@ -85,7 +85,11 @@ command__parse__abbreviations(void **state)
 {
 	(void)state;
 	parses("/q", CMD_QUIT, NULL);
-	parses("/se needle", CMD_SEARCH, "needle");
+	parses("/sea needle", CMD_SEARCH, "needle");
+	parses("/set color.own red", CMD_SET, "color.own red");
+	parses("/na", CMD_NAMES, NULL);
+	parses("/se needle", CMD_ERROR,
+	    "ambiguous command /se: /search, /set; // sends a line starting with /");
 	parses("/un", CMD_UNMUTE, NULL);
 	parses("/mu", CMD_MUTE, NULL);
 	parses("/g x", CMD_GO, "x");
@@ -177,7 +181,7 @@ static void
 command__table__every_command_has_help(void **state)
 {
 	(void)state;
-	assert_int_equal(command_count, 17);
+	assert_int_equal(command_count, 19);
 	for (size_t i = 0; i < command_count; i++) {
 		assert_true(command_table[i].usage[0] == '/');
 		assert_true(strlen(command_table[i].help) > 0);
@@ -195,7 +199,7 @@ command__table__parsed_commands_carry_their_entry(void **state)
 {
 	(void)state;
 	struct command c;
-	command_parse("/se needle", &c);
+	command_parse("/sea needle", &c);
 	assert_ptr_equal(c.info, command_lookup("search", 6));
 	assert_int_equal(c.kind, c.info->kind);
 	command_free(&c);
