@@ -68,7 +68,7 @@ wait_screen -t 30 "online"
 ok $? "make run again: natter opens, online"
 wait_for sh -c "'${TM[0]}' ${TM[*]:1} capture-pane -p -t '=$TM_SESSION:' | grep -Eq '[0-9]+ new (since you left|while you were away)'"
 ok $? "a marker says how many arrived while natter was closed"
-like "$(pane)" "from the notifier" "and that the notifier brought them"
+like "$(pane)" "received while natter was closed" "and that the notifier brought them (while natter was closed)"
 keys "/quit"
 key Enter
 wait_screen -t 30 "EXIT 0"
