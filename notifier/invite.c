@@ -21,7 +21,7 @@ blocks_refresh(struct notifyd *d)
 	struct err se = {0};
 	/* natter block on this device says so in sync.db: asked again at once. */
 	bool told = syncstore_get_state(&d->store, "blocks", &changed, &se) == 1 &&
-		    changed != d->blocks_changed;
+	    changed != d->blocks_changed;
 	if (!told && d->blocks_fetched_ms && now - d->blocks_fetched_ms < BLOCKS_REFETCH_MS)
 		return;
 	d->blocks_fetched_ms = now;
@@ -30,8 +30,8 @@ blocks_refresh(struct notifyd *d)
 	struct err e = {0};
 	char **names;
 	size_t n;
-	if (http_request(&d->http, "GET", "/v1/blocks", NULL, 10000, &r, &e) < 0 || r.status != 200 ||
-	    proto_parse_blocks(r.body.data, r.body.len, &names, &n, &e) < 0) {
+	if (http_request(&d->http, "GET", "/v1/blocks", NULL, 10000, &r, &e) < 0 ||
+	    r.status != 200 || proto_parse_blocks(r.body.data, r.body.len, &names, &n, &e) < 0) {
 		http_response_free(&r);
 		return; /* a server without blocks (404): nobody is blocked */
 	}
