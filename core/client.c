@@ -200,20 +200,23 @@ client_new_conversation(struct client *c, const char *title, char *const *member
 	return ret;
 }
 
-/* POST /v1/conversations/{id}/messages. */
+/* POST /v1/conversations/{id}/messages of an item (a text message when it has no kind). */
 int
-client_post_message(struct client *c, const char *conv, const char *client_id, const char *body,
-    struct message *a, struct err *e)
+client_post_item(struct client *c, const char *conv, const char *client_id,
+    const struct message *it, struct message *a, struct err *e)
 {
 	memset(a, 0, sizeof(*a));
 	if (!proto_valid_id(conv))
 		return err_set(
 		    e, ERR_NOTFOUND, "no conversation %s, or you are not a member of it", conv);
-	char *req = proto_message_request(client_id, body);
+	char *req = proto_item_request(client_id, it);
 	if (req == NULL)
 		return err_set(e, ERR_USAGE, "the message is not valid UTF-8");
 	char *path = xasprintf("/v1/conversations/%s/messages", conv);
-	char *what = xasprintf("conversation %s", conv);
+	char *what = it->target_sender != NULL
+	    ? xasprintf("conversation %s or message %s:%llu", conv, it->target_sender,
+		  (unsigned long long)it->target_seq)
+	    : xasprintf("conversation %s", conv);
 	struct http_response r;
 	int ret = client_call(c, "POST", path, req, 0, what, &r, e);
 	free(req);
@@ -229,6 +232,30 @@ client_post_message(struct client *c, const char *conv, const char *client_id, c
 		    e, ERR_PROTOCOL, "server stored the message in another conversation");
 	}
 	return ret;
+}
+
+/* POST /v1/conversations/{id}/messages of a text message. */
+int
+client_post_message(struct client *c, const char *conv, const char *client_id, const char *body,
+    struct message *a, struct err *e)
+{
+	struct message it = {.body = (char *)body};
+	return client_post_item(c, conv, client_id, &it, a, e);
+}
+
+/* GET /v1/health: whether the server implements items ("items": true). */
+int
+client_has_items(struct client *c, bool *yes, struct err *e)
+{
+	*yes = false;
+	struct http_response r;
+	if (client_call(c, "GET", "/v1/health", NULL, 0, NULL, &r, e) < 0)
+		return -1;
+	json_t *j = json_loadb(r.body.data, r.body.len, 0, NULL);
+	*yes = json_is_true(json_object_get(j, "items"));
+	json_decref(j);
+	http_response_free(&r);
+	return 0;
 }
 
 /* POST /v1/sync. */

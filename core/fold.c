@@ -180,7 +180,9 @@ fold_line(const struct message *line, const struct message *acts, size_t nacts,
 	const char *text = fold_text(line, acts, nacts, &out->edited, &out->deleted);
 	out->text = text != NULL ? xstrdup(text) : NULL;
 	out->action = line->action;
-	fold_reactions(line, acts, nacts, out);
+	/* A deleted message keeps nothing, not even the reactions to it. */
+	if (!out->deleted)
+		fold_reactions(line, acts, nacts, out);
 	if (line->target_sender == NULL)
 		return;
 	out->reply = true;

@@ -421,7 +421,8 @@ history_list_convs(
 		" (SELECT count(*) FROM (SELECT 1 FROM (SELECT DISTINCT sender FROM ranges"
 		"   WHERE conv = c.id AND sender != ?1) s JOIN messages m ON m.conv = c.id"
 		"   AND m.sender = s.sender AND m.seq > coalesce((SELECT seq FROM reads r"
-		"   WHERE r.conv = c.id AND r.sender = s.sender), 0) LIMIT ?2)),"
+		"   WHERE r.conv = c.id AND r.sender = s.sender), 0)"
+		"   AND (m.kind IS NULL OR m.kind IN ('member', 'title')) LIMIT ?2)),"
 		" (SELECT max(ts) FROM messages m WHERE m.conv = c.id),"
 		" c.state, c.inviter, c.direct"
 		" FROM conversations c"
@@ -599,12 +600,94 @@ history_resolve_conv(struct history *h, const char *name, char **id, struct err 
 	return history_resolve_conv_in(h, name, false, id, e);
 }
 
+/* Runs one statement of the erasure with conv, sender, seq bound to ?1-?3. */
+static int
+erase_step(struct history *h, const char *text, const char *conv, const char *sender, uint64_t seq,
+    int *changed, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st, text, e) < 0)
+		return -1;
+	db_bind_text(st, 1, conv);
+	db_bind_text(st, 2, sender);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)seq);
+	int rc = db_step(&h->db, st, e);
+	sqlite3_finalize(st);
+	/* A query: whether it found a row; a change: how many rows. */
+	*changed = rc == SQLITE_ROW           ? 1
+	    : strncmp(text, "SELECT", 6) == 0 ? 0
+					      : sqlite3_changes(h->db.h);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Erases the text of message (sender, seq) of conv and of its edits when
+ * the sender's delete of it is held (secure_delete zeroes the old bytes;
+ * history_scrub empties the WAL after the commit). The erasure count in
+ * meta tells search.db to drop its index of the text.
+ */
+static int
+erase_if_deleted(
+    struct history *h, const char *conv, const char *sender, uint64_t seq, struct err *e)
+{
+	int held = 0, changed = 0;
+	if (erase_step(h,
+		"SELECT 1 FROM messages WHERE conv = ?1 AND target_sender = ?2 AND target_seq = ?3"
+		" AND kind = 'delete' AND sender = ?2",
+		conv, sender, seq, &held, e) < 0)
+		return -1;
+	if (!held)
+		return 0;
+	if (erase_step(h,
+		"UPDATE messages SET body = '', deleted = 1 WHERE conv = ?1 AND (deleted = 0"
+		" OR body != '') AND ((sender = ?2 AND seq = ?3 AND kind IS NULL)"
+		" OR (target_sender = ?2 AND target_seq = ?3 AND kind = 'edit' AND sender = ?2))",
+		conv, sender, seq, &changed, e) < 0)
+		return -1;
+	if (changed == 0)
+		return 0;
+	h->erased = true;
+	return db_exec(&h->db,
+	    "INSERT INTO meta (key, value) VALUES ('erasures', 1)"
+	    " ON CONFLICT (key) DO UPDATE SET value = value + 1",
+	    e);
+}
+
+/* After new items: erases what a delete among them (or held before them) erased. */
+static int
+apply_deletes(
+    struct history *h, const struct message *v, size_t n, const bool *fresh, struct err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct message *m = &v[i];
+		enum item_kind k = message_kind(m);
+		if (!fresh[i] || m->target_sender == NULL || (k != ITEM_DELETE && k != ITEM_EDIT))
+			continue;
+		if (erase_if_deleted(h, m->conv, m->target_sender, m->target_seq, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Empties the WAL after a commit that erased text, so no copy is left in it. */
+void
+history_scrub(struct history *h)
+{
+	if (!h->erased)
+		return;
+	h->erased = false;
+	struct err ignored;
+	db_exec(&h->db, "PRAGMA wal_checkpoint(TRUNCATE)", &ignored);
+}
+
 /* Inserts messages inside the caller's transaction. */
 int
 history_insert_in_tx(
     struct history *h, const struct message *v, size_t n, size_t *inserted, struct err *e)
 {
 	size_t added = 0;
+	bool *fresh_v = xcalloc(n + 1, sizeof(*fresh_v));
+	bool items = false;
 	for (size_t i = 0; i < n; i++) {
 		const struct message *m = &v[i];
 		sqlite3_reset(h->ins_msg);
@@ -616,17 +699,26 @@ history_insert_in_tx(
 		history_bind_item(h->ins_msg, 6, m);
 		if (db_step(&h->db, h->ins_msg, e) != SQLITE_DONE) {
 			sqlite3_reset(h->ins_msg);
+			free(fresh_v);
 			return -1;
 		}
 		bool fresh = sqlite3_changes(h->db.h) > 0;
 		sqlite3_reset(h->ins_msg);
 		if (!fresh)
 			continue;
+		fresh_v[i] = true;
+		items = items || m->target_sender != NULL;
 		struct range_key k = {0, m->conv, m->sender};
-		if (range_table_add(&h->ranges, &k, m->seq, m->seq, e) < 0)
+		if (range_table_add(&h->ranges, &k, m->seq, m->seq, e) < 0) {
+			free(fresh_v);
 			return -1;
+		}
 		added++;
 	}
+	int rc = items ? apply_deletes(h, v, n, fresh_v, e) : 0;
+	free(fresh_v);
+	if (rc < 0)
+		return -1;
 	if (inserted != NULL)
 		*inserted = added;
 	return 0;
@@ -645,11 +737,15 @@ history_insert(
 		return -1;
 	if (history_insert_in_tx(h, v, n, inserted, e) < 0) {
 		db_rollback(&h->db);
+		h->erased = false;
 		if (inserted != NULL)
 			*inserted = 0;
 		return -1;
 	}
-	return db_commit(&h->db, e);
+	if (db_commit(&h->db, e) < 0)
+		return -1;
+	history_scrub(h);
+	return 0;
 }
 
 /* Loads one conversation's vector from its ranges. */
@@ -714,6 +810,8 @@ outbox_item_free(struct outbox_item *it)
 	free(it->conv);
 	free(it->client_id);
 	free(it->body);
+	free(it->kind);
+	free(it->target_sender);
 	memset(it, 0, sizeof(*it));
 }
 
@@ -726,34 +824,70 @@ outbox_items_free(struct outbox_item *v, size_t n)
 	free(v);
 }
 
-/* Queues a send durably. */
+/* The item an outbox entry sends (strings borrowed from it). */
+struct message
+outbox_item_message(const struct outbox_item *it)
+{
+	return (struct message){.conv = it->conv,
+	    .body = it->body,
+	    .kind = it->kind,
+	    .target_sender = it->target_sender,
+	    .target_seq = it->target_seq,
+	    .action = it->action,
+	    .remove = it->remove};
+}
+
+/* Queues a text message durably. */
 int
 history_outbox_add(
     struct history *h, const char *conv, const char *body, struct outbox_item *out, struct err *e)
+{
+	struct message it = {.body = (char *)body};
+	return history_outbox_add_item(h, conv, &it, out, e);
+}
+
+/* Queues an item durably. */
+int
+history_outbox_add_item(struct history *h, const char *conv, const struct message *m,
+    struct outbox_item *out, struct err *e)
 {
 	char *cid = random_hex(16);
 	int64_t created = now_ms();
 	sqlite3_stmt *st = NULL;
 	int ret = -1;
+	const char *body = m->body != NULL ? m->body : "";
+	const char *kind = message_kind(m) == ITEM_MESSAGE ? NULL : m->kind;
 	/* This one write must survive a power cut: the user was told it is queued. */
 	if (db_exec(&h->db, "PRAGMA synchronous = FULL", e) < 0)
 		goto out;
 	if (db_prepare(&h->db, &st,
-		"INSERT INTO outbox (conv, client_id, body, created) VALUES (?1, ?2, ?3, ?4)",
+		"INSERT INTO outbox (conv, client_id, body, created, kind, target_sender,"
+		" target_seq, action, remove) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 		e) < 0)
 		goto restore;
 	db_bind_text(st, 1, conv);
 	db_bind_text(st, 2, cid);
 	db_bind_text(st, 3, body);
 	sqlite3_bind_int64(st, 4, created);
+	db_bind_text(st, 5, kind);
+	db_bind_text(st, 6, m->target_sender);
+	if (m->target_sender != NULL)
+		sqlite3_bind_int64(st, 7, (sqlite3_int64)m->target_seq);
+	sqlite3_bind_int(st, 8, m->action);
+	sqlite3_bind_int(st, 9, m->remove);
 	if (db_step(&h->db, st, e) != SQLITE_DONE)
 		goto restore;
 	if (out != NULL) {
-		out->id = sqlite3_last_insert_rowid(h->db.h);
-		out->conv = xstrdup(conv);
-		out->client_id = xstrdup(cid);
-		out->body = xstrdup(body);
-		out->created = created;
+		*out = (struct outbox_item){.id = sqlite3_last_insert_rowid(h->db.h),
+		    .conv = xstrdup(conv),
+		    .client_id = xstrdup(cid),
+		    .body = xstrdup(body),
+		    .created = created,
+		    .kind = kind != NULL ? xstrdup(kind) : NULL,
+		    .target_sender = m->target_sender != NULL ? xstrdup(m->target_sender) : NULL,
+		    .target_seq = m->target_seq,
+		    .action = m->action,
+		    .remove = m->remove};
 	}
 	ret = 0;
 restore:
@@ -772,7 +906,9 @@ history_outbox_list(struct history *h, struct outbox_item **out, size_t *nout, s
 	*nout = 0;
 	sqlite3_stmt *st;
 	if (db_prepare(&h->db, &st,
-		"SELECT id, conv, client_id, body, created FROM outbox ORDER BY id", e) < 0)
+		"SELECT id, conv, client_id, body, created, kind, target_sender, target_seq,"
+		" action, remove FROM outbox ORDER BY id",
+		e) < 0)
 		return -1;
 	struct outbox_item *v = NULL;
 	size_t n = 0, cap = 0;
@@ -787,6 +923,11 @@ history_outbox_list(struct history *h, struct outbox_item **out, size_t *nout, s
 		v[n].client_id = col_text(st, 2);
 		v[n].body = col_text(st, 3);
 		v[n].created = sqlite3_column_int64(st, 4);
+		v[n].kind = col_text(st, 5);
+		v[n].target_sender = col_text(st, 6);
+		v[n].target_seq = (uint64_t)sqlite3_column_int64(st, 7);
+		v[n].action = sqlite3_column_int(st, 8) != 0;
+		v[n].remove = sqlite3_column_int(st, 9) != 0;
 		n++;
 	}
 	sqlite3_finalize(st);
@@ -806,23 +947,37 @@ history_outbox_done(struct history *h, int64_t id, const struct message *receipt
 	if (db_begin(&h->db, e) < 0)
 		return -1;
 	sqlite3_stmt *st;
-	if (db_prepare(&h->db, &st, "SELECT body FROM outbox WHERE id = ?1", e) < 0)
+	if (db_prepare(&h->db, &st,
+		"SELECT body, kind, target_sender, target_seq, action, remove FROM outbox"
+		" WHERE id = ?1",
+		e) < 0)
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
 	int rc = db_step(&h->db, st, e);
-	char *body = rc == SQLITE_ROW ? col_text(st, 0) : NULL;
+	struct message m = {0};
+	if (rc == SQLITE_ROW && receipt != NULL) {
+		m = (struct message){.conv = receipt->conv,
+		    .sender = receipt->sender,
+		    .seq = receipt->seq,
+		    .ts = receipt->ts,
+		    .body = col_text(st, 0),
+		    .kind = col_text(st, 1),
+		    .target_sender = col_text(st, 2),
+		    .target_seq = (uint64_t)sqlite3_column_int64(st, 3),
+		    .action = sqlite3_column_int(st, 4) != 0,
+		    .remove = sqlite3_column_int(st, 5) != 0};
+	}
 	sqlite3_finalize(st);
 	if (rc < 0)
 		goto fail;
-	if (body != NULL && receipt != NULL) {
-		struct message m = *receipt;
-		m.body = body;
-		if (history_insert_in_tx(h, &m, 1, NULL, e) < 0) {
-			free(body);
+	if (m.body != NULL) {
+		rc = history_insert_in_tx(h, &m, 1, NULL, e);
+		free(m.body);
+		free(m.kind);
+		free(m.target_sender);
+		if (rc < 0)
 			goto fail;
-		}
 	}
-	free(body);
 	if (db_prepare(&h->db, &st, "DELETE FROM outbox WHERE id = ?1", e) < 0)
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
@@ -830,7 +985,10 @@ history_outbox_done(struct history *h, int64_t id, const struct message *receipt
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		goto fail;
-	return db_commit(&h->db, e);
+	if (db_commit(&h->db, e) < 0)
+		return -1;
+	history_scrub(h);
+	return 0;
 fail:
 	db_rollback(&h->db);
 	return -1;

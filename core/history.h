@@ -23,6 +23,7 @@ struct history {
 	struct db db;
 	sqlite3_stmt *ins_msg;
 	struct range_table ranges;
+	bool erased; /* the open transaction erased text: history_scrub after its commit */
 };
 
 /* Unread messages are counted up to this: listing costs O(cap), not O(backlog). */
@@ -33,8 +34,13 @@ struct outbox_item {
 	int64_t id; /* order of sending */
 	char *conv;
 	char *client_id;
-	char *body;
+	char *body; /* "" for an item without (a delete) */
 	int64_t created; /* ms since the epoch */
+	/* An item (docs/protocol.md, "Items"): kind NULL for a text message. */
+	char *kind;
+	char *target_sender;
+	uint64_t target_seq;
+	bool action, remove;
 };
 
 /* Opens (creating and migrating) history.db at path. */
@@ -89,9 +95,18 @@ int history_resolve_conv_in(
  */
 int history_insert(
     struct history *h, const struct message *v, size_t n, size_t *inserted, struct err *e);
-/* Same, inside a transaction the caller opened with db_begin. */
+/*
+ * Same, inside a transaction the caller opened with db_begin; the caller
+ * calls history_scrub after its commit. A delete among the messages (of
+ * its target's sender) erases the text of its target and of the target's
+ * edits (an edit arriving after a held delete is erased too): body '' and
+ * deleted, the old bytes zeroed (secure_delete), meta "erasures" counted
+ * up for the search index (tui/search.c).
+ */
 int history_insert_in_tx(
     struct history *h, const struct message *v, size_t n, size_t *inserted, struct err *e);
+/* After a commit that erased text: a WAL checkpoint (TRUNCATE), so no copy is left. */
+void history_scrub(struct history *h);
 /*
  * The item columns of messages ("kind, target_sender, target_seq, action,
  * remove, deleted, op, users"): bound from parameter i on, read from
@@ -140,6 +155,11 @@ int history_read_merge(
  */
 int history_outbox_add(
     struct history *h, const char *conv, const char *body, struct outbox_item *out, struct err *e);
+/* Same for an item: its body ("" for none), kind, target, action and remove. */
+int history_outbox_add_item(struct history *h, const char *conv, const struct message *it,
+    struct outbox_item *out, struct err *e);
+/* The item an outbox entry sends, as a message without conv, sender or seq (borrowed strings). */
+struct message outbox_item_message(const struct outbox_item *it);
 /* Every queued send, in the order they were made. */
 int history_outbox_list(struct history *h, struct outbox_item **v, size_t *n, struct err *e);
 /*

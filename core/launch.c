@@ -86,7 +86,10 @@ store_reply(struct fetch *f, struct sync_reply *sr, struct err *e)
 		db_rollback(&f->h->db);
 		return -1;
 	}
-	if (db_commit(&f->h->db, e) < 0 || history_put_convs(f->h, sr->convs, sr->nconvs, e) < 0)
+	if (db_commit(&f->h->db, e) < 0)
+		return -1;
+	history_scrub(f->h);
+	if (history_put_convs(f->h, sr->convs, sr->nconvs, e) < 0)
 		return -1;
 	/*
 	 * The notifier's store learns what we fetched, so neither program

@@ -29,10 +29,24 @@ outbox_flush(struct client *c, struct history *h, struct outbox_report *r, struc
 		return -1;
 	int ret = 0;
 	size_t i;
+	int items = -1; /* the server implements items: unknown until one is sent */
 	for (i = 0; i < n; i++) {
 		struct message a;
 		struct err pe = {0};
-		if (client_post_message(c, v[i].conv, v[i].client_id, v[i].body, &a, &pe) < 0) {
+		struct message it = outbox_item_message(&v[i]);
+		bool plain = it.kind == NULL && it.target_sender == NULL && !it.action;
+		int rc = 0;
+		if (!plain && items < 0) {
+			bool yes;
+			rc = client_has_items(c, &yes, &pe);
+			items = rc == 0 ? yes : -1;
+		}
+		if (rc == 0 && !plain && items == 0)
+			rc = err_set(&pe, ERR_USAGE,
+			    "the server at %s does not support edits, deletions, replies, reactions"
+			    " and actions (protocol 1.0): not sent",
+			    c->server);
+		if (rc < 0 || client_post_item(c, v[i].conv, v[i].client_id, &it, &a, &pe) < 0) {
 			if (temporary(&pe)) {
 				if (e != NULL)
 					*e = pe;
@@ -53,7 +67,7 @@ outbox_flush(struct client *c, struct history *h, struct outbox_report *r, struc
 			}
 			continue;
 		}
-		int rc = history_outbox_done(h, v[i].id, &a, e);
+		rc = history_outbox_done(h, v[i].id, &a, e);
 		message_free(&a);
 		if (rc < 0) {
 			ret = -1;

@@ -41,6 +41,10 @@ static const char *const migrations[] = {
     "ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE messages ADD COLUMN op TEXT;"
     "ALTER TABLE messages ADD COLUMN users TEXT;",
+    /* 4: what acts on a message, for erasing a deleted one's text. */
+    "CREATE INDEX messages_target"
+    " ON messages (conv, target_sender, target_seq)"
+    " WHERE target_sender IS NOT NULL;",
 };
 
 enum {
@@ -254,11 +258,58 @@ msg_check(const struct message *m, struct err *e)
 	return 0;
 }
 
+/* Runs one statement of the erasure with conv, sender, seq bound to ?1-?3. */
+static int
+erase_step(struct syncstore *s, const char *text, const char *conv, const char *sender,
+    uint64_t seq, int *changed, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(&s->db, &st, text, e) < 0)
+		return -1;
+	db_bind_text(st, 1, conv);
+	db_bind_text(st, 2, sender);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)seq);
+	int rc = db_step(&s->db, st, e);
+	sqlite3_finalize(st);
+	/* A query: whether it found a row; a change: how many rows. */
+	*changed = rc == SQLITE_ROW           ? 1
+	    : strncmp(text, "SELECT", 6) == 0 ? 0
+					      : sqlite3_changes(s->db.h);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Erases the text of (sender, seq) of conv and of its edits when the
+ * sender's delete of it is held (secure_delete zeroes the old bytes).
+ * *erased when something was.
+ */
+static int
+erase_if_deleted(struct syncstore *s, const char *conv, const char *sender, uint64_t seq,
+    bool *erased, struct err *e)
+{
+	int held = 0, changed = 0;
+	if (erase_step(s,
+		"SELECT 1 FROM messages WHERE conv = ?1 AND target_sender = ?2 AND target_seq = ?3"
+		" AND kind = 'delete' AND sender = ?2",
+		conv, sender, seq, &held, e) < 0)
+		return -1;
+	if (held &&
+	    erase_step(s,
+		"UPDATE messages SET body = '', deleted = 1 WHERE conv = ?1 AND (deleted = 0"
+		" OR body != '') AND ((sender = ?2 AND seq = ?3 AND kind IS NULL)"
+		" OR (target_sender = ?2 AND target_seq = ?3 AND kind = 'edit' AND sender = ?2))",
+		conv, sender, seq, &changed, e) < 0)
+		return -1;
+	*erased = *erased || changed > 0;
+	return 0;
+}
+
 /* Inserts m[0..n) in one transaction. */
 static int
 insert_chunk(struct syncstore *s, const struct message *m, size_t n, bool *added, size_t *nadded,
     struct err *e)
 {
+	bool erased = false;
 	if (db_begin(&s->db, e) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -279,9 +330,19 @@ insert_chunk(struct syncstore *s, const struct message *m, size_t n, bool *added
 			added[i] = isnew;
 		if (isnew)
 			(*nadded)++;
+		enum item_kind k = message_kind(&m[i]);
+		if (isnew && (k == ITEM_DELETE || k == ITEM_EDIT) &&
+		    erase_if_deleted(
+			s, m[i].conv, m[i].target_sender, m[i].target_seq, &erased, e) < 0)
+			goto fail;
 	}
 	if (db_commit(&s->db, e) < 0)
 		goto fail;
+	if (erased) {
+		/* No copy of the erased text may stay in the WAL. */
+		struct err ignored;
+		db_exec(&s->db, "PRAGMA wal_checkpoint(TRUNCATE)", &ignored);
+	}
 	return 0;
 fail:
 	db_rollback(&s->db);

@@ -26,6 +26,10 @@ const struct cmd_entry *const cli_table[] = {
     &cmd_send_entry,
     &cmd_sync_entry,
     &cmd_log_entry,
+    &cmd_edit_entry,
+    &cmd_delete_entry,
+    &cmd_reply_entry,
+    &cmd_react_entry,
     &cmd_read_entry,
     &cmd_mute_entry,
     &cmd_unmute_entry,
@@ -57,6 +61,7 @@ static const struct option own_longopts[] = {
     {"all", no_argument, NULL, 'a'},
     {"for", required_argument, NULL, 'f'},
     {"recent", required_argument, NULL, 'r'},
+    {"remove", no_argument, NULL, 'R'},
 };
 #define NCOMMON (sizeof(common_longopts) / sizeof(common_longopts[0]))
 #define NOWN (sizeof(own_longopts) / sizeof(own_longopts[0]))
@@ -108,6 +113,9 @@ take_option(struct ctx *c, struct cmd *self, int ch, char *argv[], struct err *e
 		return 0;
 	case 'f':
 		self->duration = optarg;
+		return 0;
+	case 'R':
+		self->remove = true;
 		return 0;
 	case 'n':
 		errno = 0;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fold.h"
 #include "launch.h"
 #include "natter.h"
 #include "outbox.h"
@@ -40,7 +41,7 @@ read_stdin(struct buf *b, struct err *e)
 }
 
 /* Checks a message body against the protocol's rules. */
-static int
+int
 check_body(const char *s, size_t len, struct err *e)
 {
 	if (len == 0)
@@ -184,6 +185,18 @@ deliver(struct ctx *c, size_t nb, int64_t first, int64_t last, struct err *e)
 	return 0;
 }
 
+/* Queues one item for conversation id, then delivers the outbox in order. */
+int
+cmd_send_item(struct ctx *c, const char *id, const struct message *it, struct err *e)
+{
+	struct outbox_item q;
+	if (history_outbox_add_item(&c->hist, id, it, &q, e) < 0)
+		return -1;
+	int64_t qid = q.id;
+	outbox_item_free(&q);
+	return deliver(c, 1, qid, qid, e);
+}
+
 /* send [--lines] CONV TEXT...|-: queues, then delivers in order. */
 static int
 cmd_send_exec(struct cmd *self, struct ctx *c, struct err *e)
@@ -245,9 +258,13 @@ cmd_log_exec(struct cmd *self, struct ctx *c, struct err *e)
 	}
 	struct message *v;
 	size_t n;
+	struct folded *f = NULL;
 	int ret = history_messages(&c->hist, id, 0, self->limit, &v, &n, e);
+	if (ret == 0 && (ret = history_fold(&c->hist, id, v, n, &f, e)) < 0)
+		messages_free(v, n);
 	if (ret == 0) {
-		output_messages(v, n, self->json);
+		output_messages(v, f, n, self->json);
+		folds_free(f, n);
 		messages_free(v, n);
 		/* No read mark: a script reading a log has not read it (natter read does). */
 	}

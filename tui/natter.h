@@ -80,7 +80,9 @@ void prompt_password_free(char *p);
 /* output.c: what the commands print, as text for people or JSON for scripts. */
 struct outbox_report;
 void output_convs(const struct conversation *v, size_t n, bool json);
-void output_messages(const struct message *v, size_t n, bool json);
+struct folded;
+/* Messages as log shows them; folded (f[i] for v[i], core/fold.h) unless f is NULL. */
+void output_messages(const struct message *v, const struct folded *f, size_t n, bool json);
 void output_sync(const struct launch_report *r, bool json);
 /* Says on stderr which queued messages the server refused for good. */
 void output_drops(const struct outbox_report *r);
@@ -112,6 +114,7 @@ struct cmd {
 	bool all; /* -a, --all */
 	size_t limit; /* -n N; SIZE_MAX without it */
 	const char *duration; /* --for DURATION (mute) */
+	bool remove; /* --remove (react) */
 	int argc; /* the operands */
 	char **argv;
 };
@@ -133,6 +136,16 @@ extern const struct cmd_entry cmd_conversations_entry;
 extern const struct cmd_entry cmd_send_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_log_entry;
+/* cmd-item.c: edit, delete, reply, react (docs/protocol.md, "Items") */
+extern const struct cmd_entry cmd_edit_entry;
+extern const struct cmd_entry cmd_delete_entry;
+extern const struct cmd_entry cmd_reply_entry;
+extern const struct cmd_entry cmd_react_entry;
+/* cmd-message.c: what cmd-item.c shares */
+/* Checks a message body: not empty, at most 16384 bytes, valid UTF-8 without NUL. */
+int check_body(const char *s, size_t len, struct err *e);
+/* Queues an item for conversation id and delivers the outbox (as send does). */
+int cmd_send_item(struct ctx *c, const char *id, const struct message *it, struct err *e);
 extern const struct cmd_entry cmd_read_entry;
 /* cmd-notify.c */
 extern const struct cmd_entry cmd_mute_entry;
@@ -234,10 +247,19 @@ struct search {
 	struct db db;
 	bool open;
 	int64_t indexed; /* history row ids up to this one are in the index */
+	int64_t erasures; /* history.db's erasure count when the index was (re)started */
 };
 /* Opens (creating) the search index at path, normally DATA/search.db. */
 int search_open(struct search *s, const char *path, struct err *e);
 void search_close(struct search *s);
+/*
+ * Drops the index when history.db erased text since it was started (a
+ * deleted message: its words must leave search.db too), to be rebuilt from
+ * the start; search_index does it first. Returns 1 when dropped, 0, -1.
+ */
+int search_purge(struct search *s, struct history *h, struct err *e);
+/* Purges DATA's search.db when it exists (the command line's runs): 0 or -1. */
+int search_purge_file(const char *data_dir, struct history *h, struct err *e);
 /* Indexes up to max more messages of h; returns how many (0: up to date), or -1. */
 int search_index(struct search *s, struct history *h, size_t max, struct err *e);
 /* The FTS5 query for what the user typed: each word a quoted prefix; NULL for none. */

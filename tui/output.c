@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fold.h"
 #include "launch.h"
 #include "natter.h"
 #include "outbox.h"
@@ -81,21 +82,128 @@ hhmm(int64_t ts, char out[16])
 		snprintf(out, 16, "--:--");
 }
 
-/* Prints messages: "HH:MM sender: body", or their fields in JSON. */
+/* A folded line's fields for log --json: id, shown body, edited, deleted, reactions, reply. */
+static json_t *
+message_json(const struct message *m, const struct folded *f)
+{
+	char *id = xasprintf("%s:%llu", m->sender, (unsigned long long)m->seq);
+	const char *body = f != NULL ? (f->text != NULL ? f->text : "") : m->body;
+	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "id", id, "conv", m->conv, "sender",
+	    m->sender, "seq", (json_int_t)m->seq, "ts", (json_int_t)m->ts, "body",
+	    body != NULL ? body : "");
+	free(id);
+	if (message_kind(m) != ITEM_MESSAGE && m->kind != NULL)
+		json_object_set_new(o, "kind", json_string(m->kind));
+	if (f == NULL)
+		return o;
+	if (f->notice != NULL)
+		json_object_set_new(o, "notice", json_string(f->notice));
+	if (message_kind(m) != ITEM_MESSAGE)
+		return o;
+	json_object_set_new(o, "edited", json_boolean(f->edited));
+	json_object_set_new(o, "deleted", json_boolean(f->deleted));
+	if (f->action)
+		json_object_set_new(o, "action", json_true());
+	json_t *rs = json_array();
+	for (size_t i = 0; i < f->nreactions; i++) {
+		json_t *who = json_array();
+		for (size_t j = 0; j < f->reactions[i].n; j++)
+			json_array_append_new(who, json_string(f->reactions[i].who[j]));
+		json_array_append_new(rs,
+		    json_pack("{s:s, s:I, s:o}", "reaction", f->reactions[i].text, "count",
+			(json_int_t)f->reactions[i].n, "users", who));
+	}
+	json_object_set_new(o, "reactions", rs);
+	if (f->reply) {
+		char *rid = xasprintf("%s:%llu", f->quote.sender, (unsigned long long)f->quote.seq);
+		json_t *r = json_pack("{s:s}", "id", rid);
+		free(rid);
+		if (f->quote.known && !f->quote.deleted && f->quote.text != NULL)
+			json_object_set_new(r, "body", json_string(f->quote.text));
+		if (f->quote.deleted)
+			json_object_set_new(r, "deleted", json_true());
+		json_object_set_new(o, "reply", r);
+	}
+	return o;
+}
+
+/* Prints a sanitised text, cut to max characters (0: whole). */
+static void
+put_text(const char *s, size_t max)
+{
+	char *cut = max > 0 ? text_truncate(s, max) : xstrdup(s);
+	char *clean = text_sanitize(cut, strlen(cut), 0);
+	fputs(clean, stdout);
+	free(clean);
+	free(cut);
+}
+
+/* Prints one folded line for people: quote, line, reactions below. */
+static void
+print_folded(const struct message *m, const struct folded *f)
+{
+	char t[16];
+	hhmm(m->ts, t);
+	if (f->notice != NULL) {
+		printf("%s -- ", t);
+		put_text(f->notice, 0);
+		putchar('\n');
+		return;
+	}
+	if (message_kind(m) != ITEM_MESSAGE)
+		return;
+	if (f->reply) {
+		printf("      > ");
+		put_text(f->quote.sender, 0);
+		if (!f->quote.known)
+			printf(":%llu", (unsigned long long)f->quote.seq);
+		else if (f->quote.deleted)
+			printf(": (deleted)");
+		else {
+			printf(": ");
+			put_text(f->quote.text != NULL ? f->quote.text : "", 60);
+		}
+		putchar('\n');
+	}
+	printf("%s %s", t, f->action ? "* " : "");
+	put_text(m->sender, 0);
+	printf(f->action ? " " : ": ");
+	if (f->deleted)
+		printf("(deleted)");
+	else {
+		put_text(f->text != NULL ? f->text : "", 0);
+		if (f->edited)
+			printf(" (edited)");
+	}
+	putchar('\n');
+	for (size_t i = 0; i < f->nreactions; i++) {
+		printf("      ");
+		put_text(f->reactions[i].text, 0);
+		printf(" %zu (", f->reactions[i].n);
+		for (size_t j = 0; j < f->reactions[i].n; j++) {
+			printf("%s", j > 0 ? ", " : "");
+			put_text(f->reactions[i].who[j], 0);
+		}
+		printf(")\n");
+	}
+}
+
+/* Prints messages (folded when f is not NULL) as text or JSON. */
 void
-output_messages(const struct message *v, size_t n, bool json)
+output_messages(const struct message *v, const struct folded *f, size_t n, bool json)
 {
 	if (json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr,
-			    json_pack("{s:s, s:s, s:I, s:I, s:s}", "conv", v[i].conv, "sender",
-				v[i].sender, "seq", (json_int_t)v[i].seq, "ts", (json_int_t)v[i].ts,
-				"body", v[i].body));
+			json_array_append_new(arr, message_json(&v[i], f != NULL ? &f[i] : NULL));
 		print_json(arr);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
+		if (f != NULL) {
+			print_folded(&v[i], &f[i]);
+			continue;
+		}
 		char t[16];
 		hhmm(v[i].ts, t);
 		char *who = text_sanitize(v[i].sender, strlen(v[i].sender), 0);

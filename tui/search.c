@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "history.h"
 #include "natter.h"
@@ -36,8 +37,69 @@ search_open(struct search *s, const char *path, struct err *e)
 	if (db_step(&s->db, st, e) == SQLITE_ROW)
 		s->indexed = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
+	if (db_prepare(&s->db, &st, "SELECT value FROM state WHERE key = 'erasures'", e) < 0) {
+		db_close(&s->db);
+		return -1;
+	}
+	if (db_step(&s->db, st, e) == SQLITE_ROW)
+		s->erasures = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
 	s->open = true;
 	return 0;
+}
+
+/* Drops the index when history.db erased text since it was started. */
+int
+search_purge(struct search *s, struct history *h, struct err *e)
+{
+	struct err me = {0};
+	char *v = history_meta_get(h, "erasures", &me);
+	if (me.kind) {
+		*e = me;
+		return -1;
+	}
+	int64_t now = v != NULL ? strtoll(v, NULL, 10) : 0;
+	free(v);
+	if (now == s->erasures)
+		return 0;
+	/* secure_delete zeroes the dropped pages; the checkpoint empties the WAL. */
+	char *sql =
+	    xasprintf("DROP TABLE fts;"
+		      "CREATE VIRTUAL TABLE fts USING fts5(body, content = '',"
+		      "  tokenize = 'unicode61 remove_diacritics 2');"
+		      "INSERT INTO state (key, value) VALUES ('indexed', 0), ('erasures', %lld)"
+		      " ON CONFLICT (key) DO UPDATE SET value = excluded.value;",
+		(long long)now);
+	int rc = db_begin(&s->db, e);
+	if (rc == 0 && db_exec(&s->db, sql, e) < 0) {
+		db_rollback(&s->db);
+		rc = -1;
+	}
+	free(sql);
+	if (rc < 0 || db_commit(&s->db, e) < 0)
+		return -1;
+	db_exec(&s->db, "PRAGMA wal_checkpoint(TRUNCATE)", &me);
+	s->indexed = 0;
+	s->erasures = now;
+	return 1;
+}
+
+/* Purges DATA's search.db when it exists. */
+int
+search_purge_file(const char *data_dir, struct history *h, struct err *e)
+{
+	char *path = xasprintf("%s/search.db", data_dir);
+	int rc = 0;
+	if (access(path, F_OK) == 0) {
+		struct search s;
+		rc = search_open(&s, path, e);
+		if (rc == 0) {
+			rc = search_purge(&s, h, e) < 0 ? -1 : 0;
+			search_close(&s);
+		}
+	}
+	free(path);
+	return rc;
 }
 
 /* Closes the index. */
@@ -55,8 +117,12 @@ search_index(struct search *s, struct history *h, size_t max, struct err *e)
 {
 	sqlite3_stmt *rd = NULL, *ins = NULL, *mark = NULL;
 	int n = -1;
+	if (search_purge(s, h, e) < 0)
+		return -1;
 	if (db_prepare(&h->db, &rd,
-		"SELECT id, body FROM messages WHERE id > ?1 ORDER BY id LIMIT ?2", e) < 0 ||
+		"SELECT id, body, kind IS NULL OR kind = 'edit' FROM messages WHERE id > ?1"
+		" ORDER BY id LIMIT ?2",
+		e) < 0 ||
 	    db_prepare(&s->db, &ins, "INSERT INTO fts (rowid, body) VALUES (?1, ?2)", e) < 0 ||
 	    db_prepare(&s->db, &mark,
 		"INSERT INTO state (key, value) VALUES ('indexed', ?1)"
@@ -72,6 +138,9 @@ search_index(struct search *s, struct history *h, size_t max, struct err *e)
 	int rc;
 	while ((rc = db_step(&h->db, rd, e)) == SQLITE_ROW) {
 		last = sqlite3_column_int64(rd, 0);
+		/* Texts only: messages and edits (a hit on an edit shows its message). */
+		if (!sqlite3_column_int(rd, 2) || sqlite3_column_bytes(rd, 1) == 0)
+			continue;
 		sqlite3_reset(ins);
 		sqlite3_bind_int64(ins, 1, last);
 		db_bind_text(ins, 2, (const char *)sqlite3_column_text(rd, 1));
@@ -133,18 +202,22 @@ search_query(const char *text)
 	return b.data;
 }
 
-/* Reads message id of h into out; returns 1, or 0 when it is gone. */
+/* Reads message id of h into out (an edit: the message it edits); returns 1, or 0 when gone. */
 static int
 load_message(struct history *h, int64_t id, struct message *out, struct err *e)
 {
 	sqlite3_stmt *st;
 	if (db_prepare(&h->db, &st,
-		"SELECT conv, sender, seq, ts, body FROM messages WHERE id = ?1", e) < 0)
+		"SELECT m.conv, m.sender, m.seq, m.ts, m.body, m.id FROM messages e"
+		" JOIN messages m ON m.id = e.id OR (e.kind = 'edit' AND m.conv = e.conv"
+		" AND m.sender = e.target_sender AND m.seq = e.target_seq AND m.kind IS NULL)"
+		" WHERE e.id = ?1 AND (e.kind IS NULL OR m.id != e.id)",
+		e) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	int rc = db_step(&h->db, st, e);
 	if (rc == SQLITE_ROW) {
-		out->id = id;
+		out->id = sqlite3_column_int64(st, 5);
 		out->conv = xstrdup((const char *)sqlite3_column_text(st, 0));
 		out->sender = xstrdup((const char *)sqlite3_column_text(st, 1));
 		out->seq = (uint64_t)sqlite3_column_int64(st, 2);
@@ -202,6 +275,7 @@ find_like(struct history *h, const char *text, size_t skip, struct message *out,
 	char *pat = like_pattern(text);
 	int rc = find_one(&h->db,
 	    "SELECT id, count(*) OVER () FROM messages WHERE body LIKE ?1 ESCAPE '\\'"
+	    " AND (kind IS NULL OR kind = 'edit')"
 	    " ORDER BY id DESC LIMIT 1 OFFSET ?2",
 	    pat, h, skip, out, total, e);
 	free(pat);

@@ -121,8 +121,13 @@ ctx_free(struct ctx *c)
 {
 	if (c->cl_open)
 		client_close(&c->cl);
-	if (c->hist_open)
+	if (c->hist_open) {
+		/* A deletion this run erased text: the search index must forget it too. */
+		struct err se = {0};
+		if (search_purge_file(c->paths.data_dir, &c->hist, &se) < 0)
+			fprintf(stderr, "natter: the search index: %s\n", se.msg);
 		history_close(&c->hist);
+	}
 	/* Zeroed or loaded, each is safe to free: ctx_setup may have stopped halfway. */
 	creds_free(&c->creds);
 	config_free(&c->cfg);

@@ -85,6 +85,13 @@ fold__delete__no_text(void **state)
 	assert_null(f.text);
 	assert_true(f.deleted);
 	fold_free(&f);
+	struct message more[] = {
+	    act("delete", "ann", 3, 30, NULL, "ann", 1),
+	    act("react", "bob", 1, 20, "+1", "ann", 1),
+	};
+	fold_line(&line, more, 2, NULL, &f);
+	assert_int_equal(f.nreactions, 0);
+	fold_free(&f);
 	struct message bob_del = act("delete", "bob", 1, 30, NULL, "ann", 1);
 	fold_line(&line, &bob_del, 1, NULL, &f);
 	assert_false(f.deleted);

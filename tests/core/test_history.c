@@ -180,6 +180,12 @@ history__items__held_in_vector_lines_listed(void **state)
 	assert_string_equal(out[1].users, "cy dee");
 	assert_true(out[2].deleted);
 	messages_free(out, n);
+	/* An edit without a delete keeps its text (a query's "changes" once erased it). */
+	struct message ed;
+	assert_int_equal(history_get(&h, "c1", "ann", 2, &ed, &e), 0);
+	assert_string_equal(ed.body, "hey");
+	assert_false(ed.deleted);
+	message_free(&ed);
 	history_close(&h);
 }
 

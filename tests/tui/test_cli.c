@@ -56,11 +56,12 @@ cli__table__every_command_has_usage_help_and_handler(void **state)
 		assert_non_null(ce->exec);
 		assert_true(ce->args.lower >= 0);
 		assert_true(ce->args.upper == -1 || ce->args.upper >= ce->args.lower);
-		assert_int_equal(strspn(ce->args.template, "jln:af:r:"), strlen(ce->args.template));
+		assert_int_equal(
+		    strspn(ce->args.template, "jln:af:r:R"), strlen(ce->args.template));
 		for (size_t j = 0; j < i; j++)
 			assert_string_not_equal(cli_table[j]->name, ce->name);
 	}
-	assert_int_equal(n, 22);
+	assert_int_equal(n, 26);
 }
 
 static void
@@ -85,6 +86,11 @@ cli__usage__lists_every_command(void **state)
 	    "                             send a message (- reads it from stdin)\n"
 	    "  sync [--json] [--recent N] merge the notifier's messages, fetch the rest\n"
 	    "  log CONV [-n N] [--json]   show a conversation's history\n"
+	    "  edit CONV ID TEXT...       replace the text of your message ID (SENDER:SEQ or SEQ)\n"
+	    "  delete CONV ID             delete your message ID everywhere\n"
+	    "  reply CONV ID TEXT...      send a message that quotes message ID\n"
+	    "  react CONV ID EMOJI [--remove]\n"
+	    "                             react to message ID (--remove takes it back)\n"
 	    "  read CONV...|--all         mark conversations read, on every device\n"
 	    "  mute CONV [--for DURATION] no desktop notifications for a conversation (for 90s, "
 	    "30m, 1h, 2d)\n"
