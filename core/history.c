@@ -593,6 +593,13 @@ history_resolve_conv_in(struct history *h, const char *name, bool invited, char 
 	return ret;
 }
 
+/* Finds a conversation the user is a member of (history_resolve_conv_in). */
+int
+history_resolve_conv(struct history *h, const char *name, char **id, struct err *e)
+{
+	return history_resolve_conv_in(h, name, false, id, e);
+}
+
 /* Runs one statement of the erasure with conv, sender, seq bound to ?1-?3. */
 static int
 erase_step(struct history *h, const char *text, const char *conv, const char *sender, uint64_t seq,
@@ -671,13 +678,6 @@ history_scrub(struct history *h)
 	h->erased = false;
 	struct err ignored;
 	db_exec(&h->db, "PRAGMA wal_checkpoint(TRUNCATE)", &ignored);
-}
-
-/* Finds a conversation the user is a member of (history_resolve_conv_in). */
-int
-history_resolve_conv(struct history *h, const char *name, char **id, struct err *e)
-{
-	return history_resolve_conv_in(h, name, false, id, e);
 }
 
 /* Inserts messages inside the caller's transaction. */

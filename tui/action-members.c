@@ -11,6 +11,22 @@
 #include "proto.h"
 #include "text.h"
 
+/* False, with a notice saying why, when the user left conv or is only invited to it. */
+bool
+member_may_send(const char *conv)
+{
+	enum conv_state st;
+	struct err e = {0};
+	if (history_conv_state(ui.hist, conv, &st, NULL, &e) != 0 || st == CONV_MEMBER)
+		return true;
+	if (st == CONV_LEFT)
+		window_notice("you are no longer a member of this conversation (you left or were "
+			      "removed): nothing can be sent here; what you hold stays");
+	else
+		window_notice("this is an invitation: natter accept %s first", conv);
+	return false;
+}
+
 /* Splits "WORD REST" of a command's text: the first word (allocated), *rest after it or NULL. */
 static char *
 first_word(const char *text, const char **rest)

@@ -149,6 +149,8 @@ say(const char *text)
 		window_notice("that message holds characters that cannot be sent");
 		return;
 	}
+	if (!member_may_send(ui.cur))
+		return;
 	struct outbox_item it = {0};
 	if (history_outbox_add(ui.hist, ui.cur, text, &it, &e) < 0) {
 		window_notice("not sent: %s", e.msg);

@@ -176,6 +176,8 @@ void run_msg(const struct command *c);
 void run_part(const struct command *c);
 void run_invite(const struct command *c);
 void run_topic(const struct command *c);
+/* False, with a notice saying why, when the user left conv or is only invited to it. */
+bool member_may_send(const char *conv);
 
 /* net.c: the launch sync, live events and sends, on two threads */
 enum net_state {

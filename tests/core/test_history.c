@@ -446,6 +446,77 @@ history__resolve__id_title_ambiguous_unknown(void **state)
 	history_close(&h);
 }
 
+/*
+ * Prefixes of title or id, case aside; invitations never count unless asked
+ * for; a conversation left counts only when nothing else matches; an
+ * ambiguous name lists the candidates with their members.
+ */
+static void
+history__resolve__prefixes_invitations_and_left(void **state)
+{
+	(void)state;
+	struct history h;
+	open_mem(&h);
+	char *ab[] = {"alice", "bob"}, *ac[] = {"alice", "carol"};
+	struct conversation cs[4] = {
+	    {.id = "c1",
+		.title = "Lunch plans",
+		.members = ab,
+		.nmembers = 2,
+		.created = 1,
+		.has_state = true},
+	    {.id = "c2",
+		.title = "proj",
+		.members = ab,
+		.nmembers = 2,
+		.created = 2,
+		.has_state = true},
+	    {.id = "c3",
+		.title = "proj",
+		.members = ac,
+		.nmembers = 2,
+		.created = 3,
+		.has_state = true,
+		.state = CONV_INVITED,
+		.inviter = "bob."},
+	    {.id = "d4",
+		.title = "old",
+		.members = ac,
+		.nmembers = 2,
+		.created = 4,
+		.has_state = true,
+		.state = CONV_LEFT},
+	};
+	struct err e = {0};
+	assert_int_equal(history_put_convs(&h, cs, 4, &e), 0);
+	char *id;
+	assert_int_equal(history_resolve_conv(&h, "lunch", &id, &e), 0);
+	assert_string_equal(id, "c1");
+	free(id);
+	assert_int_equal(history_resolve_conv(&h, "PROJ", &id, &e), 0);
+	assert_string_equal(id, "c2");
+	free(id);
+	assert_int_equal(history_resolve_conv(&h, "ol", &id, &e), 0);
+	assert_string_equal(id, "d4");
+	free(id);
+	assert_int_equal(history_resolve_conv(&h, "c", &id, &e), -1);
+	assert_int_equal(e.kind, ERR_USAGE);
+	assert_string_equal(e.msg,
+	    "several conversations match c; use an id: c1 (Lunch plans: alice,bob), c2 (proj: "
+	    "alice,bob)");
+	assert_int_equal(history_resolve_conv_in(&h, "proj", true, &id, &e), -1);
+	assert_int_equal(e.kind, ERR_USAGE);
+	assert_int_equal(history_resolve_conv(&h, "", &id, &e), -1);
+	enum conv_state st;
+	char *title;
+	assert_int_equal(history_conv_state(&h, "c3", &st, &title, &e), 0);
+	assert_int_equal(st, CONV_INVITED);
+	assert_string_equal(title, "proj");
+	free(title);
+	assert_int_equal(history_conv_state(&h, "zz", &st, NULL, &e), 1);
+	history_close(&h);
+}
+
 /* Putting a conversation again writes only what changed: members added, members gone, the title. */
 static void
 history__put_convs__rewrites_only_changes(void **state)
@@ -585,6 +656,7 @@ main(void)
 	    cmocka_unit_test(history__outbox__keeps_order_and_moves_acked),
 	    cmocka_unit_test(history__bind__refuses_another_account),
 	    cmocka_unit_test(history__resolve__id_title_ambiguous_unknown),
+	    cmocka_unit_test(history__resolve__prefixes_invitations_and_left),
 	    cmocka_unit_test(history__unread__counts_and_clears),
 	    cmocka_unit_test(history__unread__capped),
 	    cmocka_unit_test(history__messages__window_in_time_order),

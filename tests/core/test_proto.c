@@ -214,6 +214,23 @@ proto__conversations__decode_with_vector(void **state)
 	assert_true(v[0].has_vector);
 	assert_int_equal(vector_count(&v[0].vector), 47);
 	assert_string_equal(v[0].title, "proj");
+	assert_false(v[0].direct);
+	assert_int_equal(v[0].state, CONV_MEMBER);
+	conversations_free(v, n);
+	/* Membership fields: an invitation with its inviter, a departure, a direct one. */
+	const char *more =
+	    "{\"conversations\":[{\"id\":\"c1\",\"title\":\"proj\",\"members\":[\"bob.\"],"
+	    "\"invited\":true,\"inviter\":\"bob.\"},{\"id\":\"c2\",\"title\":\"t\","
+	    "\"members\":[],\"left\":true},{\"id\":\"c3\",\"title\":\"a, b\",\"members\":"
+	    "[\"a\",\"b\"],\"direct\":true,\"inviter\":\"x\"}]}";
+	assert_int_equal(proto_parse_conversations(S(more), &v, &n, &e), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(v[0].state, CONV_INVITED);
+	assert_string_equal(v[0].inviter, "bob.");
+	assert_int_equal(v[1].state, CONV_LEFT);
+	assert_true(v[2].direct);
+	assert_int_equal(v[2].state, CONV_MEMBER);
+	assert_null(v[2].inviter); /* an inviter without "invited" means nothing */
 	conversations_free(v, n);
 	assert_int_equal(proto_parse_conversations(S("{\"conversations\":7}"), &v, &n, &e), -1);
 	assert_int_equal(proto_parse_conversations(S("{}"), &v, &n, &e), -1);

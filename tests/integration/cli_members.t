@@ -8,18 +8,15 @@ listed() {
 	nat "$1" conversations --json
 	jx "$OUT" 'join ";", map { $_->{title} . ($_->{invited} ? "(invited by $_->{inviter})" : "") . ($_->{left} ? "(left)" : "") } @$d'
 }
-# bodies WHO CONV: the text messages natter log shows, joined by "," (member
-# items have no text).
+# bodies WHO CONV: the text messages natter log shows, joined by ",".
 bodies() {
 	nat "$1" log --json "$2"
-	jx "$OUT" 'join ",", map { $_->{body} } grep { $_->{body} ne "" } @$d'
+	jx "$OUT" 'join ",", map { $_->{body} } grep { !defined $_->{notice} } @$d'
 }
-# notices WHO CONV: the member and title items WHO's history.db holds, as
-# "sender op users" (natter log shows them as lines: the items helper's folding).
+# notices WHO CONV: the notice lines natter log shows (membership, titles), joined by ",".
 notices() {
-	sqlite3 "$T_TMP/$1/history.db" "SELECT group_concat(x, ',') FROM (SELECT sender || ' ' ||
-		coalesce(op, kind) || ' ' || coalesce(users, body) AS x FROM messages
-		WHERE conv = '$2' AND kind IN ('member', 'title') ORDER BY ts, sender, seq)"
+	nat "$1" log --json "$2"
+	jx "$OUT" 'join ",", map { $_->{notice} // () } @$d'
 }
 
 NATTER_CONSENT=on start_server || exit 1
@@ -82,7 +79,7 @@ like "$OUT" "left Lunch plans" "carol leaves"
 nat carol send lunch "x"
 like "$ERR" "no longer a member of Lunch plans" "carol is told she is no longer a member"
 is "$(bodies carol "$L")" "from bob,by id prefix,after bob was removed" "carol still reads what she held"
-is "$(notices carol "$L")" "alice admin bob,carol join carol,alice remove bob" \
+is "$(notices carol "$L")" "alice made bob an admin,carol joined,alice removed bob" \
 	"the membership changes are in the conversation (natter leave fetched them first)"
 
 # Rename, seen on the other device.
@@ -90,7 +87,7 @@ nat alice rename lunch "Dinner plans"
 is "$RC" 0 "rename"
 nat alice2 conversations --json
 like "$(jx "$OUT" 'join ";", map { $_->{title} } @$d')" "Dinner plans" "alice's other device shows the new title"
-is "$(notices alice2 "$L")" "alice admin bob,carol join carol,alice remove bob,carol leave carol,alice title Dinner plans" "and the rename as a title item"
+is "$(notices alice2 "$L")" "alice made bob an admin,carol joined,alice removed bob,carol left,alice renamed this to Dinner plans" "and the changes and the rename as lines of the conversation"
 
 # The bob. case: a stranger's "proj" is an invitation, and never ambiguous.
 nat bob new proj alice; P=$OUT

@@ -89,15 +89,11 @@ is "$(jx "$OUT" '$d->{requests}') $RC" "2 0" "the 404 is not asked again: the la
 # A history.db from before read marks keeps its read position.
 H=$T_TMP/dave/history.db
 [ -f "$H" ] || H=$(find "$T_TMP/dave" -name history.db | head -1)
-sqlite3 "$H" "DROP TABLE reads; ALTER TABLE conversations DROP COLUMN state;
+sqlite3 "$H" "DROP TABLE reads; DROP INDEX messages_target;
+	ALTER TABLE conversations DROP COLUMN state;
 	ALTER TABLE conversations DROP COLUMN inviter; ALTER TABLE conversations DROP COLUMN direct;
-	DROP INDEX messages_target; ALTER TABLE messages DROP COLUMN kind;
-	ALTER TABLE messages DROP COLUMN target_sender; ALTER TABLE messages DROP COLUMN target_seq;
-	ALTER TABLE messages DROP COLUMN action; ALTER TABLE messages DROP COLUMN remove;
-	ALTER TABLE messages DROP COLUMN deleted; ALTER TABLE messages DROP COLUMN op;
-	ALTER TABLE messages DROP COLUMN users; ALTER TABLE outbox DROP COLUMN kind;
-	ALTER TABLE outbox DROP COLUMN target_sender; ALTER TABLE outbox DROP COLUMN target_seq;
-	ALTER TABLE outbox DROP COLUMN action; ALTER TABLE outbox DROP COLUMN remove;
+	$(for c in kind target_sender target_seq action remove deleted op users; do echo "ALTER TABLE messages DROP COLUMN $c;"; done)
+	$(for c in kind target_sender target_seq action remove; do echo "ALTER TABLE outbox DROP COLUMN $c;"; done)
 	PRAGMA user_version = 1;
 	UPDATE conversations SET (read_ts, read_id) = (SELECT ts, id FROM messages WHERE conv = '$D' ORDER BY ts DESC, id DESC LIMIT 1) WHERE id = '$D';"
 nat erin send "$D" "after the old read position"

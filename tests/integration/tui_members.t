@@ -66,6 +66,9 @@ wait_screen "you left team"
 ok $? "/part leaves the conversation shown"
 wait_screen "2- team"
 ok $? "the list marks it left"
+keys "anyone here?"; key Enter
+wait_screen "you are no longer a member of this conversation"
+ok $? "a line typed there is refused, in words"
 
 keys "/help"; key Enter
 wait_screen "/msg USER [TEXT]"
