@@ -184,8 +184,6 @@ struct net {
 	char **new_members;
 	size_t new_n;
 	char *older; /* a PageUp's conversation, whose older window goes first; under mu */
-	struct message_list items; /* items to post (send-item.c), under mu */
-	int takes_items; /* the server takes items: 1, not: -1, not yet asked: 0 (sender thread) */
 	struct net_news news; /* under mu */
 	char *server, *user, *token, *history_path, *sync_path;
 	bool verbose;
@@ -204,16 +202,6 @@ void net_flush(struct net *n);
 void net_new_conversation(struct net *n, const char *title, char *const *members, size_t nm);
 /* Asks for conv's next older window before the background fill goes on. */
 void net_older(struct net *n, const char *conv);
-/* Asks for item it (copied) to be posted; a failure comes as news (error). */
-void net_post_item(struct net *n, const struct message *it);
-
-/* send-item.c: posting an item (edit, delete, react, reply, action) at once */
-/*
- * Posts it and stores it in h; *takes caches whether the server takes
- * items (0: ask GET /v1/health first). Returns 0, or -1 with e set.
- */
-int send_item(
-    struct client *cl, struct history *h, const struct message *it, int *takes, struct err *e);
 
 /* search.c: /search over an FTS5 index of history.db */
 struct search {
