@@ -361,7 +361,8 @@ history_list_convs(
 		" (SELECT count(*) FROM (SELECT 1 FROM (SELECT DISTINCT sender FROM ranges"
 		"   WHERE conv = c.id AND sender != ?1) s JOIN messages m ON m.conv = c.id"
 		"   AND m.sender = s.sender AND m.seq > coalesce((SELECT seq FROM reads r"
-		"   WHERE r.conv = c.id AND r.sender = s.sender), 0) LIMIT ?2)),"
+		"   WHERE r.conv = c.id AND r.sender = s.sender), 0)"
+		"   AND (m.kind IS NULL OR m.kind IN ('member', 'title')) LIMIT ?2)),"
 		" (SELECT max(ts) FROM messages m WHERE m.conv = c.id)"
 		" FROM conversations c ORDER BY c.created, c.id",
 		e) < 0)

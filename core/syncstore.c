@@ -42,7 +42,8 @@ static const char *const migrations[] = {
     "ALTER TABLE messages ADD COLUMN op TEXT;"
     "ALTER TABLE messages ADD COLUMN users TEXT;",
     /* 4: what acts on a message, for erasing a deleted one's text. */
-    "CREATE INDEX messages_target ON messages (conv, target_sender, target_seq)"
+    "CREATE INDEX messages_target"
+    " ON messages (conv, target_sender, target_seq)"
     " WHERE target_sender IS NOT NULL;",
 };
 

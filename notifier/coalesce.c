@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fold.h"
 #include "notifyd.h"
 #include "text.h"
 
@@ -35,8 +36,10 @@ live_reset(struct live *l)
 {
 	for (size_t i = 0; i < l->nsenders; i++)
 		free(l->senders[i]);
-	for (size_t i = 0; i < l->nlines; i++)
+	for (size_t i = 0; i < l->nlines; i++) {
 		free(l->lines[i]);
+		free(l->keys[i].sender);
+	}
 	free(l->last_sender);
 	l->last_sender = NULL;
 	marks_free(&l->newest);
@@ -45,6 +48,7 @@ live_reset(struct live *l)
 	l->count = l->missed = 0;
 	l->urgency = URGENCY_LOW;
 	l->dirty = false;
+	l->quiet_next = false;
 }
 
 void
@@ -88,10 +92,16 @@ live_add(struct live *l, const struct message *m, enum urgency u)
 	l->last_sender = who;
 	if (l->nlines == LINES_MAX) {
 		free(l->lines[0]);
+		free(l->keys[0].sender);
 		memmove(l->lines, l->lines + 1, (LINES_MAX - 1) * sizeof(*l->lines));
+		memmove(l->keys, l->keys + 1, (LINES_MAX - 1) * sizeof(*l->keys));
 		l->nlines--;
 	}
-	char *line = xasprintf("%s: %s", m->sender, m->body);
+	/* A membership change or a new title reads as its notice ("alice added carol"). */
+	char *line = fold_notice(m);
+	if (line == NULL)
+		line = xasprintf("%s%s%s", m->sender, m->action ? " " : ": ", m->body);
+	l->keys[l->nlines] = (struct mark){xstrdup(m->sender), m->seq};
 	l->lines[l->nlines++] = clean(line, BODY_MAX, 0);
 	free(line);
 	l->count++;
@@ -141,6 +151,54 @@ coalesce_closed(struct coalescer *c, const char *conv)
 	for (size_t i = 0; i < c->n; i++)
 		if (strcmp(c->v[i].conv, conv) == 0)
 			live_reset(&c->v[i]);
+}
+
+/* Takes line i out of a live note. */
+static void
+line_drop(struct live *l, size_t i)
+{
+	free(l->lines[i]);
+	free(l->keys[i].sender);
+	memmove(l->lines + i, l->lines + i + 1, (l->nlines - i - 1) * sizeof(*l->lines));
+	memmove(l->keys + i, l->keys + i + 1, (l->nlines - i - 1) * sizeof(*l->keys));
+	l->nlines--;
+}
+
+enum coalesce_change
+coalesce_item(struct coalescer *c, const struct message *it)
+{
+	enum item_kind k = message_kind(it);
+	if ((k != ITEM_EDIT && k != ITEM_DELETE) || it->target_sender == NULL ||
+	    strcmp(it->sender, it->target_sender) != 0)
+		return COALESCE_NONE;
+	for (size_t i = 0; i < c->n; i++) {
+		struct live *l = &c->v[i];
+		if (strcmp(l->conv, it->conv) != 0 || l->count == 0)
+			continue;
+		for (size_t j = 0; j < l->nlines; j++) {
+			if (l->keys[j].seq != it->target_seq ||
+			    strcmp(l->keys[j].sender, it->target_sender) != 0)
+				continue;
+			if (k == ITEM_EDIT) {
+				char *line = xasprintf("%s: %s", it->sender, it->body);
+				free(l->lines[j]);
+				l->lines[j] = clean(line, BODY_MAX, 0);
+				free(line);
+			} else {
+				line_drop(l, j);
+				l->count--;
+				if (l->nlines == 0 && l->missed == 0) {
+					live_reset(l);
+					c->summary_dirty = true;
+					return COALESCE_EMPTIED;
+				}
+			}
+			l->dirty = true;
+			l->quiet_next = true;
+			return COALESCE_UPDATED;
+		}
+	}
+	return COALESCE_NONE;
 }
 
 /* The seq read of sender in read (0: none). */
@@ -244,10 +302,11 @@ take_live(struct coalescer *c, struct live *l, int64_t now, title_fn *title, voi
 	n->body = live_body(l);
 	n->count = l->count;
 	n->urgency = l->urgency;
-	n->quiet = quiet_now(c, l->popped_ms, now);
+	n->quiet = l->quiet_next || quiet_now(c, l->popped_ms, now);
 	if (!n->quiet)
 		l->popped_ms = now;
 	l->dirty = false;
+	l->quiet_next = false;
 }
 
 /* "natter: 57 new in 6 conversations" when more than a few are live. */

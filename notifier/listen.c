@@ -330,6 +330,16 @@ listen_batch(
 	/* Store only: nothing is announced, so the ledger is left to natter. */
 	if (!announce || (n == 0 && !gap))
 		return 0;
+	/* Edits and deletes of what a note shows: its line changes or goes. */
+	notify_drain(&d->notifier, &d->co);
+	for (size_t i = 0; i < n; i++) {
+		enum coalesce_change ch = coalesce_item(&d->co, &m[i]);
+		if (ch == COALESCE_EMPTIED) {
+			notify_withdraw(&d->notifier, m[i].conv);
+			verbose(d, "%s: the message of its notification was deleted: withdrawn",
+			    m[i].conv);
+		}
+	}
 	struct message *pick;
 	enum urgency *urg;
 	size_t npick;

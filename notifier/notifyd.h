@@ -61,7 +61,9 @@ struct live {
 	bool more_senders;
 	char *last_sender; /* of the newest message */
 	char *lines[LINES_MAX]; /* "sender: text", oldest first, sanitised */
+	struct mark keys[LINES_MAX]; /* the message of each line (sender, seq) */
 	size_t nlines;
+	bool quiet_next; /* an edit or deletion changed it: update without popping up */
 	enum urgency urgency; /* the highest of its messages */
 	int64_t touched_ms; /* last message */
 	int64_t popped_ms; /* last time it popped up (not quiet); 0 never */
@@ -100,6 +102,18 @@ void coalesce_closed(struct coalescer *c, const char *conv);
  * (the caller withdraws it from the desktop).
  */
 bool coalesce_read(struct coalescer *c, const char *conv, const struct marks *read);
+/* What an edit or a delete did to the live notes (coalesce_item). */
+enum coalesce_change {
+	COALESCE_NONE, /* no live note shows its target */
+	COALESCE_UPDATED, /* a line changed or went: the note is re-rendered quietly */
+	COALESCE_EMPTIED, /* its only line went: the caller withdraws the note */
+};
+/*
+ * An edit replaces the text of the line of its target in a live note; a
+ * delete takes that line out (docs/protocol.md, "Items"). Other items
+ * change nothing.
+ */
+enum coalesce_change coalesce_item(struct coalescer *c, const struct message *it);
 /*
  * Appends to out a note for each conversation changed since the last call,
  * then the summary when more than SUMMARY_AFTER are live, then a problem

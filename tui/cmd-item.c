@@ -45,8 +45,8 @@ parse_id(const char *id, const char *me, char **sender, uint64_t *seq, struct er
 
 /* Checks what is known here of the target: a text message, not deleted. */
 static int
-check_target(struct ctx *c, const char *conv, const char *sender, uint64_t seq, bool live,
-    struct err *e)
+check_target(
+    struct ctx *c, const char *conv, const char *sender, uint64_t seq, bool live, struct err *e)
 {
 	struct message t;
 	int rc = history_get(&c->hist, conv, sender, seq, &t, e);
@@ -64,8 +64,8 @@ check_target(struct ctx *c, const char *conv, const char *sender, uint64_t seq, 
 	message_list_free(&acts);
 	message_free(&t);
 	if (!text)
-		return err_set(e, ERR_NOTFOUND, "%s:%llu is not a message", sender,
-		    (unsigned long long)seq);
+		return err_set(
+		    e, ERR_NOTFOUND, "%s:%llu is not a message", sender, (unsigned long long)seq);
 	if (live && deleted)
 		return err_set(e, ERR_CONFLICT, "message %s:%llu was deleted", sender,
 		    (unsigned long long)seq);

@@ -120,7 +120,9 @@ search_index(struct search *s, struct history *h, size_t max, struct err *e)
 	if (search_purge(s, h, e) < 0)
 		return -1;
 	if (db_prepare(&h->db, &rd,
-		"SELECT id, body FROM messages WHERE id > ?1 ORDER BY id LIMIT ?2", e) < 0 ||
+		"SELECT id, body, kind IS NULL OR kind = 'edit' FROM messages WHERE id > ?1"
+		" ORDER BY id LIMIT ?2",
+		e) < 0 ||
 	    db_prepare(&s->db, &ins, "INSERT INTO fts (rowid, body) VALUES (?1, ?2)", e) < 0 ||
 	    db_prepare(&s->db, &mark,
 		"INSERT INTO state (key, value) VALUES ('indexed', ?1)"
@@ -136,6 +138,9 @@ search_index(struct search *s, struct history *h, size_t max, struct err *e)
 	int rc;
 	while ((rc = db_step(&h->db, rd, e)) == SQLITE_ROW) {
 		last = sqlite3_column_int64(rd, 0);
+		/* Texts only: messages and edits (a hit on an edit shows its message). */
+		if (!sqlite3_column_int(rd, 2) || sqlite3_column_bytes(rd, 1) == 0)
+			continue;
 		sqlite3_reset(ins);
 		sqlite3_bind_int64(ins, 1, last);
 		db_bind_text(ins, 2, (const char *)sqlite3_column_text(rd, 1));
@@ -197,18 +202,22 @@ search_query(const char *text)
 	return b.data;
 }
 
-/* Reads message id of h into out; returns 1, or 0 when it is gone. */
+/* Reads message id of h into out (an edit: the message it edits); returns 1, or 0 when gone. */
 static int
 load_message(struct history *h, int64_t id, struct message *out, struct err *e)
 {
 	sqlite3_stmt *st;
 	if (db_prepare(&h->db, &st,
-		"SELECT conv, sender, seq, ts, body FROM messages WHERE id = ?1", e) < 0)
+		"SELECT m.conv, m.sender, m.seq, m.ts, m.body, m.id FROM messages e"
+		" JOIN messages m ON m.id = e.id OR (e.kind = 'edit' AND m.conv = e.conv"
+		" AND m.sender = e.target_sender AND m.seq = e.target_seq AND m.kind IS NULL)"
+		" WHERE e.id = ?1 AND (e.kind IS NULL OR m.id != e.id)",
+		e) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	int rc = db_step(&h->db, st, e);
 	if (rc == SQLITE_ROW) {
-		out->id = id;
+		out->id = sqlite3_column_int64(st, 5);
 		out->conv = xstrdup((const char *)sqlite3_column_text(st, 0));
 		out->sender = xstrdup((const char *)sqlite3_column_text(st, 1));
 		out->seq = (uint64_t)sqlite3_column_int64(st, 2);
@@ -266,6 +275,7 @@ find_like(struct history *h, const char *text, size_t skip, struct message *out,
 	char *pat = like_pattern(text);
 	int rc = find_one(&h->db,
 	    "SELECT id, count(*) OVER () FROM messages WHERE body LIKE ?1 ESCAPE '\\'"
+	    " AND (kind IS NULL OR kind = 'edit')"
 	    " ORDER BY id DESC LIMIT 1 OFFSET ?2",
 	    pat, h, skip, out, total, e);
 	free(pat);

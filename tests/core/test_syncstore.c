@@ -93,6 +93,60 @@ query_int(struct syncstore *s, const char *sql)
 	return v;
 }
 
+/* A delete erases its target's text and its edits' (also an edit arriving after it); no byte stays in the files. */
+static void
+syncstore__insert__delete_erases_text_and_edits(void **state)
+{
+	(void)state;
+	struct syncstore s;
+	open_fresh(&s, "erase.db");
+	struct err e = {0};
+	struct message m[] = {
+	    {.conv = "c1", .sender = "bob", .seq = 1, .ts = 1, .body = "meet zanzibarquux"},
+	    {.conv = "c1",
+		.sender = "bob",
+		.seq = 2,
+		.ts = 2,
+		.body = "meet wombatquux",
+		.kind = "edit",
+		.target_sender = "bob",
+		.target_seq = 1},
+	    {.conv = "c1", .sender = "ann", .seq = 1, .ts = 3, .body = "keep kangaroo"},
+	};
+	assert_int_equal(syncstore_insert(&s, m, 3, NULL, NULL, &e), 0);
+	struct message del = {.conv = "c1",
+	    .sender = "bob",
+	    .seq = 3,
+	    .ts = 4,
+	    .body = "",
+	    .kind = "delete",
+	    .target_sender = "bob",
+	    .target_seq = 1};
+	struct message late = {.conv = "c1",
+	    .sender = "bob",
+	    .seq = 4,
+	    .ts = 5,
+	    .body = "late platypus",
+	    .kind = "edit",
+	    .target_sender = "bob",
+	    .target_seq = 1};
+	assert_int_equal(syncstore_insert(&s, &del, 1, NULL, NULL, &e), 0);
+	assert_int_equal(syncstore_insert(&s, &late, 1, NULL, NULL, &e), 0);
+	assert_int_equal(
+	    query_int(&s, "SELECT count(*) FROM messages WHERE deleted = 1 AND body = ''"), 3);
+	assert_int_equal(
+	    query_int(&s, "SELECT count(*) FROM messages WHERE body = 'keep kangaroo'"), 1);
+	syncstore_close(&s);
+	char *p = test_path("erase.db");
+	char *cmd = xasprintf("cat '%s'* | grep -aqe zanzibar -e wombat -e platypus", p);
+	assert_int_not_equal(system(cmd), 0);
+	free(cmd);
+	cmd = xasprintf("cat '%s'* | grep -aq kangaroo", p);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(p);
+}
+
 static void
 syncstore__open__private_wal_with_schema_version(void **state)
 {
@@ -581,6 +635,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(syncstore__open__private_wal_with_schema_version),
+	    cmocka_unit_test(syncstore__insert__delete_erases_text_and_edits),
 	    cmocka_unit_test(syncstore__mute_until__ends_by_itself),
 	    cmocka_unit_test(syncstore__dnd__on_until_off),
 	    cmocka_unit_test(syncstore__insert__same_message_twice_is_harmless),

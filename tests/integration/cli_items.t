@@ -71,6 +71,8 @@ nat alice sync
 nat alice log proj --json
 is "$(jx "$OUT" 'join ";", map { "$_->{reaction} $_->{count} @{$_->{users}}" } @{$d->[0]{reactions}}')" \
 	"👍 1 alice" "log --json: reactions with count and users"
+nat alice conversations --json
+is "$(jx "$OUT" '$d->[0]{unread}')" 0 "bob's reactions are no unread messages for alice"
 
 # Reply: a quote of the target.
 nat bob reply proj alice:1 sure

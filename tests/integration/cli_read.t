@@ -86,10 +86,13 @@ is "$(unread dave "$D")" "0" "and is kept here"
 nat dave sync --json
 is "$(jx "$OUT" '$d->{requests}') $RC" "2 0" "the 404 is not asked again: the launch is the version-1 launch (2 requests)"
 
-# A history.db from before read marks keeps its read position.
+# A history.db from before read marks (and items) keeps its read position.
 H=$T_TMP/dave/history.db
 [ -f "$H" ] || H=$(find "$T_TMP/dave" -name history.db | head -1)
-sqlite3 "$H" "DROP TABLE reads; PRAGMA user_version = 1;
+sqlite3 "$H" "DROP TABLE reads; DROP INDEX messages_target;
+	$(for c in kind target_sender target_seq action remove deleted op users; do echo "ALTER TABLE messages DROP COLUMN $c;"; done)
+	$(for c in kind target_sender target_seq action remove; do echo "ALTER TABLE outbox DROP COLUMN $c;"; done)
+	PRAGMA user_version = 1;
 	UPDATE conversations SET (read_ts, read_id) = (SELECT ts, id FROM messages WHERE conv = '$D' ORDER BY ts DESC, id DESC LIMIT 1) WHERE id = '$D';"
 nat erin send "$D" "after the old read position"
 is "$(unread dave "$D")" "1" "an old history.db is upgraded: read before, only the new one unread"

@@ -62,6 +62,62 @@ once(const struct message *m, size_t n, title_fn *t, struct note_list *l)
 	coalesce_free(&c);
 }
 
+/* An edit changes its line quietly; a delete takes it out, and withdraws a note left empty. */
+static void
+coalesce__edit_delete__line_changes_or_goes(void **state)
+{
+	(void)state;
+	struct coalescer c;
+	coalesce_init(&c, 60000, 0);
+	struct message m[] = {msg("c1", "bob", 1, 10, "lunch at noon"),
+	    msg("c1", "carol", 1, 20, "ok"), msg("c2", "bob", 2, 30, "oops")};
+	coalesce_add(&c, m, NULL, 3, 1000);
+	struct note_list l = {0};
+	coalesce_take(&c, 1000, title, NULL, &l);
+	note_list_free(&l);
+	struct message ed = msg("c1", "bob", 3, 40, "lunch at one");
+	ed.kind = "edit";
+	ed.target_sender = "bob";
+	ed.target_seq = 1;
+	assert_int_equal(coalesce_item(&c, &ed), COALESCE_UPDATED);
+	coalesce_take(&c, 90000, title, NULL, &l);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].body, "bob: lunch at one\ncarol: ok");
+	assert_true(l.v[0].quiet);
+	note_list_free(&l);
+	/* Another sender's "edit", or an item of no note, changes nothing. */
+	struct message forged = ed;
+	forged.sender = "carol";
+	assert_int_equal(coalesce_item(&c, &forged), COALESCE_NONE);
+	struct message del = msg("c1", "bob", 4, 50, "");
+	del.kind = "delete";
+	del.target_sender = "bob";
+	del.target_seq = 1;
+	assert_int_equal(coalesce_item(&c, &del), COALESCE_UPDATED);
+	coalesce_take(&c, 90000, title, NULL, &l);
+	assert_string_equal(l.v[0].body, "ok");
+	assert_string_equal(l.v[0].summary, "bob, carol in proj");
+	note_list_free(&l);
+	struct message del2 = msg("c2", "bob", 5, 60, "");
+	del2.kind = "delete";
+	del2.target_sender = "bob";
+	del2.target_seq = 2;
+	assert_int_equal(coalesce_item(&c, &del2), COALESCE_EMPTIED);
+	assert_int_equal(coalesce_item(&c, &del2), COALESCE_NONE);
+	coalesce_free(&c);
+	/* A member change reads as its notice, an action as "sender text". */
+	struct message mem = msg("c1", "ann", 1, 10, "");
+	mem.kind = "member";
+	mem.op = "add";
+	mem.users = "cy";
+	struct message act = msg("c1", "bob", 1, 20, "waves");
+	act.action = true;
+	struct message two[] = {mem, act};
+	once(two, 2, title, &l);
+	assert_string_equal(l.v[0].body, "ann added cy\nbob waves");
+	note_list_free(&l);
+}
+
 static void
 coalesce__one_message__sender_in_title(void **state)
 {
@@ -481,6 +537,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(coalesce__one_message__sender_in_title),
+	    cmocka_unit_test(coalesce__edit_delete__line_changes_or_goes),
 	    cmocka_unit_test(coalesce__burst__senders_count_and_last_lines),
 	    cmocka_unit_test(coalesce__many_batches__one_note_per_conversation_updated),
 	    cmocka_unit_test(coalesce__nothing_new__no_note),

@@ -551,6 +551,77 @@ server__sync__continuation_owner_and_expiry(void **state)
 	store_close(s);
 }
 
+/* Items: targets checked, a delete erases text, server-made items take the actor's next seq. */
+static void
+server__store__items_checked_erased_and_appended(void **state)
+{
+	(void)state;
+	struct store *s;
+	struct err e = {0};
+	assert_int_equal(store_open(&s, NULL, 1000, &e), 0);
+	int64_t a, b;
+	assert_int_equal(store_user_create(s, "ann", "x", &a, &e), 0);
+	assert_int_equal(store_user_create(s, "ben", "x", &b, &e), 0);
+	int64_t cid = new_conv(s, a, "t", "ben", NULL);
+	send_one(s, a, cid, "hello");
+	struct store_message out;
+	bool created;
+	enum store_refusal why;
+	int64_t *woken;
+	size_t nw;
+	struct store_item ed = {
+	    .kind = "edit", .body = "hi", .bodylen = 2, .target_sender = "ann", .target_seq = 1};
+	assert_int_equal(
+	    store_send_item(s, b, cid, "x1", &ed, &out, &created, &why, &woken, &nw, &e), 0);
+	assert_int_equal(why, STORE_NOT_YOURS);
+	assert_false(created);
+	ed.target_seq = 9;
+	assert_int_equal(
+	    store_send_item(s, a, cid, "x2", &ed, &out, &created, &why, &woken, &nw, &e), 0);
+	assert_int_equal(why, STORE_NO_TARGET);
+	ed.target_seq = 1;
+	assert_int_equal(
+	    store_send_item(s, a, cid, "x3", &ed, &out, &created, &why, &woken, &nw, &e), 0);
+	assert_int_equal(why, STORE_OK);
+	assert_true(created);
+	assert_int_equal(out.seq, 2);
+	assert_true(out.receipt);
+	free(woken);
+	store_message_free(&out);
+	struct store_item del = {.kind = "delete", .target_sender = "ann", .target_seq = 1};
+	assert_int_equal(
+	    store_send_item(s, a, cid, "x4", &del, &out, &created, &why, &woken, &nw, &e), 0);
+	assert_int_equal(out.seq, 3);
+	free(woken);
+	store_message_free(&out);
+	assert_int_equal(
+	    store_send_item(s, a, cid, "x5", &ed, &out, &created, &why, &woken, &nw, &e), 0);
+	assert_int_equal(why, STORE_DELETED);
+	/* The server's own item: ann's next seq, inside the caller's transaction, with its event. */
+	struct store_item mem = {.kind = "member", .op = "add", .users = "ben"};
+	uint64_t seq;
+	int64_t ts;
+	assert_int_equal(s->ops->begin(s, &e), 0);
+	assert_int_equal(store_item_append(s, cid, a, &mem, &seq, &ts, &woken, &nw, &e), 0);
+	assert_int_equal(s->ops->commit(s, &e), 0);
+	assert_int_equal(seq, 4);
+	assert_int_equal(nw, 2);
+	free(woken);
+	struct sync_req q = {.convs = &(struct sync_conv){.conv = cid}, .n = 1, .limit = 100};
+	struct sync_answer ans;
+	assert_int_equal(store_sync(s, &q, &ans, &e), 0);
+	assert_int_equal(ans.nmsgs, 4);
+	assert_true(ans.msgs[0].deleted);
+	assert_null(ans.msgs[0].body);
+	assert_true(ans.msgs[1].deleted);
+	assert_string_equal(ans.msgs[1].kind, "edit");
+	assert_string_equal(ans.msgs[2].kind, "delete");
+	assert_string_equal(ans.msgs[3].kind, "member");
+	assert_string_equal(ans.msgs[3].users, "ben");
+	store_sync_free(&ans);
+	store_close(s);
+}
+
 /* A database of the first schema (no continuations, no events(conv) index, no reads, no items) is upgraded. */
 static void
 server__store__upgrades_first_schema(void **state)
@@ -767,6 +838,7 @@ main(void)
 	    cmocka_unit_test(server__sync__continuation_chain_matches_naive),
 	    cmocka_unit_test(server__sync__continuation_owner_and_expiry),
 	    cmocka_unit_test(server__store__upgrades_first_schema),
+	    cmocka_unit_test(server__store__items_checked_erased_and_appended),
 	    cmocka_unit_test(server__json_depth__skips_strings),
 	    cmocka_unit_test(server__names__grammar),
 	    cmocka_unit_test(server__faults__parse),

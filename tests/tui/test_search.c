@@ -196,6 +196,32 @@ search__index__forgets_deleted_text(void **state)
 	assert_int_equal(history_insert(h, &m, 1, NULL, &e), 0);
 	assert_int_equal(search_messages(&s, h, "zanzibarq", 0, &hit, &total, &e), 1);
 	message_free(&hit);
+	/* An edit's text finds the message it edits; a reaction is no text. */
+	struct message ed = {.conv = "c2",
+	    .sender = "amy",
+	    .seq = 11,
+	    .ts = 9050,
+	    .body = "meet at wombatquux",
+	    .kind = "edit",
+	    .target_sender = "amy",
+	    .target_seq = 9};
+	struct message re = {.conv = "c2",
+	    .sender = "bob",
+	    .seq = 12,
+	    .ts = 9060,
+	    .body = "lunch",
+	    .kind = "react",
+	    .target_sender = "amy",
+	    .target_seq = 9};
+	assert_int_equal(history_insert(h, &ed, 1, NULL, &e), 0);
+	assert_int_equal(history_insert(h, &re, 1, NULL, &e), 0);
+	assert_int_equal(search_messages(&s, h, "wombatq", 0, &hit, &total, &e), 1);
+	assert_int_equal(hit.seq, 9);
+	assert_string_equal(hit.body, "meet at zanzibarquux");
+	message_free(&hit);
+	assert_int_equal(search_messages(&s, h, "lunch", 0, &hit, &total, &e), 1);
+	assert_int_equal(total, 3);
+	message_free(&hit);
 	struct message del = {.conv = "c2",
 	    .sender = "amy",
 	    .seq = 10,
@@ -206,10 +232,12 @@ search__index__forgets_deleted_text(void **state)
 	    .target_seq = 9};
 	assert_int_equal(history_insert(h, &del, 1, NULL, &e), 0);
 	assert_int_equal(search_messages(&s, h, "zanzibarq", 0, &hit, &total, &e), 0);
+	assert_int_equal(search_messages(&s, h, "wombatq", 0, &hit, &total, &e), 0);
+	assert_int_equal(search_messages(NULL, h, "wombatq", 0, &hit, &total, &e), 0);
 	assert_int_equal(search_messages(&s, h, "lunch", 0, &hit, &total, &e), 1);
 	message_free(&hit);
 	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "cat '%s'/search.db* | grep -aq zanzibar", dir);
+	snprintf(cmd, sizeof(cmd), "cat '%s'/search.db* | grep -aqe zanzibar -e wombat", dir);
 	assert_int_not_equal(system(cmd), 0);
 	close_index(&s, dir);
 }
