@@ -67,11 +67,6 @@ int client_rename(
 /* Blocks (on) or unblocks user, or only lists when user is NULL; *names the list after. */
 int client_block(
     struct client *c, const char *user, bool on, char ***names, size_t *n, struct err *e);
-/* Posts an item (docs/protocol.md, "Items": kind, body, target, action, remove). */
-int client_post_item(struct client *c, const char *conv, const char *client_id,
-    const struct message *it, struct message *a, struct err *e);
-/* GET /v1/health: *yes when the server implements items. */
-int client_has_items(struct client *c, bool *yes, struct err *e);
 /*
  * POST /v1/sync of the conversations ids, have being entries encoded by
  * proto_have_entry (of those ids whose vector is not empty); limit 0 for

@@ -229,8 +229,6 @@ struct net {
 	size_t new_n;
 	char *older; /* a PageUp's conversation, whose older window goes first; under mu */
 	struct net_member_req *mreq; /* a membership request waiting, under mu */
-	struct message_list items; /* items to post (send-item.c), under mu */
-	int takes_items; /* the server takes items: 1, not: -1, not yet asked: 0 (sender thread) */
 	struct net_news news; /* under mu */
 	char *server, *user, *token, *history_path, *sync_path;
 	bool verbose;
@@ -254,16 +252,6 @@ void net_members(struct net *n, struct net_member_req *r);
 void net_member_req_free(struct net_member_req *r);
 /* Runs one on the sender thread. */
 void net_members_run(struct net *n, struct client *cl, struct history *h, struct net_member_req *r);
-/* Asks for item it (copied) to be posted; a failure comes as news (error). */
-void net_post_item(struct net *n, const struct message *it);
-
-/* send-item.c: posting an item (edit, delete, react, reply, action) at once */
-/*
- * Posts it and stores it in h; *takes caches whether the server takes
- * items (0: ask GET /v1/health first). Returns 0, or -1 with e set.
- */
-int send_item(
-    struct client *cl, struct history *h, const struct message *it, int *takes, struct err *e);
 
 /* search.c: /search over an FTS5 index of history.db */
 struct search {

@@ -345,27 +345,7 @@ make_conversation(struct net *n, struct client *cl, struct history *h, const cha
 	conversation_free(&c);
 }
 
-/* Posts the items the interface asked for, in order; says which failed. */
-static void
-post_items(struct net *n, struct client *cl, struct history *h, struct message_list *items)
-{
-	for (size_t i = 0; i < items->n; i++) {
-		struct err e = {0};
-		int rc = send_item(cl, h, &items->v[i], &n->takes_items, &e);
-		pthread_mutex_lock(&n->mu);
-		if (rc == 0) {
-			news_conv(n, items->v[i].conv);
-		} else {
-			free(n->news.error);
-			n->news.error = xasprintf("not sent: %s", e.msg);
-		}
-		wake(n);
-		pthread_mutex_unlock(&n->mu);
-	}
-	message_list_free(items);
-}
-
-/* The sender thread: delivers the outbox, posts items and runs /new, when asked. */
+/* The sender thread: delivers the outbox and runs /new, when asked. */
 static void *
 sender_main(void *arg)
 {
@@ -383,7 +363,7 @@ sender_main(void *arg)
 	bool pending = false; /* sends stayed queued: try again in a while */
 	pthread_mutex_lock(&n->mu);
 	while (!n->stop) {
-		if (!n->flush && n->new_title == NULL && n->mreq == NULL && n->items.n == 0) {
+		if (!n->flush && n->new_title == NULL && n->mreq == NULL) {
 			if (!pending) {
 				pthread_cond_wait(&n->cv, &n->mu);
 				continue;
@@ -401,8 +381,6 @@ sender_main(void *arg)
 		struct net_member_req *mreq = n->mreq;
 		n->mreq = NULL;
 		bool flush = n->flush;
-		struct message_list items = n->items;
-		memset(&n->items, 0, sizeof(n->items));
 		n->new_title = NULL;
 		n->new_members = NULL;
 		n->new_n = 0;
@@ -425,8 +403,6 @@ sender_main(void *arg)
 			n->flush = false;
 			pthread_mutex_unlock(&n->mu);
 		}
-		if (items.n > 0)
-			post_items(n, &cl, &h, &items);
 		if (flush) {
 			struct outbox_report r = {0};
 			memset(&e, 0, sizeof(e));
@@ -506,7 +482,6 @@ net_stop(struct net *n)
 	close(n->pipe[0]);
 	close(n->pipe[1]);
 	net_news_free(&n->news);
-	message_list_free(&n->items);
 	free(n->older);
 	net_member_req_free(n->mreq);
 	free(n->new_title);
@@ -594,16 +569,6 @@ net_new_conversation(struct net *n, const char *title, char *const *members, siz
 	for (size_t i = 0; i < nm; i++)
 		n->new_members[i] = xstrdup(members[i]);
 	n->new_n = nm;
-	pthread_cond_broadcast(&n->cv);
-	pthread_mutex_unlock(&n->mu);
-}
-
-/* Asks the sender thread to post an item. */
-void
-net_post_item(struct net *n, const struct message *it)
-{
-	pthread_mutex_lock(&n->mu);
-	message_copy(message_list_push(&n->items), it);
 	pthread_cond_broadcast(&n->cv);
 	pthread_mutex_unlock(&n->mu);
 }

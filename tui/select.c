@@ -3,7 +3,7 @@
  * Down), editing, deleting (after a y), replying to and reacting to it, and
  * Up on an empty input line, which edits the newest own message. While a
  * mode is on, a mode line under the messages says what the keys do. The
- * operations are items sent through the outbox (docs/protocol.md, "Items").
+ * operations are items queued in the outbox (docs/protocol.md, "Items").
  */
 #include <curses.h>
 #include <stdio.h>
@@ -189,27 +189,34 @@ done(void)
 }
 
 /*
- * Asks for an item to be posted to the conversation shown: kind "edit",
- * "delete", "react" or NULL (a text message), on the target when target.
+ * Queues an item for the conversation shown, in the outbox with the text
+ * messages (delivered in order): kind "edit", "delete", "react" or NULL (a
+ * text message), on the target when target.
  */
 static bool
 post(const char *kind, const char *body, bool target, bool action, bool remove)
 {
-	if (ui.cur == NULL || !ui.net.started || (target && ui.target.sender == NULL))
+	if (ui.cur == NULL || (target && ui.target.sender == NULL))
 		return false;
-	struct message it = {.conv = ui.cur,
-	    .sender = (char *)ui.me,
-	    .body = (char *)body,
+	struct message it = {.body = (char *)body,
 	    .kind = (char *)kind,
 	    .target_sender = target ? ui.target.sender : NULL,
 	    .target_seq = target ? ui.target.seq : 0,
 	    .action = action,
 	    .remove = remove};
-	net_post_item(&ui.net, &it);
+	struct err e = {0};
+	if (history_outbox_add_item(ui.hist, ui.cur, &it, NULL, &e) < 0) {
+		window_notice("not sent: %s", e.msg);
+		return false;
+	}
+	ui.queued++;
+	if (ui.net.started)
+		net_flush(&ui.net);
+	window_update();
 	return true;
 }
 
-/* Posts an item acting on the target: kind "edit", "delete", "react", or NULL for a reply. */
+/* Queues an item acting on the target: kind "edit", "delete", "react", or NULL for a reply. */
 static bool
 queue(const char *kind, const char *body, bool remove)
 {
@@ -292,6 +299,10 @@ select_key(wint_t c, bool function)
 	if (ui.mode != MODE_SELECT)
 		return false;
 	if (function) {
+		if (c == KEY_PASTE_START) {
+			select_cancel(); /* a paste is a message being typed */
+			return false;
+		}
 		if (c == KEY_UP)
 			step(-1);
 		else if (c == KEY_DOWN)

@@ -81,10 +81,11 @@ add_pending(struct view *v, const struct timeline *t)
 {
 	for (size_t i = 0; t->conv && i < t->noutbox; i++) {
 		const struct outbox_item *ob = &t->outbox[i];
-		if (strcmp(ob->conv, t->conv) != 0)
+		/* Edits, deletes and reactions show once the server took them. */
+		if (strcmp(ob->conv, t->conv) != 0 || ob->kind != NULL)
 			continue;
-		struct view_msg *m = view_append(
-		    v, ob->created, t->me, ob->body, strlen(ob->body), VIEW_OWN | VIEW_PENDING);
+		struct view_msg *m = view_append(v, ob->created, t->me, ob->body, strlen(ob->body),
+		    VIEW_OWN | VIEW_PENDING | (ob->action ? VIEW_ACTION : 0));
 		m->cid = xstrdup(ob->client_id);
 	}
 }

@@ -6,7 +6,8 @@
 . "$(dirname "$0")/tui_lib.sh"
 
 export NATTER_PASSWORD=password123
-start_server || { echo "1..0 # SKIP no server"; exit 0; }
+start_server -d "$T_TMP/server.db" || { echo "1..0 # SKIP no server"; exit 0; }
+PORT=${SERVER_URL##*:}
 BOB=(-D "$T_TMP/bob")
 "$NATTER" -s "$SERVER_URL" register alice >/dev/null
 "$NATTER" "${BOB[@]}" -s "$SERVER_URL" register bob >/dev/null
@@ -145,8 +146,25 @@ ok $? "alice's too"
 key M-s
 wait_for pane_has "selected <alice> yes, at noon"
 ok $? "a deleted message cannot be selected"
-key Escape
+key q
 tm_close bob
+
+# An edit made while the server is away waits in the outbox and is sent on its return.
+stop_server
+key Up
+wait_for pane_has "edit> yes, at noon"
+ok $? "Up edits the newest own message that is not deleted"
+key C-u
+keys "yes, at one"
+key Enter
+wait_for pane_has "1 queued"
+ok $? "offline, the edit waits in the outbox"
+"$SERVER" -p "$PORT" -d "$T_TMP/server.db" >"$T_TMP/server.2.log" 2>&1 &
+T_PIDS+=("$!")
+wait_for pane_has "<alice> yes, at one (edited)"
+ok $? "and is applied once the server is back"
+wait_for sh -c "'$NATTER' -D '$T_TMP/bob' sync >/dev/null 2>&1; '$NATTER' -D '$T_TMP/bob' log '$C' | grep -q 'yes, at one'"
+ok $? "bob gets it"
 
 # The selection keeps the selected message in sight.
 seq 1 30 | sed 's/^/filler /' | "$NATTER" "${BOB[@]}" send --lines "$C" >/dev/null
@@ -163,6 +181,12 @@ for i in $(seq 1 25); do key Down; done
 wait_for pane_has "selected <bob> filler 30"
 wait_for sh -c "! TMUX_TMPDIR=$T_TMP tmux -L natter-test-$$ capture-pane -p -t natter | grep -q 'scrolled up'"
 ok $? "Down back to the newest scrolls back to the bottom"
-key Escape
+key q
+
+keys "/help"
+key Enter
+wait_for pane_has "M-s selects the newest message"
+ok $? "/help lists the selection keys"
+is "$(head -c 2000 "$T_TMP/natter.err")" "" "nothing was written to stderr"
 
 done_testing
