@@ -2,7 +2,7 @@
 # The interface's help and keys as a newcomer finds them: the first screen's
 # hint, /help laid out as a table that holds at 80 columns and narrower, F1
 # and ? on an empty line, /help foo and /foo in the same words, /clear,
-# Tab after /go, /help and @, C-Left/C-Right, a paste ending in a line
+# Tab after /go, /help and @, C-Left/C-Right, M-Left/M-Right, a paste ending in a line
 # break, SGR mouse reports (wheel and a click in the list), and the mute
 # marker in the list.
 . "$(dirname "$0")/tui_lib.sh"
@@ -44,6 +44,7 @@ like "$(pane)" "/clear" "/help lists /clear"
 like "$(pane)" "/close \[NAME\]" "/help lists /close"
 like "$(pane)" "F1, \?" "/help lists F1 and ?"
 like "$(pane)" "C-Left, C-Right" "/help lists C-Left and C-Right"
+like "$(pane)" "M-Left, M-Right" "/help lists M-Left and M-Right"
 like "$(pane)" "~ +muted" "the list's legend explains ~"
 like "$(pane)" "@ +a new message names you" "and @"
 unlike "$(pane)" "Enter on a result" "no promise of a result list"
@@ -149,6 +150,13 @@ pane_has "work is quiet"
 ok $? "and shows it"
 input_empty
 ok $? "the click typed nothing"
+
+key M-Left
+wait_screen "| lunch"
+ok $? "M-Left switches to the previous conversation"
+key M-Right
+wait_screen "| work"
+ok $? "M-Right to the next"
 
 keys "/mute"
 key Enter
