@@ -56,24 +56,21 @@ ok $? "/clear takes the help out of the window"
 pane_has "filler 40"
 ok $? "and leaves the messages"
 
-"${TM[@]}" resize-window -t natter -x 60 -y 60
 key F1
 wait_screen "how many are unread"
 ok $? "F1 opens the help"
-out=$(table_holds)
-is "$out" "" "at 60 columns the help holds too (description under each command)"
-"${TM[@]}" resize-window -t natter -x 80 -y 60
 keys "/clear"
 key Enter
-wait_for eval '! pane_has "Commands:"'
+wait_for eval '! pane_has "how many are unread"'
 
 keys "?"
-wait_screen "Commands:"
+wait_screen "how many are unread"
 ok $? "? on an empty line opens the help"
 input_empty
 ok $? "and types nothing"
 keys "/clear"
 key Enter
+wait_for eval '! pane_has "how many are unread"'
 keys "why?"
 wait_for input_is "why?"
 ok $? "? elsewhere is typed"
@@ -131,9 +128,13 @@ key Enter
 wait_for sh -c "'$NATTER' -D '$T_TMP/dave' sync >/dev/null 2>&1; '$NATTER' -D '$T_TMP/dave' log '$LUNCH' --json | grep -qF 'pasted one\\npasted two\"'"
 ok $? "and is sent as the two lines, without an empty third"
 
+keys "/quit"
+key Enter
+wait_screen "EXIT 0"
+
 # The mouse in SGR form (what terminals send once asked for it): never text.
-"${TM[@]}" resize-window -t natter -x 80 -y 24
-wait_screen "filler 40"
+tm_natter -x 80 -y 24
+wait_screen "pasted two"
 keys $'\e[<64;50;10M'
 wait_screen "scrolled up 3"
 ok $? "an SGR wheel report scrolls back"
@@ -168,5 +169,16 @@ keys "/quit"
 key Enter
 wait_screen "EXIT 0"
 ok $? "/quit leaves with status 0"
+
+# Narrower: each description goes under its command.
+tm_natter -x 60 -y 60
+wait_screen "| online"
+key F1
+wait_screen "how many are unread"
+out=$(table_holds)
+is "$out" "" "at 60 columns the help holds too (description under each command)"
+keys "/quit"
+key Enter
+wait_screen "EXIT 0"
 is "$(head -c 2000 "$T_TMP/natter.err")" "" "nothing was written to stderr"
 done_testing
