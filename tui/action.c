@@ -25,6 +25,7 @@ static const char *const help_keys[][2] = {
     {"Up, Down", "recall what you typed; Up on an empty line edits your last message"},
     {"PageUp, PageDown", "scroll; the mouse wheel too"},
     {"C-n, C-p, M-1..M-9", "switch conversations; or click one in the list"},
+    {"M-Left, M-Right", "the previous, the next conversation"},
     {"C-a, C-e", "go to the start, the end of the line"},
     {"C-b, C-f", "move back, forward a character"},
     {"M-b, M-f", "move back, forward a word; C-Left, C-Right too"},

@@ -164,6 +164,12 @@ function_key(wint_t k)
 	case KEY_WORD_RIGHT:
 		edit_fn(&ui.edit, EDIT_WORD_RIGHT);
 		break;
+	case KEY_CONV_PREV:
+		window_cycle(-1);
+		break;
+	case KEY_CONV_NEXT:
+		window_cycle(1);
+		break;
 	case KEY_F(1):
 		action_enter("/help");
 		break;

@@ -387,6 +387,8 @@ int ui_run(struct ctx *c, struct err *e);
 #define KEY_PASTE_END (KEY_MAX + 2)
 #define KEY_WORD_LEFT (KEY_MAX + 3) /* C-Left */
 #define KEY_WORD_RIGHT (KEY_MAX + 4) /* C-Right */
+#define KEY_CONV_PREV (KEY_MAX + 5) /* M-Left */
+#define KEY_CONV_NEXT (KEY_MAX + 6) /* M-Right */
 /* Takes the terminal: colours, keys, bracketed paste, mouse wheel, windows. */
 int screen_start(struct err *e);
 /* Gives the terminal back. */

@@ -552,6 +552,8 @@ screen_start(struct err *e)
 	/* C-Left, C-Right as xterm, tmux and most others send them. */
 	define_key("\033[1;5D", KEY_WORD_LEFT);
 	define_key("\033[1;5C", KEY_WORD_RIGHT);
+	define_key("\033[1;3D", KEY_CONV_PREV);
+	define_key("\033[1;3C", KEY_CONV_NEXT);
 	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
 		| BUTTON5_PRESSED

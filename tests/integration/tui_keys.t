@@ -2,7 +2,7 @@
 # The interface's help and keys as a newcomer finds them: the first screen's
 # hint, /help laid out as a table that holds at 80 columns and narrower, F1
 # and ? on an empty line, /help foo and /foo in the same words, /clear,
-# Tab after /go, /help and @, C-Left/C-Right, a paste ending in a line
+# Tab after /go, /help and @, C-Left/C-Right, M-Left/M-Right, a paste ending in a line
 # break, SGR mouse reports (wheel and a click in the list), and the mute
 # marker in the list.
 . "$(dirname "$0")/tui_lib.sh"
@@ -44,6 +44,7 @@ like "$(pane)" "/clear" "/help lists /clear"
 like "$(pane)" "/close \[NAME\]" "/help lists /close"
 like "$(pane)" "F1, \?" "/help lists F1 and ?"
 like "$(pane)" "C-Left, C-Right" "/help lists C-Left and C-Right"
+like "$(pane)" "M-Left, M-Right" "/help lists M-Left and M-Right"
 like "$(pane)" "~ +muted" "the list's legend explains ~"
 like "$(pane)" "@ +a new message names you" "and @"
 unlike "$(pane)" "Enter on a result" "no promise of a result list"
@@ -55,24 +56,21 @@ ok $? "/clear takes the help out of the window"
 pane_has "filler 40"
 ok $? "and leaves the messages"
 
-"${TM[@]}" resize-window -t natter -x 60 -y 60
 key F1
 wait_screen "how many are unread"
 ok $? "F1 opens the help"
-out=$(table_holds)
-is "$out" "" "at 60 columns the help holds too (description under each command)"
-"${TM[@]}" resize-window -t natter -x 80 -y 60
 keys "/clear"
 key Enter
-wait_for eval '! pane_has "Commands:"'
+wait_for eval '! pane_has "how many are unread"'
 
 keys "?"
-wait_screen "Commands:"
+wait_screen "how many are unread"
 ok $? "? on an empty line opens the help"
 input_empty
 ok $? "and types nothing"
 keys "/clear"
 key Enter
+wait_for eval '! pane_has "how many are unread"'
 keys "why?"
 wait_for input_is "why?"
 ok $? "? elsewhere is typed"
@@ -130,9 +128,13 @@ key Enter
 wait_for sh -c "'$NATTER' -D '$T_TMP/dave' sync >/dev/null 2>&1; '$NATTER' -D '$T_TMP/dave' log '$LUNCH' --json | grep -qF 'pasted one\\npasted two\"'"
 ok $? "and is sent as the two lines, without an empty third"
 
+keys "/quit"
+key Enter
+wait_screen "EXIT 0"
+
 # The mouse in SGR form (what terminals send once asked for it): never text.
-"${TM[@]}" resize-window -t natter -x 80 -y 24
-wait_screen "filler 40"
+tm_natter -x 80 -y 24
+wait_screen "pasted two"
 keys $'\e[<64;50;10M'
 wait_screen "scrolled up 3"
 ok $? "an SGR wheel report scrolls back"
@@ -150,6 +152,13 @@ ok $? "and shows it"
 input_empty
 ok $? "the click typed nothing"
 
+key M-Left
+wait_screen "| lunch"
+ok $? "M-Left switches to the previous conversation"
+key M-Right
+wait_screen "| work"
+ok $? "M-Right to the next"
+
 keys "/mute"
 key Enter
 wait_screen "muted work"
@@ -160,5 +169,16 @@ keys "/quit"
 key Enter
 wait_screen "EXIT 0"
 ok $? "/quit leaves with status 0"
+
+# Narrower: each description goes under its command.
+tm_natter -x 60 -y 60
+wait_screen "| online"
+key F1
+wait_screen "how many are unread"
+out=$(table_holds)
+is "$out" "" "at 60 columns the help holds too (description under each command)"
+keys "/quit"
+key Enter
+wait_screen "EXIT 0"
 is "$(head -c 2000 "$T_TMP/natter.err")" "" "nothing was written to stderr"
 done_testing
