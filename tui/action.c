@@ -86,6 +86,14 @@ help_row(struct buf *b, const char *left, const char *right, size_t width)
 	help_words(b, right, at, col, width);
 }
 
+/* Appends a paragraph of the help, indented under its heading. */
+static void
+help_para(struct buf *b, const char *text, size_t width)
+{
+	buf_puts(b, "\n  ");
+	help_words(b, text, 2, 2, width);
+}
+
 /* /help: the commands and the keys, or one command. */
 static void
 run_help(const struct command *c)
@@ -121,15 +129,18 @@ run_help(const struct command *c)
 	help_row(&b, "?", "an invitation: natter accept or decline", width);
 	help_row(&b, "-", "a conversation you left", width);
 	help_row(&b, "a number", "how many are unread", width);
-	buf_puts(&b,
-	    "\nThe config file's key.* and color.* options change keys and colours: "
-	    "/set lists them.");
-	buf_printf(&b, "\nYou are %s at %s; data in %s; config in %s.", ui.me, ui.ctx->server,
+	buf_puts(&b, "\nThis natter:");
+	help_para(&b,
+	    "The config file's key.* and color.* options change keys and colours: /set lists them.",
+	    width);
+	char *me = xasprintf("You are %s at %s; data in %s; config in %s.", ui.me, ui.ctx->server,
 	    ui.ctx->paths.data_dir, ui.ctx->cfg.path ? ui.ctx->cfg.path : "(none)");
+	help_para(&b, me, width);
+	free(me);
 	const char *greeting = getenv("NATTER_GREETING");
 	if (greeting && *greeting) {
 		char *g = text_sanitize(greeting, strlen(greeting), 0);
-		buf_printf(&b, "\n%s", g);
+		help_para(&b, g, width);
 		free(g);
 	}
 	window_notice("%s", b.data);

@@ -25,10 +25,11 @@ input_empty() { input_is "type a message; /help or F1 for commands and keys"; }
 # main_rows: the message window's rows (right of the list's border).
 main_rows() { pane | sed -n 's/^[^│]*│//p'; }
 # table_holds: no row of the help starts at the notice's text column unless
-# it is a heading: a description wrapped back there breaks the table.
-table_holds() { ! main_rows | grep -E '^ {10}[^ ]' | grep -vE '^ {10}(Keys|The list):$'; }
+# it is a heading: a description wrapped back there breaks the table. The
+# paragraphs after "This natter:" (paths longer than a row) are not the table.
+table_holds() { ! main_rows | sed '/This natter:/,$d' | grep -E '^ {10}[^ ]' | grep -vE '^ {10}(Keys|The list|This natter):$'; }
 
-tm_natter -x 80 -y 60
+tm_natter -x 80 -y 160
 wait_screen "filler 40"
 ok $? "natter opens on lunch"
 pane_has "/help or F1 for commands"

@@ -20,7 +20,7 @@ bodies() {
 		print join ",", map { $_->{body} } grep { $_->{body} ne "" } @{decode_json(<STDIN>)}'
 }
 
-tm_natter --server "$SERVER_URL" -D "$A"
+tm_natter -y 200 --server "$SERVER_URL" -D "$A"
 wait_screen "No conversations yet"
 ok $? "the interface opens with no conversation"
 
