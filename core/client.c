@@ -349,7 +349,7 @@ client_read(struct client *c, const char *conv, const struct marks *m, bool *mis
 	char *path = xasprintf("/v1/conversations/%s/read", conv);
 	char *body = proto_read_request(m);
 	struct http_response r;
-	int ret = client_call(c, "POST", path, body, strlen(body), NULL, &r, e);
+	int ret = client_call(c, "POST", path, body, 0, NULL, &r, e);
 	free(path);
 	free(body);
 	if (ret < 0) {

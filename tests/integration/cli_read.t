@@ -98,4 +98,14 @@ sqlite3 "$H" "DROP TABLE reads; DROP INDEX messages_target;
 	UPDATE conversations SET (read_ts, read_id) = (SELECT ts, id FROM messages WHERE conv = '$D' ORDER BY ts DESC, id DESC LIMIT 1) WHERE id = '$D';"
 nat erin send "$D" "after the old read position"
 is "$(unread dave "$D")" "1" "an old history.db is upgraded: read before, only the new one unread"
+# A slow server (300 ms an answer): natter read waits for it like any request.
+start_server --faults delay=300 || exit 1
+account frank
+account gina
+nat frank2 -s "$SERVER_URL" login frank
+nat frank new slow gina; SLOW=$OUT
+nat gina send "$SLOW" "are you there"
+nat frank read "$SLOW"
+is "$RC $ERR" "0 " "natter read against a slow server: the marks are sent, no error"
+is "$(unread frank2 "$SLOW")" "0" "and the other device finds them read"
 done_testing
