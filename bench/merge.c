@@ -147,7 +147,7 @@ request_size(size_t convs, size_t senders, size_t holes)
 	char **entries = xcalloc(convs, sizeof(*entries));
 	for (size_t c = 0; c < convs; c++)
 		entries[c] = proto_have_entry(ids[c], vmap_get(&have, ids[c]));
-	char *req = proto_sync_request(entries, convs, ids, convs, 0);
+	char *req = proto_sync_request(entries, convs, ids, convs, 0, 0);
 	printf("%6zu %8zu %6zu %14zu %12.1f\n", convs, senders, holes, strlen(req),
 	    (double)strlen(req) / (double)(convs * senders));
 	free(req);
