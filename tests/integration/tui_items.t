@@ -183,10 +183,19 @@ wait_for sh -c "! TMUX_TMPDIR=$T_TMP tmux -L natter-test-$$ capture-pane -p -t n
 ok $? "Down back to the newest scrolls back to the bottom"
 key q
 
+# The help is taller than 24 rows: a natter tall enough to show it all.
+keys "/quit"
+key Enter
+wait_for pane_has "EXIT 0"
+tm_close
+tm_natter -y 200
+wait_for pane_has "filler 30"
 keys "/help"
 key Enter
-wait_for pane_has "M-s selects the newest message"
+wait_for pane_has "select the newest message;"
 ok $? "/help lists the selection keys"
+pane_has "on a selected message: edit,"
+ok $? "and what e, d, r and + do"
 is "$(head -c 2000 "$T_TMP/natter.err")" "" "nothing was written to stderr"
 
 done_testing
