@@ -251,3 +251,22 @@ db_close(struct db *db)
 	free(db->path);
 	*db = (struct db){0};
 }
+
+/* Runs one statement on an item's target (conv, sender, seq as ?1-?3). */
+int
+db_run_target(struct db *db, const char *sql, const char *conv, const char *sender, uint64_t seq,
+    int *changed, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (db_prepare(db, &st, sql, e) < 0)
+		return -1;
+	db_bind_text(st, 1, conv);
+	db_bind_text(st, 2, sender);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)seq);
+	int rc = db_step(db, st, e);
+	sqlite3_finalize(st);
+	*changed = rc == SQLITE_ROW          ? 1
+	    : strncmp(sql, "SELECT", 6) == 0 ? 0
+					     : sqlite3_changes(db->h);
+	return rc < 0 ? -1 : 0;
+}

@@ -52,5 +52,12 @@ void db_rollback(struct db *db);
 int db_error(struct db *db, struct err *e, const char *what);
 /* Binds a text parameter (SQLITE_TRANSIENT) by index; NULL binds NULL. */
 int db_bind_text(sqlite3_stmt *stmt, int i, const char *s);
+/*
+ * Runs one statement with conv, sender, seq bound to ?1-?3 (an item's
+ * target): *changed is whether a query found a row, or how many rows a
+ * change touched. The erasure of deleted texts in both stores uses it.
+ */
+int db_run_target(struct db *db, const char *sql, const char *conv, const char *sender,
+    uint64_t seq, int *changed, struct err *e);
 
 #endif

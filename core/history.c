@@ -600,26 +600,6 @@ history_resolve_conv(struct history *h, const char *name, char **id, struct err 
 	return history_resolve_conv_in(h, name, false, id, e);
 }
 
-/* Runs one statement of the erasure with conv, sender, seq bound to ?1-?3. */
-static int
-erase_step(struct history *h, const char *text, const char *conv, const char *sender, uint64_t seq,
-    int *changed, struct err *e)
-{
-	sqlite3_stmt *st;
-	if (db_prepare(&h->db, &st, text, e) < 0)
-		return -1;
-	db_bind_text(st, 1, conv);
-	db_bind_text(st, 2, sender);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)seq);
-	int rc = db_step(&h->db, st, e);
-	sqlite3_finalize(st);
-	/* A query: whether it found a row; a change: how many rows. */
-	*changed = rc == SQLITE_ROW           ? 1
-	    : strncmp(text, "SELECT", 6) == 0 ? 0
-					      : sqlite3_changes(h->db.h);
-	return rc < 0 ? -1 : 0;
-}
-
 /*
  * Erases the text of message (sender, seq) of conv and of its edits when
  * the sender's delete of it is held (secure_delete zeroes the old bytes;
@@ -631,14 +611,14 @@ erase_if_deleted(
     struct history *h, const char *conv, const char *sender, uint64_t seq, struct err *e)
 {
 	int held = 0, changed = 0;
-	if (erase_step(h,
+	if (db_run_target(&h->db,
 		"SELECT 1 FROM messages WHERE conv = ?1 AND target_sender = ?2 AND target_seq = ?3"
 		" AND kind = 'delete' AND sender = ?2",
 		conv, sender, seq, &held, e) < 0)
 		return -1;
 	if (!held)
 		return 0;
-	if (erase_step(h,
+	if (db_run_target(&h->db,
 		"UPDATE messages SET body = '', deleted = 1 WHERE conv = ?1 AND (deleted = 0"
 		" OR body != '') AND ((sender = ?2 AND seq = ?3 AND kind IS NULL)"
 		" OR (target_sender = ?2 AND target_seq = ?3 AND kind = 'edit' AND sender = ?2))",
@@ -756,71 +736,11 @@ history_vector(struct history *h, const char *conv, struct vector *v, struct err
 	return range_table_vector(&h->ranges, 0, conv, v, e);
 }
 
-/* Reads a window of a conversation's messages, oldest first. */
-int
-history_messages(struct history *h, const char *conv, int64_t before, size_t limit,
-    struct message **out, size_t *nout, struct err *e)
+/* Steps st (rows of id, sender, seq, ts, body, ITEM_COLS, newest first) into *out, oldest first. */
+static int
+read_lines(struct history *h, sqlite3_stmt *st, const char *conv, struct message **out,
+    size_t *nout, struct err *e)
 {
-	*out = NULL;
-	*nout = 0;
-	sqlite3_stmt *st;
-	if (db_prepare(&h->db, &st,
-		"SELECT id, sender, seq, ts, body, " ITEM_COLS " FROM messages WHERE conv = ?1"
-		" AND (kind IS NULL OR kind IN ('member', 'title'))"
-		" AND (?2 = 0 OR (ts, id) < (SELECT ts, id FROM messages WHERE id = ?2))"
-		" ORDER BY ts DESC, id DESC LIMIT ?3",
-		e) < 0)
-		return -1;
-	db_bind_text(st, 1, conv);
-	sqlite3_bind_int64(st, 2, before);
-	sqlite3_bind_int64(st, 3, limit > INT64_MAX ? -1 : (sqlite3_int64)limit);
-	struct message_list l = {0};
-	int rc;
-	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
-		struct message *hm = message_list_push(&l);
-		hm->id = sqlite3_column_int64(st, 0);
-		hm->conv = xstrdup(conv);
-		hm->sender = col_text(st, 1);
-		hm->seq = (uint64_t)sqlite3_column_int64(st, 2);
-		hm->ts = sqlite3_column_int64(st, 3);
-		hm->body = col_text(st, 4);
-		history_item_columns(st, 5, hm);
-	}
-	sqlite3_finalize(st);
-	if (rc < 0) {
-		message_list_free(&l);
-		return -1;
-	}
-	struct message *v = l.v;
-	size_t n = l.n;
-	for (size_t i = 0; i < n / 2; i++) {
-		struct message t = v[i];
-		v[i] = v[n - 1 - i];
-		v[n - 1 - i] = t;
-	}
-	*out = v;
-	*nout = n;
-	return 0;
-}
-
-/* The last `limit` lines (as history_messages) of conv with since <= ts < until, oldest first. */
-int
-history_messages_between(struct history *h, const char *conv, int64_t since, int64_t until,
-    size_t limit, struct message **out, size_t *nout, struct err *e)
-{
-	*out = NULL;
-	*nout = 0;
-	sqlite3_stmt *st;
-	if (db_prepare(&h->db, &st,
-		"SELECT id, sender, seq, ts, body, " ITEM_COLS " FROM messages WHERE conv = ?1"
-		" AND (kind IS NULL OR kind IN ('member', 'title'))"
-		" AND ts >= ?2 AND ts < ?3 ORDER BY ts DESC, id DESC LIMIT ?4",
-		e) < 0)
-		return -1;
-	db_bind_text(st, 1, conv);
-	sqlite3_bind_int64(st, 2, since);
-	sqlite3_bind_int64(st, 3, until);
-	sqlite3_bind_int64(st, 4, limit > INT64_MAX ? -1 : (sqlite3_int64)limit);
 	struct message_list l = {0};
 	int rc;
 	while ((rc = db_step(&h->db, st, e)) == SQLITE_ROW) {
@@ -846,6 +766,48 @@ history_messages_between(struct history *h, const char *conv, int64_t since, int
 	*out = l.v;
 	*nout = l.n;
 	return 0;
+}
+
+/* Reads a window of a conversation's lines (texts, member and title items), oldest first. */
+int
+history_messages(struct history *h, const char *conv, int64_t before, size_t limit,
+    struct message **out, size_t *nout, struct err *e)
+{
+	*out = NULL;
+	*nout = 0;
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st,
+		"SELECT id, sender, seq, ts, body, " ITEM_COLS " FROM messages WHERE conv = ?1"
+		" AND (kind IS NULL OR kind IN ('member', 'title'))"
+		" AND (?2 = 0 OR (ts, id) < (SELECT ts, id FROM messages WHERE id = ?2))"
+		" ORDER BY ts DESC, id DESC LIMIT ?3",
+		e) < 0)
+		return -1;
+	db_bind_text(st, 1, conv);
+	sqlite3_bind_int64(st, 2, before);
+	sqlite3_bind_int64(st, 3, limit > INT64_MAX ? -1 : (sqlite3_int64)limit);
+	return read_lines(h, st, conv, out, nout, e);
+}
+
+/* The last `limit` lines (as history_messages) of conv with since <= ts < until, oldest first. */
+int
+history_messages_between(struct history *h, const char *conv, int64_t since, int64_t until,
+    size_t limit, struct message **out, size_t *nout, struct err *e)
+{
+	*out = NULL;
+	*nout = 0;
+	sqlite3_stmt *st;
+	if (db_prepare(&h->db, &st,
+		"SELECT id, sender, seq, ts, body, " ITEM_COLS " FROM messages WHERE conv = ?1"
+		" AND (kind IS NULL OR kind IN ('member', 'title'))"
+		" AND ts >= ?2 AND ts < ?3 ORDER BY ts DESC, id DESC LIMIT ?4",
+		e) < 0)
+		return -1;
+	db_bind_text(st, 1, conv);
+	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int64(st, 3, until);
+	sqlite3_bind_int64(st, 4, limit > INT64_MAX ? -1 : (sqlite3_int64)limit);
+	return read_lines(h, st, conv, out, nout, e);
 }
 
 /* Frees one outbox item. */

@@ -258,26 +258,6 @@ msg_check(const struct message *m, struct err *e)
 	return 0;
 }
 
-/* Runs one statement of the erasure with conv, sender, seq bound to ?1-?3. */
-static int
-erase_step(struct syncstore *s, const char *text, const char *conv, const char *sender,
-    uint64_t seq, int *changed, struct err *e)
-{
-	sqlite3_stmt *st;
-	if (db_prepare(&s->db, &st, text, e) < 0)
-		return -1;
-	db_bind_text(st, 1, conv);
-	db_bind_text(st, 2, sender);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)seq);
-	int rc = db_step(&s->db, st, e);
-	sqlite3_finalize(st);
-	/* A query: whether it found a row; a change: how many rows. */
-	*changed = rc == SQLITE_ROW           ? 1
-	    : strncmp(text, "SELECT", 6) == 0 ? 0
-					      : sqlite3_changes(s->db.h);
-	return rc < 0 ? -1 : 0;
-}
-
 /*
  * Erases the text of (sender, seq) of conv and of its edits when the
  * sender's delete of it is held (secure_delete zeroes the old bytes).
@@ -288,13 +268,13 @@ erase_if_deleted(struct syncstore *s, const char *conv, const char *sender, uint
     bool *erased, struct err *e)
 {
 	int held = 0, changed = 0;
-	if (erase_step(s,
+	if (db_run_target(&s->db,
 		"SELECT 1 FROM messages WHERE conv = ?1 AND target_sender = ?2 AND target_seq = ?3"
 		" AND kind = 'delete' AND sender = ?2",
 		conv, sender, seq, &held, e) < 0)
 		return -1;
 	if (held &&
-	    erase_step(s,
+	    db_run_target(&s->db,
 		"UPDATE messages SET body = '', deleted = 1 WHERE conv = ?1 AND (deleted = 0"
 		" OR body != '') AND ((sender = ?2 AND seq = ?3 AND kind IS NULL)"
 		" OR (target_sender = ?2 AND target_seq = ?3 AND kind = 'edit' AND sender = ?2))",
