@@ -519,8 +519,9 @@ proto__read__events_changes_request(void **state)
 	    "{\"cursor\":9,\"events\":[{\"type\":\"read\",\"conv\":\"c1\"}]}",
 	    "{\"cursor\":9,\"events\":[{\"type\":\"read\",\"conv\":\"c1\",\"read\":{\"b\":-1}}]}",
 	    "{\"cursor\":9,\"events\":[{\"type\":\"read\",\"conv\":\"c1\",\"read\":{\"b\":1.5}}]}",
-	    "{\"cursor\":9,\"events\":[{\"type\":\"read\",\"conv\":\"c1\",\"read\":{\"\\u001b\":1}}"
-	    "]}",
+	    ("{\"cursor\":9,\"events\":[{\"type\":\"read\",\"conv\":\"c1\",\"read\":{\"\\u001b\":1}"
+	     "}"
+	     "]}"),
 	    "{\"cursor\":9,\"events\":[{\"type\":\"read\",\"conv\":\"../x\",\"read\":{}}]}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -26,9 +26,10 @@ setup_conv(struct history *h, uint64_t bob, uint64_t carol)
 	int64_t ts = 100;
 	for (uint64_t i = 1; i <= bob || i <= carol; i++) {
 		struct message m[2] = {
-		    {.conv = "c1", .sender = "bob", .seq = i, .ts = ts++, .body = "b"},
-		    {.conv = "c1", .sender = "carol", .seq = i, .ts = ts++, .body = "c"},
+		    {.conv = "c1", .sender = "bob", .seq = i, .ts = ts, .body = "b"},
+		    {.conv = "c1", .sender = "carol", .seq = i, .ts = ts + 1, .body = "c"},
 		};
+		ts += 2;
 		if (i <= bob)
 			assert_int_equal(history_insert(h, &m[0], 1, NULL, &e), 0);
 		if (i <= carol)
