@@ -50,6 +50,8 @@ theme_default(struct theme *t)
 	    [COLOR_STATUS] = {COLOR_KEEP, COLOR_KEEP, COLOR_REVERSE},
 	    [COLOR_PENDING] = {COLOR_KEEP, COLOR_KEEP, COLOR_DIM},
 	};
+	/* The unused name slots too: a theme is compared and copied whole. */
+	memset(t, 0, sizeof(*t));
 	memcpy(t->part, parts, sizeof(parts));
 	static const short names[] = {1, 2, 3, 4, 5, 6};
 	memcpy(t->names, names, sizeof(names));
