@@ -17,6 +17,21 @@
 #include "server.h"
 
 static volatile sig_atomic_t stop;
+/* The arguments parsed: the config file's, then the command line's (kept: c points into them). */
+static struct conf_args args;
+/* Where the option being parsed was set: "FILE line N", NULL for the command line. */
+static const char *from;
+
+/*
+ * Names the config file's line after a refused setting. At exit, because
+ * a flag's case may exit (number) or return 2 after saying what is wrong.
+ */
+static void
+say_where(void)
+{
+	if (from != NULL)
+		fprintf(stderr, "natter-server-mock: that setting is in %s\n", from);
+}
 
 /* Notes SIGTERM/SIGINT for the main thread. */
 static void
@@ -32,7 +47,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: natter-server-mock [-h] [--version] [-l addr] [-p port] [-d file] [--demo]\n"
+	    "usage: natter-server-mock [-h] [--version] [-c file] [-l addr] [-p port] [-d file]\n"
+	    "                          [--demo]\n"
 	    "                          [--faults spec] [--event-retention n] [--max-poll s]\n"
 	    "                          [--rate-limit n] [--max-connections n]\n"
 	    "                          [--max-connections-per-ip n] [--idle-timeout s]\n"
@@ -103,6 +119,10 @@ parse_flags(int argc, char *argv[], struct config *c)
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
+	    {"config", required_argument, NULL, 'c'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"port", required_argument, NULL, 'p'},
+	    {"database", required_argument, NULL, 'd'},
 	    {"demo", no_argument, NULL, OPT_DEMO},
 	    {"faults", required_argument, NULL, OPT_FAULTS},
 	    {"event-retention", required_argument, NULL, OPT_RETENTION},
@@ -117,7 +137,13 @@ parse_flags(int argc, char *argv[], struct config *c)
 	};
 	struct err e = {0};
 	int ch;
-	while ((ch = getopt_long(argc, argv, "hVl:p:d:", longopts, NULL)) != -1) {
+	if (conffile_args(argc, argv, longopts, &args, &e) < 0) {
+		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
+		return 2;
+	}
+	atexit(say_where);
+	while ((ch = getopt_long(args.argc, args.argv, "hVc:l:p:d:", longopts, NULL)) != -1) {
+		from = optind > 0 ? args.where[optind - 1] : NULL;
 		switch (ch) {
 		case 'h':
 			usage(stdout);
@@ -125,9 +151,20 @@ parse_flags(int argc, char *argv[], struct config *c)
 		case 'V':
 			puts(NATTER_NAME_VERSION("natter-server-mock"));
 			return 0;
-		case 'l':
+		case 'c':
+			break; /* read by conffile_args */
+		case 'l': {
+			unsigned char ip[sizeof(struct in6_addr)];
+			if (inet_pton(AF_INET, optarg, ip) != 1 &&
+			    inet_pton(AF_INET6, optarg, ip) != 1) {
+				fprintf(stderr,
+				    "natter-server-mock: -l wants a numeric IPv4 or "
+				    "IPv6 address\n");
+				return 2;
+			}
 			c->addr = optarg;
 			break;
+		}
 		case 'p':
 			c->port = (unsigned)number("-p", optarg, 0, 65535);
 			break;
@@ -181,7 +218,8 @@ parse_flags(int argc, char *argv[], struct config *c)
 			return 2;
 		}
 	}
-	if (optind < argc) {
+	from = NULL;
+	if (optind < args.argc) {
 		usage(stderr);
 		return 2;
 	}

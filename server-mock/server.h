@@ -11,6 +11,7 @@
 #ifndef NATTER_SERVER_H
 #define NATTER_SERVER_H
 
+#include <getopt.h>
 #include <microhttpd.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -181,6 +182,19 @@ void metrics_request(enum endpoint ep, uint64_t reqbytes, uint64_t respbytes);
 void metrics_delivered(bool via_events, uint64_t n);
 void metrics_stored(void);
 char *metrics_render(void);
+
+/* conffile.c: --config FILE, settings named like the long options */
+struct conf_args {
+	int argc;
+	char **argv; /* NULL-terminated */
+	char **where; /* "FILE line N" of each argument from the file, NULL: the command line */
+};
+/* Appends path's `name = value` settings to a as "--name=value"; -1 naming the line. */
+int conffile_read(const char *path, const struct option *opts, struct conf_args *a, struct err *e);
+/* argv[0], the settings of argv's -c/--config file (when given), then argv[1..]. */
+int conffile_args(
+    int argc, char *argv[], const struct option *opts, struct conf_args *a, struct err *e);
+void conffile_free(struct conf_args *a);
 
 /* gzip.c */
 /* Compresses in[0..len) as gzip into out; -1 on failure. */
