@@ -3,7 +3,7 @@
 # options; the command line wins; a wrong line is refused naming it.
 . "$(dirname "$0")/server_lib.sh"
 
-# The example config installed with the server parses (every line of it commented out).
+# The example config installed with the server parses.
 "$SERVER" --config "$(dirname "$0")/../../contrib/natter-server.conf" --help >/dev/null 2>"$T_TMP/ex.err"
 ok $? "contrib/natter-server.conf is a valid config file"
 
@@ -32,7 +32,10 @@ call GET "/v1/events?after=$(jx "$OUT" '$d->{cursor}')&timeout=30" "" "$A"
 ms=$((($(date +%s%N) - s) / 1000000))
 [ "$ms" -ge 2500 ] && [ "$ms" -lt 10000 ]; ok $? "--max-poll 3 on the command line wins over the file (${ms} ms)"
 is "$HTTP_STATUS" 200 "the file's database still holds alice's token"
-stop_server
+# natter-server.service stops it with SIGTERM: a clean exit, status 0.
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID"
+is "$?" 0 "SIGTERM stops the server with status 0"
 
 # refused TEXT: the server exits 2 on a file holding TEXT; sets ERRS to its stderr.
 refused() {
