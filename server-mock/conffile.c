@@ -31,8 +31,8 @@ trim(char *s)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
-			    s[n - 1] == '\n'))
+	while (
+	    n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
 		s[--n] = '\0';
 	return s;
 }
@@ -92,8 +92,8 @@ line_arg(struct conf_args *a, const char *path, unsigned lineno, char *line,
 		int on = boolean(value);
 		if (on < 0) {
 			free(where);
-			return err_set(e, ERR_USAGE, "%s line %u: %s is yes or no, not \"%s\"", path,
-			    lineno, name, value);
+			return err_set(e, ERR_USAGE, "%s line %u: %s is yes or no, not \"%s\"",
+			    path, lineno, name, value);
 		}
 		if (on)
 			push(a, xasprintf("--%s", name), where);
@@ -157,8 +157,7 @@ conffile_read(const char *path, const struct option *opts, struct conf_args *a, 
  * or has a wrong line.
  */
 int
-conffile_args(int argc, char *argv[], const struct option *opts, struct conf_args *a,
-    struct err *e)
+conffile_args(int argc, char *argv[], const struct option *opts, struct conf_args *a, struct err *e)
 {
 	*a = (struct conf_args){0};
 	push(a, xstrdup(argv[0]), NULL);

@@ -52,7 +52,7 @@ usage(FILE *f)
 	    "                          [--faults spec] [--event-retention n] [--max-poll s]\n"
 	    "                          [--rate-limit n] [--max-connections n]\n"
 	    "                          [--max-connections-per-ip n] [--idle-timeout s]\n"
-	    "                          [--protocol 1.0] [--threads n]\n");
+	    "                          [--protocol 1.0] [--threads n] [--log-format text|json]\n");
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
@@ -62,8 +62,9 @@ static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
-	fputs("natter-server-mock: mhd: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	if (!log_json)
+		fputs("natter-server-mock: mhd: ", stderr);
+	log_vevent("warning", "mhd", NULL, fmt, ap);
 }
 
 /* Parses a decimal number in [lo, hi] or exits with usage. */
@@ -115,6 +116,7 @@ parse_flags(int argc, char *argv[], struct config *c)
 		OPT_IDLE,
 		OPT_PROTOCOL,
 		OPT_THREADS,
+		OPT_LOGFORMAT,
 	};
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
@@ -133,6 +135,7 @@ parse_flags(int argc, char *argv[], struct config *c)
 	    {"idle-timeout", required_argument, NULL, OPT_IDLE},
 	    {"protocol", required_argument, NULL, OPT_PROTOCOL},
 	    {"threads", required_argument, NULL, OPT_THREADS},
+	    {"log-format", required_argument, NULL, OPT_LOGFORMAT},
 	    {NULL, 0, NULL, 0},
 	};
 	struct err e = {0};
@@ -212,6 +215,12 @@ parse_flags(int argc, char *argv[], struct config *c)
 			break;
 		case OPT_THREADS:
 			c->threads = (unsigned)number("--threads", optarg, 1, 64);
+			break;
+		case OPT_LOGFORMAT:
+			if (log_set_format(optarg, &e) < 0) {
+				fprintf(stderr, "natter-server-mock: %s\n", e.msg);
+				return 2;
+			}
 			break;
 		default:
 			usage(stderr);
@@ -387,9 +396,16 @@ main(int argc, char *argv[])
 	else
 		printf("listening on http://%s:%u\n", c.addr, port);
 	fflush(stdout);
+	if (log_json)
+		log_event("info", "listening",
+		    json_pack("{s:s, s:I, s:s}", "address", c.addr, "port", (json_int_t)port,
+			"database", c.dbpath != NULL ? "given" : "memory"),
+		    "listening\n");
 	freeaddrinfo(ai);
 
 	serve(store, &c);
+	if (log_json)
+		log_event("info", "stopping", NULL, "stopping\n");
 	MHD_socket ls = drain(d);
 	MHD_stop_daemon(d);
 	if (ls != MHD_INVALID_SOCKET)

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "log.h"
 #include "store.h"
 #include "util.h"
 #include "vector.h"
@@ -95,6 +96,9 @@ struct req {
 	struct pwjob *pw;
 	/* suspended: in the list of events.c */
 	bool suspended;
+	/* for the log: when its first byte came (log_clock_us), its user once authenticated */
+	int64_t start_us;
+	char *user;
 	struct req *prev, *next;
 };
 

@@ -94,7 +94,8 @@ conffile_args__forms_of_the_flag(void **state)
 
 	char *path = conf("port = 1\n");
 	char *eq = xasprintf("--config=%s", path), *sh = xasprintf("-c%s", path);
-	char *argv2[] = {"natter-server-mock", eq, NULL}, *argv3[] = {"natter-server-mock", sh, NULL};
+	char *argv2[] = {"natter-server-mock", eq, NULL},
+	     *argv3[] = {"natter-server-mock", sh, NULL};
 	assert_int_equal(conffile_args(2, argv2, opts, &a, &e), 0);
 	assert_string_equal(a.argv[1], "--port=1");
 	conffile_free(&a);
@@ -122,10 +123,12 @@ conffile_read__refusals_name_file_and_line(void **state)
 	refused("port = 1\nprot = 2\n",
 	    " line 2: unknown setting \"prot\" (settings are the long options of "
 	    "natter-server-mock(1))");
-	refused("help = yes\n", " line 1: unknown setting \"help\" (settings are the long "
-				"options of natter-server-mock(1))");
-	refused("config = /etc/x\n", " line 1: unknown setting \"config\" (settings are the "
-				     "long options of natter-server-mock(1))");
+	refused("help = yes\n",
+	    " line 1: unknown setting \"help\" (settings are the long "
+	    "options of natter-server-mock(1))");
+	refused("config = /etc/x\n",
+	    " line 1: unknown setting \"config\" (settings are the "
+	    "long options of natter-server-mock(1))");
 	refused("# x\nport 8080\n", " line 2: expected \"name = value\"");
 	refused("port =\n", " line 1: port wants a value");
 	refused("\n\n\ndemo = maybe\n", " line 4: demo is yes or no, not \"maybe\"");
