@@ -120,18 +120,16 @@ log_request(const struct req *q, unsigned status, size_t bytes)
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(q->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci != NULL && ci->client_addr != NULL) {
-		socklen_t len = ci->client_addr->sa_family == AF_INET6 ?
-				    sizeof(struct sockaddr_in6) :
-				    sizeof(struct sockaddr_in);
-		if (getnameinfo(ci->client_addr, len, addr, sizeof(addr), NULL, 0, NI_NUMERICHOST) !=
-		    0)
+		socklen_t len = ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+								       : sizeof(struct sockaddr_in);
+		if (getnameinfo(
+			ci->client_addr, len, addr, sizeof(addr), NULL, 0, NI_NUMERICHOST) != 0)
 			addr[0] = '\0';
 	}
 	size_t plen = strcspn(q->url, "?");
 	double ms = (double)(log_clock_us() - q->start_us) / 1000.0;
 	json_t *o = json_pack("{s:s, s:s%, s:I, s:f, s:I}", "method", q->method, "path", q->url,
-	    plen, "status", (json_int_t)status, "ms", ms,
-	    "bytes", (json_int_t)bytes);
+	    plen, "status", (json_int_t)status, "ms", ms, "bytes", (json_int_t)bytes);
 	if (o == NULL) /* bytes that are no UTF-8 in the path */
 		o = json_pack("{s:s, s:I, s:f, s:I}", "method", q->method, "status",
 		    (json_int_t)status, "ms", ms, "bytes", (json_int_t)bytes);

@@ -582,7 +582,8 @@ route(struct req *q, struct reply *r)
 	}
 	if (q->ep == EP_METRICS) {
 		r->status = 200;
-		r->text = metrics_render();
+		struct err me = {0};
+		r->text = metrics_render(thread_store(&me) == 0 ? store : NULL);
 		r->ctype = "text/plain; version=0.0.4";
 		return ROUTE_REPLY;
 	}

@@ -185,7 +185,8 @@ int ratelimit_take(const struct sockaddr *sa, int64_t now);
 void metrics_request(enum endpoint ep, uint64_t reqbytes, uint64_t respbytes);
 void metrics_delivered(bool via_events, uint64_t n);
 void metrics_stored(void);
-char *metrics_render(void);
+/* The metrics page, with the store figures of s's backend (s NULL: without its size). */
+char *metrics_render(struct store *s);
 
 /* conffile.c: --config FILE, settings named like the long options */
 struct conf_args {
