@@ -173,7 +173,7 @@ install: $(PROGS)
 	sed 's|@BINDIR@|$(BINDIR)|g' contrib/natter-server.service > \
 		$(DESTDIR)$(SYSTEMUNITDIR)/natter-server.service
 	chmod 644 $(DESTDIR)$(SYSTEMUNITDIR)/natter-server.service
-	install -m 644 contrib/natter-server.conf docs/protocol.md \
+	install -m 644 contrib/natter-server.conf docs/deploy.md docs/protocol.md \
 		$(DESTDIR)$(DOCDIR)
 	install -d $(DESTDIR)$(APPDIR)
 	install -m 644 contrib/natter.desktop $(DESTDIR)$(APPDIR)/natter.desktop
@@ -183,7 +183,7 @@ uninstall:
 	rm -f $(MANS:man/%=$(DESTDIR)$(MANDIR)/man1/%)
 	rm -f $(DESTDIR)$(USERUNITDIR)/natter-notifyd.service
 	rm -f $(DESTDIR)$(SYSTEMUNITDIR)/natter-server.service
-	rm -f $(DESTDIR)$(DOCDIR)/natter-server.conf \
+	rm -f $(DESTDIR)$(DOCDIR)/natter-server.conf $(DESTDIR)$(DOCDIR)/deploy.md \
 		$(DESTDIR)$(DOCDIR)/protocol.md
 	rm -f $(DESTDIR)$(APPDIR)/natter.desktop
 
