@@ -354,7 +354,7 @@ main(int argc, char *argv[])
 
 	struct store *store;
 	if (store_open(&store, c.dbpath, c.event_retention, &e) < 0) {
-		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
+		log_event("error", "start", NULL, "natter-server-mock: %s\n", e.msg);
 		freeaddrinfo(ai);
 		return 1;
 	}
@@ -362,14 +362,14 @@ main(int argc, char *argv[])
 	ratelimit_init(c.rate, c.rate_burst);
 	demo_init(c.demo_interval_ms);
 	if (c.demo && demo_seed(store, &e) < 0) {
-		fprintf(stderr, "natter-server-mock: demo: %s\n", e.msg);
+		log_event("error", "start", NULL, "natter-server-mock: demo: %s\n", e.msg);
 		store_close(store);
 		freeaddrinfo(ai);
 		return 1;
 	}
 
 	if (loop_init(&e) < 0 || pwwork_start(&e) < 0) {
-		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
+		log_event("error", "start", NULL, "natter-server-mock: %s\n", e.msg);
 		store_close(store);
 		freeaddrinfo(ai);
 		return 1;
@@ -383,8 +383,8 @@ main(int argc, char *argv[])
 
 	struct MHD_Daemon *d = start_daemon(&c, ai);
 	if (d == NULL) {
-		fprintf(
-		    stderr, "natter-server-mock: cannot listen on %s port %u\n", c.addr, c.port);
+		log_event("error", "start", NULL,
+		    "natter-server-mock: cannot listen on %s port %u\n", c.addr, c.port);
 		store_close(store);
 		freeaddrinfo(ai);
 		return 1;

@@ -38,6 +38,11 @@ is "$(req /v1/nowhere)" "GET /v1/nowhere 404 - 127.0.0.1" "an unknown path is lo
 like "$(cat "$T_TMP/json.log")" '"event":"listening".*"event":"stopping"' "start and stop are logged"
 unlike "$(cat "$T_TMP/json.log")" "$A|password-alice|wrong-password|token=" "no token or password in the log"
 
+# A server that cannot start says why in json too.
+"$SERVER" --log-format json -d "$T_TMP/no/such/dir/x.db" 2>"$T_TMP/err"
+st=$?
+is "$st $(perl -MJSON::PP -ne 'my $o = decode_json($_); print "$o->{level} $o->{event}"' "$T_TMP/err")" \
+	"1 error start" "json: a failure to start is an error event"
 "$SERVER" --log-format xml 2>"$T_TMP/err"
 is "$? $(cat "$T_TMP/err")" '2 natter-server-mock: --log-format is text or json, not "xml"' "an unknown format is refused"
 done_testing
