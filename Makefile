@@ -8,6 +8,8 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 USERUNITDIR ?= $(PREFIX)/lib/systemd/user
+SYSTEMUNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/natter
 APPDIR ?= $(PREFIX)/share/applications
 NOTIFY ?= auto
 SANITIZE ?= 0
@@ -167,6 +169,12 @@ install: $(PROGS)
 	sed 's|@BINDIR@|$(BINDIR)|g' contrib/natter-notifyd.service > \
 		$(DESTDIR)$(USERUNITDIR)/natter-notifyd.service
 	chmod 644 $(DESTDIR)$(USERUNITDIR)/natter-notifyd.service
+	install -d $(DESTDIR)$(SYSTEMUNITDIR) $(DESTDIR)$(DOCDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/natter-server.service > \
+		$(DESTDIR)$(SYSTEMUNITDIR)/natter-server.service
+	chmod 644 $(DESTDIR)$(SYSTEMUNITDIR)/natter-server.service
+	install -m 644 contrib/natter-server.conf docs/deploy.md docs/protocol.md \
+		$(DESTDIR)$(DOCDIR)
 	install -d $(DESTDIR)$(APPDIR)
 	install -m 644 contrib/natter.desktop $(DESTDIR)$(APPDIR)/natter.desktop
 
@@ -174,6 +182,9 @@ uninstall:
 	rm -f $(PROGS:$(BUILD)/%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(MANS:man/%=$(DESTDIR)$(MANDIR)/man1/%)
 	rm -f $(DESTDIR)$(USERUNITDIR)/natter-notifyd.service
+	rm -f $(DESTDIR)$(SYSTEMUNITDIR)/natter-server.service
+	rm -f $(DESTDIR)$(DOCDIR)/natter-server.conf $(DESTDIR)$(DOCDIR)/deploy.md \
+		$(DESTDIR)$(DOCDIR)/protocol.md
 	rm -f $(DESTDIR)$(APPDIR)/natter.desktop
 
 clean:

@@ -53,7 +53,9 @@ demo_user(struct store *s, const char *name, bool print, int64_t *uid, struct er
 			rc = store_user_set_password(s, *uid, hash, e);
 	}
 	if (rc == 0 && print)
-		fprintf(stderr, "demo: user %s password %s\n", name, pw);
+		log_event("info", "demo_user",
+		    json_pack("{s:s, s:s}", "user", name, "password", pw),
+		    "demo: user %s password %s\n", name, pw);
 	free(hash);
 	free(pw);
 	return rc == 0 ? 0 : -1;
@@ -71,7 +73,7 @@ bot_say(struct store *s, int64_t conv, const char *text)
 	size_t n;
 	if (store_send(s, bot_uid, conv, cid, text, strlen(text), &out, &created, &woken, &n, &e) <
 	    0) {
-		fprintf(stderr, "natter-server-mock: demo: %s\n", e.msg);
+		log_event("error", "demo", NULL, "natter-server-mock: demo: %s\n", e.msg);
 	} else {
 		store_message_free(&out);
 		metrics_stored();
@@ -119,7 +121,8 @@ demo_seed(struct store *s, struct err *e)
 		bot_say(
 		    s, demo_conv, "Hello alice and bob! I am natterbot. Say \"natterbot help\".");
 	}
-	fprintf(stderr, "demo: conversation %s (alice, bob, %s)\n", pubid, BOT);
+	log_event("info", "demo_conversation", json_pack("{s:s}", "conversation", pubid),
+	    "demo: conversation %s (alice, bob, %s)\n", pubid, BOT);
 	free(pubid);
 	next_post = now_ms() + interval;
 	return 0;

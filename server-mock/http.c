@@ -103,6 +103,7 @@ send_reply(struct req *q, struct reply *r, bool may_delay)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
 	}
 	metrics_request(q->ep, q->body.len, len);
+	log_request(q, r->status, len);
 	int delay = exempt ? 0 : faults_delay_ms();
 	if (may_delay && delay > 0) {
 		q->held = resp;
@@ -139,6 +140,7 @@ http_answer(void *cls, struct MHD_Connection *conn, const char *url, const char 
 		q->conn = conn;
 		q->url = xstrdup(url);
 		q->method = xstrdup(method);
+		q->start_us = log_clock_us();
 		q->ep = route_endpoint(url);
 		const char *ae = MHD_lookup_connection_value(
 		    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
@@ -209,6 +211,7 @@ http_completed(
 	buf_free(&q->body);
 	free(q->url);
 	free(q->method);
+	free(q->user);
 	free(q);
 	*con_cls = NULL;
 }

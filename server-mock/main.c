@@ -17,6 +17,21 @@
 #include "server.h"
 
 static volatile sig_atomic_t stop;
+/* The arguments parsed: the config file's, then the command line's (kept: c points into them). */
+static struct conf_args args;
+/* Where the option being parsed was set: "FILE line N", NULL for the command line. */
+static const char *from;
+
+/*
+ * Names the config file's line after a refused setting. At exit, because
+ * a flag's case may exit (number) or return 2 after saying what is wrong.
+ */
+static void
+say_where(void)
+{
+	if (from != NULL)
+		fprintf(stderr, "natter-server-mock: that setting is in %s\n", from);
+}
 
 /* Notes SIGTERM/SIGINT for the main thread. */
 static void
@@ -32,11 +47,12 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: natter-server-mock [-h] [--version] [-l addr] [-p port] [-d file] [--demo]\n"
+	    "usage: natter-server-mock [-h] [--version] [-c file] [-l addr] [-p port] [-d file]\n"
+	    "                          [--demo]\n"
 	    "                          [--faults spec] [--event-retention n] [--max-poll s]\n"
 	    "                          [--rate-limit n] [--max-connections n]\n"
 	    "                          [--max-connections-per-ip n] [--idle-timeout s]\n"
-	    "                          [--protocol 1.0] [--threads n]\n");
+	    "                          [--protocol 1.0] [--threads n] [--log-format text|json]\n");
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
@@ -46,8 +62,9 @@ static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
-	fputs("natter-server-mock: mhd: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	if (!log_json)
+		fputs("natter-server-mock: mhd: ", stderr);
+	log_vevent("warning", "mhd", NULL, fmt, ap);
 }
 
 /* Parses a decimal number in [lo, hi] or exits with usage. */
@@ -99,10 +116,15 @@ parse_flags(int argc, char *argv[], struct config *c)
 		OPT_IDLE,
 		OPT_PROTOCOL,
 		OPT_THREADS,
+		OPT_LOGFORMAT,
 	};
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
+	    {"config", required_argument, NULL, 'c'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"port", required_argument, NULL, 'p'},
+	    {"database", required_argument, NULL, 'd'},
 	    {"demo", no_argument, NULL, OPT_DEMO},
 	    {"faults", required_argument, NULL, OPT_FAULTS},
 	    {"event-retention", required_argument, NULL, OPT_RETENTION},
@@ -113,11 +135,18 @@ parse_flags(int argc, char *argv[], struct config *c)
 	    {"idle-timeout", required_argument, NULL, OPT_IDLE},
 	    {"protocol", required_argument, NULL, OPT_PROTOCOL},
 	    {"threads", required_argument, NULL, OPT_THREADS},
+	    {"log-format", required_argument, NULL, OPT_LOGFORMAT},
 	    {NULL, 0, NULL, 0},
 	};
 	struct err e = {0};
 	int ch;
-	while ((ch = getopt_long(argc, argv, "hVl:p:d:", longopts, NULL)) != -1) {
+	if (conffile_args(argc, argv, longopts, &args, &e) < 0) {
+		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
+		return 2;
+	}
+	atexit(say_where);
+	while ((ch = getopt_long(args.argc, args.argv, "hVc:l:p:d:", longopts, NULL)) != -1) {
+		from = optind > 0 ? args.where[optind - 1] : NULL;
 		switch (ch) {
 		case 'h':
 			usage(stdout);
@@ -125,9 +154,20 @@ parse_flags(int argc, char *argv[], struct config *c)
 		case 'V':
 			puts(NATTER_NAME_VERSION("natter-server-mock"));
 			return 0;
-		case 'l':
+		case 'c':
+			break; /* read by conffile_args */
+		case 'l': {
+			unsigned char ip[sizeof(struct in6_addr)];
+			if (inet_pton(AF_INET, optarg, ip) != 1 &&
+			    inet_pton(AF_INET6, optarg, ip) != 1) {
+				fprintf(stderr,
+				    "natter-server-mock: -l wants a numeric IPv4 or "
+				    "IPv6 address\n");
+				return 2;
+			}
 			c->addr = optarg;
 			break;
+		}
 		case 'p':
 			c->port = (unsigned)number("-p", optarg, 0, 65535);
 			break;
@@ -176,12 +216,19 @@ parse_flags(int argc, char *argv[], struct config *c)
 		case OPT_THREADS:
 			c->threads = (unsigned)number("--threads", optarg, 1, 64);
 			break;
+		case OPT_LOGFORMAT:
+			if (log_set_format(optarg, &e) < 0) {
+				fprintf(stderr, "natter-server-mock: %s\n", e.msg);
+				return 2;
+			}
+			break;
 		default:
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (optind < argc) {
+	from = NULL;
+	if (optind < args.argc) {
 		usage(stderr);
 		return 2;
 	}
@@ -307,7 +354,7 @@ main(int argc, char *argv[])
 
 	struct store *store;
 	if (store_open(&store, c.dbpath, c.event_retention, &e) < 0) {
-		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
+		log_event("error", "start", NULL, "natter-server-mock: %s\n", e.msg);
 		freeaddrinfo(ai);
 		return 1;
 	}
@@ -315,14 +362,14 @@ main(int argc, char *argv[])
 	ratelimit_init(c.rate, c.rate_burst);
 	demo_init(c.demo_interval_ms);
 	if (c.demo && demo_seed(store, &e) < 0) {
-		fprintf(stderr, "natter-server-mock: demo: %s\n", e.msg);
+		log_event("error", "start", NULL, "natter-server-mock: demo: %s\n", e.msg);
 		store_close(store);
 		freeaddrinfo(ai);
 		return 1;
 	}
 
 	if (loop_init(&e) < 0 || pwwork_start(&e) < 0) {
-		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
+		log_event("error", "start", NULL, "natter-server-mock: %s\n", e.msg);
 		store_close(store);
 		freeaddrinfo(ai);
 		return 1;
@@ -336,8 +383,8 @@ main(int argc, char *argv[])
 
 	struct MHD_Daemon *d = start_daemon(&c, ai);
 	if (d == NULL) {
-		fprintf(
-		    stderr, "natter-server-mock: cannot listen on %s port %u\n", c.addr, c.port);
+		log_event("error", "start", NULL,
+		    "natter-server-mock: cannot listen on %s port %u\n", c.addr, c.port);
 		store_close(store);
 		freeaddrinfo(ai);
 		return 1;
@@ -349,9 +396,16 @@ main(int argc, char *argv[])
 	else
 		printf("listening on http://%s:%u\n", c.addr, port);
 	fflush(stdout);
+	if (log_json)
+		log_event("info", "listening",
+		    json_pack("{s:s, s:I, s:s}", "address", c.addr, "port", (json_int_t)port,
+			"database", c.dbpath != NULL ? "given" : "memory"),
+		    "listening\n");
 	freeaddrinfo(ai);
 
 	serve(store, &c);
+	if (log_json)
+		log_event("info", "stopping", NULL, "stopping\n");
 	MHD_socket ls = drain(d);
 	MHD_stop_daemon(d);
 	if (ls != MHD_INVALID_SOCKET)

@@ -106,7 +106,7 @@ route_endpoint(const char *url)
 enum route_result
 route_internal(struct reply *r, const struct err *e)
 {
-	fprintf(stderr, "natter-server-mock: %s\n", e->msg);
+	log_event("error", "internal", NULL, "natter-server-mock: %s\n", e->msg);
 	reply_error(r, 500, "internal", "the server failed; retrying later is safe");
 	return ROUTE_REPLY;
 }
@@ -582,7 +582,8 @@ route(struct req *q, struct reply *r)
 	}
 	if (q->ep == EP_METRICS) {
 		r->status = 200;
-		r->text = metrics_render();
+		struct err me = {0};
+		r->text = metrics_render(thread_store(&me) == 0 ? store : NULL);
 		r->ctype = "text/plain; version=0.0.4";
 		return ROUTE_REPLY;
 	}
@@ -595,6 +596,8 @@ route(struct req *q, struct reply *r)
 		return route_internal(r, &e);
 	if (q->ep != EP_REGISTER && q->ep != EP_LOGIN && authenticate(q, r, &uid, &me) < 0)
 		return ROUTE_REPLY;
+	if (me != NULL && q->user == NULL)
+		q->user = xstrdup(me);
 	if (post && q->ep != EP_LOGOUT && body && (in = request_json(&q->body, r)) == NULL) {
 		free(me);
 		return ROUTE_REPLY;

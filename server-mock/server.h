@@ -11,11 +11,13 @@
 #ifndef NATTER_SERVER_H
 #define NATTER_SERVER_H
 
+#include <getopt.h>
 #include <microhttpd.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "log.h"
 #include "store.h"
 #include "util.h"
 #include "vector.h"
@@ -94,6 +96,9 @@ struct req {
 	struct pwjob *pw;
 	/* suspended: in the list of events.c */
 	bool suspended;
+	/* for the log: when its first byte came (log_clock_us), its user once authenticated */
+	int64_t start_us;
+	char *user;
 	struct req *prev, *next;
 };
 
@@ -180,7 +185,21 @@ int ratelimit_take(const struct sockaddr *sa, int64_t now);
 void metrics_request(enum endpoint ep, uint64_t reqbytes, uint64_t respbytes);
 void metrics_delivered(bool via_events, uint64_t n);
 void metrics_stored(void);
-char *metrics_render(void);
+/* The metrics page, with the store figures of s's backend (s NULL: without its size). */
+char *metrics_render(struct store *s);
+
+/* conffile.c: --config FILE, settings named like the long options */
+struct conf_args {
+	int argc;
+	char **argv; /* NULL-terminated */
+	char **where; /* "FILE line N" of each argument from the file, NULL: the command line */
+};
+/* Appends path's `name = value` settings to a as "--name=value"; -1 naming the line. */
+int conffile_read(const char *path, const struct option *opts, struct conf_args *a, struct err *e);
+/* argv[0], the settings of argv's -c/--config file (when given), then argv[1..]. */
+int conffile_args(
+    int argc, char *argv[], const struct option *opts, struct conf_args *a, struct err *e);
+void conffile_free(struct conf_args *a);
 
 /* gzip.c */
 /* Compresses in[0..len) as gzip into out; -1 on failure. */

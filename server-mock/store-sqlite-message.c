@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "store-sqlite.h"
 
 /* A copy of text column i, NULL for NULL. */
@@ -209,6 +210,7 @@ sq_scrub(struct store *base)
 	struct err e = {0};
 	pthread_mutex_lock(&s->sh->write);
 	if (db_exec(&s->db, "PRAGMA wal_checkpoint(TRUNCATE)", &e) < 0)
-		fprintf(stderr, "natter-server-mock: checkpoint after a delete: %s\n", e.msg);
+		log_event("error", "checkpoint", NULL,
+		    "natter-server-mock: checkpoint after a delete: %s\n", e.msg);
 	pthread_mutex_unlock(&s->sh->write);
 }

@@ -221,6 +221,8 @@ static int
 busy_wait(void *arg, int n)
 {
 	(void)arg;
+	if (n == 0)
+		store_note_busy();
 	if (n < 50) {
 		sched_yield();
 		return 1;
@@ -300,7 +302,14 @@ static int
 sq_begin(struct store *base, struct err *e)
 {
 	struct sqlite_store *s = sq(base);
-	pthread_mutex_lock(&s->sh->write);
+	if (pthread_mutex_trylock(&s->sh->write) != 0) {
+		struct timespec a, b;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		pthread_mutex_lock(&s->sh->write);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		store_note_wait(
+		    (int64_t)(b.tv_sec - a.tv_sec) * 1000000 + (b.tv_nsec - a.tv_nsec) / 1000);
+	}
 	if (db_begin(&s->db, e) < 0) {
 		pthread_mutex_unlock(&s->sh->write);
 		return -1;
@@ -395,7 +404,27 @@ sq_meta_set(struct store *base, const char *key, const char *value, struct err *
 	return sq_run(s, t, e);
 }
 
+/* The main database file's size, page_count * page_size (its WAL not counted). */
+static int
+sq_size(struct store *base, int64_t *bytes, struct err *e)
+{
+	struct sqlite_store *s = sq(base);
+	sqlite3_stmt *t = NULL;
+	if (db_prepare(&s->db, &t,
+		"SELECT c.page_count * s.page_size FROM pragma_page_count() c, pragma_page_size() "
+		"s",
+		e) < 0)
+		return -1;
+	int rc = db_step(&s->db, t, e);
+	if (rc == SQLITE_ROW)
+		*bytes = sqlite3_column_int64(t, 0);
+	sqlite3_finalize(t);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 const struct store_ops store_sqlite_ops = {
+    .name = "sqlite",
+    .size = sq_size,
     .open = sq_open,
     .open_more = sq_open_more,
     .close = sq_close,

@@ -30,16 +30,20 @@ int
 store_open(struct store **sp, const char *path, int retention, struct err *e)
 {
 	const struct store_ops *ops = backend(path, e);
-	if (ops == NULL)
+	if (ops == NULL || ops->open(sp, path, retention, e) < 0)
 		return -1;
-	return ops->open(sp, path, retention, e);
+	store_stats_wrap(*sp);
+	return 0;
 }
 
 /* Opens another connection to primary's database. */
 int
 store_open_more(struct store *primary, struct store **sp, struct err *e)
 {
-	return primary->ops->open_more(primary, sp, e);
+	if (primary->ops->open_more(primary, sp, e) < 0)
+		return -1;
+	store_stats_wrap(*sp);
+	return 0;
 }
 
 /* Closes the store (NULL is ignored). */

@@ -380,6 +380,15 @@ struct store_ops {
 	/* Server settings (the demo's ids): 0 found (allocated), 1 absent, -1. */
 	int (*meta_get)(struct store *s, const char *key, char **value, struct err *e);
 	int (*meta_set)(struct store *s, const char *key, const char *value, struct err *e);
+
+	/* For GET /v1/metrics (store-stats.c). */
+	/* The backend's name, the label of its metrics ("sqlite", "postgresql"). */
+	const char *name;
+	/*
+	 * The database's size in bytes, when it is cheap to know (NULL, or -1:
+	 * unknown). Called by the metrics page on any request thread.
+	 */
+	int (*size)(struct store *s, int64_t *bytes, struct err *e);
 };
 
 /* An open store: its backend's table first, the backend's state after it. */
@@ -389,6 +398,30 @@ struct store {
 
 /* store-sqlite.c: the SQLite backend (a file path, or memory). */
 extern const struct store_ops store_sqlite_ops;
+
+/* store-stats.c: the store's figures for GET /v1/metrics, timed around every backend */
+#define STORE_BUCKETS 11
+struct store_histogram {
+	uint64_t count[STORE_BUCKETS]; /* per bucket, not cumulative; the last is +Inf */
+	uint64_t sum_us;
+};
+struct store_stats {
+	const char *backend;
+	int64_t size; /* bytes, -1 unknown */
+	int64_t bounds_us[STORE_BUCKETS - 1];
+	struct store_histogram write; /* begin .. commit or rollback */
+	struct store_histogram read; /* read_begin .. read_end */
+	uint64_t commits, rollbacks;
+	uint64_t waits, wait_us; /* waits for another writer's lock (store_note_wait) */
+	uint64_t busy; /* "busy" answers retried (store_note_busy) */
+};
+/* Points s's table at a copy whose transactions are timed (store_open does it). */
+void store_stats_wrap(struct store *s);
+/* A backend waited us microseconds for another writer (SQLite: the write turn). */
+void store_note_wait(int64_t us);
+/* A backend retried after the database said it was busy or locked. */
+void store_note_busy(void);
+void store_stats(struct store *s, struct store_stats *out);
 
 /* store.c: opening by what -d names, settings */
 /* path NULL: memory; "scheme://...": the backend of that scheme; else a SQLite file. */
