@@ -321,26 +321,50 @@ curl_tls_failed(CURLcode rc)
 	    rc == CURLE_SSL_INVALIDCERTSTATUS;
 }
 
-/*
- * True when a failed handshake's words say the server answered, but not in
- * TLS: a plain HTTP server reading the ClientHello as a bad request (OpenSSL
- * says "wrong version number" or "packet length too long", GnuTLS "unexpected
- * TLS packet" or "unexpected length").
- */
+/* True when the lowercase text low holds one of words (NULL-ended). */
 static bool
-plain_answer(const char *why)
+has_word(const char *low, const char *const *words)
 {
-	static const char *const words[] = {"wrong version number", "packet length too long",
-	    "unexpected tls packet", "unexpected length", "http request"};
+	for (; *words != NULL; words++)
+		if (strstr(low, *words) != NULL)
+			return true;
+	return false;
+}
+
+/*
+ * What a failed handshake's words say of a server that does not speak TLS:
+ * 2 when it answered in something else (a plain HTTP server reading the
+ * ClientHello as a bad request: OpenSSL says "wrong version number" or
+ * "packet length too long", GnuTLS "unexpected TLS packet" or "unexpected
+ * length"), 1 when it broke the handshake off (the same server, its answer
+ * overtaken by a reset: OpenSSL's SSL_ERROR_SYSCALL or "unexpected eof",
+ * GnuTLS's "non-properly terminated"), else 0.
+ */
+static int
+not_tls(const char *why)
+{
+	static const char *const answered[] = {"wrong version number", "packet length too long",
+	    "unexpected tls packet", "unexpected length", "http request", NULL};
+	static const char *const broke[] = {"ssl_error_syscall", "unexpected eof",
+	    "connection reset", "non-properly terminated", "pull function", NULL};
 	char low[CURL_ERROR_SIZE];
 	size_t n = 0;
 	for (; why[n] != '\0' && n < sizeof(low) - 1; n++)
 		low[n] = (char)tolower((unsigned char)why[n]);
 	low[n] = '\0';
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strstr(low, words[i]) != NULL)
-			return true;
-	return false;
+	return has_word(low, answered) ? 2 : has_word(low, broke) ? 1 : 0;
+}
+
+/*
+ * Words to add when a plain http:// request got no answer at all: what an
+ * HTTPS-only server does with one (it reads it as a bad TLS record).
+ */
+static const char *
+https_hint(const struct http *h, CURLcode rc)
+{
+	if (rc != CURLE_GOT_NOTHING || strncasecmp(h->base, "http://", 7) != 0)
+		return "";
+	return "; a server that speaks only TLS answers plain http:// so: is the URL https://?";
 }
 
 /* Describes a transport failure in a user's words. */
@@ -361,11 +385,12 @@ curl_error(struct http *h, CURLcode rc, const char *errbuf, struct err *e)
 		return err_set(e, ERR_TLS, "cannot use the CA bundle %s to verify %s (%s)",
 		    h->cacert ? h->cacert : "of the system", h->base, why);
 	case CURLE_SSL_CONNECT_ERROR:
-		if (plain_answer(why))
+		if (not_tls(why) > 0)
 			return err_set(e, ERR_TLS,
-			    "the server at %s does not speak TLS (https); check the URL: the "
+			    "the server at %s does not speak TLS (https)%s; check the URL: the "
 			    "server may want http://, or another port (%s)",
-			    h->base, why);
+			    h->base,
+			    not_tls(why) == 1 ? ", it seems: it broke the handshake off" : "", why);
 		return err_set(e, ERR_TLS, "no secure connection to %s: %s", h->base, why);
 	case CURLE_UNSUPPORTED_PROTOCOL:
 		return err_set(e, ERR_USAGE, "server URL %s: unsupported protocol", h->base);
@@ -375,7 +400,8 @@ curl_error(struct http *h, CURLcode rc, const char *errbuf, struct err *e)
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
 	case CURLE_GOT_NOTHING:
-		return err_set(e, ERR_OFFLINE, "connection to %s broke off (%s)", h->base, why);
+		return err_set(e, ERR_OFFLINE, "connection to %s broke off (%s)%s", h->base, why,
+		    https_hint(h, rc));
 	case CURLE_BAD_CONTENT_ENCODING:
 		return err_set(e, ERR_PROTOCOL, "server at %s sent a badly compressed answer (%s)",
 		    h->base, why);
@@ -621,8 +647,9 @@ http_request_flags(struct http *h, const char *method, const char *path, const c
 			    !curl_tls_failed(rc) && !aborted) {
 				err_set(e, ERR_OFFLINE,
 				    "the answer from %s was lost (%s); the request may have been "
-				    "done",
-				    h->base, *errbuf ? errbuf : curl_easy_strerror(rc));
+				    "done%s",
+				    h->base, *errbuf ? errbuf : curl_easy_strerror(rc),
+				    https_hint(h, rc));
 				break;
 			}
 			if (rc == CURLE_OK) {

@@ -55,6 +55,11 @@ is "$RC" 2 "a --cacert file that does not exist: exit 2"
 like "$ERR" "cannot read the CA bundle .*missing.pem" "says which file"
 is "$(answered)" "$before" "the server answered no request meanwhile"
 
+HTTP_TLS=http://${SERVER_URL#https://}
+mkdir -p "$T_TMP/quick/natter"
+printf 'http.retries = 0\n' >"$T_TMP/quick/natter/config"
+XDG_CONFIG_HOME=$T_TMP/quick nat alice -s "$HTTP_TLS" register alice
+like "$ERR" "is the URL https://\?" "plain http to the TLS server: the error asks whether it wants https://"
 nat alice -s "$SERVER_URL" --cacert "$CA" register alice
 is "$RC" 0 "register with --cacert CA: the name was still free"
 like "$OUT" "registered and logged in as alice at $SERVER_URL" "and says so"
@@ -114,7 +119,7 @@ PLAIN=$SERVER_URL
 HTTPS_PLAIN=https://${PLAIN#http://}
 nat dave -s "$HTTPS_PLAIN" register dave
 is "$RC" 1 "https to a plain server: exit 1, not 75"
-like "$ERR" "the server at $HTTPS_PLAIN does not speak TLS \(https\); check the URL" \
+like "$ERR" "the server at $HTTPS_PLAIN does not speak TLS \(https\).*; check the URL" \
 	"says what happened"
 unlike "$ERR" "may have been done" "not that the answer was lost"
 nat dave -s "$PLAIN" register dave
