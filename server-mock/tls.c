@@ -13,13 +13,14 @@
 /* A PEM file of at most this size is read: certificate chains are a few KiB. */
 #define PEM_MAX (1024 * 1024)
 
-/* Reads a whole PEM file of what ("certificate", "key") into *out; -1 with e. */
+/* Reads the PEM file path, given with flag, into *out; it must hold marker. -1 with e. */
 static int
 read_pem(const char *path, const char *flag, const char *marker, char **out, struct err *e)
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)
-		return err_set(e, ERR_USAGE, "%s %s: cannot read it: %s", flag, path, strerror(errno));
+		return err_set(
+		    e, ERR_USAGE, "%s %s: cannot read it: %s", flag, path, strerror(errno));
 	struct buf b = {0};
 	char chunk[4096];
 	size_t n;
@@ -31,11 +32,11 @@ read_pem(const char *path, const char *flag, const char *marker, char **out, str
 	if (failed)
 		rc = err_set(e, ERR_USAGE, "%s %s: cannot read it", flag, path);
 	else if (b.len > PEM_MAX)
-		rc = err_set(e, ERR_USAGE, "%s %s: larger than %d bytes, not a PEM file", flag, path,
-		    PEM_MAX);
+		rc = err_set(e, ERR_USAGE, "%s %s: larger than %d bytes, not a PEM file", flag,
+		    path, PEM_MAX);
 	else if (b.len == 0 || strlen(b.data) != b.len || strstr(b.data, marker) == NULL)
-		rc = err_set(e, ERR_USAGE, "%s %s: not a PEM file with a line %s...", flag, path,
-		    marker);
+		rc = err_set(
+		    e, ERR_USAGE, "%s %s: not a PEM file with a line %s...", flag, path, marker);
 	if (rc < 0) {
 		buf_free(&b);
 		return -1;
@@ -57,8 +58,8 @@ tls_load(struct config *c, struct err *e)
 		    "this libmicrohttpd was built without TLS (GnuTLS), so --tls-cert cannot "
 		    "be used; install a libmicrohttpd with HTTPS support, or serve plain HTTP on "
 		    "127.0.0.1 behind a TLS reverse proxy");
-	if (read_pem(c->tls_cert, "--tls-cert", "-----BEGIN CERTIFICATE-----", &c->tls_cert_pem,
-		e) < 0)
+	if (read_pem(
+		c->tls_cert, "--tls-cert", "-----BEGIN CERTIFICATE-----", &c->tls_cert_pem, e) < 0)
 		return -1;
 	if (read_pem(c->tls_key, "--tls-key", "PRIVATE KEY-----", &c->tls_key_pem, e) < 0) {
 		tls_free(c);
