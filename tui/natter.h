@@ -53,6 +53,8 @@ struct ctx {
 	bool flushed; /* the outbox was flushed this run */
 	int recent; /* sync --recent N: only the newest N of each conversation (0: all) */
 };
+/* The getopt values of the long options without a letter (main.c, cli.c). */
+enum { OPT_CACERT = 256, OPT_INSECURE_HTTP };
 
 /* session.c: the context of a run, shared by the commands and the interface. */
 struct launch_report;
@@ -61,8 +63,6 @@ int ctx_setup(struct ctx *c, struct err *e);
 /* Opens history.db and checks it belongs to the logged-in user; needs a login. */
 int ctx_open(struct ctx *c, bool need_login, struct err *e);
 void ctx_free(struct ctx *c);
-/* The options every command takes besides its own, and their getopt values. */
-enum { OPT_CACERT = 256, OPT_INSECURE_HTTP };
 /* Fails with a usage error when no server was picked. */
 int ctx_need_server(struct ctx *c, struct err *e);
 /*
@@ -71,8 +71,6 @@ int ctx_need_server(struct ctx *c, struct err *e);
  * loopback (http_check_transport) before anything is sent.
  */
 int ctx_tune_http(struct ctx *c, struct err *e);
-/* The TLS part of ctx_tune_http, for another client of the same server (net.c). */
-int ctx_tune_tls(struct ctx *c, struct http *h, struct err *e);
 /* Delivers what waits in the outbox, once per run, after the server answered. */
 void ctx_reached(struct ctx *c);
 /* Finds a conversation by id or title, asking the server when it is not known here. */
