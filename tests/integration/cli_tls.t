@@ -87,6 +87,10 @@ is "$RC" 0 "the next run with the CA delivers it"
 XDG_CONFIG_HOME=$T_TMP/bobconf nat bob sync
 XDG_CONFIG_HOME=$T_TMP/bobconf nat bob log lunch
 is "$(grep -c "alice: not without the CA" <<<"$OUT")" 1 "the queued message arrived once"
+nat bob logout
+is "$RC" 1 "logout without the CA: exit 1"
+like "$ERR" "logged out here, but the token could not be revoked: the certificate of $SERVER_URL" \
+	"says the login is gone here but the token lives on, and why"
 
 # Plain http:// to a host beyond loopback: refused before any connection (the
 # name resolves nowhere, so an attempt would say it cannot be resolved).
