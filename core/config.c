@@ -225,37 +225,7 @@ write_text(const char *path, const char *text, size_t len, mode_t mode, struct e
 		}
 	}
 	free(dir);
-	char *tmp = xasprintf("%s.tmp", path);
-	unlink(tmp);
-	int ret = -1;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
-	if (fd < 0) {
-		err_set(e, ERR_SYSTEM, "cannot write %s: %s", tmp, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	bool ok = off == len && fsync(fd) == 0;
-	int saved = errno;
-	close(fd);
-	if (!ok)
-		err_set(e, ERR_SYSTEM, "cannot write %s: %s", tmp, strerror(saved));
-	else if (rename(tmp, path) < 0)
-		err_set(e, ERR_SYSTEM, "cannot replace %s: %s", path, strerror(errno));
-	else
-		ret = 0;
-	if (ret < 0)
-		unlink(tmp);
-	free(tmp);
-	return ret;
+	return write_file_atomic(path, text, len, (int)mode, e);
 }
 
 /* Sets key to value in the file and in c, keeping every other line. */

@@ -148,7 +148,7 @@ creds_load(struct creds *c, const char *path, struct err *e)
 	return 0;
 }
 
-/* Writes the credentials to a temporary file, syncs it, and renames it in place. */
+/* Writes the credentials (0600) through a synced temporary file renamed in place. */
 int
 creds_save(const struct creds *c, struct err *e)
 {
@@ -165,36 +165,8 @@ creds_save(const struct creds *c, struct err *e)
 	json_decref(j);
 	if (text == NULL)
 		return err_set(e, ERR_SYSTEM, "cannot encode credentials");
-	char *tmp = xasprintf("%s.tmp", c->path);
-	int ret = -1;
-	unlink(tmp);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		err_set(e, ERR_SYSTEM, "cannot write %s: %s", tmp, strerror(errno));
-	else {
-		size_t len = strlen(text), off = 0;
-		while (off < len) {
-			ssize_t w = write(fd, text + off, len - off);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				break;
-			off += (size_t)w;
-		}
-		bool ok = off == len && fsync(fd) == 0;
-		int saved = errno;
-		close(fd);
-		if (!ok)
-			err_set(e, ERR_SYSTEM, "cannot write %s: %s", tmp, strerror(saved));
-		else if (rename(tmp, c->path) < 0)
-			err_set(e, ERR_SYSTEM, "cannot replace %s: %s", c->path, strerror(errno));
-		else
-			ret = 0;
-		if (ret < 0)
-			unlink(tmp);
-	}
+	int ret = write_file_atomic(c->path, text, strlen(text), 0600, e);
 	explicit_bzero(text, strlen(text));
 	free(text);
-	free(tmp);
 	return ret;
 }

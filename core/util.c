@@ -6,8 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static void
 oom(void)
@@ -233,4 +236,41 @@ mkdir_p(const char *path, int mode, struct err *e)
 	}
 	free(p);
 	return 0;
+}
+
+/* Replaces path with text through a synced temporary file renamed in place. */
+int
+write_file_atomic(const char *path, const void *text, size_t len, int mode, struct err *e)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	unlink(tmp);
+	int ret = -1;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, (mode_t)mode);
+	if (fd < 0) {
+		err_set(e, ERR_SYSTEM, "cannot write %s: %s", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, (const char *)text + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	bool ok = off == len && fsync(fd) == 0;
+	int saved = errno;
+	close(fd);
+	if (!ok)
+		err_set(e, ERR_SYSTEM, "cannot write %s: %s", tmp, strerror(saved));
+	else if (rename(tmp, path) < 0)
+		err_set(e, ERR_SYSTEM, "cannot replace %s: %s", path, strerror(errno));
+	else
+		ret = 0;
+	if (ret < 0)
+		unlink(tmp);
+	free(tmp);
+	return ret;
 }

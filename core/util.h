@@ -69,5 +69,11 @@ char *random_hex(size_t bytes);
 
 /* Creates a directory and its parents with the given mode. */
 int mkdir_p(const char *path, int mode, struct err *e);
+/*
+ * Replaces path with len bytes of text, atomically: a temporary file of the
+ * given mode beside it, written, synced and renamed in place. On failure
+ * path is as it was.
+ */
+int write_file_atomic(const char *path, const void *text, size_t len, int mode, struct err *e);
 
 #endif

@@ -333,14 +333,21 @@ store_members(struct store *s, int64_t uid, int64_t conv, const struct member_ch
 	return finish(s, rc, woken, nwoken, e);
 }
 
+/* Opens the write transaction of a membership change, with no one to wake yet. */
+static int
+begin_change(struct store *s, int64_t **woken, size_t *nwoken, struct err *e)
+{
+	*woken = NULL;
+	*nwoken = 0;
+	return s->ops->begin(s, e);
+}
+
 /* uid leaves conv, or declines its invitation. */
 int
 store_leave(struct store *s, int64_t uid, const char *me, int64_t conv, int64_t **woken,
     size_t *nwoken, struct err *e)
 {
-	*woken = NULL;
-	*nwoken = 0;
-	if (s->ops->begin(s, e) < 0)
+	if (begin_change(s, woken, nwoken, e) < 0)
 		return -1;
 	int state, role;
 	int rc = s->ops->member_get(s, conv, uid, &state, &role, NULL, e);
@@ -362,9 +369,7 @@ int
 store_accept(struct store *s, int64_t uid, const char *me, int64_t conv, struct store_conv *out,
     int64_t **woken, size_t *nwoken, struct err *e)
 {
-	*woken = NULL;
-	*nwoken = 0;
-	if (s->ops->begin(s, e) < 0)
+	if (begin_change(s, woken, nwoken, e) < 0)
 		return -1;
 	int state, role;
 	int rc = s->ops->member_get(s, conv, uid, &state, &role, NULL, e);
@@ -386,9 +391,7 @@ int
 store_rename(struct store *s, int64_t uid, int64_t conv, const char *title, struct store_conv *out,
     int64_t **woken, size_t *nwoken, struct err *e)
 {
-	*woken = NULL;
-	*nwoken = 0;
-	if (s->ops->begin(s, e) < 0)
+	if (begin_change(s, woken, nwoken, e) < 0)
 		return -1;
 	int rc = s->ops->conv_title_set(s, conv, title, e);
 	struct store_item it = {.kind = "title", .body = title, .bodylen = strlen(title)};
@@ -408,9 +411,7 @@ int
 store_block(struct store *s, int64_t uid, const char *other, bool on, int64_t **woken,
     size_t *nwoken, struct err *e)
 {
-	*woken = NULL;
-	*nwoken = 0;
-	if (s->ops->begin(s, e) < 0)
+	if (begin_change(s, woken, nwoken, e) < 0)
 		return -1;
 	int64_t them;
 	int rc = s->ops->user_find(s, other, &them, NULL, e);

@@ -91,7 +91,8 @@ need_dunst() {
 
 # dunst_session SCRIPT: runs bash SCRIPT on a virtual display with a private
 # session bus where dunst runs and dbus-monitor writes every notification
-# call and signal to $T_TMP/monitor.log. SCRIPT sees the exported variables.
+# call and signal to $T_TMP/monitor.log. SCRIPT sees the exported variables,
+# and the function displayed N (waits until dunst displays N notifications).
 dunst_session() {
 	cat >"$T_TMP/dunst-session.sh" <<'SH'
 printf '[global]\n    markup = full\n    notification_limit = 0\n' >"$T_TMP/dunstrc"
@@ -105,6 +106,16 @@ for i in $(seq 1 100); do
 		grep -q true && break
 	sleep 0.05
 done
+# displayed N: waits up to 10 s until dunst displays N notifications; prints the count.
+displayed() {
+	local i
+	for i in $(seq 1 200); do
+		[ "$(dunstctl count displayed)" = "$1" ] && break
+		sleep 0.05
+	done
+	dunstctl count displayed
+}
+export -f displayed
 bash "$1"
 kill "$mpid" "$dpid"
 SH

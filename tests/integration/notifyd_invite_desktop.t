@@ -16,15 +16,6 @@ mkdir -p "$XDG_CONFIG_HOME/natter"
 printf 'notify.timeout = 0\n' >"$XDG_CONFIG_HOME/natter/config"
 
 cat >"$T_TMP/invite.sh" <<'SH'
-# displayed N: waits up to 10 s until dunst displays N notifications; prints the count.
-displayed() {
-	local i
-	for i in $(seq 1 200); do
-		[ "$(dunstctl count displayed)" = "$1" ] && break
-		sleep 0.05
-	done
-	dunstctl count displayed
-}
 post() {
 	curl -s -o /dev/null -X POST -H "Authorization: Bearer $X" \
 		"$SERVER_URL/v1/conversations/$P/messages" --data-binary "{\"client_id\":\"$1\",\"body\":\"$1\"}"

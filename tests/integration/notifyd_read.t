@@ -27,15 +27,6 @@ printf 'notify.timeout = 0\nnotify.mark_read = %s -D %s read --\n' "$NATTER" "$A
 	>"$XDG_CONFIG_HOME/natter/config"
 
 cat >"$T_TMP/read.sh" <<'SH'
-# displayed N: waits up to 10 s until dunst displays N notifications; prints the count.
-displayed() {
-	local i
-	for i in $(seq 1 200); do
-		[ "$(dunstctl count displayed)" = "$1" ] && break
-		sleep 0.05
-	done
-	dunstctl count displayed
-}
 post() {
 	curl -s -o /dev/null -X POST -H "Authorization: Bearer $BOB" \
 		"$SERVER_URL/v1/conversations/$1/messages" --data-binary "{\"client_id\":\"$2\",\"body\":\"$2\"}"
