@@ -1,7 +1,10 @@
 /* The HTTP client: libcurl with timeouts, caps, retries and wire-byte counting. */
 #include "http.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,7 +106,80 @@ http_free(struct http *h)
 		free(h->token);
 	}
 	free(h->user_agent);
+	free(h->cacert);
 	memset(h, 0, sizeof(*h));
+}
+
+/* Sets or clears the CA bundle. */
+void
+http_set_cacert(struct http *h, const char *path)
+{
+	free(h->cacert);
+	h->cacert = path != NULL && *path != '\0' ? xstrdup(path) : NULL;
+}
+
+/* True for localhost, 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104. */
+bool
+http_host_loopback(const char *host)
+{
+	if (host == NULL || *host == '\0')
+		return false;
+	size_t n = strlen(host);
+	if (host[0] == '[') {
+		if (n < 3 || host[n - 1] != ']')
+			return false;
+		host++;
+		n -= 2;
+	} else if (host[n - 1] == '.')
+		n--; /* "localhost." is the same name */
+	char h[64];
+	if (n == 0 || n >= sizeof(h))
+		return false;
+	memcpy(h, host, n);
+	h[n] = '\0';
+	if (strcasecmp(h, "localhost") == 0)
+		return true;
+	struct in_addr a4;
+	if (inet_pton(AF_INET, h, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	struct in6_addr a6;
+	if (inet_pton(AF_INET6, h, &a6) == 1) {
+		if (IN6_IS_ADDR_LOOPBACK(&a6))
+			return true;
+		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+	}
+	return false;
+}
+
+/* True when curl would connect to a loopback host for url. */
+bool
+http_url_loopback(const char *url)
+{
+	/* curl's own parser: the host it connects to, after userinfo, port and path. */
+	CURLU *u = curl_url();
+	if (u == NULL)
+		return false;
+	char *host = NULL;
+	bool yes = curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && http_host_loopback(host);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return yes;
+}
+
+/* Refuses plain http:// beyond loopback unless allowed. */
+int
+http_check_transport(const struct http *h, struct err *e)
+{
+	if (h->insecure_http || strncasecmp(h->base, "http://", 7) != 0 ||
+	    http_url_loopback(h->base))
+		return 0;
+	return err_set(e, ERR_USAGE,
+	    "refusing plain http:// to %s: it is not this machine (loopback), and passwords, "
+	    "tokens and messages would cross the network unencrypted, readable and changeable "
+	    "on the way; use https://, or --insecure-http (config insecure-http = yes) if you "
+	    "accept that",
+	    h->base);
 }
 
 /* Sets or clears the bearer token. */
@@ -233,6 +309,64 @@ curl_retryable(CURLcode rc)
 	}
 }
 
+/* True for a TLS failure, before the request could be sent. */
+static bool
+curl_tls_failed(CURLcode rc)
+{
+	return rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION ||
+	    rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM ||
+	    rc == CURLE_SSL_CIPHER || rc == CURLE_SSL_ENGINE_NOTFOUND ||
+	    rc == CURLE_SSL_ENGINE_SETFAILED || rc == CURLE_SSL_ISSUER_ERROR ||
+	    rc == CURLE_SSL_CRL_BADFILE || rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
+	    rc == CURLE_SSL_INVALIDCERTSTATUS;
+}
+
+/* True when the lowercase text low holds one of words (NULL-ended). */
+static bool
+has_word(const char *low, const char *const *words)
+{
+	for (; *words != NULL; words++)
+		if (strstr(low, *words) != NULL)
+			return true;
+	return false;
+}
+
+/*
+ * What a failed handshake's words say of a server that does not speak TLS:
+ * 2 when it answered in something else (a plain HTTP server reading the
+ * ClientHello as a bad request: OpenSSL says "wrong version number" or
+ * "packet length too long", GnuTLS "unexpected TLS packet" or "unexpected
+ * length"), 1 when it broke the handshake off (the same server, its answer
+ * overtaken by a reset: OpenSSL's SSL_ERROR_SYSCALL or "unexpected eof",
+ * GnuTLS's "non-properly terminated"), else 0.
+ */
+static int
+not_tls(const char *why)
+{
+	static const char *const answered[] = {"wrong version number", "packet length too long",
+	    "unexpected tls packet", "unexpected length", "http request", NULL};
+	static const char *const broke[] = {"ssl_error_syscall", "unexpected eof",
+	    "connection reset", "non-properly terminated", "pull function", NULL};
+	char low[CURL_ERROR_SIZE];
+	size_t n = 0;
+	for (; why[n] != '\0' && n < sizeof(low) - 1; n++)
+		low[n] = (char)tolower((unsigned char)why[n]);
+	low[n] = '\0';
+	return has_word(low, answered) ? 2 : has_word(low, broke) ? 1 : 0;
+}
+
+/*
+ * Words to add when a plain http:// request got no answer at all: what an
+ * HTTPS-only server does with one (it reads it as a bad TLS record).
+ */
+static const char *
+https_hint(const struct http *h, CURLcode rc)
+{
+	if (rc != CURLE_GOT_NOTHING || strncasecmp(h->base, "http://", 7) != 0)
+		return "";
+	return "; a server that speaks only TLS answers plain http:// so: is the URL https://?";
+}
+
 /* Describes a transport failure in a user's words. */
 static int
 curl_error(struct http *h, CURLcode rc, const char *errbuf, struct err *e)
@@ -242,9 +376,22 @@ curl_error(struct http *h, CURLcode rc, const char *errbuf, struct err *e)
 	case CURLE_ABORTED_BY_CALLBACK:
 		return err_set(e, ERR_SYSTEM, "request to %s interrupted", h->base);
 	case CURLE_PEER_FAILED_VERIFICATION:
+		return err_set(e, ERR_TLS,
+		    "the certificate of %s could not be verified (%s); nothing was sent. If the "
+		    "server's certificate comes from its own CA, name that CA's file with --cacert "
+		    "FILE (config cacert)",
+		    h->base, why);
 	case CURLE_SSL_CACERT_BADFILE:
+		return err_set(e, ERR_TLS, "cannot use the CA bundle %s to verify %s (%s)",
+		    h->cacert ? h->cacert : "of the system", h->base, why);
 	case CURLE_SSL_CONNECT_ERROR:
-		return err_set(e, ERR_SYSTEM, "secure connection to %s failed: %s", h->base, why);
+		if (not_tls(why) > 0)
+			return err_set(e, ERR_TLS,
+			    "the server at %s does not speak TLS (https)%s; check the URL: the "
+			    "server may want http://, or another port (%s)",
+			    h->base,
+			    not_tls(why) == 1 ? ", it seems: it broke the handshake off" : "", why);
+		return err_set(e, ERR_TLS, "no secure connection to %s: %s", h->base, why);
 	case CURLE_UNSUPPORTED_PROTOCOL:
 		return err_set(e, ERR_USAGE, "server URL %s: unsupported protocol", h->base);
 	case CURLE_OPERATION_TIMEDOUT:
@@ -253,7 +400,8 @@ curl_error(struct http *h, CURLcode rc, const char *errbuf, struct err *e)
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
 	case CURLE_GOT_NOTHING:
-		return err_set(e, ERR_OFFLINE, "connection to %s broke off (%s)", h->base, why);
+		return err_set(e, ERR_OFFLINE, "connection to %s broke off (%s)%s", h->base, why,
+		    https_hint(h, rc));
 	case CURLE_BAD_CONTENT_ENCODING:
 		return err_set(e, ERR_PROTOCOL, "server at %s sent a badly compressed answer (%s)",
 		    h->base, why);
@@ -377,6 +525,8 @@ perform(struct http *h, const char *method, const char *url, const char *body, l
 #endif
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (h->cacert != NULL)
+		curl_easy_setopt(c, CURLOPT_CAINFO, h->cacert);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
@@ -449,6 +599,8 @@ http_request_flags(struct http *h, const char *method, const char *path, const c
 	bool unsafe = (flags & HTTP_UNSAFE) != 0;
 	memset(r, 0, sizeof(*r));
 	r->retry_after = -1;
+	if (http_check_transport(h, e) < 0)
+		return -1;
 	if (timeout_ms <= 0)
 		timeout_ms = h->timeout_ms;
 	char *url = xasprintf("%s%s", h->base, path);
@@ -491,11 +643,13 @@ http_request_flags(struct http *h, const char *method, const char *path, const c
 		if (h->retry_budget_ms > 0 && mono_ms() - start + wait > h->retry_budget_ms)
 			retry = false;
 		if (!retry || aborted || attempt >= h->retries) {
-			if (rc != CURLE_OK && unsafe && !curl_not_sent(rc) && !aborted) {
+			if (rc != CURLE_OK && unsafe && !curl_not_sent(rc) &&
+			    !curl_tls_failed(rc) && !aborted) {
 				err_set(e, ERR_OFFLINE,
 				    "the answer from %s was lost (%s); the request may have been "
-				    "done",
-				    h->base, *errbuf ? errbuf : curl_easy_strerror(rc));
+				    "done%s",
+				    h->base, *errbuf ? errbuf : curl_easy_strerror(rc),
+				    https_hint(h, rc));
 				break;
 			}
 			if (rc == CURLE_OK) {

@@ -1,6 +1,8 @@
 /*
  * The HTTP client on libcurl: one handle per server, timeouts, a response
- * size cap, TLS verification always on, http/https only and no redirects,
+ * size cap, TLS verification always on (the system's CA store, or the
+ * bundle of cacert), plain http:// only to a loopback host unless
+ * insecure_http, http/https only and no redirects,
  * retries with exponential backoff and jitter on connection errors, 429 and
  * 5xx (Retry-After honoured), counts of wire bytes sent and received, and an abort
  * flag checked while a transfer runs (for SIGTERM during a long-poll).
@@ -37,6 +39,8 @@ struct http {
 	long retry_max_ms; /* cap of one backoff (Retry-After may exceed it up to 60 s) */
 	long retry_budget_ms; /* no retry starts later than this after the first attempt */
 	bool verbose; /* log each request to stderr */
+	char *cacert; /* CA bundle (PEM file) to verify servers with; NULL: the system's */
+	bool insecure_http; /* plain http:// to a host that is not loopback is allowed */
 	volatile sig_atomic_t *abort_flag; /* when non-zero, transfers and waits stop */
 	/*
 	 * Wait with no periodic wake-up (an idle long-poll costs nothing). The
@@ -69,7 +73,9 @@ void http_set_token(struct http *h, const char *token);
  * default. Retries as described above. Returns 0 when a response arrived
  * (whatever its status: r->status says), or -1 with e set to ERR_OFFLINE
  * (unreachable, timed out, still failing after retries), ERR_TOOLARGE
- * (response over the cap), ERR_SYSTEM (aborted by the flag). The response
+ * (response over the cap), ERR_SYSTEM (aborted by the flag), ERR_TLS (a
+ * certificate not verified, an https URL of a server without TLS: nothing
+ * was sent), ERR_USAGE (plain http refused: http_check_transport). The response
  * to free is in r either way.
  */
 int http_request(struct http *h, const char *method, const char *path, const char *body,
@@ -88,6 +94,22 @@ enum http_flags {
 /* http_request with flags. */
 int http_request_flags(struct http *h, const char *method, const char *path, const char *body,
     long timeout_ms, int flags, struct http_response *r, struct err *e);
+
+/* Sets (or with NULL clears) the CA bundle that server certificates are verified with. */
+void http_set_cacert(struct http *h, const char *path);
+/*
+ * Refuses (ERR_USAGE, with why) a plain http:// base URL whose host is not
+ * loopback, unless h->insecure_http. http_request checks it before sending.
+ */
+int http_check_transport(const struct http *h, struct err *e);
+/*
+ * True when host is a loopback name or address: localhost (any case, an
+ * optional final dot), 127.0.0.0/8, ::1 (bracketed or not) and ::ffff:127.x.
+ * Other names are not resolved: they count as beyond loopback.
+ */
+bool http_host_loopback(const char *host);
+/* True when the host of an http(s) URL is loopback (http_host_loopback). */
+bool http_url_loopback(const char *url);
 
 /* Strips trailing slashes and checks the scheme: the canonical server URL. */
 char *http_normalize_url(const char *url, struct err *e);

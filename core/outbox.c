@@ -5,14 +5,14 @@
 
 #include "client.h"
 
-/* True for errors that may go away by themselves or after a login. */
+/* True for errors that may go away by themselves, after a login or with the right CA. */
 static bool
 temporary(const struct err *e)
 {
 	if (e->kind == ERR_PROTOCOL)
 		return e->status < 400 || e->status > 499; /* a garbled receipt: resend is safe */
 	return e->kind == ERR_OFFLINE || e->kind == ERR_AUTH || e->kind == ERR_SYSTEM ||
-	    e->kind == ERR_DB;
+	    e->kind == ERR_DB || e->kind == ERR_TLS;
 }
 
 /* Posts queued sends in order. */

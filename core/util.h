@@ -45,6 +45,7 @@ enum err_kind {
 	ERR_CONFLICT, /* e.g. user name taken */
 	ERR_PROTOCOL, /* the server answered something we cannot use */
 	ERR_TOOLARGE, /* over a documented limit */
+	ERR_TLS, /* no secure connection: a certificate not verified, a server without TLS */
 };
 struct err {
 	enum err_kind kind;

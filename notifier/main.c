@@ -31,6 +31,8 @@ struct options {
 	const char *backend; /* NULL: from the config, else auto */
 	const char *exec; /* NULL: from the config */
 	bool verbose;
+	const char *cacert; /* --cacert FILE */
+	bool insecure_http; /* --insecure-http */
 	char *config_path;
 	const char *data_path; /* the data directory in use */
 };
@@ -41,7 +43,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: natter-notifyd [-fv] [-s URL] [-D DIR]\n"
+	    "usage: natter-notifyd [-fv] [-s URL] [-D DIR] [--cacert FILE] [--insecure-http]\n"
 	    "                      [--backend auto|libnotify|stdout|none|exec] [--exec CMD]\n"
 	    "       natter-notifyd --help | --version\n");
 }
@@ -174,9 +176,16 @@ open_backend(struct notifier *n, struct err *e)
 		} else {
 			/* Built, not split: the directory may hold blanks. */
 			const char *def[] = {"natter", "-D", opts.data_path, "read", "--"};
-			n->read_argv = xcalloc(nitems(def) + 1, sizeof(*n->read_argv));
-			for (size_t i = 0; i < nitems(def); i++)
-				n->read_argv[i] = xstrdup(def[i]);
+			n->read_argv = xcalloc(nitems(def) + 3, sizeof(*n->read_argv));
+			size_t k = 0;
+			for (size_t i = 0; i < nitems(def); i++) {
+				/* natter reads the config's cacert itself, but not our flags. */
+				if (i == 3 && opts.cacert != NULL) {
+					n->read_argv[k++] = xstrdup("--cacert");
+					n->read_argv[k++] = xstrdup(opts.cacert);
+				}
+				n->read_argv[k++] = xstrdup(def[i]);
+			}
 		}
 	}
 	config_free(&cfg);
@@ -229,6 +238,36 @@ pick_server(const struct creds *cr, struct err *e)
 	return norm;
 }
 
+/*
+ * Applies --cacert / cacert and --insecure-http / insecure-http (the config)
+ * to h, then refuses plain http:// beyond loopback before anything is sent.
+ */
+static int
+tls_settings(struct http *h, struct err *e)
+{
+	struct config cfg = {0};
+	static const char *const yesno[] = {"no", "yes", NULL};
+	int insecure = 0;
+	if (config_load(&cfg, opts.config_path, e) < 0 ||
+	    config_get_choice(&cfg, "insecure-http", yesno, 0, &insecure, e) < 0) {
+		config_free(&cfg);
+		return -1;
+	}
+	h->insecure_http = opts.insecure_http || insecure == 1;
+	const char *ca = opts.cacert ? opts.cacert : config_get(&cfg, "cacert", NULL);
+	int rc = 0;
+	if (ca != NULL && access(ca, R_OK) < 0)
+		rc = err_set(e, ERR_USAGE, "cannot read the CA bundle %s (%s): %s", ca,
+		    opts.cacert ? "given by --cacert" : "named by cacert in the config",
+		    strerror(errno));
+	else {
+		http_set_cacert(h, ca);
+		rc = http_check_transport(h, e);
+	}
+	config_free(&cfg);
+	return rc;
+}
+
 /* Parses the command line into opts: -1 to go on, else the exit status. */
 static int
 parse_options(int argc, char *argv[])
@@ -240,6 +279,8 @@ parse_options(int argc, char *argv[])
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
+	    {"cacert", required_argument, NULL, 'C'},
+	    {"insecure-http", no_argument, NULL, 'I'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -261,6 +302,12 @@ parse_options(int argc, char *argv[])
 			break;
 		case 'x':
 			opts.exec = optarg;
+			break;
+		case 'C':
+			opts.cacert = optarg;
+			break;
+		case 'I':
+			opts.insecure_http = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -334,6 +381,8 @@ main(int argc, char *argv[])
 	if (http_init(&d.http, d.url, "natter-notifyd", &e) < 0)
 		goto fail;
 	http_open = true;
+	if (tls_settings(&d.http, &e) < 0)
+		goto fail;
 	http_set_token(&d.http, cr->token);
 	/* The loop does its own reconnecting, with a longer backoff. */
 	d.http.retries = 0;

@@ -52,7 +52,8 @@ usage(FILE *f)
 	    "                          [--faults spec] [--event-retention n] [--max-poll s]\n"
 	    "                          [--rate-limit n] [--max-connections n]\n"
 	    "                          [--max-connections-per-ip n] [--idle-timeout s]\n"
-	    "                          [--protocol 1.0] [--threads n] [--log-format text|json]\n");
+	    "                          [--protocol 1.0] [--threads n] [--log-format text|json]\n"
+	    "                          [--tls-cert file --tls-key file]\n");
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
@@ -117,6 +118,8 @@ parse_flags(int argc, char *argv[], struct config *c)
 		OPT_PROTOCOL,
 		OPT_THREADS,
 		OPT_LOGFORMAT,
+		OPT_TLS_CERT,
+		OPT_TLS_KEY,
 	};
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
@@ -136,6 +139,8 @@ parse_flags(int argc, char *argv[], struct config *c)
 	    {"protocol", required_argument, NULL, OPT_PROTOCOL},
 	    {"threads", required_argument, NULL, OPT_THREADS},
 	    {"log-format", required_argument, NULL, OPT_LOGFORMAT},
+	    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+	    {"tls-key", required_argument, NULL, OPT_TLS_KEY},
 	    {NULL, 0, NULL, 0},
 	};
 	struct err e = {0};
@@ -222,6 +227,12 @@ parse_flags(int argc, char *argv[], struct config *c)
 				return 2;
 			}
 			break;
+		case OPT_TLS_CERT:
+			c->tls_cert = optarg;
+			break;
+		case OPT_TLS_KEY:
+			c->tls_key = optarg;
+			break;
 		default:
 			usage(stderr);
 			return 2;
@@ -302,6 +313,15 @@ start_daemon(const struct config *c, const struct addrinfo *ai)
 	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	/* HTTPS (tls.c): the certificate and key in memory; else an empty list. */
+	struct MHD_OptionItem tls[] = {
+	    {MHD_OPTION_HTTPS_MEM_CERT, 0, c->tls_cert_pem},
+	    {MHD_OPTION_HTTPS_MEM_KEY, 0, c->tls_key_pem},
+	    {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)TLS_PRIORITIES},
+	    {MHD_OPTION_END, 0, NULL},
+	};
+	if (c->tls_cert_pem != NULL)
+		flags |= MHD_USE_TLS;
 	/* MHD shares the connection limit out among its threads. */
 	unsigned threads = c->threads < c->conn_limit ? c->threads : c->conn_limit;
 	sigset_t block, old;
@@ -314,7 +334,8 @@ start_daemon(const struct config *c, const struct addrinfo *ai)
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
 	    c->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->per_ip_limit,
 	    MHD_OPTION_CONNECTION_TIMEOUT, c->conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)128 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
+	    (size_t)128 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_ARRAY,
+	    c->tls_cert_pem != NULL ? tls : tls + 3,
 	    /* One thread: no pool (MHD warns of a pool of one), its polling thread alone. */
 	    threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads, MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -340,6 +361,11 @@ main(int argc, char *argv[])
 	int st = parse_flags(argc, argv, &c);
 	if (st >= 0)
 		return st;
+	struct err te = {0};
+	if (tls_load(&c, &te) < 0) {
+		fprintf(stderr, "natter-server-mock: %s\n", te.msg);
+		return te.kind == ERR_USAGE ? 2 : 1;
+	}
 	json_object_seed(0); /* once, before the request threads make objects */
 	struct err e = {0};
 	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE,
@@ -349,6 +375,7 @@ main(int argc, char *argv[])
 	snprintf(portstr, sizeof(portstr), "%u", c.port);
 	if (getaddrinfo(c.addr, portstr, &hints, &ai) != 0) {
 		fprintf(stderr, "natter-server-mock: -l wants a numeric IPv4 or IPv6 address\n");
+		tls_free(&c);
 		return 2;
 	}
 
@@ -356,6 +383,7 @@ main(int argc, char *argv[])
 	if (store_open(&store, c.dbpath, c.event_retention, &e) < 0) {
 		log_event("error", "start", NULL, "natter-server-mock: %s\n", e.msg);
 		freeaddrinfo(ai);
+		tls_free(&c);
 		return 1;
 	}
 	routes_init(store, &c);
@@ -365,6 +393,7 @@ main(int argc, char *argv[])
 		log_event("error", "start", NULL, "natter-server-mock: demo: %s\n", e.msg);
 		store_close(store);
 		freeaddrinfo(ai);
+		tls_free(&c);
 		return 1;
 	}
 
@@ -372,6 +401,7 @@ main(int argc, char *argv[])
 		log_event("error", "start", NULL, "natter-server-mock: %s\n", e.msg);
 		store_close(store);
 		freeaddrinfo(ai);
+		tls_free(&c);
 		return 1;
 	}
 
@@ -383,18 +413,25 @@ main(int argc, char *argv[])
 
 	struct MHD_Daemon *d = start_daemon(&c, ai);
 	if (d == NULL) {
-		log_event("error", "start", NULL,
-		    "natter-server-mock: cannot listen on %s port %u\n", c.addr, c.port);
+		log_event("error", "start", NULL, "natter-server-mock: cannot listen on %s port %u%s\n",
+		    c.addr, c.port,
+		    c.tls_cert_pem ? " with that certificate and key (is the key the "
+				     "certificate's? see above)"
+				   : "");
 		store_close(store);
 		freeaddrinfo(ai);
+		tls_free(&c);
 		return 1;
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	unsigned port = di != NULL ? di->port : c.port;
+	/* Before the listening line, which scripts wait for: the warning is there by then. */
+	tls_warn_plain(&c);
+	const char *scheme = c.tls_cert_pem ? "https" : "http";
 	if (ai->ai_family == AF_INET6)
-		printf("listening on http://[%s]:%u\n", c.addr, port);
+		printf("listening on %s://[%s]:%u\n", scheme, c.addr, port);
 	else
-		printf("listening on http://%s:%u\n", c.addr, port);
+		printf("listening on %s://%s:%u\n", scheme, c.addr, port);
 	fflush(stdout);
 	if (log_json)
 		log_event("info", "listening",
@@ -413,5 +450,6 @@ main(int argc, char *argv[])
 	routes_close();
 	pwwork_stop();
 	store_close(store);
+	tls_free(&c);
 	return 0;
 }

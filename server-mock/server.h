@@ -53,6 +53,8 @@ struct config {
 	unsigned threads; /* request threads */
 	int64_t demo_interval_ms;
 	bool protocol_10; /* --protocol 1.0: no /v1/changes, no sync continuations */
+	const char *tls_cert, *tls_key; /* --tls-cert, --tls-key: files */
+	char *tls_cert_pem, *tls_key_pem; /* their text (tls.c); NULL: plain HTTP */
 };
 
 /* The metrics label of a request. */
@@ -101,6 +103,15 @@ struct req {
 	char *user;
 	struct req *prev, *next;
 };
+
+/* tls.c: HTTPS with the certificate and key in memory */
+/* GnuTLS's defaults without TLS 1.0 and 1.1 (docs/protocol.md, TLS: 1.2 or later). */
+#define TLS_PRIORITIES "NORMAL:-VERS-TLS1.1:-VERS-TLS1.0"
+/* Reads --tls-cert and --tls-key when given; -1 with e when unusable or MHD lacks TLS. */
+int tls_load(struct config *c, struct err *e);
+void tls_free(struct config *c);
+/* Warns on stderr when plain HTTP listens beyond loopback. */
+void tls_warn_plain(const struct config *c);
 
 /* auth.c: names, passwords and tokens */
 bool auth_name_valid(const char *name);

@@ -53,6 +53,8 @@ static const struct option common_longopts[] = {
     {"data-dir", required_argument, NULL, 'D'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
+    {"cacert", required_argument, NULL, OPT_CACERT},
+    {"insecure-http", no_argument, NULL, OPT_INSECURE_HTTP},
 };
 static const struct option own_longopts[] = {
     {"json", no_argument, NULL, 'j'},
@@ -152,6 +154,12 @@ take_option(struct ctx *c, struct cmd *self, int ch, char *argv[], struct err *e
 		return 0;
 	case 'v':
 		c->verbose = true;
+		return 0;
+	case OPT_CACERT:
+		c->cacert_flag = optarg;
+		return 0;
+	case OPT_INSECURE_HTTP:
+		c->insecure_flag = true;
 		return 0;
 	default:
 		return bad_option(self->entry, argv, e);

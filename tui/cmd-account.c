@@ -120,9 +120,9 @@ cmd_logout_exec(struct cmd *self, struct ctx *c, struct err *e)
 	creds_remove(&c->creds, c->server);
 	if (creds_save(&c->creds, e) < 0)
 		return -1;
-	if (rc < 0 && le.kind == ERR_OFFLINE)
-		return err_set(e, ERR_OFFLINE,
-		    "logged out here, but the token could not be revoked: %s", le.msg);
+	if (rc < 0 && (le.kind == ERR_OFFLINE || le.kind == ERR_TLS))
+		return err_set(
+		    e, le.kind, "logged out here, but the token could not be revoked: %s", le.msg);
 	if (rc < 0 && le.kind != ERR_AUTH) {
 		*e = le;
 		return -1;

@@ -159,7 +159,8 @@ stopped(struct ctx *c, const struct err *fe, size_t nb, int64_t first, int64_t l
 		if (c->verbose)
 			fprintf(stderr, "natter: %s\n", fe->msg);
 	} else if (mine > 0)
-		err_set(e, fe->kind == ERR_AUTH ? ERR_AUTH : ERR_OFFLINE, "queued (%s)", fe->msg);
+		err_set(e, fe->kind == ERR_AUTH || fe->kind == ERR_TLS ? fe->kind : ERR_OFFLINE,
+		    "queued (%s)", fe->msg);
 	else
 		*e = *fe;
 	return -1;

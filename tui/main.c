@@ -13,7 +13,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: natter [-v] [-s URL] [-D DIR] [--open CONV | COMMAND [ARGS...]]\n"
+	    "usage: natter [-v] [-s URL] [-D DIR] [--cacert FILE] [--insecure-http]\n"
+	    "              [--open CONV | COMMAND [ARGS...]]\n"
 	    "       natter --help | --version\n");
 	cli_usage(f);
 }
@@ -37,6 +38,8 @@ main(int argc, char *argv[])
 	    {"data-dir", required_argument, NULL, 'D'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"open", required_argument, NULL, 'o'},
+	    {"cacert", required_argument, NULL, OPT_CACERT},
+	    {"insecure-http", no_argument, NULL, OPT_INSECURE_HTTP},
 	    {NULL, 0, NULL, 0},
 	};
 	struct ctx c = {0};
@@ -60,6 +63,12 @@ main(int argc, char *argv[])
 			break;
 		case 'o':
 			c.open_flag = optarg;
+			break;
+		case OPT_CACERT:
+			c.cacert_flag = optarg;
+			break;
+		case OPT_INSECURE_HTTP:
+			c.insecure_flag = true;
 			break;
 		default:
 			usage(stderr);

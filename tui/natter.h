@@ -38,6 +38,8 @@ struct ctx {
 	const char *data_flag; /* -D DIR */
 	bool verbose; /* -v */
 	const char *open_flag; /* --open CONV: the interface starts on it */
+	const char *cacert_flag; /* --cacert FILE */
+	bool insecure_flag; /* --insecure-http */
 	struct paths paths;
 	struct config cfg;
 	struct creds creds;
@@ -51,6 +53,8 @@ struct ctx {
 	bool flushed; /* the outbox was flushed this run */
 	int recent; /* sync --recent N: only the newest N of each conversation (0: all) */
 };
+/* The getopt values of the long options without a letter (main.c, cli.c). */
+enum { OPT_CACERT = 256, OPT_INSECURE_HTTP };
 
 /* session.c: the context of a run, shared by the commands and the interface. */
 struct launch_report;
@@ -61,7 +65,11 @@ int ctx_open(struct ctx *c, bool need_login, struct err *e);
 void ctx_free(struct ctx *c);
 /* Fails with a usage error when no server was picked. */
 int ctx_need_server(struct ctx *c, struct err *e);
-/* Applies the config's HTTP settings and -v to the open client. */
+/*
+ * Applies the config's HTTP settings, the CA bundle, the plain-http
+ * permission and -v to the open client; refuses plain http:// beyond
+ * loopback (http_check_transport) before anything is sent.
+ */
 int ctx_tune_http(struct ctx *c, struct err *e);
 /* Delivers what waits in the outbox, once per run, after the server answered. */
 void ctx_reached(struct ctx *c);
@@ -231,6 +239,8 @@ struct net {
 	struct net_member_req *mreq; /* a membership request waiting, under mu */
 	struct net_news news; /* under mu */
 	char *server, *user, *token, *history_path, *sync_path;
+	char *cacert; /* the CA bundle of ctx's client, or NULL */
+	bool insecure_http; /* ctx's client was allowed plain http */
 	bool verbose;
 };
 

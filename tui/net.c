@@ -113,6 +113,8 @@ open_client(struct net *n, struct client *cl, struct err *e)
 	cl->http.abort_flag = &n->abort;
 	cl->http.retries = NET_HTTP_RETRIES;
 	cl->http.verbose = false;
+	http_set_cacert(&cl->http, n->cacert);
+	cl->http.insecure_http = n->insecure_http;
 	return 0;
 }
 
@@ -449,6 +451,8 @@ net_start(struct net *n, const struct ctx *c, struct err *e)
 	pthread_mutex_init(&n->mu, NULL);
 	pthread_cond_init(&n->cv, NULL);
 	n->server = xstrdup(c->server);
+	n->cacert = c->cl.http.cacert ? xstrdup(c->cl.http.cacert) : NULL;
+	n->insecure_http = c->cl.http.insecure_http;
 	n->user = xstrdup(c->cred->user);
 	n->token = xstrdup(c->cred->token);
 	n->history_path = xstrdup(c->paths.history_db);
@@ -489,6 +493,7 @@ net_stop(struct net *n)
 		free(n->new_members[i]);
 	free(n->new_members);
 	free(n->server);
+	free(n->cacert);
 	free(n->user);
 	free(n->token);
 	free(n->history_path);

@@ -30,6 +30,8 @@ static const struct {
     {"notify.mention_unmutes", NOTIFIER},
     {"notify.open", NOTIFIER},
     {"notify.mark_read", NOTIFIER},
+    {"cacert", NEXT_START},
+    {"insecure-http", NEXT_START},
 };
 
 /* Applies one color.* or key.* value; 1 when key is neither. */

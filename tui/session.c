@@ -2,6 +2,7 @@
  * The context of one run of natter, shared by the commands and the
  * interface: paths, config, credentials, history.db and the client session.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,24 @@ ctx_setup(struct ctx *c, struct err *e)
 	return ret;
 }
 
+/* Applies --cacert / cacert and --insecure-http / insecure-http to h, then checks its URL. */
+static int
+tune_tls(struct ctx *c, struct http *h, struct err *e)
+{
+	static const char *const yesno[] = {"no", "yes", NULL};
+	int insecure = 0;
+	if (config_get_choice(&c->cfg, "insecure-http", yesno, 0, &insecure, e) < 0)
+		return -1;
+	h->insecure_http = c->insecure_flag || insecure == 1;
+	const char *ca = c->cacert_flag ? c->cacert_flag : config_get(&c->cfg, "cacert", NULL);
+	if (ca != NULL && access(ca, R_OK) < 0)
+		return err_set(e, ERR_USAGE, "cannot read the CA bundle %s (%s): %s", ca,
+		    c->cacert_flag ? "given by --cacert" : "named by cacert in the config",
+		    strerror(errno));
+	http_set_cacert(h, ca);
+	return http_check_transport(h, e);
+}
+
 /* Applies the config's HTTP settings and -v to a session. */
 int
 ctx_tune_http(struct ctx *c, struct err *e)
@@ -64,7 +83,7 @@ ctx_tune_http(struct ctx *c, struct err *e)
 	c->cl.http.retries = (int)retries;
 	c->cl.http.timeout_ms = timeout * 1000;
 	c->cl.http.verbose = c->verbose;
-	return 0;
+	return tune_tls(c, &c->cl.http, e);
 }
 
 /* Needs a server to talk to. */

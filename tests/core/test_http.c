@@ -255,6 +255,109 @@ client__call__failure_frees_partial_answer(void **state)
 	free(url);
 }
 
+/* Loopback: localhost, 127.0.0.0/8, ::1 and ::ffff:127.x; other names and addresses are not. */
+static void
+http__host_loopback__names_and_addresses(void **state)
+{
+	(void)state;
+	assert_true(http_host_loopback("localhost"));
+	assert_true(http_host_loopback("LocalHost."));
+	assert_true(http_host_loopback("127.0.0.1"));
+	assert_true(http_host_loopback("127.255.3.4"));
+	assert_true(http_host_loopback("::1"));
+	assert_true(http_host_loopback("[::1]"));
+	assert_true(http_host_loopback("[::ffff:127.0.0.1]"));
+	/* Names are not resolved: one that points at 127.0.0.1 today may not tomorrow. */
+	assert_false(http_host_loopback("localhost.example.org"));
+	assert_false(http_host_loopback("mylocalhost"));
+	assert_false(http_host_loopback("chat.example.org"));
+	assert_false(http_host_loopback("128.0.0.1"));
+	assert_false(http_host_loopback("10.0.0.1"));
+	assert_false(http_host_loopback("0.0.0.0"));
+	assert_false(http_host_loopback("::"));
+	assert_false(http_host_loopback("[::2]"));
+	assert_false(http_host_loopback("[::ffff:10.0.0.1]"));
+	assert_false(http_host_loopback("127.0.0.1.nip.io"));
+	assert_false(http_host_loopback("[::1"));
+	assert_false(http_host_loopback(""));
+	assert_false(http_host_loopback(NULL));
+}
+
+/* The host of a URL is the one connected to: not the user info, the port or the path. */
+static void
+http__url_loopback__the_host_connected_to(void **state)
+{
+	(void)state;
+	assert_true(http_url_loopback("http://127.0.0.1:8080"));
+	assert_true(http_url_loopback("http://localhost/base"));
+	assert_true(http_url_loopback("http://[::1]:9000"));
+	assert_true(http_url_loopback("http://chat.example.org@127.0.0.1:80"));
+	assert_false(http_url_loopback("http://127.0.0.1:80@chat.example.org/"));
+	assert_false(http_url_loopback("http://127.0.0.1.chat.example.org"));
+	assert_false(http_url_loopback("http://chat.example.org/127.0.0.1"));
+	assert_false(http_url_loopback("http://chat.example.org#@127.0.0.1"));
+	assert_false(http_url_loopback("http://chat.example.org?@127.0.0.1"));
+}
+
+/* Plain http:// beyond loopback is refused before a byte is sent, unless allowed. */
+static void
+http__check_transport__plain_http_beyond_loopback(void **state)
+{
+	(void)state;
+	struct http h;
+	struct err e = {0};
+	assert_int_equal(http_init(&h, "http://natter.invalid:8080", "natter", &e), 0);
+	struct http_response r;
+	assert_int_equal(http_request(&h, "POST", "/v1/login", "{}", 0, &r, &e), -1);
+	http_response_free(&r);
+	assert_int_equal(e.kind, ERR_USAGE);
+	assert_int_equal(err_exit_status(&e), 2);
+	assert_non_null(strstr(e.msg, "refusing plain http://"));
+	assert_non_null(strstr(e.msg, "--insecure-http"));
+	assert_int_equal(h.requests, 0);
+	assert_int_equal(h.bytes_sent, 0);
+	h.insecure_http = true;
+	assert_int_equal(http_check_transport(&h, &e), 0);
+	http_free(&h);
+	const char *fine[] = {
+	    "https://natter.invalid", "http://127.0.0.1:1", "http://localhost:1", "http://[::1]:1"};
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
+		assert_int_equal(http_init(&h, fine[i], "natter", &e), 0);
+		assert_int_equal(http_check_transport(&h, &e), 0);
+		http_free(&h);
+	}
+}
+
+/* https:// to a plain HTTP server says so (not "the answer was lost"), and is not retried. */
+static void
+http__request__https_to_plain_server_says_so(void **state)
+{
+	(void)state;
+	struct canned c = {.head = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"};
+	pthread_t t;
+	char *url = canned_start(&c, &t);
+	char *https = xasprintf("https%s", url + 4);
+	struct http h;
+	struct err e = {0};
+	assert_int_equal(http_init(&h, https, "natter", &e), 0);
+	h.retry_base_ms = 1;
+	struct http_response r;
+	assert_int_equal(
+	    http_request_flags(&h, "POST", "/v1/register", "{}", 0, HTTP_UNSAFE, &r, &e), -1);
+	http_response_free(&r);
+	assert_int_equal(e.kind, ERR_TLS);
+	assert_int_equal(err_exit_status(&e), 1);
+	assert_non_null(strstr(e.msg, "does not speak TLS (https)"));
+	assert_non_null(strstr(e.msg, "check the URL"));
+	assert_non_null(strstr(e.msg, https));
+	assert_null(strstr(e.msg, "may have been done"));
+	assert_int_equal(h.requests, 1);
+	http_free(&h);
+	canned_stop(&c, t);
+	free(https);
+	free(url);
+}
+
 /* Statuses and error codes map to kinds and words a user understands. */
 static void
 client__map_error__kinds_and_words(void **state)
@@ -318,6 +421,10 @@ main(void)
 	    cmocka_unit_test(http__request__cut_answer_broke_off),
 	    cmocka_unit_test(client__call__failure_frees_partial_answer),
 	    cmocka_unit_test(client__map_error__kinds_and_words),
+	    cmocka_unit_test(http__host_loopback__names_and_addresses),
+	    cmocka_unit_test(http__url_loopback__the_host_connected_to),
+	    cmocka_unit_test(http__check_transport__plain_http_beyond_loopback),
+	    cmocka_unit_test(http__request__https_to_plain_server_says_so),
 	};
 	/* The canned server writes to clients that may have hung up, as natter's programs do. */
 	signal(SIGPIPE, SIG_IGN);

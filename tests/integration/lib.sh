@@ -82,7 +82,7 @@ start_server() {
 	T_PIDS+=("$SERVER_PID")
 	local i
 	for i in $(seq 1 200); do
-		SERVER_URL=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$log" | head -1)
+		SERVER_URL=$(sed -n 's/^listening on \(https\{0,1\}:[^ ]*\)$/\1/p' "$log" | head -1)
 		[ -n "$SERVER_URL" ] && return 0
 		kill -0 "$SERVER_PID" 2>/dev/null || break
 		sleep 0.05
