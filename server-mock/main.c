@@ -32,7 +32,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: natter-server-mock [-h] [--version] [-l addr] [-p port] [-d file] [--demo]\n"
+	    "usage: natter-server-mock [-h] [--version] [-l addr] [-p port] [-d file|url] "
+	    "[--demo]\n"
 	    "                          [--faults spec] [--event-retention n] [--max-poll s]\n"
 	    "                          [--rate-limit n] [--max-connections n]\n"
 	    "                          [--max-connections-per-ip n] [--idle-timeout s]\n"
@@ -308,6 +309,13 @@ main(int argc, char *argv[])
 	struct store *store;
 	if (store_open(&store, c.dbpath, c.event_retention, &e) < 0) {
 		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
+		freeaddrinfo(ai);
+		return 1;
+	}
+	/* Before "listening on": a send through another process from then on wakes us. */
+	if (store_listen(store, events_wake_remote, &e) < 0) {
+		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
+		store_close(store);
 		freeaddrinfo(ai);
 		return 1;
 	}

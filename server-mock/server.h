@@ -159,6 +159,9 @@ void events_mark(struct req *q);
 /* Suspends q; false when q is a long-poll woken since events_mark (read again). */
 bool events_suspend(struct req *q);
 void events_wake_users(const int64_t *uids, size_t n);
+void events_wake_all(void);
+/* Wake-ups of other server processes (a store_wake_fn for store_listen). */
+void events_wake_remote(const int64_t *uids, size_t n, bool all);
 /* Resumes every request whose deadline or release time passed; ms to the next (INT64_MAX: none). */
 int64_t events_tick(int64_t now);
 /* Resumes everything (shutdown); returns how many were suspended. */

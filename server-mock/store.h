@@ -10,8 +10,8 @@
  *    operations, in which transaction), the same for every backend;
  *  - a backend: a `struct store_ops` table of small operations on one
  *    database. store-sqlite*.c is the one backend today (a file named by -d,
- *    or memory); store_open picks the backend from what -d names, so a
- *    PostgreSQL backend ("-d postgresql://...") is one more table.
+ *    or memory) and store-pg*.c the other ("-d postgresql://..."); store_open
+ *    picks the backend from what -d names.
  *
  * Every function returns 0 on success or -1 with e filled, unless its
  * comment says more (1 for "not found" or "taken"). Ids called `uid`,
@@ -145,6 +145,12 @@ struct store_change {
 };
 
 struct store;
+
+/*
+ * A wake-up from another server process: these users have news, or (all)
+ * everyone may have, when the list was too long to tell.
+ */
+typedef void (*store_wake_fn)(const int64_t *uids, size_t n, bool all);
 
 /*
  * A backend. Every operation works inside the caller's transaction when one
@@ -377,6 +383,13 @@ struct store_ops {
 	int (*invites_from)(struct store *s, int64_t uid, int64_t inviter, int64_t **convs,
 	    size_t *n, struct err *e);
 
+	/*
+	 * Delivers the wake-ups of other server processes on this database to
+	 * fn, from a thread of the backend, until the last connection closes.
+	 * NULL in a backend that one process owns (SQLite).
+	 */
+	int (*listen)(struct store *s, store_wake_fn fn, struct err *e);
+
 	/* Server settings (the demo's ids): 0 found (allocated), 1 absent, -1. */
 	int (*meta_get)(struct store *s, const char *key, char **value, struct err *e);
 	int (*meta_set)(struct store *s, const char *key, const char *value, struct err *e);
@@ -389,6 +402,8 @@ struct store {
 
 /* store-sqlite.c: the SQLite backend (a file path, or memory). */
 extern const struct store_ops store_sqlite_ops;
+/* store-pg.c: the PostgreSQL backend (postgresql:// or postgres://), when built with libpq. */
+extern const struct store_ops store_pg_ops;
 
 /* store.c: opening by what -d names, settings */
 /* path NULL: memory; "scheme://...": the backend of that scheme; else a SQLite file. */
@@ -396,6 +411,8 @@ int store_open(struct store **sp, const char *path, int retention, struct err *e
 void store_close(struct store *s);
 /* Another connection to primary's database, for another thread (store_ops.open_more). */
 int store_open_more(struct store *primary, struct store **sp, struct err *e);
+/* Wake-ups from other processes go to fn (nothing to do for a one-process backend). */
+int store_listen(struct store *s, store_wake_fn fn, struct err *e);
 /* A server setting kept in the store (demo ids): 0 found (allocated), 1 absent. */
 int store_meta_get(struct store *s, const char *key, char **value, struct err *e);
 int store_meta_set(struct store *s, const char *key, const char *value, struct err *e);
