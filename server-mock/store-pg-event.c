@@ -126,7 +126,8 @@ pg_cursor(struct store *base)
 	if (pg_one_int(s, P_CURSOR, NULL, &v, &e) != 0)
 		return atomic_load(&s->sh->cursor);
 	uint64_t seen = atomic_load(&s->sh->cursor);
-	while ((uint64_t)v > seen && !atomic_compare_exchange_weak(&s->sh->cursor, &seen, (uint64_t)v))
+	while (
+	    (uint64_t)v > seen && !atomic_compare_exchange_weak(&s->sh->cursor, &seen, (uint64_t)v))
 		;
 	return (uint64_t)v;
 }

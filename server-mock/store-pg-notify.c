@@ -71,8 +71,8 @@ listener(const char *target, struct err *e)
 	bool good = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
 	if (!good) {
-		err_set(e, ERR_DB, "PostgreSQL: LISTEN: %.*s", (int)strcspn(PQerrorMessage(c), "\n"),
-		    PQerrorMessage(c));
+		err_set(e, ERR_DB, "PostgreSQL: LISTEN: %.*s",
+		    (int)strcspn(PQerrorMessage(c), "\n"), PQerrorMessage(c));
 		PQfinish(c);
 		return NULL;
 	}
@@ -120,7 +120,8 @@ listen_main(void *arg)
 			break;
 		if (!PQconsumeInput(c)) {
 			fprintf(stderr,
-			    "natter-server-mock: PostgreSQL: the listening connection was lost: %.*s\n",
+			    "natter-server-mock: PostgreSQL: the listening connection was lost: "
+			    "%.*s\n",
 			    (int)strcspn(PQerrorMessage(c), "\n"), PQerrorMessage(c));
 			PQfinish(c);
 			c = NULL;
@@ -168,7 +169,8 @@ pg_listen(struct store *base, store_wake_fn fn, struct err *e)
 		close(sh->stop[0]);
 		close(sh->stop[1]);
 		sh->stop[0] = sh->stop[1] = -1;
-		return err_set(e, ERR_SYSTEM, "cannot start the listening thread: %s", strerror(rc));
+		return err_set(
+		    e, ERR_SYSTEM, "cannot start the listening thread: %s", strerror(rc));
 	}
 	sh->listening = true;
 	return 0;

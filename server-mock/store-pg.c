@@ -134,11 +134,10 @@ static const char *const sql[P_COUNT] = {
 		      " WHERE uid = $1 AND cursor > $2 ORDER BY cursor LIMIT $3",
     [P_CHANGES_INBOX] = "SELECT conv, max(cursor), bool_or(type = $3) FROM inbox"
 			" WHERE uid = $1 AND cursor > $2 GROUP BY conv ORDER BY 2",
-    [P_CHANGES_LOG] =
-	"SELECT conv, c, EXISTS(SELECT 1 FROM events e WHERE e.conv = x.conv"
-	" AND e.cursor > $2 AND e.type = $3) FROM (SELECT m.conv AS conv,"
-	" (SELECT max(e.cursor) FROM events e WHERE e.conv = m.conv) AS c"
-	" FROM members m WHERE m.uid = $1 AND m.state < 2) x WHERE c > $2 ORDER BY c",
+    [P_CHANGES_LOG] = "SELECT conv, c, EXISTS(SELECT 1 FROM events e WHERE e.conv = x.conv"
+		      " AND e.cursor > $2 AND e.type = $3) FROM (SELECT m.conv AS conv,"
+		      " (SELECT max(e.cursor) FROM events e WHERE e.conv = m.conv) AS c"
+		      " FROM members m WHERE m.uid = $1 AND m.state < 2) x WHERE c > $2 ORDER BY c",
     [P_CONT_PUT] = "INSERT INTO sync_continuations(id, uid, created, used, have, scope)"
 		   " VALUES ($1, $2, $3, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET used = $3",
     [P_CONT_GET] = "SELECT uid, used, have, scope FROM sync_continuations WHERE id = $1",
@@ -340,7 +339,9 @@ migrate(PGconn *c, struct err *e)
 {
 	if (command(c, "BEGIN", e) < 0)
 		return -1;
-	if (command(c, "SELECT pg_advisory_xact_lock(7418003)", e) < 0 ||
+	/* LOCAL: no NOTICE that natter_schema exists, for this transaction only. */
+	if (command(c, "SET LOCAL client_min_messages TO warning", e) < 0 ||
+	    command(c, "SELECT pg_advisory_xact_lock(7418003)", e) < 0 ||
 	    command(c,
 		"CREATE TABLE IF NOT EXISTS natter_schema(version integer PRIMARY KEY,"
 		" applied bigint NOT NULL)",
@@ -356,7 +357,8 @@ migrate(PGconn *c, struct err *e)
 	PQclear(r);
 	if (have > (long)nitems(migrations)) {
 		err_set(e, ERR_DB,
-		    "PostgreSQL: the database's schema (version %ld) is newer than this server's (%zu)",
+		    "PostgreSQL: the database's schema (version %ld) is newer than this server's "
+		    "(%zu)",
 		    have, nitems(migrations));
 		goto fail;
 	}
@@ -367,8 +369,8 @@ migrate(PGconn *c, struct err *e)
 		snprintf(num, sizeof(num), "%zu", i + 1);
 		snprintf(at, sizeof(at), "%lld", (long long)now_ms());
 		const char *v[] = {num, at};
-		r = PQexecParams(c, "INSERT INTO natter_schema(version, applied) VALUES ($1, $2)", 2,
-		    NULL, v, NULL, NULL, 0);
+		r = PQexecParams(c, "INSERT INTO natter_schema(version, applied) VALUES ($1, $2)",
+		    2, NULL, v, NULL, NULL, 0);
 		bool good = PQresultStatus(r) == PGRES_COMMAND_OK;
 		PQclear(r);
 		if (!good) {
