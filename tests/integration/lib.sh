@@ -69,6 +69,12 @@ done_testing() {
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 
+# skip NAME REASON: records a test that does not apply to this run.
+skip() { T_N=$((T_N + 1)); echo "ok $T_N - $1 # SKIP $2"; }
+
+# on_pg: true when the servers keep their data in PostgreSQL (NATTER_TEST_PG=1).
+on_pg() { [ "${NATTER_TEST_PG:-}" = 1 ]; }
+
 # start_server [ARGS...]: starts natter-server-mock on a free port and sets
 # SERVER_URL and SERVER_PID; its stdout/stderr go to $T_TMP/server.N.log.
 #
