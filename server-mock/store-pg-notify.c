@@ -118,7 +118,7 @@ listen_main(void *arg)
 		}
 		if (f[1].revents != 0)
 			break;
-		if (!PQconsumeInput(c)) {
+		if (!PQconsumeInput(c) || PQstatus(c) != CONNECTION_OK) {
 			fprintf(stderr,
 			    "natter-server-mock: PostgreSQL: the listening connection was lost: "
 			    "%.*s\n",

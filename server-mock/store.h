@@ -189,7 +189,8 @@ struct store_ops {
 	/*
 	 * A write transaction: everything between begin and commit is atomic
 	 * and isolated from other writers (SQLite: BEGIN IMMEDIATE; PostgreSQL:
-	 * SERIALIZABLE or row locks on members). rollback never fails. Not nested.
+	 * the lock of one counters row, taken by every process's writers, see
+	 * store-pg.c). rollback never fails. Not nested.
 	 */
 	int (*begin)(struct store *s, struct err *e);
 	int (*commit)(struct store *s, struct err *e);
