@@ -37,7 +37,10 @@ usage(FILE *f)
 	    "                          [--faults spec] [--event-retention n] [--max-poll s]\n"
 	    "                          [--rate-limit n] [--max-connections n]\n"
 	    "                          [--max-connections-per-ip n] [--idle-timeout s]\n"
-	    "                          [--protocol 1.0] [--threads n]\n");
+	    "                          [--protocol 1.0] [--threads n]\n"
+	    "                          [--login-throttle off|free[:cap]] [--token-lifetime s]\n"
+	    "                          [--max-tokens n] [--registration open|closed|invite]\n"
+	    "       natter-server-mock admin [-d file] verb [name]\n");
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
@@ -85,6 +88,36 @@ parse_env(struct config *c)
 	return -1;
 }
 
+/* --login-throttle off, FREE or FREE:CAP; -1 (said why) when malformed. */
+static int
+throttle_flag(const char *arg, struct config *c)
+{
+	if (strcmp(arg, "off") == 0) {
+		c->login_free = 0;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	long f = strtol(arg, &end, 10);
+	long cap = c->login_cap;
+	if (errno == 0 && end != arg && *end == ':') {
+		const char *p = end + 1;
+		cap = strtol(p, &end, 10);
+		if (end == p)
+			cap = -1;
+	}
+	if (errno != 0 || end == arg || *end != '\0' || f < 1 || f > 1000 || cap < 1 ||
+	    cap > 86400) {
+		fprintf(stderr,
+		    "natter-server-mock: --login-throttle is off, or FREE[:CAP] with "
+		    "FREE from 1 to 1000 attempts and CAP from 1 to 86400 seconds\n");
+		return -1;
+	}
+	c->login_free = (int)f;
+	c->login_cap = (int)cap;
+	return 0;
+}
+
 /* Parses flags into c: -1 to go on, else the exit status (help, version, usage). */
 static int
 parse_flags(int argc, char *argv[], struct config *c)
@@ -100,6 +133,10 @@ parse_flags(int argc, char *argv[], struct config *c)
 		OPT_IDLE,
 		OPT_PROTOCOL,
 		OPT_THREADS,
+		OPT_THROTTLE,
+		OPT_TOKEN_LIFE,
+		OPT_MAX_TOKENS,
+		OPT_REGISTRATION,
 	};
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
@@ -114,6 +151,10 @@ parse_flags(int argc, char *argv[], struct config *c)
 	    {"idle-timeout", required_argument, NULL, OPT_IDLE},
 	    {"protocol", required_argument, NULL, OPT_PROTOCOL},
 	    {"threads", required_argument, NULL, OPT_THREADS},
+	    {"login-throttle", required_argument, NULL, OPT_THROTTLE},
+	    {"token-lifetime", required_argument, NULL, OPT_TOKEN_LIFE},
+	    {"max-tokens", required_argument, NULL, OPT_MAX_TOKENS},
+	    {"registration", required_argument, NULL, OPT_REGISTRATION},
 	    {NULL, 0, NULL, 0},
 	};
 	struct err e = {0};
@@ -176,6 +217,32 @@ parse_flags(int argc, char *argv[], struct config *c)
 			break;
 		case OPT_THREADS:
 			c->threads = (unsigned)number("--threads", optarg, 1, 64);
+			break;
+		case OPT_THROTTLE:
+			if (throttle_flag(optarg, c) < 0)
+				return 2;
+			break;
+		case OPT_TOKEN_LIFE:
+			c->token_idle_ms =
+			    (int64_t)number("--token-lifetime", optarg, 1, 10L * 366 * 86400) *
+			    1000;
+			break;
+		case OPT_MAX_TOKENS:
+			c->max_tokens = (int)number("--max-tokens", optarg, 1, 100000);
+			break;
+		case OPT_REGISTRATION:
+			if (strcmp(optarg, "open") == 0)
+				c->registration = REG_OPEN;
+			else if (strcmp(optarg, "closed") == 0)
+				c->registration = REG_CLOSED;
+			else if (strcmp(optarg, "invite") == 0)
+				c->registration = REG_INVITE;
+			else {
+				fprintf(stderr,
+				    "natter-server-mock: --registration is open, closed "
+				    "or invite\n");
+				return 2;
+			}
 			break;
 		default:
 			usage(stderr);
@@ -290,7 +357,13 @@ main(int argc, char *argv[])
 	    .mhd_backend = MHD_USE_AUTO,
 	    .demo_interval_ms = 5000,
 	    .threads = default_threads(),
+	    .login_free = 5,
+	    .login_cap = 300,
+	    .token_idle_ms = (int64_t)30 * 86400 * 1000,
+	    .max_tokens = 20,
 	};
+	if (argc > 1 && strcmp(argv[1], "admin") == 0)
+		return admin_main(argc - 1, argv + 1);
 	int st = parse_flags(argc, argv, &c);
 	if (st >= 0)
 		return st;
@@ -321,8 +394,10 @@ main(int argc, char *argv[])
 	}
 	routes_init(store, &c);
 	ratelimit_init(c.rate, c.rate_burst);
+	throttle_init(c.login_free, c.login_cap);
 	demo_init(c.demo_interval_ms);
-	if (c.demo && demo_seed(store, &e) < 0) {
+	if ((c.demo && demo_seed(store, &e) < 0) ||
+	    store_fill_skeletons(store, rules_skeleton, &e) < 0) {
 		fprintf(stderr, "natter-server-mock: demo: %s\n", e.msg);
 		store_close(store);
 		freeaddrinfo(ai);

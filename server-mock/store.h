@@ -223,6 +223,32 @@ struct store_ops {
 	/* Forgets a token hash (absent is not an error). */
 	int (*token_revoke)(struct store *s, const unsigned char hash[32], struct err *e);
 
+	/* Accounts (docs/protocol.md, "Accounts"). */
+	/*
+	 * token_user with more: *used the token's last use (ms), *disabled
+	 * the user's state. 0, 1 unknown or revoked, -1; constant-time compare.
+	 */
+	int (*token_get)(struct store *s, const unsigned char hash[32], int64_t *uid, char **name,
+	    int64_t *used, bool *disabled, struct err *e);
+	/* Sets a token's last use to now (ms); absent is not an error. */
+	int (*token_touch)(
+	    struct store *s, const unsigned char hash[32], int64_t now, struct err *e);
+	/* Revokes every token of uid except keep (NULL: all); *n (may be NULL) how many went. */
+	int (*token_revoke_user)(
+	    struct store *s, int64_t uid, const unsigned char *keep, int64_t *n, struct err *e);
+	/* Revokes uid's tokens beyond the `keep` most recently used (ties: newer kept). */
+	int (*token_trim)(struct store *s, int64_t uid, int keep, struct err *e);
+	/* A user whose name has skeleton skel: 0 (*name allocated, the oldest), 1 none, -1. Indexed. */
+	int (*user_by_skeleton)(struct store *s, const char *skel, char **name, struct err *e);
+	/* Sets uid's name skeleton. */
+	int (*user_set_skeleton)(struct store *s, int64_t uid, const char *skel, struct err *e);
+	/* Users with no skeleton yet (made before it existed): ids and names (allocated). */
+	int (*users_unskeletoned)(
+	    struct store *s, int64_t **uids, char ***names, size_t *n, struct err *e);
+	/* Whether uid's account is disabled. */
+	int (*user_disabled)(struct store *s, int64_t uid, bool *disabled, struct err *e);
+	int (*user_set_disabled)(struct store *s, int64_t uid, bool disabled, struct err *e);
+
 	/* Conversations. */
 	/* Inserts a conversation: 0 (*conv set), 1 the public id is taken, -1. */
 	int (*conv_insert)(
@@ -432,6 +458,38 @@ int store_token_add(struct store *s, int64_t uid, const unsigned char hash[32], 
 int store_token_user(
     struct store *s, const unsigned char hash[32], int64_t *uid, char **name, struct err *e);
 int store_token_revoke(struct store *s, const unsigned char hash[32], struct err *e);
+
+/* store-account.c: registration rules, token lifetime, disabled accounts, invitations */
+/* Answers of store_register beside 0 and -1. */
+enum { REGISTER_TAKEN = 1, REGISTER_LOOKALIKE = 2, REGISTER_BAD_INVITE = 3 };
+/*
+ * Creates a user with its name skeleton, in one transaction: REGISTER_TAKEN,
+ * REGISTER_LOOKALIKE (*clash allocated: the existing name), or with invite
+ * (not NULL) REGISTER_BAD_INVITE when that code is unknown or used (it is
+ * used up by the creation).
+ */
+int store_register(struct store *s, const char *name, const char *skel, const char *pwhash,
+    const char *invite, int64_t *uid, char **clash, struct err *e);
+/* Gives the users made before skeletons theirs (skel computes one, allocated). */
+int store_fill_skeletons(struct store *s, char *(*skel)(const char *name), struct err *e);
+/* What a token is worth (store_token_check). */
+enum token_state { TOKEN_OK = 0, TOKEN_UNKNOWN, TOKEN_EXPIRED, TOKEN_DISABLED };
+/*
+ * The user of a token: *state TOKEN_OK (its life renewed: used now), or
+ * why not; an expired token (unused for idle_ms) is revoked.
+ */
+int store_token_check(struct store *s, const unsigned char hash[32], int64_t idle_ms, int64_t *uid,
+    char **name, enum token_state *state, struct err *e);
+/* Records a new token of uid and keeps only the max most recently used. */
+int store_token_issue(
+    struct store *s, int64_t uid, const unsigned char hash[32], int max, struct err *e);
+/* Revokes every token of uid but keep (NULL: all); *n (may be NULL) how many. */
+int store_token_revoke_user(
+    struct store *s, int64_t uid, const unsigned char *keep, int64_t *n, struct err *e);
+int store_user_disabled(struct store *s, int64_t uid, bool *disabled, struct err *e);
+int store_user_set_disabled(struct store *s, int64_t uid, bool disabled, struct err *e);
+/* Records a new invitation code (its hash: the code is not kept). */
+int store_invite_add(struct store *s, const char *code, struct err *e);
 
 /* store-conv.c: conversations */
 /*
