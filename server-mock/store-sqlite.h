@@ -66,6 +66,15 @@ enum q {
 	Q_INVITES_FROM,
 	Q_READ_BEGIN,
 	Q_READ_END,
+	Q_TOKEN_GET,
+	Q_TOKEN_TOUCH,
+	Q_TOKEN_REVOKE_USER,
+	Q_TOKEN_TRIM,
+	Q_USER_BY_SKEL,
+	Q_USER_SET_SKEL,
+	Q_USER_UNSKEL,
+	Q_USER_DISABLED,
+	Q_USER_SET_DISABLED,
 	Q_COUNT,
 };
 
@@ -112,6 +121,19 @@ int sq_token_add(struct store *s, int64_t uid, const unsigned char hash[32], str
 int sq_token_user(
     struct store *s, const unsigned char hash[32], int64_t *uid, char **name, struct err *e);
 int sq_token_revoke(struct store *s, const unsigned char hash[32], struct err *e);
+
+/* store-sqlite-account.c */
+int sq_token_get(struct store *s, const unsigned char hash[32], int64_t *uid, char **name,
+    int64_t *used, bool *disabled, struct err *e);
+int sq_token_touch(struct store *s, const unsigned char hash[32], int64_t now, struct err *e);
+int sq_token_revoke_user(
+    struct store *s, int64_t uid, const unsigned char *keep, int64_t *n, struct err *e);
+int sq_token_trim(struct store *s, int64_t uid, int keep, struct err *e);
+int sq_user_by_skeleton(struct store *s, const char *skel, char **name, struct err *e);
+int sq_user_set_skeleton(struct store *s, int64_t uid, const char *skel, struct err *e);
+int sq_users_unskeletoned(struct store *s, int64_t **uids, char ***names, size_t *n, struct err *e);
+int sq_user_disabled(struct store *s, int64_t uid, bool *disabled, struct err *e);
+int sq_user_set_disabled(struct store *s, int64_t uid, bool disabled, struct err *e);
 
 /* store-sqlite-conv.c */
 int sq_conv_insert(

@@ -14,7 +14,8 @@ database = $T_TMP/conf.db
 max-poll = 1
   rate-limit = 1000
 CONF
-start_server --config "$T_TMP/server.conf" || exit 1
+# T_SQLITE: the database is the file the config names, on any test backend.
+T_SQLITE=1 start_server --config "$T_TMP/server.conf" || exit 1
 A=$(new_user alice)
 [ -f "$T_TMP/conf.db" ]; ok $? "database from the file is used"
 s=$(date +%s%N)
@@ -25,7 +26,7 @@ ms=$((($(date +%s%N) - s) / 1000000))
 stop_server
 
 # The command line wins over the file (-p 0 of start_server too).
-start_server -c "$T_TMP/server.conf" --max-poll 3 || exit 1
+T_SQLITE=1 start_server -c "$T_TMP/server.conf" --max-poll 3 || exit 1
 call GET "/v1/events?after=0&timeout=30" "" "$A"
 s=$(date +%s%N)
 call GET "/v1/events?after=$(jx "$OUT" '$d->{cursor}')&timeout=30" "" "$A"
