@@ -71,6 +71,17 @@ static const char *const migrations[] = {
     "CREATE TABLE meta(key text COLLATE \"C\" PRIMARY KEY, value text NOT NULL);"
     "CREATE TABLE counters(id integer PRIMARY KEY CHECK (id = 1), cursor bigint NOT NULL);"
     "INSERT INTO counters(id, cursor) VALUES (1, 0);",
+    /*
+     * 2: accounts: a token's last use (tokens of before start their life
+     * now), a name's look-alike skeleton (filled at start for older users;
+     * not unique: older clashes stay), disabled accounts.
+     */
+    "ALTER TABLE tokens ADD COLUMN used bigint NOT NULL DEFAULT 0;"
+    "UPDATE tokens SET used = (extract(epoch FROM now()) * 1000)::bigint;"
+    "CREATE INDEX tokens_uid ON tokens(uid, used);"
+    "ALTER TABLE users ADD COLUMN skeleton text COLLATE \"C\";"
+    "CREATE INDEX users_skeleton ON users(skeleton);"
+    "ALTER TABLE users ADD COLUMN disabled boolean NOT NULL DEFAULT false;",
 };
 
 static const char *const sql[P_COUNT] = {
@@ -80,7 +91,7 @@ static const char *const sql[P_COUNT] = {
     [P_USER_FIND] = "SELECT id, pwhash FROM users WHERE name = $1",
     [P_USER_SETPW] = "UPDATE users SET pwhash = $2 WHERE id = $1",
     [P_USER_DROPPED] = "SELECT dropped FROM users WHERE id = $1",
-    [P_TOKEN_INSERT] = "INSERT INTO tokens(hash, uid, created) VALUES ($1, $2, $3)",
+    [P_TOKEN_INSERT] = "INSERT INTO tokens(hash, uid, created, used) VALUES ($1, $2, $3, $3)",
     [P_TOKEN_USER] = "SELECT encode(t.hash, 'hex'), u.id, u.name FROM tokens t"
 		     " JOIN users u ON u.id = t.uid WHERE t.hash = $1",
     [P_TOKEN_DELETE] = "DELETE FROM tokens WHERE hash = $1",
@@ -169,6 +180,18 @@ static const char *const sql[P_COUNT] = {
     [P_BLOCK_LIST] = "SELECT u.name FROM blocks b JOIN users u ON u.id = b.blocked"
 		     " WHERE b.uid = $1 ORDER BY u.name",
     [P_INVITES_FROM] = "SELECT conv FROM members WHERE uid = $1 AND state = 1 AND inviter = $2",
+    [P_TOKEN_GET] = "SELECT encode(t.hash, 'hex'), u.id, u.name, t.used, u.disabled FROM tokens t"
+		    " JOIN users u ON u.id = t.uid WHERE t.hash = $1",
+    [P_TOKEN_TOUCH] = "UPDATE tokens SET used = $2 WHERE hash = $1",
+    [P_TOKEN_REVOKE_USER] = "DELETE FROM tokens WHERE uid = $1"
+			    " AND ($2::bytea IS NULL OR hash <> $2::bytea)",
+    [P_TOKEN_TRIM] = "DELETE FROM tokens WHERE uid = $1 AND hash NOT IN (SELECT hash FROM tokens"
+		     " WHERE uid = $1 ORDER BY used DESC, created DESC LIMIT $2)",
+    [P_USER_BY_SKEL] = "SELECT name FROM users WHERE skeleton = $1 ORDER BY id LIMIT 1",
+    [P_USER_SET_SKEL] = "UPDATE users SET skeleton = $2 WHERE id = $1",
+    [P_USER_UNSKEL] = "SELECT id, name FROM users WHERE skeleton IS NULL ORDER BY id",
+    [P_USER_DISABLED] = "SELECT disabled::integer FROM users WHERE id = $1",
+    [P_USER_SET_DISABLED] = "UPDATE users SET disabled = $2 WHERE id = $1",
 };
 
 /* The PostgreSQL state of a store opened by this backend. */
@@ -581,6 +604,15 @@ const struct store_ops store_pg_ops = {
     .token_add = pg_token_add,
     .token_user = pg_token_user,
     .token_revoke = pg_token_revoke,
+    .token_get = pg_token_get,
+    .token_touch = pg_token_touch,
+    .token_revoke_user = pg_token_revoke_user,
+    .token_trim = pg_token_trim,
+    .user_by_skeleton = pg_user_by_skeleton,
+    .user_set_skeleton = pg_user_set_skeleton,
+    .users_unskeletoned = pg_users_unskeletoned,
+    .user_disabled = pg_user_disabled,
+    .user_set_disabled = pg_user_set_disabled,
     .conv_insert = pg_conv_insert,
     .member_add = pg_member_add,
     .conv_member = pg_conv_member,

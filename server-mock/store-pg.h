@@ -65,6 +65,15 @@ enum pq {
 	P_BLOCK_DEL,
 	P_BLOCK_LIST,
 	P_INVITES_FROM,
+	P_TOKEN_GET,
+	P_TOKEN_TOUCH,
+	P_TOKEN_REVOKE_USER,
+	P_TOKEN_TRIM,
+	P_USER_BY_SKEL,
+	P_USER_SET_SKEL,
+	P_USER_UNSKEL,
+	P_USER_DISABLED,
+	P_USER_SET_DISABLED,
 	P_COUNT,
 };
 
@@ -144,6 +153,19 @@ int pg_token_add(struct store *s, int64_t uid, const unsigned char hash[32], str
 int pg_token_user(
     struct store *s, const unsigned char hash[32], int64_t *uid, char **name, struct err *e);
 int pg_token_revoke(struct store *s, const unsigned char hash[32], struct err *e);
+
+/* store-pg-account.c */
+int pg_token_get(struct store *s, const unsigned char hash[32], int64_t *uid, char **name,
+    int64_t *used, bool *disabled, struct err *e);
+int pg_token_touch(struct store *s, const unsigned char hash[32], int64_t now, struct err *e);
+int pg_token_revoke_user(
+    struct store *s, int64_t uid, const unsigned char *keep, int64_t *n, struct err *e);
+int pg_token_trim(struct store *s, int64_t uid, int keep, struct err *e);
+int pg_user_by_skeleton(struct store *s, const char *skel, char **name, struct err *e);
+int pg_user_set_skeleton(struct store *s, int64_t uid, const char *skel, struct err *e);
+int pg_users_unskeletoned(struct store *s, int64_t **uids, char ***names, size_t *n, struct err *e);
+int pg_user_disabled(struct store *s, int64_t uid, bool *disabled, struct err *e);
+int pg_user_set_disabled(struct store *s, int64_t uid, bool disabled, struct err *e);
 
 /* store-pg-conv.c */
 int pg_conv_insert(

@@ -113,28 +113,42 @@ start_server() {
 # t_pg_args ARGS...: sets start_server's args with -d FILE (or no -d) made a
 # PostgreSQL database.
 t_pg_args() {
-	if [ -z "${PG_HOST:-}" ]; then
-		. "$(dirname "${BASH_SOURCE[0]}")/pg_lib.sh"
-		pg_start
-	fi
 	args=()
 	local has_d=0
 	while [ $# -gt 0 ]; do
 		if [ "$1" = -d ] && [ $# -ge 2 ]; then
 			has_d=1
-			case $2 in
-			*://*) args+=(-d "$2") ;;
-			*)
-				[ -n "${T_PG_FILES[$2]:-}" ] || T_PG_FILES[$2]=$(pg_url)
-				args+=(-d "${T_PG_FILES[$2]}") ;;
-			esac
+			t_target "$2"
+			args+=(-d "$T_TARGET")
 			shift 2
 			continue
 		fi
 		args+=("$1")
 		shift
 	done
-	[ $has_d = 1 ] || args+=(-d "$(pg_url)")
+	if [ $has_d = 0 ]; then
+		t_target ""
+		args+=(-d "$T_TARGET")
+	fi
+}
+
+# t_target FILE: sets T_TARGET to what -d FILE means in this run: FILE, or
+# with NATTER_TEST_PG=1 the PostgreSQL database of that name (FILE "": a new
+# one). For commands other than start_server that take -d (admin).
+t_target() {
+	T_TARGET=$1
+	[ "${NATTER_TEST_PG:-}" = 1 ] || return 0
+	case $1 in *://*) return 0 ;; esac
+	if [ -z "${PG_HOST:-}" ]; then
+		. "$(dirname "${BASH_SOURCE[0]}")/pg_lib.sh"
+		pg_start
+	fi
+	if [ -z "$1" ]; then
+		T_TARGET=$(pg_url)
+		return 0
+	fi
+	[ -n "${T_PG_FILES[$1]:-}" ] || T_PG_FILES[$1]=$(pg_url)
+	T_TARGET=${T_PG_FILES[$1]}
 }
 
 # stop_server: SIGTERM the last server and wait for it.

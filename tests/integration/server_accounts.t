@@ -168,7 +168,13 @@ is "$HTTP_STATUS $(jx "$OUT" '$d->{error}')" "401 unauthorized" "then it is gone
 stop_server
 
 # Users from before skeletons keep clashing names; new look-alikes are refused.
-sqlite3 "$T_TMP/acc.db" "INSERT INTO users(name, pwhash, created) SELECT 'j0', pwhash, 0 FROM users WHERE name = 'jo'"
+OLDER="INSERT INTO users(name, pwhash, created) SELECT 'j0', pwhash, 0 FROM users WHERE name = 'jo'"
+if on_pg; then
+	t_target "$T_TMP/acc.db"
+	"$PG_BIN/psql" -q "$T_TARGET" -c "$OLDER"
+else
+	sqlite3 "$T_TMP/acc.db" "$OLDER"
+fi
 start_server --max-tokens 3 -d "$T_TMP/acc.db" || exit 1
 login j0 password-jo; is "$HTTP_STATUS" 200 "an older user whose name clashes (j0 next to jo) stays"
 call POST /v1/register '{"user":"jo.","password":"password-jo."}'

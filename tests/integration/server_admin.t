@@ -4,7 +4,8 @@
 # registration modes of --registration.
 . "$(dirname "$0")/server_lib.sh"
 
-DB=$T_TMP/admin.db
+t_target "$T_TMP/admin.db"
+DB=$T_TARGET
 admin() { "$SERVER" admin -d "$DB" "$@"; }
 
 # Usage errors.

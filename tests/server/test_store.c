@@ -313,8 +313,8 @@ server__store__send_idempotent_and_conv_members(void **state)
 	assert_int_equal(list[0].members[1].last_seq, 1);
 	store_convs_free(list, n);
 	store_close(s);
-	/* A URL names a backend; only SQLite files (and memory) are built in. */
-	assert_int_equal(store_open(&s, "postgresql://localhost/natter", 1000, &e), -1);
+	/* A URL names a backend: SQLite files, memory and (with libpq) postgresql://. */
+	assert_int_equal(store_open(&s, "mysql://localhost/natter", 1000, &e), -1);
 	assert_int_equal(e.kind, ERR_USAGE);
 }
 
