@@ -6,6 +6,10 @@
 # The example config installed with the server parses.
 "$SERVER" --config "$(dirname "$0")/../../contrib/natter-server.conf" --help >/dev/null 2>"$T_TMP/ex.err"
 ok $? "contrib/natter-server.conf is a valid config file"
+# Every setting it shows, uncommented, is accepted (the file comes before --help).
+sed 's/^#\([a-z-]* = \)/\1/' "$(dirname "$0")/../../contrib/natter-server.conf" >"$T_TMP/all.conf"
+"$SERVER" --config "$T_TMP/all.conf" --help >/dev/null 2>"$T_TMP/all.err"
+is "$? $(cat "$T_TMP/all.err")" "0 " "every setting of the example config, uncommented, is valid"
 
 cat >"$T_TMP/server.conf" <<CONF
 # a comment, then a blank line
