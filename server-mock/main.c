@@ -36,7 +36,7 @@ usage(FILE *f)
 	    "                          [--faults spec] [--event-retention n] [--max-poll s]\n"
 	    "                          [--rate-limit n] [--max-connections n]\n"
 	    "                          [--max-connections-per-ip n] [--idle-timeout s]\n"
-	    "                          [--protocol 1.0] [--threads n]\n");
+	    "                          [--protocol 1.0] [--threads n] [--restored]\n");
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
@@ -99,6 +99,7 @@ parse_flags(int argc, char *argv[], struct config *c)
 		OPT_IDLE,
 		OPT_PROTOCOL,
 		OPT_THREADS,
+		OPT_RESTORED,
 	};
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
@@ -113,6 +114,7 @@ parse_flags(int argc, char *argv[], struct config *c)
 	    {"idle-timeout", required_argument, NULL, OPT_IDLE},
 	    {"protocol", required_argument, NULL, OPT_PROTOCOL},
 	    {"threads", required_argument, NULL, OPT_THREADS},
+	    {"restored", no_argument, NULL, OPT_RESTORED},
 	    {NULL, 0, NULL, 0},
 	};
 	struct err e = {0};
@@ -176,6 +178,9 @@ parse_flags(int argc, char *argv[], struct config *c)
 		case OPT_THREADS:
 			c->threads = (unsigned)number("--threads", optarg, 1, 64);
 			break;
+		case OPT_RESTORED:
+			c->restored = true;
+			break;
 		default:
 			usage(stderr);
 			return 2;
@@ -203,6 +208,9 @@ serve(struct store *store, const struct config *c)
 				wait = w;
 		}
 		pwwork_tick();
+		epoch_tick(store, false);
+		if (wait > 1000)
+			wait = 1000;
 		loop_wait(wait);
 	}
 }
@@ -311,6 +319,12 @@ main(int argc, char *argv[])
 		freeaddrinfo(ai);
 		return 1;
 	}
+	if (epoch_open(store, c.dbpath, c.restored, &e) < 0) {
+		fprintf(stderr, "natter-server-mock: %s\n", e.msg);
+		store_close(store);
+		freeaddrinfo(ai);
+		return 1;
+	}
 	routes_init(store, &c);
 	ratelimit_init(c.rate, c.rate_burst);
 	demo_init(c.demo_interval_ms);
@@ -358,6 +372,8 @@ main(int argc, char *argv[])
 		close(ls);
 	routes_close();
 	pwwork_stop();
+	epoch_tick(store, true);
+	epoch_close();
 	store_close(store);
 	return 0;
 }
