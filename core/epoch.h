@@ -43,8 +43,8 @@ enum epoch_change { EPOCH_SAME, EPOCH_RESTORED, EPOCH_RESET };
 /* Decodes an optional "epoch" member (NULL: absent, known false); -1 when malformed. */
 int epoch_from_json(json_t *j, struct epoch *out, struct err *e);
 /* Decodes the answer to GET /v1/epoch (its "epoch" into ep when not NULL). */
-int epoch_parse_bases(const char *body, size_t len, struct epoch_bases *out, struct epoch *ep,
-    struct err *e);
+int epoch_parse_bases(
+    const char *body, size_t len, struct epoch_bases *out, struct epoch *ep, struct err *e);
 void epoch_bases_free(struct epoch_bases *b);
 /*
  * The base of sender in conv: 1 with *base when the conversation is

@@ -19,8 +19,8 @@ held_list(struct db *db, struct held **out, size_t *n, struct err *e)
 	sqlite3_stmt *st;
 	*out = NULL;
 	*n = 0;
-	if (db_prepare(db, &st, "SELECT conv, sender, max(hi) FROM ranges GROUP BY conv, sender",
-		e) < 0)
+	if (db_prepare(
+		db, &st, "SELECT conv, sender, max(hi) FROM ranges GROUP BY conv, sender", e) < 0)
 		return -1;
 	int rc;
 	while ((rc = db_step(db, st, e)) == SQLITE_ROW) {
@@ -37,8 +37,7 @@ held_list(struct db *db, struct held **out, size_t *n, struct err *e)
 
 /* Runs sql with ?1 conv, ?2 sender, ?3 n. */
 static int
-run3(struct db *db, const char *sql, const char *conv, const char *sender, int64_t n,
-    struct err *e)
+run3(struct db *db, const char *sql, const char *conv, const char *sender, int64_t n, struct err *e)
 {
 	sqlite3_stmt *st;
 	if (db_prepare(db, &st, sql, e) < 0)
@@ -57,7 +56,8 @@ lowest(struct db *db, const char *conv, const char *sender, int64_t *low, struct
 {
 	sqlite3_stmt *st;
 	if (db_prepare(db, &st,
-		"SELECT min(0, coalesce(min(seq), 0)) FROM messages WHERE conv = ?1 AND sender = ?2",
+		"SELECT min(0, coalesce(min(seq), 0)) FROM messages WHERE conv = ?1 AND sender = "
+		"?2",
 		e) < 0)
 		return -1;
 	db_bind_text(st, 1, conv);
@@ -103,8 +103,7 @@ lower_one(struct db *db, const struct held *k, uint64_t base, uint64_t *moved, s
 /* Lowers every (conv, sender) held above its base. */
 int
 lost_apply(struct db *db, const struct epoch_bases *b, uint64_t *moved,
-    int (*each)(struct db *db, const char *conv, const char *sender, uint64_t base,
-	struct err *e),
+    int (*each)(struct db *db, const char *conv, const char *sender, uint64_t base, struct err *e),
     struct err *e)
 {
 	struct held *v;

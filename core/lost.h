@@ -27,8 +27,7 @@
  * tables (history's read marks).
  */
 int lost_apply(struct db *db, const struct epoch_bases *b, uint64_t *moved,
-    int (*each)(struct db *db, const char *conv, const char *sender, uint64_t base,
-	struct err *e),
+    int (*each)(struct db *db, const char *conv, const char *sender, uint64_t base, struct err *e),
     struct err *e);
 /*
  * Inserts m (m->seq the seq it had) as a lost message unless the store

@@ -20,8 +20,8 @@ get_bases(struct notifyd *d, int64_t since, struct epoch_bases *b, struct err *e
 	int rc = http_request(&d->http, "GET", path, NULL, 30000, &r, e);
 	free(path);
 	if (rc == 0 && r.status != 200)
-		rc = err_set(e, ERR_OFFLINE, "%s answered HTTP %ld to GET /v1/epoch", d->url,
-		    r.status);
+		rc = err_set(
+		    e, ERR_OFFLINE, "%s answered HTTP %ld to GET /v1/epoch", d->url, r.status);
 	if (rc == 0)
 		rc = epoch_parse_bases(r.body.data, r.body.len, b, NULL, e);
 	http_response_free(&r);

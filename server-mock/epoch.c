@@ -73,8 +73,8 @@ sidecar_write(uint64_t cursor)
 	if (fd >= 0)
 		close(fd);
 	if (rc < 0) {
-		fprintf(stderr, "natter-server-mock: cannot write %s: %s\n", sidecar,
-		    strerror(errno));
+		fprintf(
+		    stderr, "natter-server-mock: cannot write %s: %s\n", sidecar, strerror(errno));
 		unlink(tmp);
 	} else {
 		written = cursor;
@@ -104,8 +104,8 @@ epoch_open(struct store *s, const char *target, bool restored, struct err *e)
 		return -1;
 	if (noticed)
 		fprintf(stderr,
-		    "natter-server-mock: %s was restored from a backup (its newest event is %" PRIu64
-		    ", %" PRIu64 " were served): generation %" PRId64 " begins\n",
+		    "natter-server-mock: %s was restored from a backup (its newest event is "
+		    "%" PRIu64 ", %" PRIu64 " were served): generation %" PRId64 " begins\n",
 		    target, cursor, served, now_epoch.generation);
 	else if (restored)
 		fprintf(stderr,

@@ -16,7 +16,8 @@ generation_get(struct store *s, int64_t *g, struct err *e)
 	char *end;
 	long long x = strtoll(v, &end, 10);
 	if (*end != '\0' || x < 1) {
-		err_set(e, ERR_DB, "the stored epoch generation \"%s\" is not a positive number", v);
+		err_set(
+		    e, ERR_DB, "the stored epoch generation \"%s\" is not a positive number", v);
 		free(v);
 		return -1;
 	}
@@ -87,8 +88,8 @@ store_epoch_load(struct store *s, bool restored, struct store_epoch *out, struct
 
 /* The lowest bases after generation since, per conversation of uid and sender. */
 int
-store_epoch_bases(struct store *s, int64_t uid, int64_t since, struct store_base **out, size_t *n,
-    struct err *e)
+store_epoch_bases(
+    struct store *s, int64_t uid, int64_t since, struct store_base **out, size_t *n, struct err *e)
 {
 	return s->ops->epoch_bases(s, uid, since, out, n, e);
 }
