@@ -85,8 +85,8 @@ static const char *const migrations[] = {
      * 3: the server epoch (docs/protocol.md, "Server epoch"): per generation,
      * the seq each member of each conversation held when it began.
      */
-    "CREATE TABLE epoch_bases(conv bigint NOT NULL, generation bigint NOT NULL,"
-    " sender bigint NOT NULL, base bigint NOT NULL, PRIMARY KEY(conv, generation, sender));",
+    ("CREATE TABLE epoch_bases(conv bigint NOT NULL, generation bigint NOT NULL,"
+     " sender bigint NOT NULL, base bigint NOT NULL, PRIMARY KEY(conv, generation, sender));"),
 };
 
 static const char *const sql[P_COUNT] = {
