@@ -53,6 +53,7 @@ usage(FILE *f)
 	    "                          [--rate-limit n] [--max-connections n]\n"
 	    "                          [--max-connections-per-ip n] [--idle-timeout s]\n"
 	    "                          [--protocol 1.0] [--threads n] [--log-format text|json]\n"
+	    "                          [--restored]\n"
 	    "                          [--login-throttle off|free[:cap]] [--token-lifetime s]\n"
 	    "                          [--max-tokens n] [--registration open|closed|invite]\n"
 	    "       natter-server-mock admin [-d file] verb [name]\n");
@@ -154,6 +155,7 @@ parse_flags(int argc, char *argv[], struct config *c)
 		OPT_TOKEN_LIFE,
 		OPT_MAX_TOKENS,
 		OPT_REGISTRATION,
+		OPT_RESTORED,
 	};
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
@@ -177,6 +179,7 @@ parse_flags(int argc, char *argv[], struct config *c)
 	    {"token-lifetime", required_argument, NULL, OPT_TOKEN_LIFE},
 	    {"max-tokens", required_argument, NULL, OPT_MAX_TOKENS},
 	    {"registration", required_argument, NULL, OPT_REGISTRATION},
+	    {"restored", no_argument, NULL, OPT_RESTORED},
 	    {NULL, 0, NULL, 0},
 	};
 	struct err e = {0};
@@ -289,6 +292,9 @@ parse_flags(int argc, char *argv[], struct config *c)
 				return 2;
 			}
 			break;
+		case OPT_RESTORED:
+			c->restored = true;
+			break;
 		default:
 			usage(stderr);
 			return 2;
@@ -317,6 +323,9 @@ serve(struct store *store, const struct config *c)
 				wait = w;
 		}
 		pwwork_tick();
+		epoch_tick(store, false);
+		if (wait > 1000)
+			wait = 1000;
 		loop_wait(wait);
 	}
 }
@@ -431,6 +440,12 @@ main(int argc, char *argv[])
 		freeaddrinfo(ai);
 		return 1;
 	}
+	if (epoch_open(store, c.dbpath, c.restored, &e) < 0) {
+		log_event("error", "start", NULL, "natter-server-mock: %s\n", e.msg);
+		store_close(store);
+		freeaddrinfo(ai);
+		return 1;
+	}
 	/* Before "listening on": a send through another process from then on wakes us. */
 	if (store_listen(store, events_wake_remote, &e) < 0) {
 		log_event("error", "start", NULL, "natter-server-mock: %s\n", e.msg);
@@ -494,6 +509,8 @@ main(int argc, char *argv[])
 		close(ls);
 	routes_close();
 	pwwork_stop();
+	epoch_tick(store, true);
+	epoch_close();
 	store_close(store);
 	return 0;
 }

@@ -17,6 +17,7 @@ static const char *const labels[EP_COUNT] = {
     [EP_MEMBERS] = "members",
     [EP_HEALTH] = "health",
     [EP_METRICS] = "metrics",
+    [EP_EPOCH] = "epoch",
     [EP_OTHER] = "other",
 };
 

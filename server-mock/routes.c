@@ -86,11 +86,14 @@ route_endpoint(const char *url)
 	    {"/v1/health", EP_HEALTH},
 	    {"/v1/metrics", EP_METRICS},
 	    {"/v1/changes", EP_CHANGES},
+	    {"/v1/epoch", EP_EPOCH},
 	};
 	for (size_t i = 0; i < nitems(fixed); i++)
 		if (strcmp(url, fixed[i].path) == 0)
-			return fixed[i].ep == EP_CHANGES && cfg->protocol_10 ? EP_OTHER
-									     : fixed[i].ep;
+			return (fixed[i].ep == EP_CHANGES || fixed[i].ep == EP_EPOCH) &&
+				cfg->protocol_10
+			    ? EP_OTHER
+			    : fixed[i].ep;
 	char id[128];
 	if (path_id(url, "/v1/conversations/", "", id, sizeof(id)))
 		return EP_CONVERSATIONS;
@@ -120,6 +123,14 @@ reply_json(struct reply *r, unsigned status, json_t *j)
 	r->status = status;
 	r->json = j;
 	return ROUTE_REPLY;
+}
+
+/* Adds the server epoch to a JSON object reply (not with --protocol 1.0). */
+void
+route_epoch(struct reply *r)
+{
+	if (!cfg->protocol_10 && r->json != NULL && json_is_object(r->json))
+		json_object_set_new(r->json, "epoch", epoch_json());
 }
 
 /* The bearer token of q's Authorization header, or NULL. */
@@ -628,6 +639,7 @@ events_poll(struct req *q, struct reply *r, bool final)
 	reply_json(r, 200,
 	    json_pack(
 		"{s:I, s:b, s:o}", "cursor", (json_int_t)a.cursor, "gap", a.gap, "events", events));
+	route_epoch(r);
 	store_events_free(&a);
 	return ROUTE_REPLY;
 }
@@ -652,7 +664,40 @@ do_changes(struct req *q, int64_t uid, struct reply *r)
 	reply_json(r, 200,
 	    json_pack("{s:I, s:b, s:o}", "cursor", (json_int_t)a.cursor, "full", a.full,
 		"conversations", convs));
+	route_epoch(r);
 	store_changes_free(&a);
+	return ROUTE_REPLY;
+}
+
+/* GET /v1/epoch?since=G: the lowest bases of the caller's conversations after generation G. */
+static enum route_result
+do_epoch(struct req *q, int64_t uid, struct reply *r)
+{
+	uint64_t since = 0;
+	bool has_since;
+	if (query_uint(q, "since", &since, &has_since) < 0 || since > INT64_MAX) {
+		reply_error(r, 400, "invalid_field", "since is a non-negative integer");
+		return ROUTE_REPLY;
+	}
+	struct err e = {0};
+	struct store_base *b;
+	size_t n;
+	if (store_epoch_bases(store, uid, (int64_t)since, &b, &n, &e) < 0)
+		return route_internal(r, &e);
+	json_t *convs = json_array(), *bases = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || strcmp(b[i].conv, b[i - 1].conv) != 0) {
+			bases = json_object();
+			json_array_append_new(
+			    convs, json_pack("{s:s, s:o}", "id", b[i].conv, "bases", bases));
+		}
+		json_object_set_new(bases, b[i].sender, json_integer((json_int_t)b[i].base));
+	}
+	store_bases_free(b, n);
+	reply_json(r, 200,
+	    json_pack("{s:I, s:I, s:o}", "since", (json_int_t)since, "cursor",
+		(json_int_t)epoch_cursor(), "conversations", convs));
+	route_epoch(r);
 	return ROUTE_REPLY;
 }
 
@@ -667,10 +712,15 @@ do_events(struct req *q, int64_t uid, struct reply *r)
 		reply_error(r, 400, "invalid_field", "after and timeout are non-negative integers");
 		return ROUTE_REPLY;
 	}
-	if (!has_after)
-		return reply_json(r, 200,
+	/* A client at another epoch (docs/protocol.md, "Server epoch") is answered at once. */
+	const char *ep = MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, "epoch");
+	if (!has_after || (ep != NULL && !epoch_is(ep))) {
+		reply_json(r, 200,
 		    json_pack("{s:I, s:b, s:[]}", "cursor", (json_int_t)store_cursor(store), "gap",
 			false, "events"));
+		route_epoch(r);
+		return ROUTE_REPLY;
+	}
 	if (timeout > (uint64_t)cfg->max_poll)
 		timeout = (uint64_t)cfg->max_poll;
 	q->uid = uid;
@@ -712,6 +762,7 @@ route(struct req *q, struct reply *r)
 	case EP_METRICS:
 	case EP_EVENTS:
 	case EP_CHANGES:
+	case EP_EPOCH:
 		allowed = get;
 		break;
 	case EP_MEMBERS:
@@ -729,7 +780,9 @@ route(struct req *q, struct reply *r)
 		json_t *h = json_pack("{s:s, s:s}", "status", "ok", "version", NATTER_VERSION);
 		if (!cfg->protocol_10)
 			json_object_set_new(h, "items", json_true());
-		return reply_json(r, 200, h);
+		reply_json(r, 200, h);
+		route_epoch(r);
+		return ROUTE_REPLY;
 	}
 	if (q->ep == EP_METRICS) {
 		r->status = 200;
@@ -792,6 +845,9 @@ route(struct req *q, struct reply *r)
 		break;
 	case EP_EVENTS:
 		res = do_events(q, uid, r);
+		break;
+	case EP_EPOCH:
+		res = do_epoch(q, uid, r);
 		break;
 	default:
 		reply_error(r, 404, "not_found", "no such endpoint");

@@ -12,6 +12,7 @@
 #define NATTER_SERVER_H
 
 #include <getopt.h>
+#include <jansson.h>
 #include <microhttpd.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -61,6 +62,7 @@ struct config {
 	int64_t token_idle_ms; /* --token-lifetime: a token unused this long expires */
 	int max_tokens; /* --max-tokens: live tokens per user, the oldest go */
 	enum registration registration; /* --registration */
+	bool restored; /* --restored: a new epoch generation begins */
 };
 
 /* The metrics label of a request. */
@@ -78,6 +80,7 @@ enum endpoint {
 	EP_MEMBERS,
 	EP_HEALTH,
 	EP_METRICS,
+	EP_EPOCH,
 	EP_OTHER,
 	EP_COUNT,
 };
@@ -153,11 +156,26 @@ void pwwork_tick(void);
 void pwwork_forget(struct req *q);
 size_t pwwork_pending(void);
 
+/* epoch.c: the server epoch and the FILE.epoch sidecar (docs/protocol.md, "Server epoch") */
+/* Loads the epoch of s, opened from target (-d); a new generation when restored or noticed. */
+int epoch_open(struct store *s, const char *target, bool restored, struct err *e);
+/* Rewrites the sidecar when the cursor moved, at most once a second unless force. */
+void epoch_tick(struct store *s, bool force);
+/* {"server": ..., "generation": N} (a new reference). */
+json_t *epoch_json(void);
+/* Whether text ("SERVER:GENERATION", as clients send it) is the current epoch. */
+bool epoch_is(const char *text);
+/* The event cursor at which the current generation began. */
+uint64_t epoch_cursor(void);
+void epoch_close(void);
+
 /* routes.c: endpoint handlers (struct reply: codec.h) */
 struct reply;
 enum route_result { ROUTE_REPLY, ROUTE_SUSPEND, ROUTE_WORKING };
 enum endpoint route_endpoint(const char *url);
 enum route_result route(struct req *q, struct reply *r);
+/* Adds "epoch" to a JSON object reply (docs/protocol.md, "Server epoch"). */
+void route_epoch(struct reply *r);
 /* Re-runs a suspended long-poll after a wake-up or its deadline. */
 enum route_result route_events_again(struct req *q, struct reply *r);
 /* The routes use s on this thread; every other thread opens its own connection to it. */

@@ -82,6 +82,12 @@ static const char *const migrations[] = {
     "ALTER TABLE users ADD COLUMN skeleton text COLLATE \"C\";"
     "CREATE INDEX users_skeleton ON users(skeleton);"
     "ALTER TABLE users ADD COLUMN disabled boolean NOT NULL DEFAULT false;",
+    /*
+     * 3: the server epoch (docs/protocol.md, "Server epoch"): per generation,
+     * the seq each member of each conversation held when it began.
+     */
+    ("CREATE TABLE epoch_bases(conv bigint NOT NULL, generation bigint NOT NULL,"
+     " sender bigint NOT NULL, base bigint NOT NULL, PRIMARY KEY(conv, generation, sender));"),
 };
 
 static const char *const sql[P_COUNT] = {
@@ -192,6 +198,16 @@ static const char *const sql[P_COUNT] = {
     [P_USER_UNSKEL] = "SELECT id, name FROM users WHERE skeleton IS NULL ORDER BY id",
     [P_USER_DISABLED] = "SELECT disabled::integer FROM users WHERE id = $1",
     [P_USER_SET_DISABLED] = "UPDATE users SET disabled = $2 WHERE id = $1",
+    [P_EPOCH_MARK] = "INSERT INTO epoch_bases(conv, generation, sender, base)"
+		     " SELECT conv, $1::bigint, uid, last_seq FROM members"
+		     " ON CONFLICT (conv, generation, sender) DO NOTHING",
+    [P_EPOCH_BASES] =
+	"SELECT c.pubid, u.name, CASE WHEN count(*) < (SELECT count(DISTINCT x.generation)"
+	" FROM epoch_bases x WHERE x.conv = b.conv AND x.generation > $2) THEN 0"
+	" ELSE min(b.base) END FROM epoch_bases b JOIN convs c ON c.id = b.conv"
+	" JOIN users u ON u.id = b.sender WHERE b.generation > $2"
+	" AND b.conv IN (SELECT conv FROM members WHERE uid = $1)"
+	" GROUP BY b.conv, c.pubid, u.name ORDER BY c.pubid, u.name",
 };
 
 /* The PostgreSQL state of a store opened by this backend. */
@@ -650,4 +666,6 @@ const struct store_ops store_pg_ops = {
     .listen = pg_listen,
     .meta_get = pgs_meta_get,
     .meta_set = pgs_meta_set,
+    .epoch_mark = pg_epoch_mark,
+    .epoch_bases = pg_epoch_bases,
 };

@@ -74,6 +74,8 @@ enum pq {
 	P_USER_UNSKEL,
 	P_USER_DISABLED,
 	P_USER_SET_DISABLED,
+	P_EPOCH_MARK,
+	P_EPOCH_BASES,
 	P_COUNT,
 };
 
@@ -207,6 +209,11 @@ void pg_scrub(struct store *s);
 int pg_message_range(struct store *s, int64_t conv, int64_t sender, uint64_t lo, uint64_t hi,
     int64_t limit, int64_t **ids, size_t *n, struct err *e);
 int pg_message_get(struct store *s, int64_t msg, struct store_message *out, struct err *e);
+
+/* store-pg-epoch.c */
+int pg_epoch_mark(struct store *s, int64_t generation, struct err *e);
+int pg_epoch_bases(
+    struct store *s, int64_t uid, int64_t since, struct store_base **out, size_t *n, struct err *e);
 
 /* store-pg-event.c */
 int pg_event_append(struct store *s, enum store_event_type type, int64_t conv, int64_t msg,

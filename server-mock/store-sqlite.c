@@ -76,6 +76,13 @@ static const char *const migrations[] = {
     "ALTER TABLE users ADD COLUMN skeleton TEXT;"
     "CREATE INDEX IF NOT EXISTS users_skeleton ON users(skeleton);"
     "ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;",
+    /*
+     * 7: the server epoch (docs/protocol.md, "Server epoch"): per generation,
+     * the seq each member of each conversation held when it began.
+     */
+    "CREATE TABLE IF NOT EXISTS epoch_bases(conv INTEGER NOT NULL, generation INTEGER NOT NULL,"
+    " sender INTEGER NOT NULL, base INTEGER NOT NULL,"
+    " PRIMARY KEY(conv, generation, sender)) WITHOUT ROWID;",
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -178,6 +185,16 @@ static const char *const sql[Q_COUNT] = {
     [Q_BLOCK_LIST] = "SELECT u.name FROM blocks b JOIN users u ON u.id = b.blocked"
 		     " WHERE b.user = ?1 ORDER BY u.name",
     [Q_INVITES_FROM] = "SELECT conv FROM members WHERE user = ?1 AND state = 1 AND inviter = ?2",
+    [Q_EPOCH_MARK] = "INSERT INTO epoch_bases(conv, generation, sender, base)"
+		     " SELECT conv, ?1, user, last_seq FROM members WHERE true"
+		     " ON CONFLICT(conv, generation, sender) DO NOTHING",
+    [Q_EPOCH_BASES] =
+	"SELECT c.pubid, u.name, CASE WHEN count(*) < (SELECT count(DISTINCT x.generation)"
+	" FROM epoch_bases x WHERE x.conv = b.conv AND x.generation > ?2) THEN 0"
+	" ELSE min(b.base) END FROM epoch_bases b JOIN convs c ON c.id = b.conv"
+	" JOIN users u ON u.id = b.sender WHERE b.generation > ?2"
+	" AND b.conv IN (SELECT conv FROM members WHERE user = ?1)"
+	" GROUP BY b.conv, c.pubid, u.name ORDER BY c.pubid, u.name",
     [Q_READ_BEGIN] = "BEGIN",
     [Q_READ_END] = "COMMIT",
 };
@@ -506,4 +523,6 @@ const struct store_ops store_sqlite_ops = {
     .invites_from = sq_invites_from,
     .meta_get = sq_meta_get,
     .meta_set = sq_meta_set,
+    .epoch_mark = sq_epoch_mark,
+    .epoch_bases = sq_epoch_bases,
 };

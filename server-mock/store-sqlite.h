@@ -64,6 +64,8 @@ enum q {
 	Q_BLOCK_DEL,
 	Q_BLOCK_LIST,
 	Q_INVITES_FROM,
+	Q_EPOCH_MARK,
+	Q_EPOCH_BASES,
 	Q_READ_BEGIN,
 	Q_READ_END,
 	Q_TOKEN_GET,
@@ -176,6 +178,10 @@ int sq_message_range(struct store *s, int64_t conv, int64_t sender, uint64_t lo,
     int64_t limit, int64_t **ids, size_t *n, struct err *e);
 int sq_message_get(struct store *s, int64_t msg, struct store_message *out, struct err *e);
 
+/* store-sqlite-epoch.c */
+int sq_epoch_mark(struct store *s, int64_t generation, struct err *e);
+int sq_epoch_bases(
+    struct store *s, int64_t uid, int64_t since, struct store_base **out, size_t *n, struct err *e);
 /* store-sqlite-event.c */
 int sq_event_append(struct store *s, enum store_event_type type, int64_t conv, int64_t msg,
     int64_t only, int64_t **woken, size_t *nwoken, struct err *e);

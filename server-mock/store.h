@@ -144,6 +144,20 @@ struct store_change {
 	bool joined; /* the user was made a member: metadata is sent */
 };
 
+/* A sender's base in a conversation: the seq it held when a generation began. */
+struct store_base {
+	char *conv; /* public id */
+	char *sender;
+	uint64_t base;
+};
+
+/* The epoch of a server database: its identity and generation (docs/protocol.md). */
+struct store_epoch {
+	char server[33]; /* 32 lowercase hex digits */
+	int64_t generation; /* 1 at creation, one more at each restore */
+	uint64_t cursor; /* the event cursor when this generation began (0 for the first) */
+};
+
 struct store;
 
 /*
@@ -421,6 +435,23 @@ struct store_ops {
 	int (*meta_get)(struct store *s, const char *key, char **value, struct err *e);
 	int (*meta_set)(struct store *s, const char *key, const char *value, struct err *e);
 
+	/* The server epoch (store-epoch.c, docs/protocol.md "Server epoch"). */
+	/*
+	 * Records the base of `generation`: for every member row of every
+	 * conversation (any state), its last_seq now; in the caller's
+	 * transaction; a second call for the same generation adds nothing.
+	 */
+	int (*epoch_mark)(struct store *s, int64_t generation, struct err *e);
+	/*
+	 * For each conversation in which uid has a member row (any state) and
+	 * of which a base was recorded after generation `since`: per sender
+	 * recorded, the lowest base over those generations, 0 when the sender
+	 * has no row in one of them (allocated, ordered by conversation id,
+	 * then sender name, bytewise).
+	 */
+	int (*epoch_bases)(struct store *s, int64_t uid, int64_t since, struct store_base **out,
+	    size_t *n, struct err *e);
+
 	/* For GET /v1/metrics (store-stats.c). */
 	/* The backend's name, the label of its metrics ("sqlite", "postgresql"). */
 	const char *name;
@@ -478,6 +509,19 @@ int store_meta_get(struct store *s, const char *key, char **value, struct err *e
 int store_meta_set(struct store *s, const char *key, const char *value, struct err *e);
 /* Appends an id to a growing array (for backends too). */
 void store_push_id(int64_t **a, size_t *n, int64_t id);
+
+/* store-epoch.c: the server epoch */
+/*
+ * The database's epoch, made at the first call (a random identity,
+ * generation 1). With `restored`, a new generation begins first: one
+ * more, with the base of every sender recorded (epoch_mark), in one
+ * transaction.
+ */
+int store_epoch_load(struct store *s, bool restored, struct store_epoch *out, struct err *e);
+/* The lowest bases per conversation and sender after generation since (epoch_bases). */
+int store_epoch_bases(
+    struct store *s, int64_t uid, int64_t since, struct store_base **out, size_t *n, struct err *e);
+void store_bases_free(struct store_base *v, size_t n);
 
 /* store-user.c: users and tokens */
 /* 0 created, 1 name taken, -1 error. */

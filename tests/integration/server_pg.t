@@ -11,9 +11,9 @@ pg_start
 DB=$(pg_url)
 
 start_server -d "$DB" || exit 1
-A_URL=$SERVER_URL
+A_URL=$SERVER_URL A_PID=$SERVER_PID
 start_server -d "$DB" || exit 1
-B_URL=$SERVER_URL
+B_URL=$SERVER_URL B_PID=$SERVER_PID
 SERVER_URL=$A_URL
 
 SENDERS="s1 s2 s3 s4"
@@ -181,5 +181,35 @@ is "$(jx "$(cat "$T_TMP/poll.lost")" '$d->{events}[0]{body}')" "while nobody lis
 	"the long-poll on A still gets the message ($ms ms: after A listens again)"
 wait_for grep -q "listening again" "$T_TMP/server.1.log"
 ok $? "A says on stderr that it listens again"
+
+# A restore (docs/deploy.md): every process stopped, the database replaced by
+# a copy (here CREATE DATABASE ... TEMPLATE), one process started with
+# --restored and the other without: both serve generation 2.
+psql_do() { "$PG_BIN/psql" -q -At -h "$PG_HOST" -p "$PG_PORT" -U natter -d postgres -c "$1"; }
+kill "$A_PID" "$B_PID"
+wait "$A_PID" "$B_PID" 2>/dev/null
+wait_for psql_do "CREATE DATABASE \"${dbname}_bk\" TEMPLATE \"$dbname\""
+ok $? "a copy of the database (the servers stopped)"
+start_server -d "$DB" || exit 1
+A_PID=$SERVER_PID
+call POST /v1/conversations/$C/messages '{"client_id":"gone1","body":"lost"}' "${TOK[s3]}"
+LOST=$(jx "$OUT" '$d->{seq}')
+kill "$A_PID"
+wait "$A_PID" 2>/dev/null
+wait_for psql_do "DROP DATABASE \"$dbname\""
+psql_do "CREATE DATABASE \"$dbname\" TEMPLATE \"${dbname}_bk\""
+start_server -d "$DB" --restored || exit 1
+A_URL=$SERVER_URL
+start_server -d "$DB" || exit 1
+B_URL=$SERVER_URL
+like "$(cat "$T_TMP/server.$((T_SERVERS - 1)).log")" "generation 2 begins" "the restored process says so"
+SERVER_URL=$A_URL; call GET /v1/health; ga=$(jx "$OUT" '$d->{epoch}{generation}')
+SERVER_URL=$B_URL; call GET /v1/health; gb=$(jx "$OUT" '$d->{epoch}{generation}')
+is "$ga $gb" "2 2" "both processes serve generation 2"
+call POST /v1/conversations/$C/messages '{"client_id":"again1","body":"after"}' "${TOK[s3]}"
+is "$(jx "$OUT" '$d->{seq}')" "$LOST" "s3's next message through B reuses the lost seq $LOST"
+call GET "/v1/epoch?since=1" "" "${TOK[reader]}"
+is "$(jx "$OUT" '$d->{conversations}[0]{bases}{s3}')" "$((LOST - 1))" \
+	"the bases on PostgreSQL: s3 kept $((LOST - 1))"
 
 done_testing

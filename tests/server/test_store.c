@@ -643,11 +643,12 @@ server__store__upgrades_first_schema(void **state)
 	store_close(s);
 	/* Back to version 1, as a server from before this change left it. */
 	struct db db;
-	const char *const as_is[] = {"", "", "", "", "", ""};
-	assert_int_equal(db_open(&db, path, as_is, 6, 0, &e), 0);
+	const char *const as_is[] = {"", "", "", "", "", "", ""};
+	assert_int_equal(db_open(&db, path, as_is, 7, 0, &e), 0);
 	assert_int_equal(
 	    db_exec(&db,
 		"DROP TABLE sync_continuations; DROP INDEX events_conv; DROP TABLE reads;"
+		" DROP TABLE epoch_bases;"
 		" DROP INDEX messages_target; ALTER TABLE messages DROP COLUMN kind;"
 		" ALTER TABLE messages DROP COLUMN target_sender;"
 		" ALTER TABLE messages DROP COLUMN target_seq;"
