@@ -47,7 +47,8 @@ endif
 CORE_SRC = $(wildcard core/*.c)
 TUI_SRC = $(wildcard tui/*.c)
 NOTIFIER_SRC = $(wildcard notifier/*.c)
-SERVER_SRC = $(wildcard server-mock/*.c)
+# The PostgreSQL backend is built only with libpq (PQ_LIBS from configure).
+SERVER_SRC = $(filter-out $(if $(PQ_LIBS),,server-mock/store-pg%),$(wildcard server-mock/*.c))
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o)
 TUI_OBJ = $(TUI_SRC:%.c=$(BUILD)/%.o)
 NOTIFIER_OBJ = $(NOTIFIER_SRC:%.c=$(BUILD)/%.o)
@@ -77,7 +78,7 @@ CORE_LIBS = $(SQLITE_LIBS) $(JANSSON_LIBS) $(CURL_LIBS) $(SODIUM_LIBS) $(ZLIB_LI
 CORE_CFLAGS = $(SQLITE_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS) $(SODIUM_CFLAGS)
 TUI_LIBS = $(CURSES_LIBS)
 NOTIFIER_LIBS = $(NOTIFY_LIBS)
-SERVER_LIBS = $(MHD_LIBS) $(ZLIB_LIBS)
+SERVER_LIBS = $(MHD_LIBS) $(PQ_LIBS) $(ZLIB_LIBS)
 
 all: $(PROGS)
 
@@ -91,7 +92,7 @@ $(LIB): $(CORE_OBJ)
 $(CORE_OBJ): EXTRA_CFLAGS = $(CORE_CFLAGS)
 $(TUI_OBJ): EXTRA_CFLAGS = $(CORE_CFLAGS) $(CURSES_CFLAGS) -Itui
 $(NOTIFIER_OBJ): EXTRA_CFLAGS = $(CORE_CFLAGS) $(NOTIFY_CFLAGS) -Inotifier
-$(SERVER_OBJ): EXTRA_CFLAGS = $(CORE_CFLAGS) $(MHD_CFLAGS) -Iserver-mock
+$(SERVER_OBJ): EXTRA_CFLAGS = $(CORE_CFLAGS) $(MHD_CFLAGS) $(PQ_CFLAGS) -Iserver-mock
 
 $(BUILD)/%.o: %.c $(BUILD)/config.mk
 	@mkdir -p $(@D)
@@ -121,7 +122,7 @@ $(BUILD)/tests/notifier/%: tests/notifier/%.c $(filter-out %/main.o,$(NOTIFIER_O
 		$(NOTIFIER_LIBS) $(CORE_LIBS) $(LDFLAGS)
 $(BUILD)/tests/server/%: tests/server/%.c $(filter-out %/main.o,$(SERVER_OBJ)) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(MHD_CFLAGS) -Iserver-mock -o $@ $< \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(MHD_CFLAGS) $(PQ_CFLAGS) -Iserver-mock -o $@ $< \
 		$(filter-out %/main.o,$(SERVER_OBJ)) $(LIB) $(CMOCKA_LIBS) \
 		$(SERVER_LIBS) $(CORE_LIBS) $(LDFLAGS)
 $(BUILD)/bench/%: bench/%.c $(LIB)

@@ -9,6 +9,8 @@
 # PostgreSQL is a throwaway cluster (tests/integration/pg_lib.sh) with fsync on
 # and synchronous_commit off, as durable as SQLite's WAL with synchronous =
 # NORMAL (a crash of the machine may lose the last commits, never corrupts).
+# A last row gives the mean wait for the write lock per committed write, from
+# the servers' /v1/metrics (PostgreSQL: waits over 1 ms for the counters row).
 # Usage: BUILD=build bench/backends.sh   (DURATION=5s CONNS=16)
 set -eu
 cd "$(dirname "$0")/.."
@@ -144,11 +146,23 @@ lanes() {
 	R[$col $kind]=$total
 }
 
+# waits COL: from the servers' /v1/metrics, the mean wait for the write lock
+# per committed write transaction, in ms (sets WAIT[COL]).
+declare -A WAIT
+waits() {
+	local u
+	WAIT[$1]=$(for u in "${URLS[@]}"; do curl -s "$u/v1/metrics"; done | awk '
+		/^natter_store_lock_wait_seconds_total/ { w += $2 }
+		/^natter_store_transactions_total.*result="commit"/ { c += $2 }
+		END { printf "%.2f", (c > 0 ? w * 1000 / c : 0) }')
+}
+
 # column COL: seeds the servers of URLS (through the first), then both rows.
 column() {
 	seed "${URLS[0]}"
 	lanes "$1" sync
 	lanes "$1" send
+	waits "$1"
 	stop_all
 }
 
@@ -189,4 +203,8 @@ for kind in send sync; do
 	for col in pg1 pg2; do printf ' %16s' "${R[$col $kind]:--}"; done
 	echo
 done
+printf '%-30s' "lock wait per write, ms"
+printf ' %12s' "${WAIT[sqlite]}"
+for col in pg1 pg2; do printf ' %16s' "${WAIT[$col]:--}"; done
+echo
 [ -z "$PG_NOTE" ] || echo "$PG_NOTE"

@@ -319,15 +319,33 @@ client_changes(
 	return ret;
 }
 
-/* GET /v1/events. */
+/* GET /v1/epoch?since=G: what the generations after G kept (docs/protocol.md, "Server epoch"). */
 int
-client_events(
-    struct client *c, int64_t after, int timeout_s, struct events_reply *out, struct err *e)
+client_epoch(struct client *c, int64_t since, struct epoch_bases *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
-	char *path = after >= 0
-	    ? xasprintf("/v1/events?after=%lld&timeout=%d", (long long)after, timeout_s)
-	    : xasprintf("/v1/events?timeout=%d", timeout_s);
+	char *path = xasprintf("/v1/epoch?since=%lld", (long long)since);
+	struct http_response r;
+	int ret = client_call(c, "GET", path, NULL, 0, NULL, &r, e);
+	free(path);
+	if (ret < 0)
+		return -1;
+	ret = epoch_parse_bases(r.body.data, r.body.len, out, NULL, e);
+	http_response_free(&r);
+	return ret;
+}
+
+/* GET /v1/events. */
+int
+client_events(struct client *c, int64_t after, int timeout_s, const struct epoch *ep,
+    struct events_reply *out, struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	char *path = after < 0 ? xasprintf("/v1/events?timeout=%d", timeout_s)
+	    : ep != NULL && ep->known
+	    ? xasprintf("/v1/events?after=%lld&timeout=%d&epoch=%s:%lld", (long long)after,
+		  timeout_s, ep->server, (long long)ep->generation)
+	    : xasprintf("/v1/events?after=%lld&timeout=%d", (long long)after, timeout_s);
 	struct http_response r;
 	int ret = client_call(
 	    c, "GET", path, NULL, (long)timeout_s * 1000 + EVENTS_MARGIN_MS, NULL, &r, e);

@@ -90,8 +90,14 @@ int client_read(struct client *c, const char *conv, const struct marks *m, bool 
     struct marks *out, struct err *e);
 int client_changes(
     struct client *c, uint64_t since, bool *missing, struct changes_reply *r, struct err *e);
-/* GET /v1/events; after < 0 means "from now"; the HTTP timeout is timeout_s + margin. */
-int client_events(
-    struct client *c, int64_t after, int timeout_s, struct events_reply *r, struct err *e);
+/* GET /v1/epoch?since=SINCE: the bases of the generations after since. */
+int client_epoch(struct client *c, int64_t since, struct epoch_bases *out, struct err *e);
+/*
+ * GET /v1/events; after < 0 means "from now"; the HTTP timeout is timeout_s
+ * + margin. ep (may be NULL): the epoch the cursor belongs to, sent so that
+ * a restored server answers at once.
+ */
+int client_events(struct client *c, int64_t after, int timeout_s, const struct epoch *ep,
+    struct events_reply *r, struct err *e);
 
 #endif

@@ -37,7 +37,7 @@ history_acting(struct history *h, const char *conv, const char *sender, uint64_t
 	sqlite3_stmt *st;
 	if (db_prepare(&h->db, &st,
 		"SELECT " MSG_COLS " FROM messages WHERE conv = ?1 AND target_sender = ?2"
-		" AND target_seq = ?3 AND kind IN ('edit', 'delete', 'react')",
+		" AND target_seq = ?3 AND kind IN ('edit', 'delete', 'react') AND lost = 0",
 		e) < 0)
 		return -1;
 	db_bind_text(st, 1, conv);
@@ -98,7 +98,8 @@ history_fold(struct history *h, const char *conv, const struct message *lines, s
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const struct message *m = &lines[i];
-		if (message_kind(m) != ITEM_MESSAGE)
+		/* A lost line's seq is reused by the server: what acts on that is not its. */
+		if (message_kind(m) != ITEM_MESSAGE || m->lost)
 			continue;
 		rc = history_acting(h, conv, m->sender, m->seq, &acts, e);
 		if (rc < 0 || m->target_sender == NULL ||

@@ -56,6 +56,12 @@ static const char *const migrations[] = {
     "ALTER TABLE conversations ADD COLUMN state INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE conversations ADD COLUMN inviter TEXT;"
     "ALTER TABLE conversations ADD COLUMN direct INTEGER NOT NULL DEFAULT 0;",
+    /*
+     * 5: messages the server lost in a restore (core/history-epoch.c): lost
+     * is the seq they had, seq a negative number out of the way of the
+     * seqs the server gives again; they are in no range.
+     */
+    "ALTER TABLE messages ADD COLUMN lost INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The item columns of messages, in the order history_bind_item and item_columns use. */
@@ -736,7 +742,7 @@ history_vector(struct history *h, const char *conv, struct vector *v, struct err
 	return range_table_vector(&h->ranges, 0, conv, v, e);
 }
 
-/* Steps st (rows of id, sender, seq, ts, body, ITEM_COLS, newest first) into *out, oldest first. */
+/* Steps st (rows of id, sender, seq, ts, body, ITEM_COLS, lost, newest first) into *out, oldest first. */
 static int
 read_lines(struct history *h, sqlite3_stmt *st, const char *conv, struct message **out,
     size_t *nout, struct err *e)
@@ -752,6 +758,10 @@ read_lines(struct history *h, sqlite3_stmt *st, const char *conv, struct message
 		hm->ts = sqlite3_column_int64(st, 3);
 		hm->body = col_text(st, 4);
 		history_item_columns(st, 5, hm);
+		if (sqlite3_column_int64(st, 13) > 0) {
+			hm->seq = (uint64_t)sqlite3_column_int64(st, 13);
+			hm->lost = true;
+		}
 	}
 	sqlite3_finalize(st);
 	if (rc < 0) {
@@ -777,7 +787,8 @@ history_messages(struct history *h, const char *conv, int64_t before, size_t lim
 	*nout = 0;
 	sqlite3_stmt *st;
 	if (db_prepare(&h->db, &st,
-		"SELECT id, sender, seq, ts, body, " ITEM_COLS " FROM messages WHERE conv = ?1"
+		"SELECT id, sender, seq, ts, body, " ITEM_COLS
+		", lost FROM messages WHERE conv = ?1"
 		" AND (kind IS NULL OR kind IN ('member', 'title'))"
 		" AND (?2 = 0 OR (ts, id) < (SELECT ts, id FROM messages WHERE id = ?2))"
 		" ORDER BY ts DESC, id DESC LIMIT ?3",
@@ -798,7 +809,8 @@ history_messages_between(struct history *h, const char *conv, int64_t since, int
 	*nout = 0;
 	sqlite3_stmt *st;
 	if (db_prepare(&h->db, &st,
-		"SELECT id, sender, seq, ts, body, " ITEM_COLS " FROM messages WHERE conv = ?1"
+		"SELECT id, sender, seq, ts, body, " ITEM_COLS
+		", lost FROM messages WHERE conv = ?1"
 		" AND (kind IS NULL OR kind IN ('member', 'title'))"
 		" AND ts >= ?2 AND ts < ?3 ORDER BY ts DESC, id DESC LIMIT ?4",
 		e) < 0)

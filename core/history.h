@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "epoch.h"
 #include "model.h"
 #include "ranges.h"
 #include "util.h"
@@ -173,6 +174,21 @@ int history_outbox_list(struct history *h, struct outbox_item **v, size_t *n, st
 int history_outbox_done(
     struct history *h, int64_t id, const struct message *receipt, struct err *e);
 void outbox_item_free(struct outbox_item *it);
+
+/* history-epoch.c: the server epoch (docs/protocol.md, "Server epoch"; core/lost.c) */
+/* The epoch history.db was last synchronised with (ep->known false: none). */
+int history_epoch_get(struct history *h, struct epoch *ep, struct err *e);
+int history_epoch_set(struct history *h, const struct epoch *ep, struct err *e);
+/*
+ * After a restore: keeps and marks lost the messages above their bases,
+ * lowers vectors and read marks to the bases and records now, in one
+ * transaction; *lost counts the messages marked.
+ */
+int history_epoch_apply(struct history *h, const struct epoch_bases *b, const struct epoch *now,
+    uint64_t *lost, struct err *e);
+/* Adds lost messages (from sync.db) that history.db does not hold yet. */
+int history_insert_lost(
+    struct history *h, const struct message *v, size_t n, size_t *inserted, struct err *e);
 void outbox_items_free(struct outbox_item *v, size_t n);
 
 #endif

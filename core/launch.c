@@ -574,6 +574,17 @@ stored_cursor(struct history *h, uint64_t *since, struct err *e)
 	return 0;
 }
 
+/* Whether sync.db is at history.db's server epoch (or either knows none). */
+static bool
+same_epoch(struct history *h, struct syncstore *ss)
+{
+	struct epoch a, b;
+	struct err e = {0};
+	if (history_epoch_get(h, &a, &e) < 0 || syncstore_epoch_get(ss, &b, &e) < 0)
+		return true;
+	return epoch_compare(&a, &b) == EPOCH_SAME;
+}
+
 /* Runs the launch sequence against the server. */
 int
 launch_sync(struct client *c, struct history *h, struct syncstore *ss, const struct launch_opts *o,
@@ -591,8 +602,14 @@ launch_sync(struct client *c, struct history *h, struct syncstore *ss, const str
 	struct changes_reply cr = {0};
 	int ret = -1;
 
-	/* First what the notifier already has: this needs no network at all. */
-	if (ss != NULL) {
+	/*
+	 * First what the notifier already has: this needs no network at all.
+	 * Not while sync.db is at another server epoch than history.db (the
+	 * notifier saw a restore natter has not): its seqs do not mean the
+	 * same; it is merged once history.db moved to the server's epoch.
+	 */
+	bool deferred = ss != NULL && !same_epoch(h, ss);
+	if (ss != NULL && !deferred) {
 		if (merge_from_store(h, ss, &r->merged_from_store, e) < 0)
 			goto out;
 		if (progress != NULL && r->merged_from_store > 0)
@@ -601,9 +618,25 @@ launch_sync(struct client *c, struct history *h, struct syncstore *ss, const str
 	if (outbox_flush(c, h, &r->outbox, e) < 0 || readmark_flush(c, h, &r->reads_sent, e) < 0)
 		goto out;
 	uint64_t since;
-	bool missing;
+	bool missing, changed = false;
 	if (stored_cursor(h, &since, e) < 0 || client_changes(c, since, &missing, &cr, e) < 0)
 		goto out;
+	if (!missing && launch_epoch(c, h, ss, &cr.epoch, r, &changed, e) < 0)
+		goto out;
+	if (changed) {
+		/* The cursor was the old generation's: everything is compared again. */
+		changes_reply_free(&cr);
+		since = 0;
+		if (history_meta_set(h, CHANGES_CURSOR_KEY, "0", e) < 0 ||
+		    client_changes(c, since, &missing, &cr, e) < 0)
+			goto out;
+	}
+	if (deferred && same_epoch(h, ss)) {
+		if (merge_from_store(h, ss, &r->merged_from_store, e) < 0)
+			goto out;
+		if (progress != NULL && r->merged_from_store > 0)
+			progress(arg, r);
+	}
 	if (missing ? launch_list(c, h, ss, since == 0, o, r, e) < 0
 		    : launch_changes(c, h, ss, since, &cr, o, r, e) < 0)
 		goto out;

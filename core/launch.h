@@ -61,6 +61,9 @@ struct launch_report {
 	bool offline; /* the server could not be reached: remote steps skipped */
 	bool filling; /* the newest windows are in; older history is being fetched */
 	bool incomplete; /* only the newest windows were asked for (opts.recent_only) */
+	/* The server epoch changed (a restore or a reset): the words for the user, or "". */
+	char notice[512];
+	uint64_t lost; /* messages held here that the server lost, marked now */
 };
 
 /* Called after each batch (e.g. to show progress); may be NULL. */
@@ -95,6 +98,16 @@ struct launch_opts {
  */
 int launch_sync(struct client *c, struct history *h, struct syncstore *ss,
     const struct launch_opts *o, struct launch_report *r, struct err *e);
+
+/*
+ * launch-epoch.c: history.db (and sync.db when it was at the same epoch)
+ * move to the server's epoch `now`: nothing when it is the one recorded (or
+ * either is unknown); else the bases asked (GET /v1/epoch, or all 0 for
+ * another database), what the server lost kept and marked, r->notice and
+ * r->lost set, *changed true.
+ */
+int launch_epoch(struct client *c, struct history *h, struct syncstore *ss, const struct epoch *now,
+    struct launch_report *r, bool *changed, struct err *e);
 
 /* Fetches by vector what history lacks of the conversations in ids (o may be NULL). */
 int launch_fetch(struct client *c, struct history *h, struct syncstore *ss, char *const *ids,

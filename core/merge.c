@@ -48,10 +48,15 @@ merge_from_store(struct history *h, struct syncstore *s, uint64_t *merged, struc
 		if (d.n > 0 && syncstore_messages(s, convs.v[i].id, &d, &want, e) < 0)
 			goto out;
 	}
-	size_t inserted = 0;
+	size_t inserted = 0, kept = 0;
 	ret = history_insert(h, want.v, want.n, &inserted, e);
 	if (ret == 0)
 		*merged = inserted;
+	/* The messages the notifier kept from a server restore, as lost ones (core/lost.c). */
+	message_list_free(&want);
+	if (ret == 0 && (ret = syncstore_lost(s, &want, e)) == 0 &&
+	    (ret = history_insert_lost(h, want.v, want.n, &kept, e)) == 0)
+		*merged += kept;
 out:
 	vector_free(&sv);
 	vector_free(&hv);

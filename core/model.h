@@ -33,6 +33,7 @@ struct message {
 	bool action; /* a text message that is an action (/me) */
 	bool remove; /* a reaction taken back */
 	bool deleted; /* its text was erased by a delete */
+	bool lost; /* held here, lost by the server in a restore (history.db, sync.db) */
 	char *op; /* a member item: "add", "remove", "leave", "join", "admin" */
 	char *users; /* a member item: the names concerned, separated by single spaces */
 };

@@ -585,6 +585,8 @@ proto_parse_sync(const char *body, size_t len, struct sync_reply *r, struct err 
 				r->next = xstrdup(t);
 		}
 	}
+	if (ret == 0)
+		ret = epoch_from_json(json_object_get(j, "epoch"), &r->epoch, e);
 	json_decref(j);
 	if (ret < 0)
 		sync_reply_free(r);
@@ -654,6 +656,8 @@ proto_parse_events(const char *body, size_t len, struct events_reply *r, struct 
 				r->nevents++;
 		}
 	}
+	if (ret == 0)
+		ret = epoch_from_json(json_object_get(j, "epoch"), &r->epoch, e);
 	json_decref(j);
 	if (ret < 0)
 		events_reply_free(r);
@@ -803,6 +807,8 @@ proto_parse_changes(const char *body, size_t len, struct changes_reply *r, struc
 					    r->convs[i].id);
 		}
 	}
+	if (ret == 0)
+		ret = epoch_from_json(json_object_get(j, "epoch"), &r->epoch, e);
 	json_decref(j);
 	if (ret < 0)
 		changes_reply_free(r);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "epoch.h"
 #include "model.h"
 #include "util.h"
 #include "vector.h"
@@ -27,6 +28,7 @@ struct sync_reply {
 	int newest; /* the `newest` the server echoed: it answered newest first (0: it did not) */
 	char **older; /* with newest: the conversations that may lack older messages */
 	size_t nolder;
+	struct epoch epoch; /* the server's (known false from an old server) */
 };
 
 /*
@@ -40,6 +42,7 @@ struct changes_reply {
 	struct conversation *convs;
 	bool *has_meta; /* per conversation: title, members and created were sent */
 	size_t nconvs;
+	struct epoch epoch;
 };
 
 /* The answer to register and login. */
@@ -61,6 +64,7 @@ struct events_reply {
 	bool gap;
 	struct event *events;
 	size_t nevents;
+	struct epoch epoch;
 };
 
 /* An error body {"error": CODE, "message": TEXT}; empty strings when absent. */

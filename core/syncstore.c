@@ -45,6 +45,8 @@ static const char *const migrations[] = {
     "CREATE INDEX messages_target"
     " ON messages (conv, target_sender, target_seq)"
     " WHERE target_sender IS NOT NULL;",
+    /* 5: messages the server lost in a restore, as in history.db (core/lost.c). */
+    "ALTER TABLE messages ADD COLUMN lost INTEGER NOT NULL DEFAULT 0;",
 };
 
 enum {

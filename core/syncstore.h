@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "epoch.h"
 #include "model.h"
 #include "ranges.h"
 #include "util.h"
@@ -158,5 +159,18 @@ int syncstore_clear_focus(struct syncstore *s, struct err *e);
  */
 int syncstore_get_focus(
     struct syncstore *s, int64_t max_age_ms, char **conv, int64_t *pid, struct err *e);
+
+/* syncstore-epoch.c: the server epoch (docs/protocol.md, "Server epoch"; core/lost.c) */
+/* The epoch sync.db was last brought to (ep->known false: none). */
+int syncstore_epoch_get(struct syncstore *s, struct epoch *ep, struct err *e);
+int syncstore_epoch_set(struct syncstore *s, const struct epoch *ep, struct err *e);
+/*
+ * After a restore: keeps and marks lost the messages above their bases,
+ * lowers the vectors and the ledger to the bases, records now; atomically.
+ */
+int syncstore_epoch_apply(struct syncstore *s, const struct epoch_bases *b, const struct epoch *now,
+    uint64_t *lost, struct err *e);
+/* Every lost message sync.db keeps (seq: the one it had). */
+int syncstore_lost(struct syncstore *s, struct message_list *out, struct err *e);
 
 #endif

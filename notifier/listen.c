@@ -496,7 +496,15 @@ listen_run(struct notifyd *d, struct err *e)
 			reads_learn(d, cursor);
 			learn = false;
 		}
-		if (have) {
+		struct epoch held;
+		if (syncstore_epoch_get(&d->store, &held, e) < 0)
+			return -1;
+		if (have && held.known) {
+			/* With the epoch: after a restore the server answers at once. */
+			path = xasprintf("/v1/events?after=%lld&timeout=%d&epoch=%s:%lld",
+			    (long long)cursor, d->poll_s, held.server, (long long)held.generation);
+			timeout_ms = d->poll_s * 1000L + POLL_SLACK_MS;
+		} else if (have) {
 			path = xasprintf(
 			    "/v1/events?after=%lld&timeout=%d", (long long)cursor, d->poll_s);
 			timeout_ms = d->poll_s * 1000L + POLL_SLACK_MS;
@@ -534,6 +542,17 @@ listen_run(struct notifyd *d, struct err *e)
 			fprintf(stderr, "natter-notifyd: connected to %s again\n", d->url);
 		said_down = false;
 		failures = 0;
+		int moved = listen_epoch(d, &r.epoch, r.cursor, &cursor, e);
+		if (moved != 0) {
+			events_reply_free(&r);
+			if (moved < 0)
+				return -1;
+			if (moved == 2)
+				wait_ms(d, backoff_ms(failures++, -1));
+			else
+				have = 1;
+			continue;
+		}
 		if (!have) {
 			if (syncstore_set_cursor(&d->store, d->origin, (int64_t)r.cursor, e) < 0) {
 				events_reply_free(&r);

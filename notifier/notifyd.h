@@ -251,6 +251,14 @@ void reads_free(struct notifyd *d);
 /* Runs until *stop; returns 0, or -1 with e set on a fatal error. */
 int listen_run(struct notifyd *d, struct err *e);
 /*
+ * epoch.c: sync.db to the server epoch of an answer (docs/protocol.md,
+ * "Server epoch"): 0 the same (or recorded now), 1 moved after a restore
+ * or reset (the answer is dropped; *cursor is where events resume, stored),
+ * 2 the bases could not be asked (try again), -1.
+ */
+int listen_epoch(struct notifyd *d, const struct epoch *now, uint64_t answer_cursor,
+    int64_t *cursor, struct err *e);
+/*
  * Stores a batch (messages, then cursor and gap), then notifies. Exposed
  * for tests: m are the message events of one answer.
  */

@@ -41,17 +41,25 @@ auth_check_password(const char *hash, const char *pw)
 	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 }
 
+static char *dummy;
+
 /*
- * Spends as long as a real check so that unknown users are not told apart
- * by timing. Only the password thread calls it (pwwork.c): the dummy hash
- * needs no lock.
+ * Makes the dummy hash of auth_dummy_check, with the cost of a real one,
+ * before the server takes requests: made on the first unknown user, it
+ * would cost that login a second hash and tell it apart.
  */
+int
+auth_dummy_init(void)
+{
+	if (dummy == NULL)
+		dummy = auth_hash_password("natter dummy password");
+	return dummy != NULL ? 0 : -1;
+}
+
+/* Spends as long as a real check so that unknown users are not told apart by timing. */
 void
 auth_dummy_check(const char *pw)
 {
-	static char *dummy;
-	if (dummy == NULL)
-		dummy = auth_hash_password("natter dummy password");
 	if (dummy != NULL)
 		(void)auth_check_password(dummy, pw);
 }

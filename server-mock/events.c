@@ -113,6 +113,32 @@ events_wake_users(const int64_t *uids, size_t n)
 	pthread_mutex_unlock(&mu);
 }
 
+/* Wakes every long-poll (news for users another process could not list). */
+void
+events_wake_all(void)
+{
+	pthread_mutex_lock(&mu);
+	for (size_t i = 0; i < GEN_SLOTS; i++)
+		gen[i]++;
+	struct req *q = head, *next;
+	for (; q != NULL; q = next) {
+		next = q->next;
+		if (q->polling)
+			resume(q);
+	}
+	pthread_mutex_unlock(&mu);
+}
+
+/* A wake-up from another server process (store_listen): its users, or all. */
+void
+events_wake_remote(const int64_t *uids, size_t n, bool all)
+{
+	if (all)
+		events_wake_all();
+	else
+		events_wake_users(uids, n);
+}
+
 /*
  * Resumes what is due; returns the milliseconds until the next deadline
  * (INT64_MAX: none). The main thread calls it before it sleeps.

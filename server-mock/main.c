@@ -47,13 +47,17 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: natter-server-mock [-h] [--version] [-c file] [-l addr] [-p port] [-d file]\n"
-	    "                          [--demo]\n"
+	    "usage: natter-server-mock [-h] [--version] [-c file] [-l addr] [-p port]\n"
+	    "                          [-d file|url] [--demo]\n"
 	    "                          [--faults spec] [--event-retention n] [--max-poll s]\n"
 	    "                          [--rate-limit n] [--max-connections n]\n"
 	    "                          [--max-connections-per-ip n] [--idle-timeout s]\n"
 	    "                          [--protocol 1.0] [--threads n] [--log-format text|json]\n"
-	    "                          [--tls-cert file --tls-key file]\n");
+	    "                          [--tls-cert file --tls-key file]\n"
+	    "                          [--restored]\n"
+	    "                          [--login-throttle off|free[:cap]] [--token-lifetime s]\n"
+	    "                          [--max-tokens n] [--registration open|closed|invite]\n"
+	    "       natter-server-mock admin [-d file] verb [name]\n");
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
@@ -102,6 +106,36 @@ parse_env(struct config *c)
 	return -1;
 }
 
+/* --login-throttle off, FREE or FREE:CAP; -1 (said why) when malformed. */
+static int
+throttle_flag(const char *arg, struct config *c)
+{
+	if (strcmp(arg, "off") == 0) {
+		c->login_free = 0;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	long f = strtol(arg, &end, 10);
+	long cap = c->login_cap;
+	if (errno == 0 && end != arg && *end == ':') {
+		const char *p = end + 1;
+		cap = strtol(p, &end, 10);
+		if (end == p)
+			cap = -1;
+	}
+	if (errno != 0 || end == arg || *end != '\0' || f < 1 || f > 1000 || cap < 1 ||
+	    cap > 86400) {
+		fprintf(stderr,
+		    "natter-server-mock: --login-throttle is off, or FREE[:CAP] with "
+		    "FREE from 1 to 1000 attempts and CAP from 1 to 86400 seconds\n");
+		return -1;
+	}
+	c->login_free = (int)f;
+	c->login_cap = (int)cap;
+	return 0;
+}
+
 /* Parses flags into c: -1 to go on, else the exit status (help, version, usage). */
 static int
 parse_flags(int argc, char *argv[], struct config *c)
@@ -120,6 +154,11 @@ parse_flags(int argc, char *argv[], struct config *c)
 		OPT_LOGFORMAT,
 		OPT_TLS_CERT,
 		OPT_TLS_KEY,
+		OPT_THROTTLE,
+		OPT_TOKEN_LIFE,
+		OPT_MAX_TOKENS,
+		OPT_REGISTRATION,
+		OPT_RESTORED,
 	};
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
@@ -141,6 +180,11 @@ parse_flags(int argc, char *argv[], struct config *c)
 	    {"log-format", required_argument, NULL, OPT_LOGFORMAT},
 	    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
 	    {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+	    {"login-throttle", required_argument, NULL, OPT_THROTTLE},
+	    {"token-lifetime", required_argument, NULL, OPT_TOKEN_LIFE},
+	    {"max-tokens", required_argument, NULL, OPT_MAX_TOKENS},
+	    {"registration", required_argument, NULL, OPT_REGISTRATION},
+	    {"restored", no_argument, NULL, OPT_RESTORED},
 	    {NULL, 0, NULL, 0},
 	};
 	struct err e = {0};
@@ -233,6 +277,35 @@ parse_flags(int argc, char *argv[], struct config *c)
 		case OPT_TLS_KEY:
 			c->tls_key = optarg;
 			break;
+		case OPT_THROTTLE:
+			if (throttle_flag(optarg, c) < 0)
+				return 2;
+			break;
+		case OPT_TOKEN_LIFE:
+			c->token_idle_ms =
+			    (int64_t)number("--token-lifetime", optarg, 1, 10L * 366 * 86400) *
+			    1000;
+			break;
+		case OPT_MAX_TOKENS:
+			c->max_tokens = (int)number("--max-tokens", optarg, 1, 100000);
+			break;
+		case OPT_REGISTRATION:
+			if (strcmp(optarg, "open") == 0)
+				c->registration = REG_OPEN;
+			else if (strcmp(optarg, "closed") == 0)
+				c->registration = REG_CLOSED;
+			else if (strcmp(optarg, "invite") == 0)
+				c->registration = REG_INVITE;
+			else {
+				fprintf(stderr,
+				    "natter-server-mock: --registration is open, closed "
+				    "or invite\n");
+				return 2;
+			}
+			break;
+		case OPT_RESTORED:
+			c->restored = true;
+			break;
 		default:
 			usage(stderr);
 			return 2;
@@ -261,6 +334,9 @@ serve(struct store *store, const struct config *c)
 				wait = w;
 		}
 		pwwork_tick();
+		epoch_tick(store, false);
+		if (wait > 1000)
+			wait = 1000;
 		loop_wait(wait);
 	}
 }
@@ -357,7 +433,13 @@ main(int argc, char *argv[])
 	    .mhd_backend = MHD_USE_AUTO,
 	    .demo_interval_ms = 5000,
 	    .threads = default_threads(),
+	    .login_free = 5,
+	    .login_cap = 300,
+	    .token_idle_ms = (int64_t)30 * 86400 * 1000,
+	    .max_tokens = 20,
 	};
+	if (argc > 1 && strcmp(argv[1], "admin") == 0)
+		return admin_main(argc - 1, argv + 1);
 	int st = parse_flags(argc, argv, &c);
 	if (st >= 0)
 		return st;
@@ -386,10 +468,27 @@ main(int argc, char *argv[])
 		tls_free(&c);
 		return 1;
 	}
+	if (epoch_open(store, c.dbpath, c.restored, &e) < 0) {
+		log_event("error", "start", NULL, "natter-server-mock: %s\n", e.msg);
+		store_close(store);
+		freeaddrinfo(ai);
+		tls_free(&c);
+		return 1;
+	}
+	/* Before "listening on": a send through another process from then on wakes us. */
+	if (store_listen(store, events_wake_remote, &e) < 0) {
+		log_event("error", "start", NULL, "natter-server-mock: %s\n", e.msg);
+		store_close(store);
+		freeaddrinfo(ai);
+		tls_free(&c);
+		return 1;
+	}
 	routes_init(store, &c);
 	ratelimit_init(c.rate, c.rate_burst);
+	throttle_init(c.login_free, c.login_cap);
 	demo_init(c.demo_interval_ms);
-	if (c.demo && demo_seed(store, &e) < 0) {
+	if ((c.demo && demo_seed(store, &e) < 0) ||
+	    store_fill_skeletons(store, rules_skeleton, &e) < 0) {
 		log_event("error", "start", NULL, "natter-server-mock: demo: %s\n", e.msg);
 		store_close(store);
 		freeaddrinfo(ai);
@@ -449,6 +548,8 @@ main(int argc, char *argv[])
 		close(ls);
 	routes_close();
 	pwwork_stop();
+	epoch_tick(store, true);
+	epoch_close();
 	store_close(store);
 	tls_free(&c);
 	return 0;

@@ -7,6 +7,7 @@ static const char *const labels[EP_COUNT] = {
     [EP_REGISTER] = "register",
     [EP_LOGIN] = "login",
     [EP_LOGOUT] = "logout",
+    [EP_PASSWORD] = "password",
     [EP_CONVERSATIONS] = "conversations",
     [EP_MESSAGES] = "messages",
     [EP_SYNC] = "sync",
@@ -16,6 +17,7 @@ static const char *const labels[EP_COUNT] = {
     [EP_MEMBERS] = "members",
     [EP_HEALTH] = "health",
     [EP_METRICS] = "metrics",
+    [EP_EPOCH] = "epoch",
     [EP_OTHER] = "other",
 };
 

@@ -88,6 +88,8 @@ pwwork_start(struct err *e)
 	/* libsodium sets itself up here, once, before two threads may use it. */
 	if (sodium_init() < 0)
 		return err_set(e, ERR_SYSTEM, "cannot initialise libsodium");
+	if (auth_dummy_init() < 0)
+		return err_set(e, ERR_SYSTEM, "out of memory hashing the dummy password");
 	if (pthread_create(&worker, NULL, work, NULL) != 0)
 		return err_set(e, ERR_SYSTEM, "cannot start the password thread");
 	started = true;

@@ -31,9 +31,9 @@ ratelimit_init(double r, int b)
 	burst = b > 0 ? b : 1;
 }
 
-/* The 16-byte key of an address (IPv4 mapped). */
-static void
-addr_key(const struct sockaddr *sa, unsigned char key[16])
+/* The 16-byte key of an address (IPv4 mapped); throttle.c's too. */
+void
+ratelimit_addr_key(const struct sockaddr *sa, unsigned char key[16])
 {
 	memset(key, 0, 16);
 	if (sa == NULL)
@@ -96,7 +96,7 @@ ratelimit_take(const struct sockaddr *sa, int64_t now)
 	if (rate <= 0)
 		return 0;
 	unsigned char key[16];
-	addr_key(sa, key);
+	ratelimit_addr_key(sa, key);
 	pthread_mutex_lock(&mu);
 	int wait = take(key, now);
 	pthread_mutex_unlock(&mu);

@@ -285,6 +285,7 @@ sync_reply(struct store *s, const struct config *c, int64_t uid, const struct sy
 			json_object_set_new(o, "older", older);
 		}
 		reply_json(r, 200, o);
+		route_epoch(r);
 	}
 	free(next);
 	store_sync_free(&a);

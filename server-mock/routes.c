@@ -78,17 +78,22 @@ route_endpoint(const char *url)
 	    {"/v1/register", EP_REGISTER},
 	    {"/v1/login", EP_LOGIN},
 	    {"/v1/logout", EP_LOGOUT},
+	    {"/v1/logout/all", EP_LOGOUT},
+	    {"/v1/password", EP_PASSWORD},
 	    {"/v1/conversations", EP_CONVERSATIONS},
 	    {"/v1/sync", EP_SYNC},
 	    {"/v1/events", EP_EVENTS},
 	    {"/v1/health", EP_HEALTH},
 	    {"/v1/metrics", EP_METRICS},
 	    {"/v1/changes", EP_CHANGES},
+	    {"/v1/epoch", EP_EPOCH},
 	};
 	for (size_t i = 0; i < nitems(fixed); i++)
 		if (strcmp(url, fixed[i].path) == 0)
-			return fixed[i].ep == EP_CHANGES && cfg->protocol_10 ? EP_OTHER
-									     : fixed[i].ep;
+			return (fixed[i].ep == EP_CHANGES || fixed[i].ep == EP_EPOCH) &&
+				cfg->protocol_10
+			    ? EP_OTHER
+			    : fixed[i].ep;
 	char id[128];
 	if (path_id(url, "/v1/conversations/", "", id, sizeof(id)))
 		return EP_CONVERSATIONS;
@@ -120,27 +125,51 @@ reply_json(struct reply *r, unsigned status, json_t *j)
 	return ROUTE_REPLY;
 }
 
-/* Finds the caller from the bearer token: 0, or -1 with r set to 401. */
+/* Adds the server epoch to a JSON object reply (not with --protocol 1.0). */
+void
+route_epoch(struct reply *r)
+{
+	if (!cfg->protocol_10 && r->json != NULL && json_is_object(r->json))
+		json_object_set_new(r->json, "epoch", epoch_json());
+}
+
+/* The bearer token of q's Authorization header, or NULL. */
+static const char *
+bearer(struct req *q, size_t *len)
+{
+	return auth_bearer(
+	    MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+	    len);
+}
+
+/* Finds the caller from the bearer token (renewing it): 0, or -1 with r set (401, 403). */
 static int
 authenticate(struct req *q, struct reply *r, int64_t *uid, char **name)
 {
 	size_t len;
-	const char *tok = auth_bearer(
-	    MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
-	    &len);
+	const char *tok = bearer(q, &len);
 	if (tok == NULL)
 		return reply_error(r, 401, "unauthorized", "a bearer token is needed");
 	unsigned char hash[32];
 	auth_token_hash(tok, len, hash);
 	struct err e = {0};
-	int rc = store_token_user(store, hash, uid, name, &e);
-	if (rc < 0) {
+	enum token_state st;
+	if (store_token_check(store, hash, cfg->token_idle_ms, uid, name, &st, &e) < 0) {
 		route_internal(r, &e);
 		return -1;
 	}
-	if (rc == 1)
+	switch (st) {
+	case TOKEN_OK:
+		return 0;
+	case TOKEN_EXPIRED:
+		return reply_error(r, 401, "token_expired",
+		    "the session expired after %lld days without use; log in again",
+		    (long long)(cfg->token_idle_ms / 86400000));
+	case TOKEN_DISABLED:
+		return reply_error(r, 403, "account_disabled", "this account is disabled");
+	default:
 		return reply_error(r, 401, "unauthorized", "unknown or revoked token");
-	return 0;
+	}
 }
 
 /* True when s is an identifier [A-Za-z0-9_-]{1,64}. */
@@ -166,21 +195,62 @@ give_token(struct reply *r, unsigned status, int64_t uid, const char *name)
 	unsigned char hash[32];
 	auth_new_token(tok, hash);
 	struct err e = {0};
-	if (store_token_add(store, uid, hash, &e) < 0)
+	if (store_token_issue(store, uid, hash, cfg->max_tokens, &e) < 0)
 		return route_internal(r, &e);
 	return reply_json(r, status, json_pack("{s:s, s:s}", "user", name, "token", tok));
 }
 
-/* Reads user and password of register and login. */
+/* The client's address. */
+static const struct sockaddr *
+client_addr(struct req *q)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(q->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	return ci != NULL ? ci->client_addr : NULL;
+}
+
+/* Counts a password attempt for name: 0, or -1 with r set to 429 login_throttled. */
+static int
+throttled(struct req *q, const char *name, struct reply *r)
+{
+	int wait = throttle_attempt(name, client_addr(q), mono_ms());
+	if (wait == 0)
+		return 0;
+	reply_error(r, 429, "login_throttled",
+	    "too many failed logins for this account or from this address; try again in %d "
+	    "second%s",
+	    wait, wait == 1 ? "" : "s");
+	r->retry_after = wait;
+	return -1;
+}
+
+/* Refuses a password that breaks the rules: 0, or -1 with r set (400 invalid_field: length, weak_password). */
+static int
+password_ok(const char *user, const char *pw, struct reply *r)
+{
+	size_t n = rules_chars(pw);
+	if (n < RULES_PASSWORD_MIN || n > RULES_PASSWORD_MAX || strlen(pw) > 1024)
+		return reply_error(r, 400, "invalid_field",
+		    "a password has %d to %d characters (and at most 1024 bytes)",
+		    RULES_PASSWORD_MIN, RULES_PASSWORD_MAX);
+	const char *why = rules_password_problem(user, pw);
+	if (why == NULL)
+		return 0;
+	return reply_error(r, 400, "weak_password", "%s", why);
+}
+
+/* Reads user and password of register (the rules of a new password checked). */
 static int
 credentials(json_t *in, struct reply *r, const char **user, const char **pw)
 {
 	size_t ulen, plen;
 	if (request_string(in, "user", user, &ulen, r) < 0 ||
-	    request_string(in, "password", pw, &plen, r) < 0)
+	    request_string(in, "password", pw, &plen, r) < 0 || password_ok(*user, *pw, r) < 0)
 		return -1;
-	if (plen < 8 || plen > 1024)
-		return reply_error(r, 400, "invalid_field", "a password has 8 to 1024 bytes");
+	if (!auth_name_valid(*user))
+		return reply_error(r, 400, "invalid_user",
+		    "a user name is 1 to 32 of a-z 0-9 . _ -, "
+		    "starting with a letter or digit");
 	return 0;
 }
 
@@ -188,14 +258,24 @@ credentials(json_t *in, struct reply *r, const char **user, const char **pw)
 static enum route_result
 do_register(struct req *q, json_t *in, struct reply *r)
 {
-	const char *user, *pw;
+	const char *user, *pw, *invite = NULL;
 	if (credentials(in, r, &user, &pw) < 0)
 		return ROUTE_REPLY;
-	if (!auth_name_valid(user)) {
-		reply_error(r, 400, "invalid_user",
-		    "a user name is 1 to 32 of a-z 0-9 . _ -, "
-		    "starting with a letter or digit");
+	if (cfg->registration == REG_CLOSED) {
+		reply_error(r, 403, "registration_closed",
+		    "this server does not take new accounts; ask its administrator for one");
 		return ROUTE_REPLY;
+	}
+	if (cfg->registration == REG_INVITE) {
+		size_t ilen;
+		if (json_object_get(in, "invite") == NULL) {
+			reply_error(r, 403, "invite_required",
+			    "this server takes new accounts by invitation: an invitation code is "
+			    "needed");
+			return ROUTE_REPLY;
+		}
+		if (request_string(in, "invite", &invite, &ilen, r) < 0)
+			return ROUTE_REPLY;
 	}
 	if (q->pw == NULL) {
 		pwwork_hash(q, pw);
@@ -208,18 +288,26 @@ do_register(struct req *q, json_t *in, struct reply *r)
 	}
 	struct err e = {0};
 	int64_t uid;
-	int rc = store_user_create(store, user, hash, &uid, &e);
+	char *skel = rules_skeleton(user), *clash;
+	int rc = store_register(store, user, skel, hash, invite, &uid, &clash, &e);
+	free(skel);
 	free(hash);
 	if (rc < 0)
 		return route_internal(r, &e);
-	if (rc == 1) {
+	if (rc == REGISTER_TAKEN)
 		reply_error(r, 409, "user_exists", "the name %s is taken", user);
+	else if (rc == REGISTER_LOOKALIKE)
+		reply_error(r, 409, "user_lookalike",
+		    "the name %s is too like the existing name %s; choose another", user, clash);
+	else if (rc == REGISTER_BAD_INVITE)
+		reply_error(r, 403, "invite_invalid", "this invitation code is unknown or used");
+	free(clash);
+	if (rc != 0)
 		return ROUTE_REPLY;
-	}
 	return give_token(r, 201, uid, user);
 }
 
-/* POST /v1/login: the password is checked on the worker, then a token is issued. */
+/* POST /v1/login: throttled, the password checked on the worker, then a token is issued. */
 static enum route_result
 do_login(struct req *q, json_t *in, struct reply *r)
 {
@@ -227,6 +315,8 @@ do_login(struct req *q, json_t *in, struct reply *r)
 	size_t ulen, plen;
 	if (request_string(in, "user", &user, &ulen, r) < 0 ||
 	    request_string(in, "password", &pw, &plen, r) < 0)
+		return ROUTE_REPLY;
+	if (q->pw == NULL && throttled(q, user, r) < 0)
 		return ROUTE_REPLY;
 	struct err e = {0};
 	int64_t uid;
@@ -242,23 +332,95 @@ do_login(struct req *q, json_t *in, struct reply *r)
 	}
 	free(hash);
 	if (rc == 1 || !pwwork_result(q, NULL)) {
+		throttle_failure(user, client_addr(q), mono_ms());
 		reply_error(r, 401, "bad_credentials", "wrong user name or password");
+		return ROUTE_REPLY;
+	}
+	throttle_success(user, client_addr(q));
+	bool disabled;
+	if (store_user_disabled(store, uid, &disabled, &e) < 0)
+		return route_internal(r, &e);
+	if (disabled) {
+		reply_error(r, 403, "account_disabled", "this account is disabled");
 		return ROUTE_REPLY;
 	}
 	return give_token(r, 200, uid, user);
 }
 
-/* POST /v1/logout */
+/*
+ * POST /v1/password: the old password checked (throttled like a login),
+ * then the new one hashed, stored, and every other token of the user revoked.
+ */
 static enum route_result
-do_logout(struct req *q, struct reply *r)
+do_password(struct req *q, int64_t uid, const char *me, json_t *in, struct reply *r)
 {
+	const char *old, *pw;
+	size_t olen, plen;
+	if (request_string(in, "password", &old, &olen, r) < 0 ||
+	    request_string(in, "new_password", &pw, &plen, r) < 0 || password_ok(me, pw, r) < 0)
+		return ROUTE_REPLY;
+	struct err e = {0};
+	if (q->pwstep == 0) {
+		if (throttled(q, me, r) < 0)
+			return ROUTE_REPLY;
+		int64_t id;
+		char *hash = NULL;
+		int rc = store_user_find(store, me, &id, &hash, &e);
+		if (rc != 0) {
+			free(hash);
+			return route_internal(r, &e);
+		}
+		q->pwstep = 1;
+		pwwork_verify(q, old, hash);
+		free(hash);
+		return ROUTE_WORKING;
+	}
+	if (q->pwstep == 1) {
+		if (!pwwork_result(q, NULL)) {
+			throttle_failure(me, client_addr(q), mono_ms());
+			reply_error(r, 403, "wrong_password", "the current password is wrong");
+			return ROUTE_REPLY;
+		}
+		throttle_success(me, client_addr(q));
+		pwwork_forget(q);
+		q->pwstep = 2;
+		pwwork_hash(q, pw);
+		return ROUTE_WORKING;
+	}
+	char *hash;
+	if (!pwwork_result(q, &hash)) {
+		reply_error(r, 503, "unavailable", "out of memory hashing the password");
+		return ROUTE_REPLY;
+	}
 	size_t len;
-	const char *tok = auth_bearer(
-	    MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
-	    &len);
+	const char *tok = bearer(q, &len);
+	unsigned char keep[32];
+	auth_token_hash(tok, len, keep);
+	int64_t n = 0;
+	int rc = store_user_set_password(store, uid, hash, &e);
+	free(hash);
+	if (rc == 0)
+		rc = store_token_revoke_user(store, uid, keep, &n, &e);
+	if (rc < 0)
+		return route_internal(r, &e);
+	return reply_json(r, 200, json_pack("{s:s, s:I}", "user", me, "revoked", (json_int_t)n));
+}
+
+/* POST /v1/logout, and /v1/logout/all: every token of the user. */
+static enum route_result
+do_logout(struct req *q, int64_t uid, struct reply *r)
+{
+	struct err e = {0};
+	if (strcmp(q->url, "/v1/logout/all") == 0) {
+		int64_t n = 0;
+		if (store_token_revoke_user(store, uid, NULL, &n, &e) < 0)
+			return route_internal(r, &e);
+		return reply_json(r, 200, json_pack("{s:I}", "revoked", (json_int_t)n));
+	}
+	size_t len;
+	const char *tok = bearer(q, &len);
 	unsigned char hash[32];
 	auth_token_hash(tok, len, hash);
-	struct err e = {0};
 	if (store_token_revoke(store, hash, &e) < 0)
 		return route_internal(r, &e);
 	return reply_json(r, 200, json_object());
@@ -477,6 +639,7 @@ events_poll(struct req *q, struct reply *r, bool final)
 	reply_json(r, 200,
 	    json_pack(
 		"{s:I, s:b, s:o}", "cursor", (json_int_t)a.cursor, "gap", a.gap, "events", events));
+	route_epoch(r);
 	store_events_free(&a);
 	return ROUTE_REPLY;
 }
@@ -501,7 +664,40 @@ do_changes(struct req *q, int64_t uid, struct reply *r)
 	reply_json(r, 200,
 	    json_pack("{s:I, s:b, s:o}", "cursor", (json_int_t)a.cursor, "full", a.full,
 		"conversations", convs));
+	route_epoch(r);
 	store_changes_free(&a);
+	return ROUTE_REPLY;
+}
+
+/* GET /v1/epoch?since=G: the lowest bases of the caller's conversations after generation G. */
+static enum route_result
+do_epoch(struct req *q, int64_t uid, struct reply *r)
+{
+	uint64_t since = 0;
+	bool has_since;
+	if (query_uint(q, "since", &since, &has_since) < 0 || since > INT64_MAX) {
+		reply_error(r, 400, "invalid_field", "since is a non-negative integer");
+		return ROUTE_REPLY;
+	}
+	struct err e = {0};
+	struct store_base *b;
+	size_t n;
+	if (store_epoch_bases(store, uid, (int64_t)since, &b, &n, &e) < 0)
+		return route_internal(r, &e);
+	json_t *convs = json_array(), *bases = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || strcmp(b[i].conv, b[i - 1].conv) != 0) {
+			bases = json_object();
+			json_array_append_new(
+			    convs, json_pack("{s:s, s:o}", "id", b[i].conv, "bases", bases));
+		}
+		json_object_set_new(bases, b[i].sender, json_integer((json_int_t)b[i].base));
+	}
+	store_bases_free(b, n);
+	reply_json(r, 200,
+	    json_pack("{s:I, s:I, s:o}", "since", (json_int_t)since, "cursor",
+		(json_int_t)epoch_cursor(), "conversations", convs));
+	route_epoch(r);
 	return ROUTE_REPLY;
 }
 
@@ -516,10 +712,15 @@ do_events(struct req *q, int64_t uid, struct reply *r)
 		reply_error(r, 400, "invalid_field", "after and timeout are non-negative integers");
 		return ROUTE_REPLY;
 	}
-	if (!has_after)
-		return reply_json(r, 200,
+	/* A client at another epoch (docs/protocol.md, "Server epoch") is answered at once. */
+	const char *ep = MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, "epoch");
+	if (!has_after || (ep != NULL && !epoch_is(ep))) {
+		reply_json(r, 200,
 		    json_pack("{s:I, s:b, s:[]}", "cursor", (json_int_t)store_cursor(store), "gap",
 			false, "events"));
+		route_epoch(r);
+		return ROUTE_REPLY;
+	}
 	if (timeout > (uint64_t)cfg->max_poll)
 		timeout = (uint64_t)cfg->max_poll;
 	q->uid = uid;
@@ -561,6 +762,7 @@ route(struct req *q, struct reply *r)
 	case EP_METRICS:
 	case EP_EVENTS:
 	case EP_CHANGES:
+	case EP_EPOCH:
 		allowed = get;
 		break;
 	case EP_MEMBERS:
@@ -578,7 +780,9 @@ route(struct req *q, struct reply *r)
 		json_t *h = json_pack("{s:s, s:s}", "status", "ok", "version", NATTER_VERSION);
 		if (!cfg->protocol_10)
 			json_object_set_new(h, "items", json_true());
-		return reply_json(r, 200, h);
+		reply_json(r, 200, h);
+		route_epoch(r);
+		return ROUTE_REPLY;
 	}
 	if (q->ep == EP_METRICS) {
 		r->status = 200;
@@ -611,7 +815,10 @@ route(struct req *q, struct reply *r)
 		res = do_login(q, in, r);
 		break;
 	case EP_LOGOUT:
-		res = do_logout(q, r);
+		res = do_logout(q, uid, r);
+		break;
+	case EP_PASSWORD:
+		res = do_password(q, uid, me, in, r);
 		break;
 	case EP_CONVERSATIONS:
 		if (conv_one)
@@ -638,6 +845,9 @@ route(struct req *q, struct reply *r)
 		break;
 	case EP_EVENTS:
 		res = do_events(q, uid, r);
+		break;
+	case EP_EPOCH:
+		res = do_epoch(q, uid, r);
 		break;
 	default:
 		reply_error(r, 404, "not_found", "no such endpoint");

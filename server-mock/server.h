@@ -12,6 +12,7 @@
 #define NATTER_SERVER_H
 
 #include <getopt.h>
+#include <jansson.h>
 #include <microhttpd.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,6 +37,9 @@
 #define EVENTS_PER_ANSWER 1000
 #define GZIP_MIN 256
 
+/* Who may register (--registration). */
+enum registration { REG_OPEN = 0, REG_CLOSED, REG_INVITE };
+
 /* Command-line settings. */
 struct config {
 	const char *addr;
@@ -55,6 +59,12 @@ struct config {
 	bool protocol_10; /* --protocol 1.0: no /v1/changes, no sync continuations */
 	const char *tls_cert, *tls_key; /* --tls-cert, --tls-key: files */
 	char *tls_cert_pem, *tls_key_pem; /* their text (tls.c); NULL: plain HTTP */
+	int login_free; /* --login-throttle: free attempts per account (0: off) */
+	int login_cap; /* the longest wait, seconds */
+	int64_t token_idle_ms; /* --token-lifetime: a token unused this long expires */
+	int max_tokens; /* --max-tokens: live tokens per user, the oldest go */
+	enum registration registration; /* --registration */
+	bool restored; /* --restored: a new epoch generation begins */
 };
 
 /* The metrics label of a request. */
@@ -62,6 +72,7 @@ enum endpoint {
 	EP_REGISTER,
 	EP_LOGIN,
 	EP_LOGOUT,
+	EP_PASSWORD,
 	EP_CONVERSATIONS,
 	EP_MESSAGES,
 	EP_SYNC,
@@ -71,6 +82,7 @@ enum endpoint {
 	EP_MEMBERS,
 	EP_HEALTH,
 	EP_METRICS,
+	EP_EPOCH,
 	EP_OTHER,
 	EP_COUNT,
 };
@@ -94,8 +106,9 @@ struct req {
 	struct MHD_Response *held;
 	unsigned held_status;
 	int64_t release; /* mono_ms */
-	/* password job of pwwork.c (register, login) */
+	/* password job of pwwork.c (register, login, password change) */
 	struct pwjob *pw;
+	int pwstep; /* a password change: 1 checking the old, 2 hashing the new */
 	/* suspended: in the list of events.c */
 	bool suspended;
 	/* for the log: when its first byte came (log_clock_us), its user once authenticated */
@@ -120,13 +133,26 @@ extern bool render_membership;
 /* Argon2id hash string (allocated) or NULL when out of memory. */
 char *auth_hash_password(const char *pw);
 bool auth_check_password(const char *hash, const char *pw);
-/* Spends the time of a password check (unknown user at login). */
+/* Spends the time of a password check (unknown user at login), after auth_dummy_init. */
+int auth_dummy_init(void);
 void auth_dummy_check(const char *pw);
 /* A new token: 64 hex chars in tok, its SHA-256 in hash. */
 void auth_new_token(char tok[65], unsigned char hash[32]);
 void auth_token_hash(const char *tok, size_t len, unsigned char hash[32]);
 /* The token of an "Authorization: Bearer" header, or NULL. */
 const char *auth_bearer(const char *header, size_t *len);
+
+/* rules.c: account rules (password strength, look-alike names) */
+#define RULES_PASSWORD_MIN 8
+#define RULES_PASSWORD_MAX 256
+size_t rules_chars(const char *s);
+/* Why pw cannot be user's password (user may be NULL), or NULL when it can. */
+const char *rules_password_problem(const char *user, const char *pw);
+/* The look-alike skeleton of a name (allocated). */
+char *rules_skeleton(const char *name);
+
+/* admin.c: natter-server-mock admin [-d TARGET] VERB ... */
+int admin_main(int argc, char *argv[]);
 
 /* pwwork.c: password hashing on a worker thread, the connection suspended meanwhile */
 int pwwork_start(struct err *e);
@@ -141,11 +167,26 @@ void pwwork_tick(void);
 void pwwork_forget(struct req *q);
 size_t pwwork_pending(void);
 
+/* epoch.c: the server epoch and the FILE.epoch sidecar (docs/protocol.md, "Server epoch") */
+/* Loads the epoch of s, opened from target (-d); a new generation when restored or noticed. */
+int epoch_open(struct store *s, const char *target, bool restored, struct err *e);
+/* Rewrites the sidecar when the cursor moved, at most once a second unless force. */
+void epoch_tick(struct store *s, bool force);
+/* {"server": ..., "generation": N} (a new reference). */
+json_t *epoch_json(void);
+/* Whether text ("SERVER:GENERATION", as clients send it) is the current epoch. */
+bool epoch_is(const char *text);
+/* The event cursor at which the current generation began. */
+uint64_t epoch_cursor(void);
+void epoch_close(void);
+
 /* routes.c: endpoint handlers (struct reply: codec.h) */
 struct reply;
 enum route_result { ROUTE_REPLY, ROUTE_SUSPEND, ROUTE_WORKING };
 enum endpoint route_endpoint(const char *url);
 enum route_result route(struct req *q, struct reply *r);
+/* Adds "epoch" to a JSON object reply (docs/protocol.md, "Server epoch"). */
+void route_epoch(struct reply *r);
 /* Re-runs a suspended long-poll after a wake-up or its deadline. */
 enum route_result route_events_again(struct req *q, struct reply *r);
 /* The routes use s on this thread; every other thread opens its own connection to it. */
@@ -175,6 +216,9 @@ void events_mark(struct req *q);
 /* Suspends q; false when q is a long-poll woken since events_mark (read again). */
 bool events_suspend(struct req *q);
 void events_wake_users(const int64_t *uids, size_t n);
+void events_wake_all(void);
+/* Wake-ups of other server processes (a store_wake_fn for store_listen). */
+void events_wake_remote(const int64_t *uids, size_t n, bool all);
 /* Resumes every request whose deadline or release time passed; ms to the next (INT64_MAX: none). */
 int64_t events_tick(int64_t now);
 /* Resumes everything (shutdown); returns how many were suspended. */
@@ -192,6 +236,17 @@ int faults_delay_ms(void);
 void ratelimit_init(double rate, int burst);
 /* 0 allowed, else seconds to wait. */
 int ratelimit_take(const struct sockaddr *sa, int64_t now);
+void ratelimit_addr_key(const struct sockaddr *sa, unsigned char key[16]);
+
+/* throttle.c: --login-throttle, failed logins per account name and per address */
+/* free_attempts 0: off. */
+void throttle_init(int free_attempts, int cap_seconds);
+bool throttle_on(void);
+/* Counts an attempt before the password check: 0 go on, else seconds to wait. */
+int throttle_attempt(const char *name, const struct sockaddr *sa, int64_t now);
+void throttle_success(const char *name, const struct sockaddr *sa);
+/* After a wrong password: the wait runs from its answer, not from its start. */
+void throttle_failure(const char *name, const struct sockaddr *sa, int64_t now);
 
 void metrics_request(enum endpoint ep, uint64_t reqbytes, uint64_t respbytes);
 void metrics_delivered(bool via_events, uint64_t n);

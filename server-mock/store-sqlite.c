@@ -65,6 +65,24 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX IF NOT EXISTS convs_direct ON convs(direct) WHERE direct IS NOT NULL;"
     "CREATE TABLE IF NOT EXISTS blocks(user INTEGER NOT NULL, blocked INTEGER NOT NULL,"
     " PRIMARY KEY(user, blocked)) WITHOUT ROWID;",
+    /*
+     * 6: accounts: a token's last use (tokens of before start their life
+     * now), a name's look-alike skeleton (filled on open for older users;
+     * not unique: older clashes stay), disabled accounts.
+     */
+    "ALTER TABLE tokens ADD COLUMN used INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE tokens SET used = CAST(strftime('%s', 'now') AS INTEGER) * 1000;"
+    "CREATE INDEX IF NOT EXISTS tokens_user ON tokens(user, used);"
+    "ALTER TABLE users ADD COLUMN skeleton TEXT;"
+    "CREATE INDEX IF NOT EXISTS users_skeleton ON users(skeleton);"
+    "ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;",
+    /*
+     * 7: the server epoch (docs/protocol.md, "Server epoch"): per generation,
+     * the seq each member of each conversation held when it began.
+     */
+    "CREATE TABLE IF NOT EXISTS epoch_bases(conv INTEGER NOT NULL, generation INTEGER NOT NULL,"
+    " sender INTEGER NOT NULL, base INTEGER NOT NULL,"
+    " PRIMARY KEY(conv, generation, sender)) WITHOUT ROWID;",
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -73,7 +91,18 @@ static const char *const sql[Q_COUNT] = {
     [Q_USER_FIND] = "SELECT id, pwhash FROM users WHERE name = ?1",
     [Q_USER_SETPW] = "UPDATE users SET pwhash = ?2 WHERE id = ?1",
     [Q_USER_DROPPED] = "SELECT dropped FROM users WHERE id = ?1",
-    [Q_TOKEN_INSERT] = "INSERT INTO tokens(hash, user, created) VALUES (?1, ?2, ?3)",
+    [Q_TOKEN_INSERT] = "INSERT INTO tokens(hash, user, created, used) VALUES (?1, ?2, ?3, ?3)",
+    [Q_TOKEN_GET] = "SELECT t.hash, u.id, u.name, t.used, u.disabled FROM tokens t"
+		    " JOIN users u ON u.id = t.user WHERE t.hash = ?1",
+    [Q_TOKEN_TOUCH] = "UPDATE tokens SET used = ?2 WHERE hash = ?1",
+    [Q_TOKEN_REVOKE_USER] = "DELETE FROM tokens WHERE user = ?1 AND (?2 IS NULL OR hash <> ?2)",
+    [Q_TOKEN_TRIM] = "DELETE FROM tokens WHERE user = ?1 AND hash NOT IN (SELECT hash FROM tokens"
+		     " WHERE user = ?1 ORDER BY used DESC, created DESC LIMIT ?2)",
+    [Q_USER_BY_SKEL] = "SELECT name FROM users WHERE skeleton = ?1 ORDER BY id LIMIT 1",
+    [Q_USER_SET_SKEL] = "UPDATE users SET skeleton = ?2 WHERE id = ?1",
+    [Q_USER_UNSKEL] = "SELECT id, name FROM users WHERE skeleton IS NULL ORDER BY id",
+    [Q_USER_DISABLED] = "SELECT disabled FROM users WHERE id = ?1",
+    [Q_USER_SET_DISABLED] = "UPDATE users SET disabled = ?2 WHERE id = ?1",
     [Q_TOKEN_USER] = "SELECT t.hash, u.id, u.name FROM tokens t JOIN users u ON u.id = t.user"
 		     " WHERE t.hash = ?1",
     [Q_TOKEN_DELETE] = "DELETE FROM tokens WHERE hash = ?1",
@@ -156,6 +185,16 @@ static const char *const sql[Q_COUNT] = {
     [Q_BLOCK_LIST] = "SELECT u.name FROM blocks b JOIN users u ON u.id = b.blocked"
 		     " WHERE b.user = ?1 ORDER BY u.name",
     [Q_INVITES_FROM] = "SELECT conv FROM members WHERE user = ?1 AND state = 1 AND inviter = ?2",
+    [Q_EPOCH_MARK] = "INSERT INTO epoch_bases(conv, generation, sender, base)"
+		     " SELECT conv, ?1, user, last_seq FROM members WHERE true"
+		     " ON CONFLICT(conv, generation, sender) DO NOTHING",
+    [Q_EPOCH_BASES] =
+	"SELECT c.pubid, u.name, CASE WHEN count(*) < (SELECT count(DISTINCT x.generation)"
+	" FROM epoch_bases x WHERE x.conv = b.conv AND x.generation > ?2) THEN 0"
+	" ELSE min(b.base) END FROM epoch_bases b JOIN convs c ON c.id = b.conv"
+	" JOIN users u ON u.id = b.sender WHERE b.generation > ?2"
+	" AND b.conv IN (SELECT conv FROM members WHERE user = ?1)"
+	" GROUP BY b.conv, c.pubid, u.name ORDER BY c.pubid, u.name",
     [Q_READ_BEGIN] = "BEGIN",
     [Q_READ_END] = "COMMIT",
 };
@@ -439,6 +478,15 @@ const struct store_ops store_sqlite_ops = {
     .token_add = sq_token_add,
     .token_user = sq_token_user,
     .token_revoke = sq_token_revoke,
+    .token_get = sq_token_get,
+    .token_touch = sq_token_touch,
+    .token_revoke_user = sq_token_revoke_user,
+    .token_trim = sq_token_trim,
+    .user_by_skeleton = sq_user_by_skeleton,
+    .user_set_skeleton = sq_user_set_skeleton,
+    .users_unskeletoned = sq_users_unskeletoned,
+    .user_disabled = sq_user_disabled,
+    .user_set_disabled = sq_user_set_disabled,
     .conv_insert = sq_conv_insert,
     .member_add = sq_member_add,
     .conv_member = sq_conv_member,
@@ -475,4 +523,6 @@ const struct store_ops store_sqlite_ops = {
     .invites_from = sq_invites_from,
     .meta_get = sq_meta_get,
     .meta_set = sq_meta_set,
+    .epoch_mark = sq_epoch_mark,
+    .epoch_bases = sq_epoch_bases,
 };

@@ -64,8 +64,19 @@ enum q {
 	Q_BLOCK_DEL,
 	Q_BLOCK_LIST,
 	Q_INVITES_FROM,
+	Q_EPOCH_MARK,
+	Q_EPOCH_BASES,
 	Q_READ_BEGIN,
 	Q_READ_END,
+	Q_TOKEN_GET,
+	Q_TOKEN_TOUCH,
+	Q_TOKEN_REVOKE_USER,
+	Q_TOKEN_TRIM,
+	Q_USER_BY_SKEL,
+	Q_USER_SET_SKEL,
+	Q_USER_UNSKEL,
+	Q_USER_DISABLED,
+	Q_USER_SET_DISABLED,
 	Q_COUNT,
 };
 
@@ -113,6 +124,19 @@ int sq_token_user(
     struct store *s, const unsigned char hash[32], int64_t *uid, char **name, struct err *e);
 int sq_token_revoke(struct store *s, const unsigned char hash[32], struct err *e);
 
+/* store-sqlite-account.c */
+int sq_token_get(struct store *s, const unsigned char hash[32], int64_t *uid, char **name,
+    int64_t *used, bool *disabled, struct err *e);
+int sq_token_touch(struct store *s, const unsigned char hash[32], int64_t now, struct err *e);
+int sq_token_revoke_user(
+    struct store *s, int64_t uid, const unsigned char *keep, int64_t *n, struct err *e);
+int sq_token_trim(struct store *s, int64_t uid, int keep, struct err *e);
+int sq_user_by_skeleton(struct store *s, const char *skel, char **name, struct err *e);
+int sq_user_set_skeleton(struct store *s, int64_t uid, const char *skel, struct err *e);
+int sq_users_unskeletoned(struct store *s, int64_t **uids, char ***names, size_t *n, struct err *e);
+int sq_user_disabled(struct store *s, int64_t uid, bool *disabled, struct err *e);
+int sq_user_set_disabled(struct store *s, int64_t uid, bool disabled, struct err *e);
+
 /* store-sqlite-conv.c */
 int sq_conv_insert(
     struct store *s, const char *id, const char *title, int64_t *conv, struct err *e);
@@ -154,6 +178,10 @@ int sq_message_range(struct store *s, int64_t conv, int64_t sender, uint64_t lo,
     int64_t limit, int64_t **ids, size_t *n, struct err *e);
 int sq_message_get(struct store *s, int64_t msg, struct store_message *out, struct err *e);
 
+/* store-sqlite-epoch.c */
+int sq_epoch_mark(struct store *s, int64_t generation, struct err *e);
+int sq_epoch_bases(
+    struct store *s, int64_t uid, int64_t since, struct store_base **out, size_t *n, struct err *e);
 /* store-sqlite-event.c */
 int sq_event_append(struct store *s, enum store_event_type type, int64_t conv, int64_t msg,
     int64_t only, int64_t **woken, size_t *nwoken, struct err *e);

@@ -9,20 +9,31 @@
 #include "store.h"
 
 /*
- * The backend of what -d names: "scheme://..." would pick a backend by its
- * scheme (none is built in yet: PostgreSQL comes here), anything else is a
- * SQLite file, and no -d is SQLite in memory.
+ * The backend of what -d names: postgresql:// and postgres:// are
+ * PostgreSQL (when this server was built with libpq), another scheme is
+ * an error, anything else is a SQLite file, and no -d is SQLite in memory.
  */
 static const struct store_ops *
 backend(const char *path, struct err *e)
 {
 	size_t n = path == NULL ? 0 : strspn(path, "abcdefghijklmnopqrstuvwxyz+");
-	if (n > 0 && strncmp(path + n, "://", 3) == 0) {
-		err_set(e, ERR_USAGE, "-d %.*s://...: no such database backend in this build",
+	if (n == 0 || strncmp(path + n, "://", 3) != 0)
+		return &store_sqlite_ops;
+	if ((n == 10 && strncmp(path, "postgresql", n) == 0) ||
+	    (n == 8 && strncmp(path, "postgres", n) == 0)) {
+#ifdef HAVE_LIBPQ
+		return &store_pg_ops;
+#else
+		err_set(e, ERR_USAGE,
+		    "-d %.*s://...: this server was built without PostgreSQL support (libpq)",
 		    (int)n, path);
 		return NULL;
+#endif
 	}
-	return &store_sqlite_ops;
+	err_set(e, ERR_USAGE,
+	    "-d %.*s://...: no such database backend (postgresql:// or a SQLite file)", (int)n,
+	    path);
+	return NULL;
 }
 
 /* Opens the store of path with the backend it names. */
@@ -52,6 +63,13 @@ store_close(struct store *s)
 {
 	if (s != NULL)
 		s->ops->close(s);
+}
+
+/* Hands other processes' wake-ups to fn, when the backend has other processes. */
+int
+store_listen(struct store *s, store_wake_fn fn, struct err *e)
+{
+	return s->ops->listen != NULL ? s->ops->listen(s, fn, e) : 0;
 }
 
 /* Reads a setting. */

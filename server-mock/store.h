@@ -10,8 +10,8 @@
  *    operations, in which transaction), the same for every backend;
  *  - a backend: a `struct store_ops` table of small operations on one
  *    database. store-sqlite*.c is the one backend today (a file named by -d,
- *    or memory); store_open picks the backend from what -d names, so a
- *    PostgreSQL backend ("-d postgresql://...") is one more table.
+ *    or memory) and store-pg*.c the other ("-d postgresql://..."); store_open
+ *    picks the backend from what -d names.
  *
  * Every function returns 0 on success or -1 with e filled, unless its
  * comment says more (1 for "not found" or "taken"). Ids called `uid`,
@@ -144,7 +144,27 @@ struct store_change {
 	bool joined; /* the user was made a member: metadata is sent */
 };
 
+/* A sender's base in a conversation: the seq it held when a generation began. */
+struct store_base {
+	char *conv; /* public id */
+	char *sender;
+	uint64_t base;
+};
+
+/* The epoch of a server database: its identity and generation (docs/protocol.md). */
+struct store_epoch {
+	char server[33]; /* 32 lowercase hex digits */
+	int64_t generation; /* 1 at creation, one more at each restore */
+	uint64_t cursor; /* the event cursor when this generation began (0 for the first) */
+};
+
 struct store;
+
+/*
+ * A wake-up from another server process: these users have news, or (all)
+ * everyone may have, when the list was too long to tell.
+ */
+typedef void (*store_wake_fn)(const int64_t *uids, size_t n, bool all);
 
 /*
  * A backend. Every operation works inside the caller's transaction when one
@@ -183,7 +203,8 @@ struct store_ops {
 	/*
 	 * A write transaction: everything between begin and commit is atomic
 	 * and isolated from other writers (SQLite: BEGIN IMMEDIATE; PostgreSQL:
-	 * SERIALIZABLE or row locks on members). rollback never fails. Not nested.
+	 * the lock of one counters row, taken by every process's writers, see
+	 * store-pg.c). rollback never fails. Not nested.
 	 */
 	int (*begin)(struct store *s, struct err *e);
 	int (*commit)(struct store *s, struct err *e);
@@ -215,6 +236,32 @@ struct store_ops {
 	    struct err *e);
 	/* Forgets a token hash (absent is not an error). */
 	int (*token_revoke)(struct store *s, const unsigned char hash[32], struct err *e);
+
+	/* Accounts (docs/protocol.md, "Accounts"). */
+	/*
+	 * token_user with more: *used the token's last use (ms), *disabled
+	 * the user's state. 0, 1 unknown or revoked, -1; constant-time compare.
+	 */
+	int (*token_get)(struct store *s, const unsigned char hash[32], int64_t *uid, char **name,
+	    int64_t *used, bool *disabled, struct err *e);
+	/* Sets a token's last use to now (ms); absent is not an error. */
+	int (*token_touch)(
+	    struct store *s, const unsigned char hash[32], int64_t now, struct err *e);
+	/* Revokes every token of uid except keep (NULL: all); *n (may be NULL) how many went. */
+	int (*token_revoke_user)(
+	    struct store *s, int64_t uid, const unsigned char *keep, int64_t *n, struct err *e);
+	/* Revokes uid's tokens beyond the `keep` most recently used (ties: newer kept). */
+	int (*token_trim)(struct store *s, int64_t uid, int keep, struct err *e);
+	/* A user whose name has skeleton skel: 0 (*name allocated, the oldest), 1 none, -1. Indexed. */
+	int (*user_by_skeleton)(struct store *s, const char *skel, char **name, struct err *e);
+	/* Sets uid's name skeleton. */
+	int (*user_set_skeleton)(struct store *s, int64_t uid, const char *skel, struct err *e);
+	/* Users with no skeleton yet (made before it existed): ids and names (allocated). */
+	int (*users_unskeletoned)(
+	    struct store *s, int64_t **uids, char ***names, size_t *n, struct err *e);
+	/* Whether uid's account is disabled. */
+	int (*user_disabled)(struct store *s, int64_t uid, bool *disabled, struct err *e);
+	int (*user_set_disabled)(struct store *s, int64_t uid, bool disabled, struct err *e);
 
 	/* Conversations. */
 	/* Inserts a conversation: 0 (*conv set), 1 the public id is taken, -1. */
@@ -377,9 +424,33 @@ struct store_ops {
 	int (*invites_from)(struct store *s, int64_t uid, int64_t inviter, int64_t **convs,
 	    size_t *n, struct err *e);
 
+	/*
+	 * Delivers the wake-ups of other server processes on this database to
+	 * fn, from a thread of the backend, until the last connection closes.
+	 * NULL in a backend that one process owns (SQLite).
+	 */
+	int (*listen)(struct store *s, store_wake_fn fn, struct err *e);
+
 	/* Server settings (the demo's ids): 0 found (allocated), 1 absent, -1. */
 	int (*meta_get)(struct store *s, const char *key, char **value, struct err *e);
 	int (*meta_set)(struct store *s, const char *key, const char *value, struct err *e);
+
+	/* The server epoch (store-epoch.c, docs/protocol.md "Server epoch"). */
+	/*
+	 * Records the base of `generation`: for every member row of every
+	 * conversation (any state), its last_seq now; in the caller's
+	 * transaction; a second call for the same generation adds nothing.
+	 */
+	int (*epoch_mark)(struct store *s, int64_t generation, struct err *e);
+	/*
+	 * For each conversation in which uid has a member row (any state) and
+	 * of which a base was recorded after generation `since`: per sender
+	 * recorded, the lowest base over those generations, 0 when the sender
+	 * has no row in one of them (allocated, ordered by conversation id,
+	 * then sender name, bytewise).
+	 */
+	int (*epoch_bases)(struct store *s, int64_t uid, int64_t since, struct store_base **out,
+	    size_t *n, struct err *e);
 
 	/* For GET /v1/metrics (store-stats.c). */
 	/* The backend's name, the label of its metrics ("sqlite", "postgresql"). */
@@ -398,6 +469,8 @@ struct store {
 
 /* store-sqlite.c: the SQLite backend (a file path, or memory). */
 extern const struct store_ops store_sqlite_ops;
+/* store-pg.c: the PostgreSQL backend (postgresql:// or postgres://), when built with libpq. */
+extern const struct store_ops store_pg_ops;
 
 /* store-stats.c: the store's figures for GET /v1/metrics, timed around every backend */
 #define STORE_BUCKETS 11
@@ -429,11 +502,26 @@ int store_open(struct store **sp, const char *path, int retention, struct err *e
 void store_close(struct store *s);
 /* Another connection to primary's database, for another thread (store_ops.open_more). */
 int store_open_more(struct store *primary, struct store **sp, struct err *e);
+/* Wake-ups from other processes go to fn (nothing to do for a one-process backend). */
+int store_listen(struct store *s, store_wake_fn fn, struct err *e);
 /* A server setting kept in the store (demo ids): 0 found (allocated), 1 absent. */
 int store_meta_get(struct store *s, const char *key, char **value, struct err *e);
 int store_meta_set(struct store *s, const char *key, const char *value, struct err *e);
 /* Appends an id to a growing array (for backends too). */
 void store_push_id(int64_t **a, size_t *n, int64_t id);
+
+/* store-epoch.c: the server epoch */
+/*
+ * The database's epoch, made at the first call (a random identity,
+ * generation 1). With `restored`, a new generation begins first: one
+ * more, with the base of every sender recorded (epoch_mark), in one
+ * transaction.
+ */
+int store_epoch_load(struct store *s, bool restored, struct store_epoch *out, struct err *e);
+/* The lowest bases per conversation and sender after generation since (epoch_bases). */
+int store_epoch_bases(
+    struct store *s, int64_t uid, int64_t since, struct store_base **out, size_t *n, struct err *e);
+void store_bases_free(struct store_base *v, size_t n);
 
 /* store-user.c: users and tokens */
 /* 0 created, 1 name taken, -1 error. */
@@ -447,6 +535,38 @@ int store_token_add(struct store *s, int64_t uid, const unsigned char hash[32], 
 int store_token_user(
     struct store *s, const unsigned char hash[32], int64_t *uid, char **name, struct err *e);
 int store_token_revoke(struct store *s, const unsigned char hash[32], struct err *e);
+
+/* store-account.c: registration rules, token lifetime, disabled accounts, invitations */
+/* Answers of store_register beside 0 and -1. */
+enum { REGISTER_TAKEN = 1, REGISTER_LOOKALIKE = 2, REGISTER_BAD_INVITE = 3 };
+/*
+ * Creates a user with its name skeleton, in one transaction: REGISTER_TAKEN,
+ * REGISTER_LOOKALIKE (*clash allocated: the existing name), or with invite
+ * (not NULL) REGISTER_BAD_INVITE when that code is unknown or used (it is
+ * used up by the creation).
+ */
+int store_register(struct store *s, const char *name, const char *skel, const char *pwhash,
+    const char *invite, int64_t *uid, char **clash, struct err *e);
+/* Gives the users made before skeletons theirs (skel computes one, allocated). */
+int store_fill_skeletons(struct store *s, char *(*skel)(const char *name), struct err *e);
+/* What a token is worth (store_token_check). */
+enum token_state { TOKEN_OK = 0, TOKEN_UNKNOWN, TOKEN_EXPIRED, TOKEN_DISABLED };
+/*
+ * The user of a token: *state TOKEN_OK (its life renewed: used now), or
+ * why not; an expired token (unused for idle_ms) is revoked.
+ */
+int store_token_check(struct store *s, const unsigned char hash[32], int64_t idle_ms, int64_t *uid,
+    char **name, enum token_state *state, struct err *e);
+/* Records a new token of uid and keeps only the max most recently used. */
+int store_token_issue(
+    struct store *s, int64_t uid, const unsigned char hash[32], int max, struct err *e);
+/* Revokes every token of uid but keep (NULL: all); *n (may be NULL) how many. */
+int store_token_revoke_user(
+    struct store *s, int64_t uid, const unsigned char *keep, int64_t *n, struct err *e);
+int store_user_disabled(struct store *s, int64_t uid, bool *disabled, struct err *e);
+int store_user_set_disabled(struct store *s, int64_t uid, bool disabled, struct err *e);
+/* Records a new invitation code (its hash: the code is not kept). */
+int store_invite_add(struct store *s, const char *code, struct err *e);
 
 /* store-conv.c: conversations */
 /*

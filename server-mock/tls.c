@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "log.h"
 #include "server.h"
 
 /* A PEM file of at most this size is read: certificate chains are a few KiB. */
@@ -80,13 +81,13 @@ tls_free(struct config *c)
 	c->tls_key_pem = c->tls_cert_pem = NULL;
 }
 
-/* Warns on stderr when plain HTTP listens on an address beyond loopback. */
+/* Warns in the log (stderr) when plain HTTP listens on an address beyond loopback. */
 void
 tls_warn_plain(const struct config *c)
 {
 	if (c->tls_cert_pem != NULL || http_host_loopback(c->addr))
 		return;
-	fprintf(stderr,
+	log_event("warning", "plain_http", NULL,
 	    "natter-server-mock: warning: serving plain HTTP on %s, beyond this machine: "
 	    "passwords, tokens and messages cross the network in clear, readable by anyone on "
 	    "the way; give --tls-cert and --tls-key, or listen on 127.0.0.1 behind a TLS "

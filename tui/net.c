@@ -242,6 +242,15 @@ store_events(struct net *n, struct history *h, struct syncstore *ss, bool have_s
 	free(msgs);
 }
 
+/* Whether an answer's server epoch is not the one history.db is at. */
+static bool
+epoch_moved(struct history *h, const struct epoch *now)
+{
+	struct epoch held;
+	struct err e = {0};
+	return history_epoch_get(h, &held, &e) == 0 && epoch_compare(&held, now) != EPOCH_SAME;
+}
+
 /* The events thread: launch sync, then the long-poll, reconnecting as needed. */
 static void *
 events_main(void *arg)
@@ -283,6 +292,11 @@ events_main(void *arg)
 		n->news.launched = true;
 		n->news.report = rep;
 		n->news.queued = count_queued(&h);
+		if (rep.notice[0] != '\0') {
+			/* A server restore: said in the interface, in words. */
+			free(n->news.error);
+			n->news.error = xstrdup(rep.notice);
+		}
 		pthread_mutex_unlock(&n->mu);
 		if (rc < 0) {
 			enum net_state st = e.kind == ERR_AUTH ? NET_REFUSED : NET_OFFLINE;
@@ -299,12 +313,19 @@ events_main(void *arg)
 		while (!stopping(n)) {
 			struct events_reply r = {0};
 			memset(&e, 0, sizeof(e));
-			if (client_events(&cl, cursor, EVENTS_WAIT_S, &r, &e) < 0) {
+			struct epoch held = {0};
+			history_epoch_get(&h, &held, &e);
+			if (client_events(&cl, cursor, EVENTS_WAIT_S, &held, &r, &e) < 0) {
 				events_reply_free(&r);
 				if (stopping(n))
 					break;
 				set_state(n, e.kind == ERR_AUTH ? NET_REFUSED : NET_OFFLINE, e.msg);
 				pause_ms(n, backoff);
+				break;
+			}
+			if (epoch_moved(&h, &r.epoch)) {
+				/* A restore: the launch sync moves history.db to the new epoch. */
+				events_reply_free(&r);
 				break;
 			}
 			store_events(n, &h, &ss, have_ss, &r);

@@ -95,6 +95,8 @@ message_json(const struct message *m, const struct folded *f)
 	free(id);
 	if (message_kind(m) != ITEM_MESSAGE && m->kind != NULL)
 		json_object_set_new(o, "kind", json_string(m->kind));
+	if (m->lost)
+		json_object_set_new(o, "lost", json_true());
 	if (f == NULL)
 		return o;
 	if (f->notice != NULL)
@@ -174,6 +176,8 @@ print_folded(const struct message *m, const struct folded *f, const char *t)
 		if (f->edited)
 			printf(" (edited)");
 	}
+	if (m->lost)
+		printf(" " VIEW_LOST_MARK);
 	putchar('\n');
 	for (size_t i = 0; i < f->nreactions; i++) {
 		printf("      ");

@@ -274,5 +274,7 @@ ctx_sync(struct ctx *c, struct launch_report *r, struct err *e)
 		fputc('\n', stderr);
 	c->flushed = true;
 	output_drops(&r->outbox);
+	if (r->notice[0] != '\0')
+		fprintf(stderr, "natter: %s\n", r->notice);
 	return rc;
 }

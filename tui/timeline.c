@@ -59,6 +59,8 @@ add_row(struct view *v, const struct message *r, const struct folded *f, const s
 		flags |= VIEW_MENTION;
 	if (t->hit != 0 && r->id == t->hit)
 		flags |= VIEW_HIT;
+	if (r->lost)
+		flags |= VIEW_LOST;
 	const char *body = r->body ? r->body : "";
 	if (f && f->notice) {
 		flags |= VIEW_EVENT;

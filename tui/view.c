@@ -95,7 +95,7 @@ view_append(
 void
 view_msg_set_text(struct view_msg *m, const char *body, size_t bodylen, int flags)
 {
-	int text = VIEW_EDITED | VIEW_DELETED | VIEW_ACTION;
+	int text = VIEW_EDITED | VIEW_DELETED | VIEW_ACTION | VIEW_LOST;
 	m->flags = (m->flags & ~text) | (flags & text);
 	free(m->body);
 	struct buf b = {0};
@@ -111,6 +111,10 @@ view_msg_set_text(struct view_msg *m, const char *body, size_t bodylen, int flag
 			buf_puts(&b, VIEW_EDITED_MARK);
 			m->marklen = strlen(VIEW_EDITED_MARK);
 		}
+	}
+	if (m->flags & VIEW_LOST) {
+		buf_puts(&b, " " VIEW_LOST_MARK);
+		m->marklen += strlen(" " VIEW_LOST_MARK);
 	}
 	m->body = b.data;
 	m->bodylen = b.len;

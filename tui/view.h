@@ -33,11 +33,14 @@ enum view_flags {
 	VIEW_EVENT = 1 << 9, /* a membership or title change: a notice line from history */
 	VIEW_SELECTED = 1 << 10, /* the message selected for an operation */
 	VIEW_MENTION = 1 << 11, /* names the user: highlighted */
+	VIEW_LOST = 1 << 12, /* kept here, lost by the server in a restore: a mark after it */
 };
 
 /* The mark after an edited text and the text of a deleted message. */
 #define VIEW_EDITED_MARK " (edited)"
 #define VIEW_DELETED_MARK "(deleted)"
+/* The mark after a message the server lost in a restore (docs/protocol.md, "Server epoch"). */
+#define VIEW_LOST_MARK "(lost in a server restore)"
 
 struct view_msg {
 	int64_t ts; /* milliseconds since the epoch */

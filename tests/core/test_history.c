@@ -204,7 +204,7 @@ history__open__migrates_and_reopens(void **state)
 	sqlite3_stmt *st;
 	assert_int_equal(db_prepare(&h.db, &st, "PRAGMA user_version", &e), 0);
 	assert_int_equal(db_step(&h.db, st, &e), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 4);
+	assert_int_equal(sqlite3_column_int(st, 0), 5);
 	sqlite3_finalize(st);
 	char *t = vec_text(&h, "c1");
 	assert_string_equal(t, "alice:1\n");

@@ -158,7 +158,7 @@ syncstore__open__private_wal_with_schema_version(void **state)
 	struct stat st;
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
-	assert_int_equal(query_int(&s, "PRAGMA user_version"), 4);
+	assert_int_equal(query_int(&s, "PRAGMA user_version"), 5);
 	sqlite3_stmt *q;
 	struct err e;
 	assert_int_equal(db_prepare(&s.db, &q, "PRAGMA journal_mode", &e), 0);
@@ -169,7 +169,7 @@ syncstore__open__private_wal_with_schema_version(void **state)
 	/* Reopening keeps the data and the version. */
 	struct syncstore s2;
 	assert_int_equal(syncstore_open(&s2, p, 0, &e), 0);
-	assert_int_equal(query_int(&s2, "PRAGMA user_version"), 4);
+	assert_int_equal(query_int(&s2, "PRAGMA user_version"), 5);
 	syncstore_close(&s2);
 	free(p);
 }

@@ -24,6 +24,7 @@ t_cleanup() {
 	local p
 	for p in "${T_PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${T_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	declare -F pg_stop >/dev/null && pg_stop
 	[ -n "${T_KEEP:-}" ] || rm -rf "$T_TMP"
 }
 trap t_cleanup EXIT
@@ -68,16 +69,34 @@ done_testing() {
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 
+# skip NAME REASON: records a test that does not apply to this run.
+skip() { T_N=$((T_N + 1)); echo "ok $T_N - $1 # SKIP $2"; }
+
+# on_pg: true when the servers keep their data in PostgreSQL (NATTER_TEST_PG=1).
+on_pg() { [ "${NATTER_TEST_PG:-}" = 1 ]; }
+
 # start_server [ARGS...]: starts natter-server-mock on a free port and sets
 # SERVER_URL and SERVER_PID; its stdout/stderr go to $T_TMP/server.N.log.
+#
+# NATTER_TEST_PG=1 runs the same tests on PostgreSQL (pg_lib.sh, one
+# throwaway cluster per test file, or the one NATTER_PG_HOST/NATTER_PG_PORT
+# name): a server without -d gets a fresh empty database, as it would get a
+# fresh memory one, and -d FILE the database of that file name, kept across
+# restarts as the file is. A test about the SQLite file itself keeps it
+# with T_SQLITE=1 start_server -d FILE.
 T_SERVERS=0
+declare -A T_PG_FILES=()
 # NATTER_CONSENT=off: a stranger's conversation is no invitation, unless a
 # test asks for consent (NATTER_CONSENT=on start_server).
 export NATTER_CONSENT=${NATTER_CONSENT:-off}
 start_server() {
 	T_SERVERS=$((T_SERVERS + 1))
 	local log=$T_TMP/server.$T_SERVERS.log
-	"$SERVER" -p 0 "$@" >"$log" 2>&1 &
+	local args=("$@")
+	if [ "${NATTER_TEST_PG:-}" = 1 ] && [ "${T_SQLITE:-}" != 1 ]; then
+		t_pg_args "$@"
+	fi
+	"$SERVER" -p 0 "${args[@]}" >"$log" 2>&1 &
 	SERVER_PID=$!
 	T_PIDS+=("$SERVER_PID")
 	local i
@@ -89,6 +108,47 @@ start_server() {
 	done
 	diag "server did not start:"; sed 's/^/#   /' "$log"
 	return 1
+}
+
+# t_pg_args ARGS...: sets start_server's args with -d FILE (or no -d) made a
+# PostgreSQL database.
+t_pg_args() {
+	args=()
+	local has_d=0
+	while [ $# -gt 0 ]; do
+		if [ "$1" = -d ] && [ $# -ge 2 ]; then
+			has_d=1
+			t_target "$2"
+			args+=(-d "$T_TARGET")
+			shift 2
+			continue
+		fi
+		args+=("$1")
+		shift
+	done
+	if [ $has_d = 0 ]; then
+		t_target ""
+		args+=(-d "$T_TARGET")
+	fi
+}
+
+# t_target FILE: sets T_TARGET to what -d FILE means in this run: FILE, or
+# with NATTER_TEST_PG=1 the PostgreSQL database of that name (FILE "": a new
+# one). For commands other than start_server that take -d (admin).
+t_target() {
+	T_TARGET=$1
+	[ "${NATTER_TEST_PG:-}" = 1 ] || return 0
+	case $1 in *://*) return 0 ;; esac
+	if [ -z "${PG_HOST:-}" ]; then
+		. "$(dirname "${BASH_SOURCE[0]}")/pg_lib.sh"
+		pg_start
+	fi
+	if [ -z "$1" ]; then
+		T_TARGET=$(pg_url)
+		return 0
+	fi
+	[ -n "${T_PG_FILES[$1]:-}" ] || T_PG_FILES[$1]=$(pg_url)
+	T_TARGET=${T_PG_FILES[$1]}
 }
 
 # stop_server: SIGTERM the last server and wait for it.

@@ -74,8 +74,9 @@ pg_start() {
 pg_url() {
 	local db=${1:-}
 	if [ -z "$db" ]; then
+		# Unique without a counter: pg_url runs in $(...), which forgets one.
 		PG_DBS=$((PG_DBS + 1))
-		db=t$$_$PG_DBS
+		db=t$$_$(date +%s%N)_$RANDOM
 	fi
 	"$PG_BIN/psql" -q -h "$PG_HOST" -p "$PG_PORT" -U natter -d postgres \
 		-c "CREATE DATABASE \"$db\"" >/dev/null

@@ -6,6 +6,10 @@
 # The example config installed with the server parses.
 "$SERVER" --config "$(dirname "$0")/../../contrib/natter-server.conf" --help >/dev/null 2>"$T_TMP/ex.err"
 ok $? "contrib/natter-server.conf is a valid config file"
+# Every setting it shows, uncommented, is accepted (the file comes before --help).
+sed 's/^#\([a-z-]* = \)/\1/' "$(dirname "$0")/../../contrib/natter-server.conf" >"$T_TMP/all.conf"
+"$SERVER" --config "$T_TMP/all.conf" --help >/dev/null 2>"$T_TMP/all.err"
+is "$? $(cat "$T_TMP/all.err")" "0 " "every setting of the example config, uncommented, is valid"
 
 cat >"$T_TMP/server.conf" <<CONF
 # a comment, then a blank line
@@ -14,7 +18,8 @@ database = $T_TMP/conf.db
 max-poll = 1
   rate-limit = 1000
 CONF
-start_server --config "$T_TMP/server.conf" || exit 1
+# T_SQLITE: the database is the file the config names, on any test backend.
+T_SQLITE=1 start_server --config "$T_TMP/server.conf" || exit 1
 A=$(new_user alice)
 [ -f "$T_TMP/conf.db" ]; ok $? "database from the file is used"
 s=$(date +%s%N)
@@ -25,7 +30,7 @@ ms=$((($(date +%s%N) - s) / 1000000))
 stop_server
 
 # The command line wins over the file (-p 0 of start_server too).
-start_server -c "$T_TMP/server.conf" --max-poll 3 || exit 1
+T_SQLITE=1 start_server -c "$T_TMP/server.conf" --max-poll 3 || exit 1
 call GET "/v1/events?after=0&timeout=30" "" "$A"
 s=$(date +%s%N)
 call GET "/v1/events?after=$(jx "$OUT" '$d->{cursor}')&timeout=30" "" "$A"

@@ -68,8 +68,13 @@ is "$(jx "$OUT" 'join ";", map { ($_->{kind} // "message") . " " . ($_->{body} /
 	"message events carry the items"
 
 # Deletion: the text of the message and of its edit is gone, from answers and the file.
-found=$(cat "$DB"* | grep -ac zanzibarquux)
-ok $((found == 0)) "before the deletion the text is in the database files"
+# (PostgreSQL keeps old row versions until vacuum: docs/deploy.md, "PostgreSQL".)
+if on_pg; then
+	skip "before the deletion the text is in the database files" "no file on PostgreSQL"
+else
+	found=$(cat "$DB"* | grep -ac zanzibarquux)
+	ok $((found == 0)) "before the deletion the text is in the database files"
+fi
 post "$CONV" '{"client_id":"a5","kind":"delete","target":{"sender":"alice","seq":1}}' "$A"
 is "$HTTP_STATUS $(jx "$OUT" '$d->{seq}')" "201 4" "a delete is alice:4"
 post "$CONV" '{"client_id":"a5","kind":"delete","target":{"sender":"alice","seq":1}}' "$A"
@@ -82,8 +87,13 @@ call POST /v1/sync "{\"have\":{},\"conversations\":[\"$CONV\"]}" "$B"
 is "$(jx "$OUT" 'join ";", map { "$_->{sender}:$_->{seq} " . ($_->{deleted} ? "deleted" : "") . (exists $_->{body} ? " body" : "") } grep { $_->{sender} eq "alice" } @{$d->{messages}}')" \
 	"alice:1 deleted;alice:2 deleted;alice:3  body;alice:4 " \
 	"the message and its edit come deleted, without body; the delete has none"
-found=$(cat "$DB"* | grep -ac zanzibarquux)
-is "$found" "0" "no byte of the deleted text is left in the database or its journal"
+if on_pg; then
+	skip "no byte of the deleted text is left in the database or its journal" \
+		"PostgreSQL erases at vacuum"
+else
+	found=$(cat "$DB"* | grep -ac zanzibarquux)
+	is "$found" "0" "no byte of the deleted text is left in the database or its journal"
+fi
 
 # A server from before items reads a text message and ignores the rest.
 stop_server

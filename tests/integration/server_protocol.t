@@ -275,8 +275,8 @@ is "$HTTP_STATUS $ERR" "404 not_found" "have naming a non-member outside the sco
 req POST /v1/sync "{\"have\":{\"$AC\":{\"zed\":\"x\"}},\"conversations\":[\"$AB\"]}" "$A"
 is "$HTTP_STATUS $ERR" "400 invalid_ranges" "an entry outside the scope is still checked"
 req POST /v1/sync "{\"have\":{\"$AB\":{}},\"conversations\":[]}" "$A"
-like "$HTTP_STATUS $OUT" '^200 \{"messages":\[\],"more":false,"cursor":[0-9]+,"conversations":\[\]\}$' \
-	"empty scope []: no messages, more false, no conversations, a cursor"
+like "$HTTP_STATUS $OUT" '^200 \{"messages":\[\],"more":false,"cursor":[0-9]+,"conversations":\[\],"epoch":\{"server":"[0-9a-f]{32}","generation":1\}\}$' \
+	"empty scope []: no messages, more false, no conversations, a cursor, the epoch"
 req POST /v1/sync "{\"have\":{\"$AB\":{\"zed\":\"1-9\",\"BAD NAME\":\"1\",\"\":\"2\",\"alice\":\"3-99\"}},\"conversations\":[\"$AB\"]}" "$A"
 is "$HTTP_STATUS $(jx "$OUT" 'join ",", map { "$_->{sender}$_->{seq}" } @{$d->{messages}}')" "200 alice1,alice2" \
 	"senders not members (or not names) are ignored; ranges past the last seq are held"

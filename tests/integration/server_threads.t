@@ -163,7 +163,7 @@ stop_server
 # -d: a send waits for another process's long write transaction; meanwhile
 # the other threads answer reads from the WAL at once.
 DB=$T_TMP/server.db
-start_server -d "$DB" --threads 4 || exit 1
+T_SQLITE=1 start_server -d "$DB" --threads 4 || exit 1
 A=$(new_user alice)
 B=$(new_user bob)
 call POST /v1/conversations '{"title":"w","members":["bob"]}' "$A"; W=$(jx "$OUT" '$d->{id}')

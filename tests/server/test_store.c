@@ -313,8 +313,8 @@ server__store__send_idempotent_and_conv_members(void **state)
 	assert_int_equal(list[0].members[1].last_seq, 1);
 	store_convs_free(list, n);
 	store_close(s);
-	/* A URL names a backend; only SQLite files (and memory) are built in. */
-	assert_int_equal(store_open(&s, "postgresql://localhost/natter", 1000, &e), -1);
+	/* A URL names a backend: SQLite files, memory and (with libpq) postgresql://. */
+	assert_int_equal(store_open(&s, "mysql://localhost/natter", 1000, &e), -1);
 	assert_int_equal(e.kind, ERR_USAGE);
 }
 
@@ -643,11 +643,12 @@ server__store__upgrades_first_schema(void **state)
 	store_close(s);
 	/* Back to version 1, as a server from before this change left it. */
 	struct db db;
-	const char *const as_is[] = {"", "", "", "", ""};
-	assert_int_equal(db_open(&db, path, as_is, 5, 0, &e), 0);
+	const char *const as_is[] = {"", "", "", "", "", "", ""};
+	assert_int_equal(db_open(&db, path, as_is, 7, 0, &e), 0);
 	assert_int_equal(
 	    db_exec(&db,
 		"DROP TABLE sync_continuations; DROP INDEX events_conv; DROP TABLE reads;"
+		" DROP TABLE epoch_bases;"
 		" DROP INDEX messages_target; ALTER TABLE messages DROP COLUMN kind;"
 		" ALTER TABLE messages DROP COLUMN target_sender;"
 		" ALTER TABLE messages DROP COLUMN target_seq;"
@@ -656,7 +657,10 @@ server__store__upgrades_first_schema(void **state)
 		" ALTER TABLE messages DROP COLUMN deleted;"
 		" DROP INDEX convs_direct; DROP TABLE blocks; ALTER TABLE convs DROP COLUMN direct;"
 		" ALTER TABLE members DROP COLUMN state; ALTER TABLE members DROP COLUMN role;"
-		" ALTER TABLE members DROP COLUMN inviter; PRAGMA user_version = 1;",
+		" ALTER TABLE members DROP COLUMN inviter;"
+		" DROP INDEX tokens_user; ALTER TABLE tokens DROP COLUMN used;"
+		" DROP INDEX users_skeleton; ALTER TABLE users DROP COLUMN skeleton;"
+		" ALTER TABLE users DROP COLUMN disabled; PRAGMA user_version = 1;",
 		&e),
 	    0);
 	db_close(&db);
@@ -704,6 +708,44 @@ server__names__grammar(void **state)
 	assert_false(auth_name_valid("a b"));
 	assert_false(auth_name_valid("abcdefghijklmnopqrstuvwxyz0123456"));
 	assert_true(auth_name_valid("abcdefghijklmnopqrstuvwxyz012345"));
+}
+
+/* Look-alike names share a skeleton; other names do not. */
+static void
+server__rules__skeleton(void **state)
+{
+	(void)state;
+	const char *same[][2] = {{"bob", "bob."}, {"bob", "b0b"}, {"bob", "8_o-b"},
+	    {"alice", "al1ce"}, {"alice", "a.lice"}, {"mary", "rnary"}, {"will", "vvi11"},
+	    {"steve", "5teve"}, {"eve", "3v3"}};
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		char *a = rules_skeleton(same[i][0]), *b = rules_skeleton(same[i][1]);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+	}
+	char *a = rules_skeleton("bob"), *b = rules_skeleton("bobby");
+	assert_string_not_equal(a, b);
+	free(a);
+	free(b);
+	a = rules_skeleton("al1ce");
+	assert_string_equal(a, "allce");
+	free(a);
+}
+
+/* Password rules count characters and refuse common passwords and the name. */
+static void
+server__rules__password(void **state)
+{
+	(void)state;
+	assert_int_equal(rules_chars("\xf0\x9f\x98\x80\xf0\x9f\x98\x80"), 2);
+	assert_non_null(rules_password_problem("ann", "\xf0\x9f\x98\x80\xf0\x9f\x98\x80"));
+	assert_null(rules_password_problem("ann", "correct horse"));
+	assert_non_null(rules_password_problem("ann", "Password"));
+	assert_non_null(rules_password_problem("ann", "QWERTYUIOP"));
+	assert_non_null(rules_password_problem("margaret", "MARGARET"));
+	assert_non_null(rules_password_problem("ann", "zzzzzzzzzz"));
+	assert_non_null(rules_password_problem("ann", "natter123"));
 }
 
 /* --faults specs: good ones parse, bad ones are refused. */
@@ -846,6 +888,8 @@ main(void)
 	    cmocka_unit_test(server__store__items_checked_erased_and_appended),
 	    cmocka_unit_test(server__json_depth__skips_strings),
 	    cmocka_unit_test(server__names__grammar),
+	    cmocka_unit_test(server__rules__skeleton),
+	    cmocka_unit_test(server__rules__password),
 	    cmocka_unit_test(server__faults__parse),
 	    cmocka_unit_test(server__ratelimit__bucket),
 	};
