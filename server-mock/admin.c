@@ -17,10 +17,11 @@
 static void
 admin_usage(FILE *f)
 {
-	fprintf(f, "usage: natter-server-mock admin -d target create-user name\n"
-		   "       natter-server-mock admin -d target reset-password name\n"
-		   "       natter-server-mock admin -d target disable|enable name\n"
-		   "       natter-server-mock admin -d target invite\n");
+	fprintf(f,
+	    "usage: natter-server-mock admin -d target create-user name\n"
+	    "       natter-server-mock admin -d target reset-password name\n"
+	    "       natter-server-mock admin -d target disable|enable name\n"
+	    "       natter-server-mock admin -d target invite\n");
 }
 
 /* n random characters of an unambiguous alphabet (no 0 O 1 l I) into out. */
@@ -148,8 +149,8 @@ set_disabled(struct store *s, const char *name, bool disabled)
 		fprintf(stderr, "natter-server-mock: admin: %s\n", e.msg);
 		return 1;
 	}
-	printf(disabled ? "%s disabled: logins and tokens are refused until enable\n"
-			: "%s enabled\n",
+	printf(
+	    disabled ? "%s disabled: logins and tokens are refused until enable\n" : "%s enabled\n",
 	    name);
 	return 0;
 }

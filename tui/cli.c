@@ -21,6 +21,7 @@ const struct cmd_entry *const cli_table[] = {
     &cmd_register_entry,
     &cmd_login_entry,
     &cmd_logout_entry,
+    &cmd_passwd_entry,
     &cmd_new_entry,
     &cmd_conversations_entry,
     &cmd_send_entry,

@@ -76,6 +76,8 @@ int ctx_sync(struct ctx *c, struct launch_report *r, struct err *e);
 /* prompt.c */
 /* Reads a password from NATTER_PASSWORD or from the terminal without echo. */
 char *prompt_password(const char *prompt, struct err *e);
+/* The same from the environment variable var (NATTER_NEW_PASSWORD: passwd). */
+char *prompt_secret(const char *var, const char *prompt, struct err *e);
 /* Wipes and frees a password (NULL is fine). */
 void prompt_password_free(char *p);
 
@@ -138,6 +140,7 @@ int cmd_usage(const struct cmd *self, struct err *e);
 extern const struct cmd_entry cmd_register_entry;
 extern const struct cmd_entry cmd_login_entry;
 extern const struct cmd_entry cmd_logout_entry;
+extern const struct cmd_entry cmd_passwd_entry;
 extern const struct cmd_entry cmd_new_entry;
 extern const struct cmd_entry cmd_conversations_entry;
 extern const struct cmd_entry cmd_send_entry;
