@@ -149,11 +149,11 @@ client_call_flags(struct client *c, const char *method, const char *path, const 
 
 /* Registers or logs in. */
 static int
-auth(struct client *c, const char *path, const char *user, const char *password,
+auth(struct client *c, const char *path, const char *user, const char *password, const char *invite,
     struct auth_reply *a, struct err *e)
 {
 	memset(a, 0, sizeof(*a));
-	char *req = proto_auth_request(user, password);
+	char *req = proto_register_request(user, password, invite);
 	if (req == NULL)
 		return err_set(e, ERR_USAGE, "the user name or password is not valid UTF-8");
 	struct http_response r;
@@ -173,12 +173,12 @@ auth(struct client *c, const char *path, const char *user, const char *password,
 	return ret;
 }
 
-/* POST /v1/register. */
+/* POST /v1/register, with an invitation code when invite is not NULL. */
 int
-client_register(
-    struct client *c, const char *user, const char *password, struct auth_reply *a, struct err *e)
+client_register(struct client *c, const char *user, const char *password, const char *invite,
+    struct auth_reply *a, struct err *e)
 {
-	if (auth(c, "/v1/register", user, password, a, e) < 0) {
+	if (auth(c, "/v1/register", user, password, invite, a, e) < 0) {
 		if (e != NULL && e->kind == ERR_CONFLICT)
 			err_set(e, ERR_CONFLICT, "user name %s is taken at %s", user, c->server);
 		return -1;
@@ -191,7 +191,7 @@ int
 client_login(
     struct client *c, const char *user, const char *password, struct auth_reply *a, struct err *e)
 {
-	return auth(c, "/v1/login", user, password, a, e);
+	return auth(c, "/v1/login", user, password, NULL, a, e);
 }
 
 /* POST /v1/logout. */

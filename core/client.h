@@ -39,8 +39,9 @@ int client_call_flags(struct client *c, const char *method, const char *path, co
 int client_map_error(const struct client *c, long status, const char *body, size_t len,
     const char *what, struct err *e);
 
-int client_register(
-    struct client *c, const char *user, const char *password, struct auth_reply *a, struct err *e);
+/* invite: the server's invitation code, or NULL. */
+int client_register(struct client *c, const char *user, const char *password, const char *invite,
+    struct auth_reply *a, struct err *e);
 int client_login(
     struct client *c, const char *user, const char *password, struct auth_reply *a, struct err *e);
 int client_logout(struct client *c, struct err *e);

@@ -882,6 +882,16 @@ proto_auth_request(const char *user, const char *password)
 	return dump(json_pack("{s:s, s:s}", "user", user, "password", password));
 }
 
+/* Encodes {"user", "password", "invite"}: a login's request with an invitation code. */
+char *
+proto_register_request(const char *user, const char *password, const char *invite)
+{
+	if (invite == NULL)
+		return proto_auth_request(user, password);
+	return dump(
+	    json_pack("{s:s, s:s, s:s}", "user", user, "password", password, "invite", invite));
+}
+
 /* Encodes {"password", "new_password"} of a password change. */
 char *
 proto_passwd_request(const char *old, const char *new_pw)

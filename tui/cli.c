@@ -66,6 +66,7 @@ static const struct option own_longopts[] = {
     {"format", required_argument, NULL, 'F'},
     {"since", required_argument, NULL, 'S'},
     {"until", required_argument, NULL, 'U'},
+    {"invite", required_argument, NULL, 'I'},
 };
 #define NCOMMON (sizeof(common_longopts) / sizeof(common_longopts[0]))
 #define NOWN (sizeof(own_longopts) / sizeof(own_longopts[0]))
@@ -129,6 +130,9 @@ take_option(struct ctx *c, struct cmd *self, int ch, char *argv[], struct err *e
 		return 0;
 	case 'U':
 		self->until = optarg;
+		return 0;
+	case 'I':
+		self->invite = optarg;
 		return 0;
 	case 'n':
 		errno = 0;

@@ -96,8 +96,8 @@ auth(struct cmd *self, struct ctx *c, bool reg, struct err *e)
 		return -1;
 	}
 	struct auth_reply a;
-	int ret =
-	    reg ? client_register(&c->cl, user, pw, &a, e) : client_login(&c->cl, user, pw, &a, e);
+	int ret = reg ? client_register(&c->cl, user, pw, self->invite, &a, e)
+		      : client_login(&c->cl, user, pw, &a, e);
 	prompt_password_free(pw);
 	if (ret < 0)
 		return -1;
@@ -188,9 +188,10 @@ cmd_passwd_exec(struct cmd *self, struct ctx *c, struct err *e)
 
 const struct cmd_entry cmd_register_entry = {
     .name = "register",
-    .usage = "register USER",
-    .help = "create an account (password from NATTER_PASSWORD or a prompt)",
-    .args = {"", 0, 1},
+    .usage = "register [--invite CODE] USER",
+    .help = "create an account (password from NATTER_PASSWORD or a prompt; --invite: "
+	    "a server's invitation code)",
+    .args = {"I:", 0, 1},
     .setup_first = true,
     .exec = cmd_register_exec,
 };

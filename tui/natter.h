@@ -104,7 +104,8 @@ struct cmd_entry {
 	struct {
 		/*
 		 * Its own options, as getopt letters: j --json, l --lines,
-		 * n: -n/--lines N, a --all, F: --format, S: --since, U: --until.
+		 * n: -n/--lines N, a --all, F: --format, S: --since, U: --until,
+		 * I: --invite CODE.
 		 */
 		const char *template;
 		int lower, upper; /* how many operands; upper -1: no limit */
@@ -124,6 +125,7 @@ struct cmd {
 	bool remove; /* --remove (react) */
 	const char *format; /* --format text|iso|json (log) */
 	const char *since, *until; /* --since WHEN, --until WHEN (log) */
+	const char *invite; /* --invite CODE (register) */
 	int argc; /* the operands */
 	char **argv;
 };

@@ -75,4 +75,16 @@ nat carol2 conversations
 is "$RC" 1 "the other device too"
 stop_server
 
+# A server by invitation: natter register --invite.
+start_server -d "$T_TMP/inv.db" --registration invite || exit 1
+nat dora -s "$SERVER_URL" register dora
+is "$RC" 1 "register without a code on an invitation server: exit 1"
+like "$ERR" "refused to register: this server takes new accounts by invitation" "says an invitation is needed"
+CODE=$("$SERVER" admin -d "$T_TMP/inv.db" invite)
+nat dora -s "$SERVER_URL" register --invite "$CODE" dora
+is "$RC $OUT" "0 registered and logged in as dora at $SERVER_URL" "register --invite CODE"
+nat erik -s "$SERVER_URL" register --invite "$CODE" erik
+like "$RC $ERR" "^1 .*unknown or used" "the same code again: refused in words"
+stop_server
+
 done_testing
