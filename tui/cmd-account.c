@@ -189,8 +189,7 @@ cmd_passwd_exec(struct cmd *self, struct ctx *c, struct err *e)
 const struct cmd_entry cmd_register_entry = {
     .name = "register",
     .usage = "register [--invite CODE] USER",
-    .help = "create an account (password from NATTER_PASSWORD or a prompt; --invite: "
-	    "a server's invitation code)",
+    .help = "create an account (password from NATTER_PASSWORD or a prompt)",
     .args = {"I:", 0, 1},
     .setup_first = true,
     .exec = cmd_register_exec,
@@ -216,8 +215,7 @@ const struct cmd_entry cmd_logout_entry = {
 const struct cmd_entry cmd_passwd_entry = {
     .name = "passwd",
     .usage = "passwd",
-    .help = "change the password (NATTER_PASSWORD, NATTER_NEW_PASSWORD or prompts); "
-	    "logs out the other devices",
+    .help = "change the password; logs out your other devices",
     .args = {"", 0, 0},
     .exec = cmd_passwd_exec,
 };
