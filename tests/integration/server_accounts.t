@@ -163,6 +163,7 @@ call GET /v1/conversations "" "$JO"; is "$HTTP_STATUS" 200 "2.4 s after login bu
 sleep 2.5
 call GET /v1/conversations "" "$JO"
 is "$HTTP_STATUS $(jx "$OUT" '$d->{error}')" "401 token_expired" "unused for 2.5 s: 401 token_expired"
+like "$(jx "$OUT" '$d->{message}')" "expired after 2 seconds without use" "the message says the lifetime in words"
 call GET /v1/conversations "" "$JO"
 is "$HTTP_STATUS $(jx "$OUT" '$d->{error}')" "401 unauthorized" "then it is gone: 401 unauthorized"
 stop_server
