@@ -21,9 +21,13 @@ launch_epoch(struct client *c, struct history *h, struct syncstore *ss, const st
 	struct epoch_bases b = {.reset = ch == EPOCH_RESET};
 	if (ch == EPOCH_RESTORED && client_epoch(c, held.generation, &b, e) < 0)
 		return -1;
+	/*
+	 * sync.db moves with history.db when it was at the same epoch, or at
+	 * none (no notifier yet: what it holds natter wrote back, of history's).
+	 */
 	struct err se = {0};
 	bool same_ss = ss != NULL && syncstore_epoch_get(ss, &sheld, &se) == 0 &&
-	    epoch_compare(&sheld, &held) == EPOCH_SAME && sheld.known;
+	    epoch_compare(&sheld, &held) == EPOCH_SAME;
 	uint64_t lost = 0, slost = 0;
 	int rc = history_epoch_apply(h, &b, now, &lost, e);
 	/* The notifier had not moved either: its store moves with history's. */

@@ -113,11 +113,12 @@ epoch_notice__words(void **state)
 {
 	(void)state;
 	char *t = epoch_notice("http://h:1", EPOCH_RESTORED, 3);
-	assert_string_equal(t, "The server at http://h:1 was restored from a backup: 3 messages this "
-			       "device holds are no longer on it; they are kept and marked.");
+	assert_string_equal(t,
+	    "The server at http://h:1 was restored from a backup: 3 messages this "
+	    "device holds are no longer on it; they are kept and marked.");
 	free(t);
 	t = epoch_notice("http://h:1", EPOCH_RESTORED, 1);
-	assert_non_null(strstr(t, "1 message this device holds is no longer"));
+	assert_non_null(strstr(t, "1 message this device holds is no longer on it; it is kept"));
 	free(t);
 	t = epoch_notice("http://h:1", EPOCH_RESET, 0);
 	assert_non_null(strstr(t, "another database"));

@@ -55,6 +55,7 @@ nat alice sync --json
 is "$RC" 0 "alice syncs after the restore"
 like "$ERR" "The server at $SERVER_URL was restored from a backup: 3 messages this device holds are no longer on it; they are kept and marked." \
 	"natter says in words what happened"
+is "$(jx "$OUT" '$d->{lost}')" 3 "and counts them in the JSON"
 nat alice log "$PROJ" --json
 is "$(jx "$OUT" 'scalar @$d')" 11 "nothing lost, nothing duplicated: 5 + 3 lost + 3 new"
 is "$(jx "$OUT" 'join ",", map { $_->{body} } grep { $_->{lost} } @$d')" \
