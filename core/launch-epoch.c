@@ -101,7 +101,9 @@ launch_lower_check(struct client *c, struct history *h, struct syncstore *ss,
 			continue;
 		}
 		struct epoch_conv ec;
-		if (sc.has_vector && lowered(cv->id, &v, &sc.vector, &ec)) {
+		/* An invited or departed reader is shown an empty vector: members only. */
+		bool member = !sc.has_state || sc.state == CONV_MEMBER;
+		if (member && sc.has_vector && lowered(cv->id, &v, &sc.vector, &ec)) {
 			b.convs = xreallocarray(b.convs, b.n + 1, sizeof(*b.convs));
 			b.convs[b.n++] = ec;
 		}
