@@ -389,6 +389,24 @@ client_changes(
 	return ret;
 }
 
+/* GET /v1/conversations/{id}: one conversation with its vector. */
+int
+client_conversation(struct client *c, const char *id, struct conversation *out, struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	char *path = xasprintf("/v1/conversations/%s", id);
+	char *what = xasprintf("conversation %s", id);
+	struct http_response r;
+	int ret = client_call(c, "GET", path, NULL, 0, what, &r, e);
+	free(path);
+	free(what);
+	if (ret < 0)
+		return -1;
+	ret = proto_parse_conversation(r.body.data, r.body.len, out, e);
+	http_response_free(&r);
+	return ret;
+}
+
 /* GET /v1/epoch?since=G: what the generations after G kept (docs/protocol.md, "Server epoch"). */
 int
 client_epoch(struct client *c, int64_t since, struct epoch_bases *out, struct err *e)

@@ -97,6 +97,8 @@ int client_read(struct client *c, const char *conv, const struct marks *m, bool 
     struct marks *out, struct err *e);
 int client_changes(
     struct client *c, uint64_t since, bool *missing, struct changes_reply *r, struct err *e);
+/* GET /v1/conversations/{id}: the conversation with its vector (id checked by the caller). */
+int client_conversation(struct client *c, const char *id, struct conversation *out, struct err *e);
 /* GET /v1/epoch?since=SINCE: the bases of the generations after since. */
 int client_epoch(struct client *c, int64_t since, struct epoch_bases *out, struct err *e);
 /*
