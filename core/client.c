@@ -19,6 +19,7 @@ client_open(struct client *c, const char *server, const char *user, const char *
 		return -1;
 	c->server = xstrdup(c->http.base);
 	c->user = user ? xstrdup(user) : NULL;
+	c->retry_after = -1;
 	http_set_token(&c->http, token);
 	return 0;
 }
@@ -33,6 +34,16 @@ client_close(struct client *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* A wait in words: "1 second", "40 seconds", "5 minutes". */
+static void
+wait_words(long s, char *out, size_t n)
+{
+	if (s < 60)
+		snprintf(out, n, "%ld second%s", s, s == 1 ? "" : "s");
+	else
+		snprintf(out, n, "%ld minute%s", (s + 59) / 60, (s + 59) / 60 == 1 ? "" : "s");
+}
+
 /* Maps a failed status to an error a user understands. */
 int
 client_map_error(const struct client *c, long status, const char *body, size_t len,
@@ -44,8 +55,35 @@ client_map_error(const struct client *c, long status, const char *body, size_t l
 	char *shown_code = text_sanitize(ae.code, strlen(ae.code), 0);
 	const char *code = ae.code;
 	int ret;
+	char wait[32];
+	wait_words(c->retry_after > 0 ? c->retry_after : 1, wait, sizeof(wait));
 	if (status == 401 && strcmp(code, "bad_credentials") == 0)
 		ret = err_set(e, ERR_AUTH, "login rejected: wrong user name or password");
+	else if (status == 401 && strcmp(code, "token_expired") == 0)
+		ret =
+		    err_set(e, ERR_AUTH, "your session expired; log in again with: natter login %s",
+			c->user != NULL ? c->user : "NAME");
+	else if (status == 403 && strcmp(code, "account_disabled") == 0)
+		ret = err_set(e, ERR_AUTH,
+		    "the account %s is disabled at %s; ask the server's administrator",
+		    c->user != NULL ? c->user : "", c->server);
+	else if (status == 403 && strcmp(code, "wrong_password") == 0)
+		ret = err_set(e, ERR_AUTH, "the current password is wrong; nothing was changed");
+	else if (status == 429 && strcmp(code, "login_throttled") == 0)
+		ret = err_set(e, ERR_AUTH,
+		    "too many failed logins for this account or from this address: wait %s, "
+		    "then try again",
+		    wait);
+	else if (status == 403 &&
+	    (strcmp(code, "registration_closed") == 0 || strcmp(code, "invite_required") == 0 ||
+		strcmp(code, "invite_invalid") == 0))
+		ret = err_set(e, ERR_AUTH, "%s refused to register: %s", c->server,
+		    *said ? said : shown_code);
+	else if (status == 400 && strcmp(code, "weak_password") == 0)
+		ret = err_set(
+		    e, ERR_USAGE, "password refused by the server: %s", *said ? said : shown_code);
+	else if (status == 409 && strcmp(code, "user_lookalike") == 0)
+		ret = err_set(e, ERR_USAGE, "refused by the server: %s", *said ? said : shown_code);
 	else if (status == 401)
 		ret = err_set(e, ERR_AUTH,
 		    "%s refused the saved login (logged out or expired); run natter login USER",
@@ -103,6 +141,7 @@ client_call_flags(struct client *c, const char *method, const char *path, const 
 	}
 	if (r->status >= 200 && r->status <= 299)
 		return 0;
+	c->retry_after = r->retry_after;
 	client_map_error(c, r->status, r->body.data, r->body.len, what, e);
 	http_response_free(r);
 	return -1;
@@ -110,15 +149,15 @@ client_call_flags(struct client *c, const char *method, const char *path, const 
 
 /* Registers or logs in. */
 static int
-auth(struct client *c, const char *path, const char *user, const char *password,
+auth(struct client *c, const char *path, const char *user, const char *password, const char *invite,
     struct auth_reply *a, struct err *e)
 {
 	memset(a, 0, sizeof(*a));
-	char *req = proto_auth_request(user, password);
+	char *req = proto_register_request(user, password, invite);
 	if (req == NULL)
 		return err_set(e, ERR_USAGE, "the user name or password is not valid UTF-8");
 	struct http_response r;
-	int flags = strcmp(path, "/v1/register") == 0 ? HTTP_UNSAFE : 0;
+	int flags = strcmp(path, "/v1/register") == 0 ? HTTP_UNSAFE : HTTP_NO_RETRY_429;
 	int ret = client_call_flags(c, "POST", path, req, 0, flags, NULL, &r, e);
 	explicit_bzero(req, strlen(req));
 	free(req);
@@ -134,12 +173,12 @@ auth(struct client *c, const char *path, const char *user, const char *password,
 	return ret;
 }
 
-/* POST /v1/register. */
+/* POST /v1/register, with an invitation code when invite is not NULL. */
 int
-client_register(
-    struct client *c, const char *user, const char *password, struct auth_reply *a, struct err *e)
+client_register(struct client *c, const char *user, const char *password, const char *invite,
+    struct auth_reply *a, struct err *e)
 {
-	if (auth(c, "/v1/register", user, password, a, e) < 0) {
+	if (auth(c, "/v1/register", user, password, invite, a, e) < 0) {
 		if (e != NULL && e->kind == ERR_CONFLICT)
 			err_set(e, ERR_CONFLICT, "user name %s is taken at %s", user, c->server);
 		return -1;
@@ -152,7 +191,7 @@ int
 client_login(
     struct client *c, const char *user, const char *password, struct auth_reply *a, struct err *e)
 {
-	return auth(c, "/v1/login", user, password, a, e);
+	return auth(c, "/v1/login", user, password, NULL, a, e);
 }
 
 /* POST /v1/logout. */
@@ -164,6 +203,37 @@ client_logout(struct client *c, struct err *e)
 		return -1;
 	http_response_free(&r);
 	return 0;
+}
+
+/* POST /v1/logout/all: *n gets how many tokens were revoked. */
+int
+client_logout_all(struct client *c, long long *n, struct err *e)
+{
+	struct http_response r;
+	if (client_call(c, "POST", "/v1/logout/all", "{}", 0, NULL, &r, e) < 0)
+		return -1;
+	int ret = proto_parse_count(r.body.data, r.body.len, "revoked", n, e);
+	http_response_free(&r);
+	return ret;
+}
+
+/* POST /v1/password: *n gets how many other tokens were revoked. */
+int
+client_passwd(struct client *c, const char *old, const char *new_pw, long long *n, struct err *e)
+{
+	char *req = proto_passwd_request(old, new_pw);
+	if (req == NULL)
+		return err_set(e, ERR_USAGE, "a password is not valid UTF-8");
+	struct http_response r;
+	int ret =
+	    client_call_flags(c, "POST", "/v1/password", req, 0, HTTP_NO_RETRY_429, NULL, &r, e);
+	explicit_bzero(req, strlen(req));
+	free(req);
+	if (ret < 0)
+		return -1;
+	ret = proto_parse_count(r.body.data, r.body.len, "revoked", n, e);
+	http_response_free(&r);
+	return ret;
 }
 
 /* GET /v1/conversations. */
@@ -315,6 +385,24 @@ client_changes(
 		return 0;
 	}
 	ret = proto_parse_changes(r.body.data, r.body.len, out, e);
+	http_response_free(&r);
+	return ret;
+}
+
+/* GET /v1/conversations/{id}: one conversation with its vector. */
+int
+client_conversation(struct client *c, const char *id, struct conversation *out, struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	char *path = xasprintf("/v1/conversations/%s", id);
+	char *what = xasprintf("conversation %s", id);
+	struct http_response r;
+	int ret = client_call(c, "GET", path, NULL, 0, what, &r, e);
+	free(path);
+	free(what);
+	if (ret < 0)
+		return -1;
+	ret = proto_parse_conversation(r.body.data, r.body.len, out, e);
 	http_response_free(&r);
 	return ret;
 }

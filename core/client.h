@@ -17,6 +17,7 @@ struct client {
 	struct http http;
 	char *server; /* normalised URL */
 	char *user; /* NULL before login */
+	long retry_after; /* the last failed answer's Retry-After (s), or -1 */
 };
 
 /* Opens a session; token (may be NULL) must have been issued by server. */
@@ -38,11 +39,17 @@ int client_call_flags(struct client *c, const char *method, const char *path, co
 int client_map_error(const struct client *c, long status, const char *body, size_t len,
     const char *what, struct err *e);
 
-int client_register(
-    struct client *c, const char *user, const char *password, struct auth_reply *a, struct err *e);
+/* invite: the server's invitation code, or NULL. */
+int client_register(struct client *c, const char *user, const char *password, const char *invite,
+    struct auth_reply *a, struct err *e);
 int client_login(
     struct client *c, const char *user, const char *password, struct auth_reply *a, struct err *e);
 int client_logout(struct client *c, struct err *e);
+/* Revokes every token of the user (*n how many). */
+int client_logout_all(struct client *c, long long *n, struct err *e);
+/* Changes the password; every other token of the user is revoked (*n how many). */
+int client_passwd(
+    struct client *c, const char *old, const char *new_pw, long long *n, struct err *e);
 int client_conversations(struct client *c, struct conversation **v, size_t *n, struct err *e);
 int client_new_conversation(struct client *c, const char *title, char *const *members, size_t n,
     struct conversation *out, struct err *e);
@@ -90,6 +97,8 @@ int client_read(struct client *c, const char *conv, const struct marks *m, bool 
     struct marks *out, struct err *e);
 int client_changes(
     struct client *c, uint64_t since, bool *missing, struct changes_reply *r, struct err *e);
+/* GET /v1/conversations/{id}: the conversation with its vector (id checked by the caller). */
+int client_conversation(struct client *c, const char *id, struct conversation *out, struct err *e);
 /* GET /v1/epoch?since=SINCE: the bases of the generations after since. */
 int client_epoch(struct client *c, int64_t since, struct epoch_bases *out, struct err *e);
 /*

@@ -176,7 +176,11 @@ epoch_notice(const char *url, enum epoch_change ch, uint64_t lost)
 		return xasprintf(
 		    "The server at %s %s: every message this device holds is still on it.", url,
 		    what);
-	return xasprintf("The server at %s %s: %" PRIu64 " message%s this device holds %s no "
+	if (lost == 1)
+		return xasprintf("The server at %s %s: 1 message this device holds is no longer "
+				 "on it; it is kept and marked.",
+		    url, what);
+	return xasprintf("The server at %s %s: %" PRIu64 " messages this device holds are no "
 			 "longer on it; they are kept and marked.",
-	    url, what, lost, lost == 1 ? "" : "s", lost == 1 ? "is" : "are");
+	    url, what, lost);
 }

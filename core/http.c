@@ -631,7 +631,9 @@ http_request_flags(struct http *h, const char *method, const char *path, const c
 			    h->max_response);
 			break;
 		}
-		if (rc == CURLE_OK && !http_status_retryable(r->status)) {
+		if (rc == CURLE_OK &&
+		    (!http_status_retryable(r->status) ||
+			(r->status == 429 && (flags & HTTP_NO_RETRY_429) != 0))) {
 			ret = 0;
 			break;
 		}

@@ -90,6 +90,11 @@ enum http_flags {
 	 * with "may have been done" words.
 	 */
 	HTTP_UNSAFE = 1 << 0,
+	/*
+	 * A 429 is the answer, not retried (a throttled login: the user is
+	 * told how long to wait rather than made to wait).
+	 */
+	HTTP_NO_RETRY_429 = 1 << 1,
 };
 /* http_request with flags. */
 int http_request_flags(struct http *h, const char *method, const char *path, const char *body,

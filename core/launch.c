@@ -640,6 +640,10 @@ launch_sync(struct client *c, struct history *h, struct syncstore *ss, const str
 	if (missing ? launch_list(c, h, ss, since == 0, o, r, e) < 0
 		    : launch_changes(c, h, ss, since, &cr, o, r, e) < 0)
 		goto out;
+	/* The safety net: a server of the same epoch below what is held lost it too. */
+	if (!missing && cr.epoch.known && !r->incomplete && r->notice[0] == '\0' &&
+	    launch_lower_check(c, h, ss, &cr, r, e) < 0)
+		goto out;
 	/* history.db now holds everything the server has: a gap is filled. */
 	if (ss != NULL && !r->incomplete)
 		syncstore_clear_gap(ss, NULL);

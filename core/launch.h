@@ -109,6 +109,15 @@ int launch_sync(struct client *c, struct history *h, struct syncstore *ss,
 int launch_epoch(struct client *c, struct history *h, struct syncstore *ss, const struct epoch *now,
     struct launch_report *r, bool *changed, struct err *e);
 
+/*
+ * The safety net of launch-epoch.c: a conversation of the changes answer
+ * whose digest still differs after the fetch is asked for its vector; a
+ * sender of whom history holds a seq above the server's last is handled as
+ * a restore of the same epoch (bases: the server's last seqs).
+ */
+int launch_lower_check(struct client *c, struct history *h, struct syncstore *ss,
+    const struct changes_reply *cr, struct launch_report *r, struct err *e);
+
 /* Fetches by vector what history lacks of the conversations in ids (o may be NULL). */
 int launch_fetch(struct client *c, struct history *h, struct syncstore *ss, char *const *ids,
     size_t nids, const struct launch_opts *o, struct launch_report *r, struct err *e);

@@ -449,6 +449,23 @@ proto_parse_auth(const char *body, size_t len, struct auth_reply *a, struct err 
 	return ret;
 }
 
+/* Decodes {key: N, ...} (an account answer's count) into *n. */
+int
+proto_parse_count(const char *body, size_t len, const char *key, long long *n, struct err *e)
+{
+	json_t *j = load(body, len, e);
+	if (j == NULL)
+		return -1;
+	json_t *v = json_object_get(j, key);
+	int ret = 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		ret = err_set(e, ERR_PROTOCOL, "server sent no count \"%s\"", key);
+	else
+		*n = (long long)json_integer_value(v);
+	json_decref(j);
+	return ret;
+}
+
 /* Decodes an array of conversations. */
 static int
 convs_from_json(json_t *arr, struct conversation **v, size_t *n, struct err *e)
@@ -869,6 +886,23 @@ char *
 proto_auth_request(const char *user, const char *password)
 {
 	return dump(json_pack("{s:s, s:s}", "user", user, "password", password));
+}
+
+/* Encodes {"user", "password", "invite"}: a login's request with an invitation code. */
+char *
+proto_register_request(const char *user, const char *password, const char *invite)
+{
+	if (invite == NULL)
+		return proto_auth_request(user, password);
+	return dump(
+	    json_pack("{s:s, s:s, s:s}", "user", user, "password", password, "invite", invite));
+}
+
+/* Encodes {"password", "new_password"} of a password change. */
+char *
+proto_passwd_request(const char *old, const char *new_pw)
+{
+	return dump(json_pack("{s:s, s:s}", "password", old, "new_password", new_pw));
 }
 
 /* Encodes {"title", "members"}. */

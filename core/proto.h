@@ -109,6 +109,12 @@ void proto_parse_error(const char *body, size_t len, struct api_error *ae);
  * valid UTF-8 (callers check user text with text_acceptable first). */
 json_t *proto_vector_to_json(const struct vector *v);
 char *proto_auth_request(const char *user, const char *password);
+/* {"user", "password"} and "invite" when invite is not NULL; NULL when not valid UTF-8. */
+char *proto_register_request(const char *user, const char *password, const char *invite);
+/* {"password", "new_password"}; NULL when either is not valid UTF-8. */
+char *proto_passwd_request(const char *old, const char *new_pw);
+/* The count `key` of an answer (logout/all, password: "revoked"). */
+int proto_parse_count(const char *body, size_t len, const char *key, long long *n, struct err *e);
 char *proto_new_conversation(const char *title, char *const *members, size_t n);
 char *proto_message_request(const char *client_id, const char *body);
 /*

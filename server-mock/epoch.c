@@ -136,6 +136,13 @@ epoch_tick(struct store *s, bool force)
 	}
 }
 
+/* How long the main thread may sleep for epoch_tick: a second with a sidecar, else no limit. */
+int64_t
+epoch_wait(void)
+{
+	return sidecar != NULL ? 1000 : INT64_MAX;
+}
+
 /* The epoch object of the answers: {"server": ..., "generation": N}. */
 json_t *
 epoch_json(void)

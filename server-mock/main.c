@@ -335,8 +335,9 @@ serve(struct store *store, const struct config *c)
 		}
 		pwwork_tick();
 		epoch_tick(store, false);
-		if (wait > 1000)
-			wait = 1000;
+		/* Idle without a sidecar: no wake-up (server_idle.t), memory and PostgreSQL. */
+		if (wait > epoch_wait())
+			wait = epoch_wait();
 		loop_wait(wait);
 	}
 }

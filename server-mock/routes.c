@@ -142,6 +142,22 @@ bearer(struct req *q, size_t *len)
 	    len);
 }
 
+/* A whole number of seconds in the largest unit that divides it: "30 days", "90 seconds". */
+static void
+duration_words(int64_t t, char *out, size_t n)
+{
+	static const struct {
+		int64_t s;
+		const char *unit;
+	} units[] = {{86400, "day"}, {3600, "hour"}, {60, "minute"}, {1, "second"}};
+	for (size_t i = 0; i < nitems(units); i++)
+		if (t % units[i].s == 0 || units[i].s == 1) {
+			long long k = (long long)(t / units[i].s);
+			snprintf(out, n, "%lld %s%s", k, units[i].unit, k == 1 ? "" : "s");
+			return;
+		}
+}
+
 /* Finds the caller from the bearer token (renewing it): 0, or -1 with r set (401, 403). */
 static int
 authenticate(struct req *q, struct reply *r, int64_t *uid, char **name)
@@ -154,6 +170,7 @@ authenticate(struct req *q, struct reply *r, int64_t *uid, char **name)
 	auth_token_hash(tok, len, hash);
 	struct err e = {0};
 	enum token_state st;
+	char life[48];
 	if (store_token_check(store, hash, cfg->token_idle_ms, uid, name, &st, &e) < 0) {
 		route_internal(r, &e);
 		return -1;
@@ -162,9 +179,9 @@ authenticate(struct req *q, struct reply *r, int64_t *uid, char **name)
 	case TOKEN_OK:
 		return 0;
 	case TOKEN_EXPIRED:
+		duration_words(cfg->token_idle_ms / 1000, life, sizeof(life));
 		return reply_error(r, 401, "token_expired",
-		    "the session expired after %lld days without use; log in again",
-		    (long long)(cfg->token_idle_ms / 86400000));
+		    "the session expired after %s without use; log in again", life);
 	case TOKEN_DISABLED:
 		return reply_error(r, 403, "account_disabled", "this account is disabled");
 	default:

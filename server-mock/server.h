@@ -172,6 +172,8 @@ size_t pwwork_pending(void);
 int epoch_open(struct store *s, const char *target, bool restored, struct err *e);
 /* Rewrites the sidecar when the cursor moved, at most once a second unless force. */
 void epoch_tick(struct store *s, bool force);
+/* How long the main thread may sleep for epoch_tick (INT64_MAX: no sidecar, no limit). */
+int64_t epoch_wait(void);
 /* {"server": ..., "generation": N} (a new reference). */
 json_t *epoch_json(void);
 /* Whether text ("SERVER:GENERATION", as clients send it) is the current epoch. */

@@ -3,6 +3,10 @@
  * for every backend. Registration with the look-alike check and invitation
  * codes in one transaction, tokens that expire unused and renew on use,
  * the cap on a user's live tokens.
+ *
+ * A backend that has not got the account operations yet (NULL in its
+ * table) still serves, without these rules: no look-alike check, tokens that
+ * never expire, no cap, no disabled accounts.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +53,7 @@ store_register(struct store *s, const char *name, const char *skel, const char *
 		rc = s->ops->user_find(s, name, &other, NULL, e);
 		rc = rc == 0 ? REGISTER_TAKEN : rc == 1 ? 0 : -1;
 	}
-	if (rc == 0) {
+	if (rc == 0 && s->ops->user_by_skeleton != NULL) {
 		rc = s->ops->user_by_skeleton(s, skel, clash, e);
 		rc = rc == 0 ? REGISTER_LOOKALIKE : rc == 1 ? 0 : -1;
 	}
@@ -58,7 +62,7 @@ store_register(struct store *s, const char *name, const char *skel, const char *
 		if (rc == 1)
 			rc = REGISTER_TAKEN;
 	}
-	if (rc == 0)
+	if (rc == 0 && s->ops->user_set_skeleton != NULL)
 		rc = s->ops->user_set_skeleton(s, *uid, skel, e);
 	if (rc == 0 && key != NULL)
 		rc = s->ops->meta_set(s, key, "used", e);
@@ -77,6 +81,8 @@ store_fill_skeletons(struct store *s, char *(*skel)(const char *name), struct er
 	int64_t *uids = NULL;
 	char **names = NULL;
 	size_t n = 0;
+	if (s->ops->users_unskeletoned == NULL)
+		return 0;
 	if (s->ops->users_unskeletoned(s, &uids, &names, &n, e) < 0)
 		return -1;
 	int rc = 0;
@@ -100,6 +106,11 @@ store_token_check(struct store *s, const unsigned char hash[32], int64_t idle_ms
 	int64_t used;
 	bool disabled;
 	*name = NULL;
+	if (s->ops->token_get == NULL) {
+		int rc = s->ops->token_user(s, hash, uid, name, e);
+		*state = rc == 0 ? TOKEN_OK : TOKEN_UNKNOWN;
+		return rc < 0 ? -1 : 0;
+	}
 	int rc = s->ops->token_get(s, hash, uid, name, &used, &disabled, e);
 	if (rc < 0)
 		return -1;
@@ -131,7 +142,7 @@ store_token_issue(
 {
 	if (s->ops->token_add(s, uid, hash, e) < 0)
 		return -1;
-	return s->ops->token_trim(s, uid, max, e);
+	return s->ops->token_trim != NULL ? s->ops->token_trim(s, uid, max, e) : 0;
 }
 
 /* Revokes a user's tokens but one. */
@@ -139,6 +150,9 @@ int
 store_token_revoke_user(
     struct store *s, int64_t uid, const unsigned char *keep, int64_t *n, struct err *e)
 {
+	if (s->ops->token_revoke_user == NULL)
+		return err_set(
+		    e, ERR_USAGE, "this database backend cannot revoke a user's tokens yet");
 	return s->ops->token_revoke_user(s, uid, keep, n, e);
 }
 
@@ -146,13 +160,16 @@ store_token_revoke_user(
 int
 store_user_disabled(struct store *s, int64_t uid, bool *disabled, struct err *e)
 {
-	return s->ops->user_disabled(s, uid, disabled, e);
+	*disabled = false;
+	return s->ops->user_disabled != NULL ? s->ops->user_disabled(s, uid, disabled, e) : 0;
 }
 
 /* Disables or enables a user (its tokens are refused meanwhile, not revoked). */
 int
 store_user_set_disabled(struct store *s, int64_t uid, bool disabled, struct err *e)
 {
+	if (s->ops->user_set_disabled == NULL)
+		return err_set(e, ERR_USAGE, "this database backend cannot disable accounts yet");
 	return s->ops->user_set_disabled(s, uid, disabled, e);
 }
 

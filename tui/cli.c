@@ -21,6 +21,7 @@ const struct cmd_entry *const cli_table[] = {
     &cmd_register_entry,
     &cmd_login_entry,
     &cmd_logout_entry,
+    &cmd_passwd_entry,
     &cmd_new_entry,
     &cmd_conversations_entry,
     &cmd_send_entry,
@@ -67,6 +68,7 @@ static const struct option own_longopts[] = {
     {"format", required_argument, NULL, 'F'},
     {"since", required_argument, NULL, 'S'},
     {"until", required_argument, NULL, 'U'},
+    {"invite", required_argument, NULL, 'I'},
 };
 #define NCOMMON (sizeof(common_longopts) / sizeof(common_longopts[0]))
 #define NOWN (sizeof(own_longopts) / sizeof(own_longopts[0]))
@@ -130,6 +132,9 @@ take_option(struct ctx *c, struct cmd *self, int ch, char *argv[], struct err *e
 		return 0;
 	case 'U':
 		self->until = optarg;
+		return 0;
+	case 'I':
+		self->invite = optarg;
 		return 0;
 	case 'n':
 		errno = 0;

@@ -1,4 +1,4 @@
-/* The account commands: register, login and logout. */
+/* The account commands: register, login, logout, passwd. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,20 +23,33 @@ check_data_dir(struct ctx *c, const char *user, struct err *e)
 	return ret;
 }
 
-/* Asks for the password: once to log in, twice to register unless it comes from the environment. */
-static char *
-ask_password(bool reg, struct err *e)
+/* The number of characters (code points) of UTF-8 text. */
+static size_t
+chars(const char *s)
 {
-	char *pw = prompt_password("Password: ", e);
+	size_t n = 0;
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/*
+ * Asks for a password from var or the terminal: once to log in, twice for
+ * a new one (reg) unless it comes from the environment.
+ */
+static char *
+ask_password_from(const char *var, const char *prompt, bool reg, struct err *e)
+{
+	char *pw = prompt_secret(var, prompt, e);
 	if (pw == NULL)
 		return NULL;
-	size_t pwlen = strlen(pw);
-	if (reg && (pwlen < 8 || pwlen > 1024)) {
+	size_t n = chars(pw);
+	if (reg && (n < 8 || n > 256 || strlen(pw) > 1024)) {
 		prompt_password_free(pw);
-		err_set(e, ERR_USAGE, "a password has 8 to 1024 bytes");
+		err_set(e, ERR_USAGE, "a password has 8 to 256 characters");
 		return NULL;
 	}
-	if (reg && getenv("NATTER_PASSWORD") == NULL) {
+	if (reg && getenv(var) == NULL) {
 		char *again = prompt_password("Again: ", e);
 		bool same = again != NULL && strcmp(again, pw) == 0;
 		prompt_password_free(again);
@@ -47,6 +60,13 @@ ask_password(bool reg, struct err *e)
 		}
 	}
 	return pw;
+}
+
+/* Asks for the password of register (reg) or login. */
+static char *
+ask_password(bool reg, struct err *e)
+{
+	return ask_password_from("NATTER_PASSWORD", "Password: ", reg, e);
 }
 
 /* register USER / login USER: gets a token for USER and saves it. */
@@ -76,8 +96,8 @@ auth(struct cmd *self, struct ctx *c, bool reg, struct err *e)
 		return -1;
 	}
 	struct auth_reply a;
-	int ret =
-	    reg ? client_register(&c->cl, user, pw, &a, e) : client_login(&c->cl, user, pw, &a, e);
+	int ret = reg ? client_register(&c->cl, user, pw, self->invite, &a, e)
+		      : client_login(&c->cl, user, pw, &a, e);
 	prompt_password_free(pw);
 	if (ret < 0)
 		return -1;
@@ -107,16 +127,21 @@ cmd_login_exec(struct cmd *self, struct ctx *c, struct err *e)
 	return auth(self, c, false, e);
 }
 
-/* logout: revokes the token and forgets it. */
+/* logout [--all]: revokes the token (--all: every token of the user) and forgets it. */
 static int
 cmd_logout_exec(struct cmd *self, struct ctx *c, struct err *e)
 {
-	(void)self;
 	if (ctx_open(c, true, e) < 0)
 		return -1;
 	ctx_reached(c); /* what waits in the outbox still goes out under this login */
 	struct err le = {0};
-	int rc = client_logout(&c->cl, &le);
+	long long n = 0;
+	int rc = self->all ? client_logout_all(&c->cl, &n, &le) : client_logout(&c->cl, &le);
+	if (self->all && rc < 0) {
+		/* Nothing was revoked: the token stays, to try again. */
+		*e = le;
+		return -1;
+	}
 	creds_remove(&c->creds, c->server);
 	if (creds_save(&c->creds, e) < 0)
 		return -1;
@@ -127,15 +152,45 @@ cmd_logout_exec(struct cmd *self, struct ctx *c, struct err *e)
 		*e = le;
 		return -1;
 	}
-	printf("logged out of %s\n", c->server);
+	if (self->all)
+		printf("logged out of %s everywhere (%lld session%s ended)\n", c->server, n,
+		    n == 1 ? "" : "s");
+	else
+		printf("logged out of %s\n", c->server);
+	return 0;
+}
+
+/* passwd: changes the password; the other devices are logged out, this one stays. */
+static int
+cmd_passwd_exec(struct cmd *self, struct ctx *c, struct err *e)
+{
+	(void)self;
+	if (ctx_open(c, true, e) < 0)
+		return -1;
+	char *old = ask_password_from("NATTER_PASSWORD", "Current password: ", false, e);
+	if (old == NULL)
+		return -1;
+	char *pw = ask_password_from("NATTER_NEW_PASSWORD", "New password: ", true, e);
+	if (pw == NULL) {
+		prompt_password_free(old);
+		return -1;
+	}
+	long long n = 0;
+	int rc = client_passwd(&c->cl, old, pw, &n, e);
+	prompt_password_free(old);
+	prompt_password_free(pw);
+	if (rc < 0)
+		return -1;
+	printf("password changed for %s at %s; %lld other session%s logged out\n", c->cl.user,
+	    c->server, n, n == 1 ? "" : "s");
 	return 0;
 }
 
 const struct cmd_entry cmd_register_entry = {
     .name = "register",
-    .usage = "register USER",
+    .usage = "register [--invite CODE] USER",
     .help = "create an account (password from NATTER_PASSWORD or a prompt)",
-    .args = {"", 0, 1},
+    .args = {"I:", 0, 1},
     .setup_first = true,
     .exec = cmd_register_exec,
 };
@@ -151,8 +206,16 @@ const struct cmd_entry cmd_login_entry = {
 
 const struct cmd_entry cmd_logout_entry = {
     .name = "logout",
-    .usage = "logout",
-    .help = "revoke and forget the token",
-    .args = {"", 0, 0},
+    .usage = "logout [--all]",
+    .help = "revoke and forget the token (--all: every device's)",
+    .args = {"a", 0, 0},
     .exec = cmd_logout_exec,
+};
+
+const struct cmd_entry cmd_passwd_entry = {
+    .name = "passwd",
+    .usage = "passwd",
+    .help = "change the password; logs out your other devices",
+    .args = {"", 0, 0},
+    .exec = cmd_passwd_exec,
 };

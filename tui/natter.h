@@ -84,6 +84,8 @@ int ctx_sync(struct ctx *c, struct launch_report *r, struct err *e);
 /* prompt.c */
 /* Reads a password from NATTER_PASSWORD or from the terminal without echo. */
 char *prompt_password(const char *prompt, struct err *e);
+/* The same from the environment variable var (NATTER_NEW_PASSWORD: passwd). */
+char *prompt_secret(const char *var, const char *prompt, struct err *e);
 /* Wipes and frees a password (NULL is fine). */
 void prompt_password_free(char *p);
 
@@ -110,7 +112,8 @@ struct cmd_entry {
 	struct {
 		/*
 		 * Its own options, as getopt letters: j --json, l --lines,
-		 * n: -n/--lines N, a --all, F: --format, S: --since, U: --until.
+		 * n: -n/--lines N, a --all, F: --format, S: --since, U: --until,
+		 * I: --invite CODE.
 		 */
 		const char *template;
 		int lower, upper; /* how many operands; upper -1: no limit */
@@ -130,6 +133,7 @@ struct cmd {
 	bool remove; /* --remove (react) */
 	const char *format; /* --format text|iso|json (log) */
 	const char *since, *until; /* --since WHEN, --until WHEN (log) */
+	const char *invite; /* --invite CODE (register) */
 	int argc; /* the operands */
 	char **argv;
 };
@@ -146,6 +150,7 @@ int cmd_usage(const struct cmd *self, struct err *e);
 extern const struct cmd_entry cmd_register_entry;
 extern const struct cmd_entry cmd_login_entry;
 extern const struct cmd_entry cmd_logout_entry;
+extern const struct cmd_entry cmd_passwd_entry;
 extern const struct cmd_entry cmd_new_entry;
 extern const struct cmd_entry cmd_conversations_entry;
 extern const struct cmd_entry cmd_send_entry;

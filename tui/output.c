@@ -252,17 +252,17 @@ void
 output_sync(const struct launch_report *r, bool json)
 {
 	if (json) {
-		print_json(
-		    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:b}",
-			"merged_from_store", (json_int_t)r->merged_from_store,
-			"fetched_from_server", (json_int_t)r->fetched_from_server, "bytes_received",
-			(json_int_t)r->bytes_received, "duration_ms", (json_int_t)r->duration_ms,
-			"sent", (json_int_t)r->outbox.sent, "queued", (json_int_t)r->outbox.queued,
-			"dropped", (json_int_t)r->outbox.dropped, "conversations",
-			(json_int_t)r->conversations, "conversations_changed",
-			(json_int_t)r->conversations_changed, "offline", r->offline, "requests",
-			(json_int_t)r->requests, "bytes_sent", (json_int_t)r->bytes_sent,
-			"incomplete", r->incomplete));
+		print_json(json_pack(
+		    "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:b, s:I}",
+		    "merged_from_store", (json_int_t)r->merged_from_store, "fetched_from_server",
+		    (json_int_t)r->fetched_from_server, "bytes_received",
+		    (json_int_t)r->bytes_received, "duration_ms", (json_int_t)r->duration_ms,
+		    "sent", (json_int_t)r->outbox.sent, "queued", (json_int_t)r->outbox.queued,
+		    "dropped", (json_int_t)r->outbox.dropped, "conversations",
+		    (json_int_t)r->conversations, "conversations_changed",
+		    (json_int_t)r->conversations_changed, "offline", r->offline, "requests",
+		    (json_int_t)r->requests, "bytes_sent", (json_int_t)r->bytes_sent, "incomplete",
+		    r->incomplete, "lost", (json_int_t)r->lost));
 		return;
 	}
 	printf("merged %llu from the sync store, fetched %llu from the server "

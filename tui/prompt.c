@@ -22,13 +22,19 @@ on_prompt_signal(int sig)
 char *
 prompt_password(const char *prompt, struct err *e)
 {
-	const char *env = getenv("NATTER_PASSWORD");
+	return prompt_secret("NATTER_PASSWORD", prompt, e);
+}
+
+/* Reads a password from the environment variable var or from the terminal without echo. */
+char *
+prompt_secret(const char *var, const char *prompt, struct err *e)
+{
+	const char *env = getenv(var);
 	if (env != NULL)
 		return xstrdup(env);
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		err_set(
-		    e, ERR_USAGE, "no password: set NATTER_PASSWORD or run natter in a terminal");
+		err_set(e, ERR_USAGE, "no password: set %s or run natter in a terminal", var);
 		return NULL;
 	}
 	/* No SA_RESTART: a ^C ends the read() below with EINTR. */

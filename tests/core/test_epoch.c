@@ -118,7 +118,7 @@ epoch_notice__words(void **state)
 	    "device holds are no longer on it; they are kept and marked.");
 	free(t);
 	t = epoch_notice("http://h:1", EPOCH_RESTORED, 1);
-	assert_non_null(strstr(t, "1 message this device holds is no longer"));
+	assert_non_null(strstr(t, "1 message this device holds is no longer on it; it is kept"));
 	free(t);
 	t = epoch_notice("http://h:1", EPOCH_RESET, 0);
 	assert_non_null(strstr(t, "another database"));

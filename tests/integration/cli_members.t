@@ -23,7 +23,7 @@ NATTER_CONSENT=on start_server || exit 1
 account alice
 account bob
 account carol
-account bob.
+account bobby
 nat alice2 -s "$SERVER_URL" login alice
 
 # dm: one id, from both sides, every time.
@@ -89,22 +89,22 @@ nat alice2 conversations --json
 like "$(jx "$OUT" 'join ";", map { $_->{title} } @$d')" "Dinner plans" "alice's other device shows the new title"
 is "$(notices alice2 "$L")" "alice made bob an admin,carol joined,alice removed bob,carol left,alice renamed this to Dinner plans" "and the changes and the rename as lines of the conversation"
 
-# The bob. case: a stranger's "proj" is an invitation, and never ambiguous.
+# The bobby case (a stranger named like bob; "bob." itself is now refused as a look-alike): a stranger's "proj" is an invitation, and never ambiguous.
 nat bob new proj alice; P=$OUT
 nat bob send proj "real proj"
-nat bob. new proj alice
-is "$(listed alice)" "alice, bob;Dinner plans;proj;proj(invited by bob.)" "bob.'s proj is listed as an invitation"
-is "$(listed alice2)" "alice, bob;Dinner plans;proj;proj(invited by bob.)" "on both devices"
+nat bobby new proj alice
+is "$(listed alice)" "alice, bob;Dinner plans;proj;proj(invited by bobby)" "bobby's proj is listed as an invitation"
+is "$(listed alice2)" "alice, bob;Dinner plans;proj;proj(invited by bobby)" "on both devices"
 nat alice send proj "to the real one"
 is "$RC" 0 "natter send proj is not ambiguous: the invitation does not count"
 nat bob sync
 is "$(bodies bob "$P")" "real proj,to the real one" "it went to bob's proj"
-nat alice block bob.
-is "$RC $OUT" "0 bob." "alice blocks bob."
+nat alice block bobby
+is "$RC $OUT" "0 bobby" "alice blocks bobby"
 is "$(listed alice2)" "alice, bob;Dinner plans;proj" "the invitation is declined on every device"
-nat bob. new proj2 alice
+nat bobby new proj2 alice
 is "$(listed alice)" "alice, bob;Dinner plans;proj" "a blocked user's conversations never reach the list"
-nat alice unblock bob.
+nat alice unblock bobby
 is "$RC $OUT" "0 " "unblocked"
 nat carol new proj alice; P2=$OUT
 nat alice sync

@@ -92,7 +92,7 @@ H=$T_TMP/dave/history.db
 sqlite3 "$H" "DROP TABLE reads; DROP INDEX messages_target;
 	ALTER TABLE conversations DROP COLUMN state;
 	ALTER TABLE conversations DROP COLUMN inviter; ALTER TABLE conversations DROP COLUMN direct;
-	$(for c in kind target_sender target_seq action remove deleted op users; do echo "ALTER TABLE messages DROP COLUMN $c;"; done)
+	$(for c in kind target_sender target_seq action remove deleted op users lost; do echo "ALTER TABLE messages DROP COLUMN $c;"; done)
 	$(for c in kind target_sender target_seq action remove; do echo "ALTER TABLE outbox DROP COLUMN $c;"; done)
 	PRAGMA user_version = 1;
 	UPDATE conversations SET (read_ts, read_id) = (SELECT ts, id FROM messages WHERE conv = '$D' ORDER BY ts DESC, id DESC LIMIT 1) WHERE id = '$D';"

@@ -55,6 +55,7 @@ nat alice sync --json
 is "$RC" 0 "alice syncs after the restore"
 like "$ERR" "The server at $SERVER_URL was restored from a backup: 3 messages this device holds are no longer on it; they are kept and marked." \
 	"natter says in words what happened"
+is "$(jx "$OUT" '$d->{lost}')" 3 "and counts them in the JSON"
 nat alice log "$PROJ" --json
 is "$(jx "$OUT" 'scalar @$d')" 11 "nothing lost, nothing duplicated: 5 + 3 lost + 3 new"
 is "$(jx "$OUT" 'join ",", map { $_->{body} } grep { $_->{lost} } @$d')" \
@@ -78,4 +79,26 @@ is "$(jx "$OUT" '$d->{fetched_from_server} + $d->{merged_from_store}')" 1 \
 nat alice log "$PROJ" --json
 is "$(jx "$OUT" 'scalar @$d')" 12 "12 in all"
 stop_notifyd
+
+# The safety net: a restore the server does not notice (FILE.epoch lost, no
+# --restored): the server holds less than alice under the same epoch.
+sqlite3 "$T_TMP/server.db" ".backup '$T_TMP/backup2.db'"
+say "$BOB" "$PROJ" '"gone quietly"'
+nat alice sync
+stop_server
+cp "$T_TMP/backup2.db" "$T_TMP/server.db"
+rm -f "$T_TMP/server.db-wal" "$T_TMP/server.db-shm" "$T_TMP/server.db.epoch"
+start_server -p "$PORT" -d "$T_TMP/server.db"
+unlike "$(cat "$T_TMP/server.$T_SERVERS.log")" "restored" "without its epoch file the server cannot tell"
+nat alice sync --json
+like "$ERR" "The server at $SERVER_URL no longer has 1 message this device holds" \
+	"natter notices that the server has less than it holds, and says so"
+nat alice log "$PROJ" --json
+is "$(jx "$OUT" 'join ",", map { $_->{body} } grep { $_->{lost} && $_->{seq} == 10 } @$d')" \
+	"gone quietly" "that message is kept and marked"
+say "$BOB" "$PROJ" '"reused quietly"'
+nat alice sync --json
+nat alice log "$PROJ" --json
+is "$(jx "$OUT" 'join ",", map { $_->{body} } grep { $_->{seq} == 10 } @$d')" \
+	"gone quietly,reused quietly" "and the message that reuses its seq is fetched"
 done_testing

@@ -18,20 +18,25 @@ err() { jx "$OUT" '$d->{error}'; }
 start_server || exit 1
 CAROL=$(new_user carol)
 
+# logins USER PW...: one curl, one login per password, back to back (no
+# process start between them); prints "STATUS RETRY-AFTER" a line each.
+logins() {
+	local user=$1 args=() pw
+	shift
+	for pw in "$@"; do
+		args+=(--next -s -o /dev/null -w '%{http_code} %header{retry-after}\n' -X POST
+			--data-binary "{\"user\":\"$user\",\"password\":\"$pw\"}" "$SERVER_URL/v1/login")
+	done
+	curl "${args[@]:1}" | sed 's/ *$//'
+}
+
 # Throttling is on by default: five wrong passwords are free, the sixth waits.
-for i in 1 2 3 4 5; do
-	login carol "wrong-password-$i"
-	[ "$HTTP_STATUS" = 401 ] || break
-done
-is "$HTTP_STATUS $(err)" "401 bad_credentials" "five wrong logins: 401 each"
-login carol "wrong-password-6"
-sixth="$HTTP_STATUS $RETRY" said=$OUT
-login carol password-carol
-is "$sixth" "429 1" "the sixth at once: 429 with Retry-After: 1"
-is "$HTTP_STATUS" 429 "even the right password waits: nothing is checked while throttled"
-OUT=$said
-is "$(err)" login_throttled "the error code is login_throttled"
-like "$(jx "$OUT" '$d->{message}')" "try again in 1 second" "the message says how long to wait"
+is "$(logins carol wrong-1-xx wrong-2-xx wrong-3-xx wrong-4-xx wrong-5-xx wrong-6-xx password-carol | tr '\n' ,)" \
+	"401,401,401,401,401,429 1,429 1," \
+	"five wrong logins are answered 401; the sixth at once is 429 with Retry-After: 1, the right password too"
+login carol "wrong-7-xx"
+is "$HTTP_STATUS $(err)" "429 login_throttled" "the error code is login_throttled"
+like "$(jx "$OUT" '$d->{message}')" "try again in [12] seconds?" "the message says how long to wait"
 sleep 1.1
 login carol password-carol
 is "$HTTP_STATUS" 200 "after the wait the right password logs in"
@@ -39,26 +44,21 @@ login carol "wrong-again"
 is "$HTTP_STATUS" 401 "a success resets the account's count: a wrong one is free again"
 
 # An unknown name is throttled the same way (it does not tell which names exist).
-for i in 1 2 3 4 5; do login nobody-here "guess-$i-xx"; done
-login nobody-here "guess-6-xx"
-is "$HTTP_STATUS $(err) $RETRY" "429 login_throttled 1" "an unknown name: 429 after five"
+is "$(logins nobody-here g1-xxxxxx g2-xxxxxx g3-xxxxxx g4-xxxxxx g5-xxxxxx g6-xxxxxx | tr '\n' ,)" \
+	"401,401,401,401,401,429 1," "an unknown name: 429 after five"
 sleep 1.1
-login nobody-here "guess-7-xx"
-is "$HTTP_STATUS" 401 "after 1 s one more try"
-login nobody-here "guess-8-xx"
-is "$HTTP_STATUS $RETRY" "429 2" "then the wait doubles: 2 s"
+is "$(logins nobody-here g7-xxxxxx g8-xxxxxx | tr '\n' ,)" "401,429 2," \
+	"after 1 s one more try, then the wait doubles: 2 s"
 
-# 20 parallel guesses at one account: 5 are checked, 15 refused.
+# 20 parallel guesses at one account (one curl, all connections at once): 5 are checked, 15 refused.
 new_user dave >/dev/null
-pids=()
+args=()
 for i in $(seq 1 20); do
-	curl -s -o /dev/null -w '%{http_code}\n' -X POST \
-		--data-binary "{\"user\":\"dave\",\"password\":\"parallel-$i\"}" \
-		"$SERVER_URL/v1/login" >"$T_TMP/par.$i" &
-	pids+=($!)
+	args+=(--next -s --no-progress-meter -o /dev/null -w '%{http_code}\n' -X POST
+		--data-binary "{\"user\":\"dave\",\"password\":\"parallel-$i\"}" "$SERVER_URL/v1/login")
 done
-wait "${pids[@]}"
-is "$(cat "$T_TMP"/par.* | sort | uniq -c | awk '{print $2 "x" $1}' | tr '\n' ' ')" \
+curl -s --parallel --parallel-immediate --parallel-max 20 "${args[@]:1}" >"$T_TMP/par"
+is "$(sort "$T_TMP/par" | uniq -c | awk '{print $2 "x" $1}' | tr '\n' ' ')" \
 	"401x5 429x15 " "20 parallel guesses: 5 answered 401, 15 throttled"
 stop_server
 
@@ -153,16 +153,17 @@ call GET /v1/conversations "" "$IVY1"; is "$HTTP_STATUS" 401 "the first device i
 call GET /v1/conversations "" "$IVY3"; is "$HTTP_STATUS" 401 "and this one"
 stop_server
 
-# Token expiry and renewal: a 2 s lifetime.
-start_server --token-lifetime 2 -d "$T_TMP/acc.db" || exit 1
+# Token expiry and renewal: a 3 s lifetime.
+start_server --token-lifetime 3 -d "$T_TMP/acc.db" || exit 1
 JO=$(new_user jo)
-sleep 1.2
+sleep 1.6
 call GET /v1/conversations "" "$JO"; is "$HTTP_STATUS" 200 "used within its lifetime: works"
-sleep 1.2
-call GET /v1/conversations "" "$JO"; is "$HTTP_STATUS" 200 "2.4 s after login but 1.2 s after its last use: renewed"
-sleep 2.5
+sleep 1.6
+call GET /v1/conversations "" "$JO"; is "$HTTP_STATUS" 200 "3.2 s after login but 1.6 s after its last use: renewed"
+sleep 3.5
 call GET /v1/conversations "" "$JO"
-is "$HTTP_STATUS $(jx "$OUT" '$d->{error}')" "401 token_expired" "unused for 2.5 s: 401 token_expired"
+is "$HTTP_STATUS $(jx "$OUT" '$d->{error}')" "401 token_expired" "unused for 3.5 s: 401 token_expired"
+like "$(jx "$OUT" '$d->{message}')" "expired after 3 seconds without use" "the message says the lifetime in words"
 call GET /v1/conversations "" "$JO"
 is "$HTTP_STATUS $(jx "$OUT" '$d->{error}')" "401 unauthorized" "then it is gone: 401 unauthorized"
 stop_server

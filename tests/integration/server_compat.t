@@ -18,8 +18,8 @@ shape() {
 		print sh(JSON::PP->new->decode(<STDIN>))'
 }
 # step LABEL METHOD PATH [BODY] [TOKEN]: one request; records "LABEL STATUS SHAPE"
-# in $LOG (without "next", health's "items" and a conversation's "admins",
-# optional fields which old clients ignore), sets OUT.
+# in $LOG (without "next", health's "items", a conversation's "admins" and the
+# answers' "epoch", optional fields which old clients ignore), sets OUT.
 step() {
 	local label=$1
 	shift
@@ -34,6 +34,8 @@ step() {
 	[[ $s == *admins:* ]] && ADMINS=$((ADMINS + 1))
 	s=${s//admins:\[str\],/}
 	s=${s//items:bool,/}
+	[[ $s == *epoch:\{generation:num,server:str\}* ]] && EPOCHS=$((EPOCHS + 1))
+	s=${s//epoch:\{generation:num,server:str\},/}
 	echo "$label $HTTP_STATUS $s" >>"$LOG"
 }
 # sync_loop LABEL TOKEN BODY-EXTRA: a vector sync with limit 3 repeated while
@@ -101,14 +103,14 @@ scenario() {
 	step after-logout GET /v1/conversations "" "$A2"
 }
 
-NEXTS=0 NEXT_BAD=0 ADMINS=0
+NEXTS=0 NEXT_BAD=0 ADMINS=0 EPOCHS=0
 LOG=$T_TMP/new.log
 start_server || exit 1
 scenario
 stop_server
 new_sync=$SYNC_ALL new_scope=$SYNC_SCOPE new_late=$LATE new_waited=$WAITED new_nexts=$NEXTS
-new_admins=$ADMINS
-NEXTS=0 ADMINS=0
+new_admins=$ADMINS new_epochs=$EPOCHS
+NEXTS=0 ADMINS=0 EPOCHS=0
 LOG=$T_TMP/old.log
 start_server --protocol 1.0 || exit 1
 scenario
@@ -126,6 +128,8 @@ ok $? "next is added only by the new server ($new_nexts answers), and only with 
 is "$(grep -c . "$T_TMP/new.log")" "$(grep -c . "$T_TMP/old.log")" "as many answers from both"
 [ "$new_admins" -gt 0 ] && [ "$ADMINS" = 0 ]
 ok $? "a conversation's admins come only from the new server ($new_admins answers)"
+[ "$new_epochs" -gt 0 ] && [ "$EPOCHS" = 0 ]
+ok $? "the server epoch comes only from the new server ($new_epochs answers)"
 is "$(diff "$T_TMP/old.log" "$T_TMP/new.log")" "" "every answer has the shape of the server before"
 
 # The shapes themselves, as clients from before expect them.

@@ -17,7 +17,7 @@ A=$(new_user alice)
 B=$(new_user bob)
 C=$(new_user carol)
 D=$(new_user dave)
-X=$(new_user bob.)
+X=$(new_user bobby)
 B2=$(jx "$(api POST /v1/login '{"user":"bob","password":"password-bob"}')" '$d->{token}')
 
 # Direct conversations: one per pair, the same id from both sides and every call.
@@ -128,14 +128,14 @@ is "$HTTP_STATUS $(jx "$OUT" '$d->{error}')" "400 invalid_field" "an empty title
 call POST "/v1/conversations/$L/title" '{"title":"x"}' "$B"
 is "$HTTP_STATUS" 404 "a former member cannot rename"
 
-# The bob. case: a stranger's conversation is an invitation; blocking declines it.
+# The bobby case (a stranger named like bob; "bob." itself is now refused as a look-alike): a stranger's conversation is an invitation; blocking declines it.
 call POST /v1/conversations '{"title":"proj","members":["alice"]}' "$X"
 P=$(conv_id)
 call GET /v1/conversations "" "$A"
 is "$(jx "$OUT" 'join ",", map { $_->{title} . ($_->{invited} ? "(invited by $_->{inviter})" : "") } @{$d->{conversations}}')" \
-	"us two,Lunch plans,proj(invited by bob.)" "bob.'s proj is an invitation for alice"
-call POST /v1/blocks '{"user":"bob.","blocked":true}' "$A"
-is "$HTTP_STATUS $(jx "$OUT" 'join ",", @{$d->{blocks}}')" "200 bob." "alice blocks bob."
+	"us two,Lunch plans,proj(invited by bobby)" "bobby's proj is an invitation for alice"
+call POST /v1/blocks '{"user":"bobby","blocked":true}' "$A"
+is "$HTTP_STATUS $(jx "$OUT" 'join ",", @{$d->{blocks}}')" "200 bobby" "alice blocks bobby"
 call GET /v1/conversations "" "$A"
 is "$(jx "$OUT" 'join ",", map { $_->{title} } @{$d->{conversations}}')" "us two,Lunch plans" "the invitation is declined"
 call POST /v1/conversations '{"title":"proj2","members":["alice"]}' "$X"
@@ -145,8 +145,8 @@ call POST /v1/direct '{"user":"alice"}' "$X"
 call GET /v1/conversations "" "$A"
 is "$(jx "$OUT" 'scalar @{$d->{conversations}}')" "2" "nor their direct conversation"
 call GET /v1/blocks "" "$A"
-is "$(jx "$OUT" 'join ",", @{$d->{blocks}}')" "bob." "GET lists the blocks"
-call POST /v1/blocks '{"user":"bob.","blocked":false}' "$A"
+is "$(jx "$OUT" 'join ",", @{$d->{blocks}}')" "bobby" "GET lists the blocks"
+call POST /v1/blocks '{"user":"bobby","blocked":false}' "$A"
 is "$HTTP_STATUS $(jx "$OUT" 'scalar @{$d->{blocks}}')" "200 0" "unblocked"
 call POST /v1/blocks '{"user":"alice","blocked":true}' "$A"
 is "$HTTP_STATUS $(jx "$OUT" '$d->{error}')" "400 invalid_user" "one cannot block oneself"

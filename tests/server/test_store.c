@@ -4,7 +4,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include <cmocka.h>
 
@@ -779,6 +782,56 @@ server__ratelimit__bucket(void **state)
 	ratelimit_init(0, 0);
 }
 
+/* Login throttling: free attempts, then 1 s, 2 s, 4 s from the last answer, capped; a success resets. */
+static void
+server__throttle__exponential_per_name_and_address(void **state)
+{
+	(void)state;
+	assert_true(sodium_init() >= 0);
+	throttle_init(3, 5);
+	int64_t t = 1000000;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(throttle_attempt("ann", NULL, t), 0);
+		throttle_failure("ann", NULL, t);
+	}
+	assert_int_equal(throttle_attempt("ann", NULL, t), 1);
+	assert_int_equal(throttle_attempt("ann", NULL, t + 999), 1);
+	assert_int_equal(throttle_attempt("ann", NULL, t + 1000), 0);
+	throttle_failure("ann", NULL, t + 1000);
+	assert_int_equal(throttle_attempt("ann", NULL, t + 1500), 2);
+	assert_int_equal(throttle_attempt("ann", NULL, t + 3000), 0);
+	throttle_failure("ann", NULL, t + 3000);
+	assert_int_equal(throttle_attempt("ann", NULL, t + 3000), 4);
+	assert_int_equal(throttle_attempt("ann", NULL, t + 7000), 0);
+	throttle_failure("ann", NULL, t + 7000);
+	assert_int_equal(throttle_attempt("ann", NULL, t + 7000), 5); /* 8 s capped at 5 */
+	/* Another name from the same address: free (the address has 12). */
+	assert_int_equal(throttle_attempt("ben", NULL, t + 7000), 0);
+	throttle_success("ben", NULL);
+	/* ann's right password after the wait resets ann. */
+	assert_int_equal(throttle_attempt("ann", NULL, t + 12000), 0);
+	throttle_success("ann", NULL);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(throttle_attempt("ann", NULL, t + 12000), 0);
+		throttle_failure("ann", NULL, t + 12000);
+	}
+	assert_int_equal(throttle_attempt("ann", NULL, t + 12000), 1);
+	/*
+	 * The address: 12 free attempts across names, then it waits too. Its
+	 * count was forgotten at t + 12000 (5 s, a cap, after its last wait):
+	 * ann's 3 are counted, 9 more names are free.
+	 */
+	for (int i = 0; i < 9; i++) {
+		char name[8];
+		snprintf(name, sizeof(name), "u%d", i);
+		assert_int_equal(throttle_attempt(name, NULL, t + 12000), 0);
+		throttle_failure(name, NULL, t + 12000);
+	}
+	assert_true(throttle_attempt("fresh", NULL, t + 12000) > 0);
+	throttle_init(0, 300);
+	assert_int_equal(throttle_attempt("fresh", NULL, t + 12000), 0);
+}
+
 /* Runs the server's unit tests. */
 /* Read marks equal the model "max of min(asked, last seq)"; only a move makes an event. */
 static void
@@ -892,6 +945,7 @@ main(void)
 	    cmocka_unit_test(server__rules__password),
 	    cmocka_unit_test(server__faults__parse),
 	    cmocka_unit_test(server__ratelimit__bucket),
+	    cmocka_unit_test(server__throttle__exponential_per_name_and_address),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

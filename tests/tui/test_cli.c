@@ -57,11 +57,11 @@ cli__table__every_command_has_usage_help_and_handler(void **state)
 		assert_true(ce->args.lower >= 0);
 		assert_true(ce->args.upper == -1 || ce->args.upper >= ce->args.lower);
 		assert_int_equal(
-		    strspn(ce->args.template, "jln:af:r:RF:S:U:"), strlen(ce->args.template));
+		    strspn(ce->args.template, "jln:af:r:RF:S:U:I:"), strlen(ce->args.template));
 		for (size_t j = 0; j < i; j++)
 			assert_string_not_equal(cli_table[j]->name, ce->name);
 	}
-	assert_int_equal(n, 26);
+	assert_int_equal(n, 27);
 }
 
 static void
@@ -76,10 +76,12 @@ cli__usage__lists_every_command(void **state)
 	fclose(f);
 	assert_string_equal(text,
 	    "commands:\n"
-	    "  register USER              create an account (password from NATTER_PASSWORD or a "
+	    "  register [--invite CODE] USER\n"
+	    "                             create an account (password from NATTER_PASSWORD or a "
 	    "prompt)\n"
 	    "  login USER                 log in and save the token\n"
-	    "  logout                     revoke and forget the token\n"
+	    "  logout [--all]             revoke and forget the token (--all: every device's)\n"
+	    "  passwd                     change the password; logs out your other devices\n"
 	    "  new TITLE MEMBER...        create a conversation; prints its id\n"
 	    "  conversations [--json]     list conversations: id, title, members, unread\n"
 	    "  send [--lines] CONV TEXT...|-\n"
@@ -136,7 +138,7 @@ cli__run__bad_option_names_it_and_the_usage(void **state)
 {
 	(void)state;
 	usage_error("logout --json",
-	    "logout: unknown option or missing argument near --json; usage: natter logout");
+	    "logout: unknown option or missing argument near --json; usage: natter logout [--all]");
 	usage_error("sync -jx",
 	    "sync: unknown option or missing argument near -jx; usage: natter sync [--json] "
 	    "[--recent N]");
@@ -161,7 +163,7 @@ static void
 cli__run__wrong_operand_count_gives_the_usage(void **state)
 {
 	(void)state;
-	usage_error("logout x", "usage: natter logout");
+	usage_error("logout x", "usage: natter logout [--all]");
 	usage_error("conversations -j x", "usage: natter conversations [--json]");
 	usage_error("new t", "usage: natter new TITLE MEMBER...");
 	usage_error("send c", "usage: natter send [--lines] CONV TEXT...|-");
