@@ -208,6 +208,7 @@ serve(struct store *store, const struct config *c)
 				wait = w;
 		}
 		pwwork_tick();
+		/* FILE.epoch follows the cursor within about a second. */
 		epoch_tick(store, false);
 		if (wait > 1000)
 			wait = 1000;
