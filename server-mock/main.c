@@ -334,6 +334,7 @@ serve(struct store *store, const struct config *c)
 				wait = w;
 		}
 		pwwork_tick();
+		/* FILE.epoch follows the cursor within about a second. */
 		epoch_tick(store, false);
 		/* Idle without a sidecar: no wake-up (server_idle.t), memory and PostgreSQL. */
 		if (wait > epoch_wait())
