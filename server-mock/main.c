@@ -208,10 +208,10 @@ serve(struct store *store, const struct config *c)
 				wait = w;
 		}
 		pwwork_tick();
-		/* FILE.epoch follows the cursor within about a second. */
-		epoch_tick(store, false);
-		if (wait > 1000)
-			wait = 1000;
+		/* FILE.epoch follows the cursor within about a second (a file database only). */
+		int64_t ew = epoch_tick(store, false);
+		if (ew < wait)
+			wait = ew;
 		loop_wait(wait);
 	}
 }
@@ -368,6 +368,8 @@ main(int argc, char *argv[])
 
 	serve(store, &c);
 	MHD_socket ls = drain(d);
+	/* Before MHD stops: FILE.epoch must hold the newest cursor whatever happens next. */
+	epoch_tick(store, true);
 	MHD_stop_daemon(d);
 	if (ls != MHD_INVALID_SOCKET)
 		close(ls);
