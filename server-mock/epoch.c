@@ -120,27 +120,24 @@ epoch_open(struct store *s, const char *target, bool restored, struct err *e)
 	return 0;
 }
 
-/* Rewrites the sidecar when the cursor moved and a second passed (force: now). */
-void
+/*
+ * Rewrites the sidecar when the cursor moved and a second passed (force:
+ * now). Returns the ms until it wants to look again (INT64_MAX: no sidecar).
+ */
+int64_t
 epoch_tick(struct store *s, bool force)
 {
 	if (sidecar == NULL)
-		return;
+		return INT64_MAX;
 	int64_t now = mono_ms();
 	if (!force && now - written_at < 1000)
-		return;
+		return 1000 - (now - written_at);
 	uint64_t cursor = store_cursor(s);
 	if (cursor != written) {
 		sidecar_write(cursor);
 		written_at = now;
 	}
-}
-
-/* How long the main thread may sleep for epoch_tick: a second with a sidecar, else no limit. */
-int64_t
-epoch_wait(void)
-{
-	return sidecar != NULL ? 1000 : INT64_MAX;
+	return 1000;
 }
 
 /* The epoch object of the answers: {"server": ..., "generation": N}. */

@@ -7,6 +7,7 @@
  * the list; MHD_resume_connection may be called from any thread.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "server.h"
 
@@ -162,11 +163,22 @@ events_tick(int64_t now)
 	return next;
 }
 
+/* Set by events_stop_all: long-polls that come later are answered at once. */
+static atomic_bool draining;
+
+/* Whether the server is stopping: a new long-poll must not be suspended. */
+bool
+events_draining(void)
+{
+	return atomic_load(&draining);
+}
+
 /* Resumes every suspended connection for a final answer. */
 size_t
 events_stop_all(void)
 {
 	size_t n = 0;
+	atomic_store(&draining, true);
 	pthread_mutex_lock(&mu);
 	while (head != NULL) {
 		struct req *q = head;

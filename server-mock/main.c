@@ -334,11 +334,10 @@ serve(struct store *store, const struct config *c)
 				wait = w;
 		}
 		pwwork_tick();
-		/* FILE.epoch follows the cursor within about a second. */
-		epoch_tick(store, false);
-		/* Idle without a sidecar: no wake-up (server_idle.t), memory and PostgreSQL. */
-		if (wait > epoch_wait())
-			wait = epoch_wait();
+		/* FILE.epoch follows the cursor within about a second (a file database only). */
+		int64_t ew = epoch_tick(store, false);
+		if (ew < wait)
+			wait = ew;
 		loop_wait(wait);
 	}
 }
@@ -545,6 +544,8 @@ main(int argc, char *argv[])
 	if (log_json)
 		log_event("info", "stopping", NULL, "stopping\n");
 	MHD_socket ls = drain(d);
+	/* Before MHD stops: FILE.epoch must hold the newest cursor whatever happens next. */
+	epoch_tick(store, true);
 	MHD_stop_daemon(d);
 	if (ls != MHD_INVALID_SOCKET)
 		close(ls);

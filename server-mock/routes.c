@@ -743,7 +743,7 @@ do_events(struct req *q, int64_t uid, struct reply *r)
 	q->uid = uid;
 	q->after = after;
 	q->deadline = mono_ms() + (int64_t)timeout * 1000;
-	return events_poll(q, r, timeout == 0);
+	return events_poll(q, r, timeout == 0 || events_draining());
 }
 
 /* A suspended long-poll again: after a wake-up, its deadline, or shutdown. */

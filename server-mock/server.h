@@ -170,10 +170,11 @@ size_t pwwork_pending(void);
 /* epoch.c: the server epoch and the FILE.epoch sidecar (docs/protocol.md, "Server epoch") */
 /* Loads the epoch of s, opened from target (-d); a new generation when restored or noticed. */
 int epoch_open(struct store *s, const char *target, bool restored, struct err *e);
-/* Rewrites the sidecar when the cursor moved, at most once a second unless force. */
-void epoch_tick(struct store *s, bool force);
-/* How long the main thread may sleep for epoch_tick (INT64_MAX: no sidecar, no limit). */
-int64_t epoch_wait(void);
+/*
+ * Rewrites the sidecar when the cursor moved, at most once a second unless
+ * force; returns the ms until it wants to run again (INT64_MAX: no sidecar).
+ */
+int64_t epoch_tick(struct store *s, bool force);
 /* {"server": ..., "generation": N} (a new reference). */
 json_t *epoch_json(void);
 /* Whether text ("SERVER:GENERATION", as clients send it) is the current epoch. */
@@ -225,6 +226,8 @@ void events_wake_remote(const int64_t *uids, size_t n, bool all);
 int64_t events_tick(int64_t now);
 /* Resumes everything (shutdown); returns how many were suspended. */
 size_t events_stop_all(void);
+/* True once events_stop_all ran: long-polls are answered at once (MHD cannot stop with one suspended). */
+bool events_draining(void);
 void events_forget(struct req *q);
 size_t events_waiting(void);
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The interface after the server was restored from a backup: a notice says so
 # in words, the messages the server lost stay on screen with a mark, and the
-# newer ones that reuse their seqs appear.
+# newer ones that reuse their seqs appear; at launch, and while it runs.
 . "$(dirname "$0")/tui_lib.sh"
 
 export NATTER_PASSWORD=password123
@@ -38,6 +38,19 @@ wait_screen "reused 2"
 ok $? "the new message with a reused seq is shown"
 is "$(pane | grep -c 'kept 1')" 1 "nothing twice"
 
+# While it runs: a second restore, noticed by the long-poll.
+sqlite3 "$T_TMP/server.db" ".backup '$T_TMP/backup2.db'"
+"$NATTER" "${DAVE[@]}" send "$C" "gone 4" >/dev/null
+wait_screen "gone 4"
+ok $? "natter shows what follows"
+restore "$T_TMP/backup2.db"
+"$NATTER" "${DAVE[@]}" send "$C" "reused 3" >/dev/null
+wait_screen -t 20 "was restored from a backup: 1 message this device holds"
+ok $? "a restore while natter runs is said too"
+wait_screen "gone 4 (lost in a server restore)"
+ok $? "and its lost message marked"
+wait_screen "reused 3"
+ok $? "and the new one shown"
 key C-c
 wait_screen "EXIT 0"
 ok $? "C-c leaves with status 0"
