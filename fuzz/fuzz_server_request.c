@@ -26,7 +26,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define RESET_EVERY 2000
 
 static struct store *store;
-static struct config cfg = {.max_poll = 60, .event_retention = 1000};
+static struct config cfg = {.max_poll = 60,
+    .event_retention = 1000,
+    .token_idle_ms = (int64_t)30 * 86400 * 1000,
+    .max_tokens = 20};
 static char conv_id[80];
 static char authz[] = "Bearer " TOKEN;
 static const char *arg_after, *arg_timeout, *arg_since;

@@ -513,8 +513,8 @@ main(int argc, char *argv[])
 
 	struct MHD_Daemon *d = start_daemon(&c, ai);
 	if (d == NULL) {
-		log_event("error", "start", NULL, "natter-server-mock: cannot listen on %s port %u%s\n",
-		    c.addr, c.port,
+		log_event("error", "start", NULL,
+		    "natter-server-mock: cannot listen on %s port %u%s\n", c.addr, c.port,
 		    c.tls_cert_pem ? " with that certificate and key (is the key the "
 				     "certificate's? see above)"
 				   : "");

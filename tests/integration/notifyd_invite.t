@@ -10,7 +10,7 @@ A=$T_TMP/alice
 natter_register "$A" alice
 ok $? "alice registers with natter"
 BOB=$(user_token bob)
-X=$(user_token bob.)
+X=$(user_token bobby)
 # bob and alice share a conversation: bob's conversations with her are hers at once.
 TEAM=$(new_conv "$BOB" team alice bob)
 api POST "/v1/conversations/$TEAM/accept" "" "$(jx "$(api POST /v1/login '{"user":"alice","password":"alice-password"}')" '$d->{token}')" >/dev/null
@@ -23,7 +23,7 @@ say "$X" "$P" '"buy now"'
 say "$BOB" "$TEAM" '"marker one"'
 wait_for in_file "$NOUT" "marker one"
 is "$(grep -c "invited you" "$NOUT")" 1 "one invitation note"
-like "$(cat "$NOUT")" "bob\\. invited you to proj: natter accept $P" "it says who, where and what to do"
+like "$(cat "$NOUT")" "bobby invited you to proj: natter accept $P" "it says who, where and what to do"
 unlike "$(cat "$NOUT")" "buy now" "nothing of the invitation's messages is announced"
 is "$(syncdb "$A" "SELECT count(*) FROM conversations WHERE id = '$P'")" 0 "and the invitation is not stored as a conversation"
 "$NATTER" -D "$A" send proj "to the team's proj?" >/dev/null 2>"$T_TMP/send.err"
@@ -38,8 +38,8 @@ wait_for in_file "$NOUT" "after accepting"
 ok $? "a message after accepting is announced"
 
 # Blocked: nothing from that user, their invitations none.
-"$NATTER" -D "$A" block bob. >/dev/null 2>&1
-ok $? "alice blocks bob."
+"$NATTER" -D "$A" block bobby >/dev/null 2>&1
+ok $? "alice blocks bobby"
 say "$X" "$P" '"from a blocked user"'
 Q=$(new_conv "$X" "proj2" alice)
 say "$BOB" "$TEAM" '"marker two"'
