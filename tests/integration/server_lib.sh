@@ -4,8 +4,10 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [ -n "${NATTER_TEST_THREADS:-}" ]; then
-	printf '#!/bin/sh\nexec "%s" --threads %s "$@"\n' "$(cd "$(dirname "$SERVER")" &&
-		pwd)/${SERVER##*/}" "$NATTER_TEST_THREADS" >"$T_TMP/server-threads"
+	# "admin" must stay the first argument: it takes no --threads.
+	bin="$(cd "$(dirname "$SERVER")" && pwd)/${SERVER##*/}"
+	printf '#!/bin/sh\n[ "$1" = admin ] && exec "%s" "$@"\nexec "%s" --threads %s "$@"\n' \
+		"$bin" "$bin" "$NATTER_TEST_THREADS" >"$T_TMP/server-threads"
 	chmod +x "$T_TMP/server-threads"
 	SERVER=$T_TMP/server-threads
 fi
