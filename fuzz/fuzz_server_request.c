@@ -124,6 +124,7 @@ call_route(const char *method, const char *url, const char *body, size_t len, ch
 	json_decref(r.json);
 	free(r.text);
 	buf_free(&q.body);
+	free(q.user); /* the log's user name, as http.c frees it */
 	return r.status;
 }
 
