@@ -106,11 +106,6 @@ store_token_check(struct store *s, const unsigned char hash[32], int64_t idle_ms
 	int64_t used;
 	bool disabled;
 	*name = NULL;
-	if (s->ops->token_get == NULL) {
-		int rc = s->ops->token_user(s, hash, uid, name, e);
-		*state = rc == 0 ? TOKEN_OK : TOKEN_UNKNOWN;
-		return rc < 0 ? -1 : 0;
-	}
 	int rc = s->ops->token_get(s, hash, uid, name, &used, &disabled, e);
 	if (rc < 0)
 		return -1;

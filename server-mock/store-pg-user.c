@@ -57,28 +57,6 @@ pg_token_add(struct store *base, int64_t uid, const unsigned char hash[32], stru
 	return pg_run(pg(base), P_TOKEN_INSERT, &p, e) < 0 ? -1 : 0;
 }
 
-/* The user a token hash belongs to; the hash compared again in constant time. */
-int
-pg_token_user(
-    struct store *base, const unsigned char hash[32], int64_t *uid, char **name, struct err *e)
-{
-	struct pgp p = {0};
-	pgp_bin(&p, hash, 32);
-	PGresult *r = pg_q(pg(base), P_TOKEN_USER, &p, e);
-	if (r == NULL)
-		return -1;
-	char hex[65];
-	sodium_bin2hex(hex, sizeof(hex), hash, 32);
-	int found = PQntuples(r) > 0 && PQgetlength(r, 0, 0) == 64 &&
-	    sodium_memcmp(PQgetvalue(r, 0, 0), hex, 64) == 0;
-	if (found) {
-		*uid = pg_int(r, 0, 1);
-		*name = xstrdup(PQgetvalue(r, 0, 2));
-	}
-	PQclear(r);
-	return found ? 0 : 1;
-}
-
 /* Forgets a token. */
 int
 pg_token_revoke(struct store *base, const unsigned char hash[32], struct err *e)

@@ -98,8 +98,6 @@ static const char *const sql[P_COUNT] = {
     [P_USER_SETPW] = "UPDATE users SET pwhash = $2 WHERE id = $1",
     [P_USER_DROPPED] = "SELECT dropped FROM users WHERE id = $1",
     [P_TOKEN_INSERT] = "INSERT INTO tokens(hash, uid, created, used) VALUES ($1, $2, $3, $3)",
-    [P_TOKEN_USER] = "SELECT encode(t.hash, 'hex'), u.id, u.name FROM tokens t"
-		     " JOIN users u ON u.id = t.uid WHERE t.hash = $1",
     [P_TOKEN_DELETE] = "DELETE FROM tokens WHERE hash = $1",
     [P_CONV_INSERT] = "INSERT INTO convs(pubid, title, created) VALUES ($1, $2, $3)"
 		      " ON CONFLICT (pubid) DO NOTHING RETURNING id",
@@ -618,7 +616,6 @@ const struct store_ops store_pg_ops = {
     .user_find = pg_user_find,
     .user_set_password = pg_user_set_password,
     .token_add = pg_token_add,
-    .token_user = pg_token_user,
     .token_revoke = pg_token_revoke,
     .token_get = pg_token_get,
     .token_touch = pg_token_touch,

@@ -19,7 +19,6 @@ enum pq {
 	P_USER_SETPW,
 	P_USER_DROPPED,
 	P_TOKEN_INSERT,
-	P_TOKEN_USER,
 	P_TOKEN_DELETE,
 	P_CONV_INSERT,
 	P_CONV_GET,
@@ -152,8 +151,6 @@ int pg_user_create(
 int pg_user_find(struct store *s, const char *name, int64_t *uid, char **pwhash, struct err *e);
 int pg_user_set_password(struct store *s, int64_t uid, const char *pwhash, struct err *e);
 int pg_token_add(struct store *s, int64_t uid, const unsigned char hash[32], struct err *e);
-int pg_token_user(
-    struct store *s, const unsigned char hash[32], int64_t *uid, char **name, struct err *e);
 int pg_token_revoke(struct store *s, const unsigned char hash[32], struct err *e);
 
 /* store-pg-account.c */

@@ -73,29 +73,6 @@ sq_token_add(struct store *base, int64_t uid, const unsigned char hash[32], stru
 	return sq_run(s, t, e);
 }
 
-/* The user a token hash belongs to. */
-int
-sq_token_user(
-    struct store *base, const unsigned char hash[32], int64_t *uid, char **name, struct err *e)
-{
-	struct sqlite_store *s = sq(base);
-	sqlite3_stmt *t = sq_st(s, Q_TOKEN_USER, e);
-	if (t == NULL)
-		return -1;
-	sqlite3_bind_blob(t, 1, hash, 32, SQLITE_TRANSIENT);
-	int rc = db_step(&s->db, t, e);
-	if (rc < 0)
-		return -1;
-	int found = rc == SQLITE_ROW && sqlite3_column_bytes(t, 0) == 32 &&
-	    sodium_memcmp(sqlite3_column_blob(t, 0), hash, 32) == 0;
-	if (found) {
-		*uid = sqlite3_column_int64(t, 1);
-		*name = xstrdup((const char *)sqlite3_column_text(t, 2));
-	}
-	sqlite3_reset(t);
-	return found ? 0 : 1;
-}
-
 /* Forgets a token. */
 int
 sq_token_revoke(struct store *base, const unsigned char hash[32], struct err *e)

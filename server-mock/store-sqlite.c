@@ -103,8 +103,6 @@ static const char *const sql[Q_COUNT] = {
     [Q_USER_UNSKEL] = "SELECT id, name FROM users WHERE skeleton IS NULL ORDER BY id",
     [Q_USER_DISABLED] = "SELECT disabled FROM users WHERE id = ?1",
     [Q_USER_SET_DISABLED] = "UPDATE users SET disabled = ?2 WHERE id = ?1",
-    [Q_TOKEN_USER] = "SELECT t.hash, u.id, u.name FROM tokens t JOIN users u ON u.id = t.user"
-		     " WHERE t.hash = ?1",
     [Q_TOKEN_DELETE] = "DELETE FROM tokens WHERE hash = ?1",
     [Q_CONV_INSERT] = "INSERT INTO convs(pubid, title, created) VALUES (?1, ?2, ?3)",
     [Q_CONV_GET] = "SELECT pubid, title, created, direct IS NOT NULL FROM convs WHERE id = ?1",
@@ -476,7 +474,6 @@ const struct store_ops store_sqlite_ops = {
     .user_find = sq_user_find,
     .user_set_password = sq_user_set_password,
     .token_add = sq_token_add,
-    .token_user = sq_token_user,
     .token_revoke = sq_token_revoke,
     .token_get = sq_token_get,
     .token_touch = sq_token_touch,

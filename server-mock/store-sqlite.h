@@ -18,7 +18,6 @@ enum q {
 	Q_USER_SETPW,
 	Q_USER_DROPPED,
 	Q_TOKEN_INSERT,
-	Q_TOKEN_USER,
 	Q_TOKEN_DELETE,
 	Q_CONV_INSERT,
 	Q_CONV_GET,
@@ -120,8 +119,6 @@ int sq_user_create(
 int sq_user_find(struct store *s, const char *name, int64_t *uid, char **pwhash, struct err *e);
 int sq_user_set_password(struct store *s, int64_t uid, const char *pwhash, struct err *e);
 int sq_token_add(struct store *s, int64_t uid, const unsigned char hash[32], struct err *e);
-int sq_token_user(
-    struct store *s, const unsigned char hash[32], int64_t *uid, char **name, struct err *e);
 int sq_token_revoke(struct store *s, const unsigned char hash[32], struct err *e);
 
 /* store-sqlite-account.c */

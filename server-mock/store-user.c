@@ -30,14 +30,6 @@ store_token_add(struct store *s, int64_t uid, const unsigned char hash[32], stru
 	return s->ops->token_add(s, uid, hash, e);
 }
 
-/* The user a token hash belongs to. */
-int
-store_token_user(
-    struct store *s, const unsigned char hash[32], int64_t *uid, char **name, struct err *e)
-{
-	return s->ops->token_user(s, hash, uid, name, e);
-}
-
 /* Forgets a token. */
 int
 store_token_revoke(struct store *s, const unsigned char hash[32], struct err *e)

@@ -228,19 +228,15 @@ struct store_ops {
 	int (*user_set_password)(struct store *s, int64_t uid, const char *pwhash, struct err *e);
 	/* Records a token by its SHA-256; the token itself is never stored. */
 	int (*token_add)(struct store *s, int64_t uid, const unsigned char hash[32], struct err *e);
-	/*
-	 * The user of a token hash (name allocated): 0, 1 unknown or revoked,
-	 * -1. The hash is compared in constant time.
-	 */
-	int (*token_user)(struct store *s, const unsigned char hash[32], int64_t *uid, char **name,
-	    struct err *e);
 	/* Forgets a token hash (absent is not an error). */
 	int (*token_revoke)(struct store *s, const unsigned char hash[32], struct err *e);
 
 	/* Accounts (docs/protocol.md, "Accounts"). */
 	/*
-	 * token_user with more: *used the token's last use (ms), *disabled
-	 * the user's state. 0, 1 unknown or revoked, -1; constant-time compare.
+	 * The user of a token hash (name allocated), *used the token's last
+	 * use (ms), *disabled the user's state: 0, 1 unknown or revoked, -1.
+	 * The hash is compared in constant time. Every backend has it: it is
+	 * how a request is authenticated.
 	 */
 	int (*token_get)(struct store *s, const unsigned char hash[32], int64_t *uid, char **name,
 	    int64_t *used, bool *disabled, struct err *e);
@@ -531,9 +527,6 @@ int store_user_create(
 int store_user_find(struct store *s, const char *name, int64_t *uid, char **pwhash, struct err *e);
 int store_user_set_password(struct store *s, int64_t uid, const char *pwhash, struct err *e);
 int store_token_add(struct store *s, int64_t uid, const unsigned char hash[32], struct err *e);
-/* 0 found (name allocated), 1 unknown, -1 error. */
-int store_token_user(
-    struct store *s, const unsigned char hash[32], int64_t *uid, char **name, struct err *e);
 int store_token_revoke(struct store *s, const unsigned char hash[32], struct err *e);
 
 /* store-account.c: registration rules, token lifetime, disabled accounts, invitations */
